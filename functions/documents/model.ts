@@ -1,0 +1,52 @@
+/**
+ * The one intermediate form between extraction and the template mapper.
+ *
+ * Every reader (text, HTML, DOCX, PDF text layer, OCR) produces an `ExtractedDocument`:
+ * pages of blocks, where a block is a paragraph of text or a table of cell rows.
+ * A table row lists the cells the source has, in reading order: a cell covered by a
+ * span from another row (HTML rowspan, DOCX vMerge continuation) is not repeated, the
+ * way the report prints it. The mapper reads figures by their order against the template,
+ * so it works where labels are unreadable (OCR, Textract).
+ */
+export type BoundingBox = { left: number; top: number; width: number; height: number };
+
+export type Cell = {
+  text: string;
+  rowSpan?: number;
+  colSpan?: number;
+  /** 0..100, where the cell was read by OCR. */
+  confidence?: number;
+  box?: BoundingBox;
+};
+
+export type Paragraph = { kind: "paragraph"; text: string };
+export type Table = { kind: "table"; rows: Cell[][] };
+export type Block = Paragraph | Table;
+
+export type Page = {
+  number: number;
+  blocks: Block[];
+  /** Set where the page's content came from OCR. */
+  ocr?: { engine: string; confidence?: number };
+};
+
+export const DOCUMENT_FORMAT = {
+  TEXT: "text",
+  HTML: "html",
+  DOCX: "docx",
+  PDF: "pdf",
+  IMAGE: "image",
+} as const;
+export type DocumentFormat = (typeof DOCUMENT_FORMAT)[keyof typeof DOCUMENT_FORMAT];
+
+export type ExtractedDocument = {
+  format: DocumentFormat;
+  pages: Page[];
+  /** Recoverable problems met while reading (shown to the user, never thrown). */
+  warnings: string[];
+};
+
+/** Builds a table block from rows of plain strings. */
+export function tableOf(rows: string[][]): Table {
+  return { kind: "table", rows: rows.map((row) => row.map((text) => ({ text }))) };
+}

@@ -1,0 +1,38 @@
+/**
+ * Errors that cross a boundary (CLI exit codes, Step Functions Retry/Catch, HTTP status).
+ * Each sets `name` (the state machine matches on it) and keeps `cause`.
+ */
+export class NianbaoError extends Error {
+  /** Whether retrying the same input may succeed (throttling, timeouts). */
+  readonly retryable: boolean = false;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NianbaoError";
+  }
+}
+
+/** The input cannot be read as a document: empty, corrupt, encrypted, wrong type, too large. */
+export class UnreadableDocumentError extends NianbaoError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "UnreadableDocumentError";
+  }
+}
+
+/** The document was read but is not a government information disclosure annual report. */
+export class NotAnnualReportError extends NianbaoError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NotAnnualReportError";
+  }
+}
+
+/** A dependency is busy or slow (Textract throttling, DynamoDB throughput, OCR timeout): retry later. */
+export class TransientError extends NianbaoError {
+  override readonly retryable = true;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TransientError";
+  }
+}
