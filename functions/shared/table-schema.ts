@@ -1,0 +1,67 @@
+/**
+ * The records table's key design, shared by the CDK construct (lib/constructs/records-table.ts)
+ * and the DynamoDB adapter (functions/adapters/), so the two can never disagree on a name.
+ *
+ * Pure module: no AWS SDK, no CDK, no process.env.
+ *
+ * Access patterns (all Query, never Scan):
+ * - by report id (SHA-256 of the source bytes): `pk = REPORT#<id>`, `sk = RECORD`
+ *   (other items of the same report, e.g. its sources, share the pk with their own sk);
+ * - by agency and year: index `byAgencyYear` (`agencyKey`, `year`);
+ * - by status: index `byStatus` (`status`, `updatedAt`);
+ * - by parser version: index `byParserVersion` (`parserVersion`, `updatedAt`).
+ */
+
+/** DynamoDB scalar attribute types used by keys: S = string, N = number. */
+export type KeyAttributeType = "S" | "N";
+
+/** One key attribute: its name and DynamoDB type. */
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: KeyAttributeType;
+}
+
+/** A global secondary index: its name, partition key and sort key. */
+export interface IndexSchema {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+}
+
+export const TABLE_KEYS = {
+  PARTITION_KEY: { name: "pk", type: "S" },
+  SORT_KEY: { name: "sk", type: "S" },
+} as const satisfies Record<string, KeyAttribute>;
+
+export const TABLE_INDEXES = {
+  BY_AGENCY_YEAR: {
+    indexName: "byAgencyYear",
+    partitionKey: { name: "agencyKey", type: "S" },
+    sortKey: { name: "year", type: "N" },
+  },
+  BY_STATUS: {
+    indexName: "byStatus",
+    partitionKey: { name: "status", type: "S" },
+    sortKey: { name: "updatedAt", type: "S" },
+  },
+  BY_PARSER_VERSION: {
+    indexName: "byParserVersion",
+    partitionKey: { name: "parserVersion", type: "S" },
+    sortKey: { name: "updatedAt", type: "S" },
+  },
+} as const satisfies Record<string, IndexSchema>;
+
+/** Key prefixes and fixed sort keys of the single-table design. */
+export const KEY_PREFIXES = {
+  REPORT: "REPORT#",
+  RECORD_SK: "RECORD",
+  SOURCE_SK: "SOURCE#",
+} as const;
+
+/** Partition key of a report's items, from its id (the SHA-256 hex of the source bytes). */
+export function toReportPk(reportId: string): string {
+  return `${KEY_PREFIXES.REPORT}${reportId}`;
+}
+
+/** Every index, as a list (for table creation in CDK and in DynamoDB Local). */
+export const ALL_TABLE_INDEXES: readonly IndexSchema[] = Object.values(TABLE_INDEXES);
