@@ -1,0 +1,90 @@
+/**
+ * Plain-text reports (web pages and documents saved as text), in any encoding.
+ *
+ * Recovers the table layouts that text exports produce:
+ * - `|`-separated rows (web pages),
+ * - tab-separated rows (DOCX text exports),
+ * - one cell per line, each line starting with a tab, rows separated by blank lines,
+ * and keeps everything else as paragraphs (a PDF text layer flattened onto one line stays
+ * a paragraph; the template mapper reads its figures by order).
+ */
+import chardet from "chardet";
+import iconv from "iconv-lite";
+import { UnreadableDocumentError } from "../shared/errors.ts";
+import { DOCUMENT_FORMAT, type Block, type ExtractedDocument, tableOf } from "./model.ts";
+
+/** Decodes text bytes: UTF-8 (with or without BOM) first, then the detected legacy encoding. */
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes.length === 0) throw new UnreadableDocumentError("文件为空 (the file is empty)");
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder("utf-8").decode(bytes.subarray(3));
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    return new TextDecoder(bytes[0] === 0xff ? "utf-16le" : "utf-16be").decode(bytes.subarray(2));
+  }
+  if (looksBinary(bytes)) throw new UnreadableDocumentError("文件不是文本，也不是可识别的文档格式 (the file is binary data in no supported format)");
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const sample = bytes.subarray(0, 64 * 1024);
+    const guess = (chardet.detect(sample) ?? "GB18030").toUpperCase();
+    const encoding = guess.startsWith("BIG5") ? "big5" : guess.startsWith("EUC-TW") ? "big5" : guess.startsWith("UTF-16") ? guess.toLowerCase() : "gb18030";
+    return iconv.decode(Buffer.from(bytes), encoding);
+  }
+}
+
+/** NUL bytes or many control characters: not a text file. */
+function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 8192);
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    if (b === 0) return true;
+    if (b < 0x09 || (b > 0x0d && b < 0x20)) control++;
+  }
+  return control > n * 0.1;
+}
+
+const isCellLine = (line: string): boolean => line.startsWith("\t") && !line.slice(1).includes("\t");
+
+/** Splits decoded text into paragraphs and tables. */
+export function blocksOfText(text: string): Block[] {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  const blocks: Block[] = [];
+  let rows: string[][] = [];
+  const flushTable = (): void => {
+    if (rows.length > 0) blocks.push(tableOf(rows));
+    rows = [];
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (isCellLine(line)) {
+      // One cell per line: the row runs until the next line that is not a cell line.
+      const cells: string[] = [];
+      while (i < lines.length && isCellLine(lines[i]!)) cells.push(lines[i++]!.slice(1).trim());
+      i--;
+      rows.push(cells);
+    } else if (line.includes("|")) {
+      rows.push(line.split("|").map((c) => c.trim()));
+    } else if (line.includes("\t")) {
+      rows.push(line.split("\t").map((c) => c.trim()));
+    } else if (line.trim() === "") {
+      // Blank lines separate rows inside a table; they do not end it.
+    } else {
+      flushTable();
+      blocks.push({ kind: "paragraph", text: line.trim() });
+    }
+  }
+  flushTable();
+  return blocks;
+}
+
+/** Reads a plain-text report. */
+export function readTextDocument(bytes: Uint8Array): ExtractedDocument {
+  const text = decodeText(bytes);
+  if (text.trim() === "") throw new UnreadableDocumentError("文件没有任何文字 (the file contains no text)");
+  return { format: DOCUMENT_FORMAT.TEXT, pages: [{ number: 1, blocks: blocksOfText(text) }], warnings: [] };
+}
+
+/** Wraps text already in memory (tests, the CLI's stdin). */
+export function textDocument(text: string): ExtractedDocument {
+  return readTextDocument(new TextEncoder().encode(text));
+}
