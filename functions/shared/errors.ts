@@ -36,3 +36,11 @@ export class TransientError extends NianbaoError {
     this.name = "TransientError";
   }
 }
+
+/** A handler received an event that does not match its schema (a wiring bug: never retried). */
+export class InvalidEventError extends NianbaoError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "InvalidEventError";
+  }
+}
