@@ -1,0 +1,90 @@
+/**
+ * Text normalisation, applied to every piece of text before any label is matched:
+ * pinyin annotations removed, traditional → simplified, full-width → half-width.
+ */
+import * as OpenCC from "opencc-js";
+
+const toSimplified = OpenCC.Converter({ from: "t", to: "cn" });
+
+/** Pinyin after a Chinese character, as some web pages print it: `頁(yè)`, `申請(qǐng)`. */
+const PINYIN_ANNOTATION = /(?<=[\u3400-\u9fff])\((?:[a-z\u00e0-\u00fc\u0101-\u01dc\u0251\u0261]{1,7})\)/g;
+
+/**
+ * Characters that exist only in traditional script and are frequent in these reports.
+ * Conversion (a trie walk over the whole text) is skipped when none is present.
+ */
+const TRADITIONAL_HINT = /[開號報請計與區們這為會來對時產發實間關業體處總規務復訴結轉見據條辦選單數義類圍內權權機構讓護療認識應當績經濟稅費標準項參評審議辦營壽麼]/;
+
+/** Full-width ASCII forms (！ to ～) and the ideographic space. */
+function toHalfWidth(text: string): string {
+  return text.replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, " ");
+}
+
+/** Normalises a piece of report text (a line, a cell or a whole document). */
+export function normaliseText(text: string): string {
+  let out = text.replace(/\r\n?/g, "\n").replace(/[\u200b\ufeff\u00a0]/g, (ch) => (ch === "\u00a0" ? " " : ""));
+  if (out.includes("(")) out = out.replace(PINYIN_ANNOTATION, "");
+  if (TRADITIONAL_HINT.test(out)) out = toSimplified(out);
+  out = toHalfWidth(out);
+  // Pinyin may also follow full-width brackets converted above.
+  if (out.includes("(")) out = out.replace(PINYIN_ANNOTATION, "");
+  return out;
+}
+
+/** A label without white space, for comparisons (`自 然 人` → `自然人`). */
+export function compact(text: string): string {
+  return text.replace(/\s+/g, "");
+}
+
+/** A label without its numbering (`1.`, `(三)`, `三、`) and without white space. */
+export function bareLabel(text: string): string {
+  return compact(text)
+    .replace(/^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、．])+/, "")
+    .replace(/^(?:\([一二三四五六七八九十]+\))/, "");
+}
+
+export type CellValue =
+  | { kind: "blank" }
+  | { kind: "number"; value: number; unit?: MoneyUnit; raw: string }
+  | { kind: "text"; text: string };
+
+export const MONEY_UNIT = { YI: "亿元", WAN: "万元", YUAN: "元" } as const;
+export type MoneyUnit = (typeof MONEY_UNIT)[keyof typeof MONEY_UNIT];
+
+const BLANK = /^(?:|-+|—+|–+|\/|无|空|\.{1,3}|…|_+)$/;
+const NUMBER = /^([-+]?\d+(?:\.\d+)?)(亿元|万元|元|亿|万)?$/;
+
+/** Reads one table cell: a number (with a money unit if printed), a blank, or text. */
+export function readCell(text: string): CellValue {
+  const t = compact(text).replace(/(?<=\d),(?=\d{3}(?:\D|$))/g, "");
+  if (BLANK.test(t)) return { kind: "blank" };
+  const m = NUMBER.exec(t);
+  if (m?.[1] !== undefined) {
+    const unit = m[2] === undefined ? undefined : m[2].startsWith("亿") ? MONEY_UNIT.YI : m[2].startsWith("万") ? MONEY_UNIT.WAN : MONEY_UNIT.YUAN;
+    return unit ? { kind: "number", value: Number(m[1]), unit, raw: m[1] } : { kind: "number", value: Number(m[1]), raw: m[1] };
+  }
+  return { kind: "text", text: t };
+}
+
+/** Whether a cell holds a figure or nothing (as opposed to a label). */
+export function isValueCell(text: string): boolean {
+  return readCell(text).kind !== "text";
+}
+
+/**
+ * Shifts a decimal string by `places` powers of ten without floating-point error
+ * (`1.67` 亿元 is exactly `16700` 万元).
+ */
+export function shiftDecimal(raw: string, places: number): number {
+  const negative = raw.startsWith("-");
+  const [intPart = "0", fracPart = ""] = raw.replace(/^[-+]/, "").split(".");
+  let digits = intPart + fracPart;
+  let point = intPart.length + places;
+  if (point > digits.length) digits = digits.padEnd(point, "0");
+  if (point < 0) {
+    digits = "0".repeat(-point) + digits;
+    point = 0;
+  }
+  const text = `${digits.slice(0, point) || "0"}.${digits.slice(point) || "0"}`;
+  return (negative ? -1 : 1) * Number(text);
+}

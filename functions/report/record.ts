@@ -1,0 +1,73 @@
+/**
+ * The record of the contract (../shared/spec/record.md) as a zod schema, derived from the template.
+ */
+import { z } from "zod";
+import {
+  APPLICANT_COLUMNS,
+  applicationRowsOf,
+  disclosureRowsOf,
+  type Edition,
+  REVIEW_COLUMNS,
+  REVIEW_GROUPS,
+  SEVERITY,
+  STATUS,
+} from "./template.ts";
+
+const Figure = z.number().finite();
+
+const columnsObject = (keys: readonly string[]) => z.strictObject(Object.fromEntries(keys.map((k) => [k, Figure])));
+
+function activeDisclosureSchema(edition: Edition) {
+  return z.strictObject(
+    Object.fromEntries(disclosureRowsOf(edition).map(({ row, columns }) => [row.key, columnsObject(columns.map((c) => c.key)).optional()])),
+  );
+}
+
+function applicationsSchema(edition: Edition) {
+  const row = columnsObject(APPLICANT_COLUMNS.map((c) => c.key));
+  return z.strictObject(Object.fromEntries(applicationRowsOf(edition).map((r) => [r.key, row.optional()])));
+}
+
+const ReviewLitigation = z.strictObject(
+  Object.fromEntries(REVIEW_GROUPS.map((g) => [g.key, columnsObject(REVIEW_COLUMNS.map((c) => c.key)).optional()])),
+);
+
+export const Finding = z.strictObject({
+  rule: z.string().min(1),
+  severity: z.enum([SEVERITY.ERROR, SEVERITY.WARNING, SEVERITY.INFO]),
+  message: z.string(),
+  cells: z.array(z.string()),
+  expected: z.number().nullable(),
+  actual: z.number().nullable(),
+});
+export type Finding = z.infer<typeof Finding>;
+
+export const ReportStatus = z.enum([STATUS.VALID, STATUS.NEEDS_REVIEW, STATUS.FAILED]);
+export type ReportStatus = z.infer<typeof ReportStatus>;
+
+const Layout = z.enum(["rows", "order", "missing"]);
+
+const common = {
+  agency: z.string().min(1).nullable(),
+  year: z.number().int().min(1990).max(2100),
+  findings: z.array(Finding),
+  status: z.enum([STATUS.VALID, STATUS.NEEDS_REVIEW]),
+  parserVersion: z.string(),
+  /** How each table was read: by labelled rows, or by the order of its numbers. */
+  layout: z.strictObject({ activeDisclosure: Layout, applications: Layout, reviewLitigation: Layout }),
+  /** Cells whose place was chosen by an identity rather than read from the layout. */
+  inferredCells: z.array(z.string()),
+};
+
+const recordOf = <E extends Edition>(edition: E) =>
+  z.strictObject({
+    ...common,
+    edition: z.literal(edition),
+    activeDisclosure: activeDisclosureSchema(edition),
+    applications: applicationsSchema(edition),
+    reviewLitigation: ReviewLitigation,
+  });
+
+/** A record of either edition. Unknown keys are bugs (strict objects). */
+export const ReportRecord = z.discriminatedUnion("edition", [recordOf("2019"), recordOf("2021")]);
+export type ReportRecord = z.infer<typeof ReportRecord>;

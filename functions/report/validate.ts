@@ -1,0 +1,151 @@
+/**
+ * The template's identities as findings. Findings report; they never change a figure.
+ */
+import type { FigureReading, FigureTable } from "./read-figures.ts";
+import {
+  APPLICANT_COLUMNS,
+  APPLICANT_PARTS,
+  applicationRowsOf,
+  type Edition,
+  REVIEW_GROUPS,
+  REVIEW_PARTS,
+  RULE,
+  SECTION_TITLES,
+  SEVERITY,
+  type SectionKey,
+  type Severity,
+} from "./template.ts";
+
+export type Finding = {
+  rule: string;
+  severity: Severity;
+  message: string;
+  cells: string[];
+  expected: number | null;
+  actual: number | null;
+};
+
+const differs = (a: number, b: number): boolean => Math.abs(a - b) > 1e-9;
+const sum = (values: number[]): number => values.reduce((s, v) => s + v, 0);
+
+/** In each row, `total` = the sum of the six applicant columns. */
+export function checkRowTotals(applications: FigureTable): Finding[] {
+  const findings: Finding[] = [];
+  for (const [row, cols] of Object.entries(applications)) {
+    const expected = sum(APPLICANT_PARTS.map((k) => cols[k] ?? 0));
+    const actual = cols.total ?? 0;
+    if (differs(expected, actual)) {
+      findings.push({
+        rule: RULE.ROW_TOTAL,
+        severity: SEVERITY.ERROR,
+        message: `${row}: 总计 is ${actual}, but the applicant columns add up to ${expected}`,
+        cells: [`${row}.total`],
+        expected,
+        actual,
+      });
+    }
+  }
+  return findings;
+}
+
+/** （七）总计 = the sum of the result rows, and 一+二 = 三（七）总计+四, in every column. */
+export function checkResults(applications: FigureTable, edition: Edition): Finding[] {
+  const findings: Finding[] = [];
+  const resultRows = applicationRowsOf(edition).filter((r) => r.result && applications[r.key]);
+  const total = applications.resultsTotal;
+  for (const { key: col } of APPLICANT_COLUMNS) {
+    if (total && resultRows.length > 0) {
+      const expected = sum(resultRows.map((r) => applications[r.key]![col] ?? 0));
+      const actual = total[col] ?? 0;
+      if (differs(expected, actual)) {
+        findings.push({
+          rule: RULE.RESULTS_TOTAL,
+          severity: SEVERITY.ERROR,
+          message: `（七）总计 is ${actual} in column ${col}, but its rows add up to ${expected}`,
+          cells: [`resultsTotal.${col}`],
+          expected,
+          actual,
+        });
+      }
+    }
+    const { newReceived, carriedOver, carriedForward } = applications;
+    if (newReceived && carriedOver && total && carriedForward) {
+      const expected = (newReceived[col] ?? 0) + (carriedOver[col] ?? 0);
+      const actual = (total[col] ?? 0) + (carriedForward[col] ?? 0);
+      if (differs(expected, actual)) {
+        findings.push({
+          rule: RULE.BALANCE,
+          severity: SEVERITY.ERROR,
+          message: `column ${col}: 一+二 = ${expected}, but 三（七）总计+四 = ${actual}`,
+          cells: [`newReceived.${col}`, `carriedOver.${col}`, `resultsTotal.${col}`, `carriedForward.${col}`],
+          expected,
+          actual,
+        });
+      }
+    }
+  }
+  return findings;
+}
+
+/** In each review/litigation group, 总计 = the sum of the other four. */
+export function checkReviewTotals(reviewLitigation: FigureTable): Finding[] {
+  const findings: Finding[] = [];
+  for (const { key: group, label } of REVIEW_GROUPS) {
+    const cols = reviewLitigation[group];
+    if (!cols) continue;
+    const expected = sum(REVIEW_PARTS.map((k) => cols[k] ?? 0));
+    const actual = cols.total ?? 0;
+    if (differs(expected, actual)) {
+      findings.push({
+        rule: RULE.REVIEW_TOTAL,
+        severity: SEVERITY.ERROR,
+        message: `${label}: 总计 is ${actual}, but its four results add up to ${expected}`,
+        cells: [`${group}.total`],
+        expected,
+        actual,
+      });
+    }
+  }
+  return findings;
+}
+
+/** Every finding the contract's rules raise on a reading. */
+export function validateFigures(reading: FigureReading, edition: Edition): Finding[] {
+  const findings: Finding[] = [];
+  for (const section of Object.keys(reading.layout) as SectionKey[]) {
+    if (reading.layout[section] === "missing") {
+      findings.push({
+        rule: RULE.TABLE_MISSING,
+        severity: SEVERITY.ERROR,
+        message: `未找到表格「${SECTION_TITLES[section]}」 (the table of this section was not found)`,
+        cells: [],
+        expected: null,
+        actual: null,
+      });
+    }
+  }
+  findings.push(...checkRowTotals(reading.applications));
+  findings.push(...checkResults(reading.applications, edition));
+  findings.push(...checkReviewTotals(reading.reviewLitigation));
+  for (const a of reading.unitAssumptions) {
+    findings.push({
+      rule: RULE.UNIT_ASSUMED,
+      severity: SEVERITY.INFO,
+      message: `${a.label} ${a.printed} is printed under a header that names no unit; taken as yuan and recorded as ${a.recorded} 万元`,
+      cells: [a.cell],
+      expected: null,
+      actual: a.printed,
+    });
+  }
+  for (const cell of reading.inferredCells) {
+    findings.push({
+      rule: RULE.CELL_INFERRED,
+      severity: SEVERITY.WARNING,
+      message: `${cell}: the text does not say which cell this figure belongs to; placed where the template's identities hold`,
+      cells: [cell],
+      expected: null,
+      actual: null,
+    });
+  }
+  return findings;
+}
