@@ -1,0 +1,54 @@
+/**
+ * The adapters the handlers use, built once from the configuration on first use.
+ * Tests and the local stack may replace any of them with `setAdapters`.
+ */
+import { readConfig, requireConfig, type Config } from "../shared/config.ts";
+import { createDocumentClient, createS3Client, createSfnClient, createSnsClient } from "./clients.ts";
+import { createFileNotifier, createSnsNotifier, type Notifier } from "./notifier.ts";
+import { createS3ObjectStore, type ObjectStore } from "./object-store.ts";
+import { createDynamoRecordStore, type RecordStore } from "./record-store.ts";
+import { createSfnWorkflowStarter, type WorkflowStarter } from "./workflow-starter.ts";
+
+export type Adapters = {
+  objects: ObjectStore;
+  records: RecordStore;
+  notifier: Notifier;
+  workflow: WorkflowStarter;
+};
+
+const built: Partial<Adapters> = {};
+
+const factories: { [K in keyof Adapters]: (config: Config) => Adapters[K] } = {
+  objects: (config) => createS3ObjectStore(createS3Client(config)),
+  records: (config) => createDynamoRecordStore(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
+  notifier: (config) =>
+    config.NOTIFICATIONS_LOG
+      ? createFileNotifier(config.NOTIFICATIONS_LOG)
+      : createSnsNotifier(createSnsClient(config), requireConfig(config, "TOPIC_ARN")),
+  workflow: (config) => createSfnWorkflowStarter(createSfnClient(config), requireConfig(config, "STATE_MACHINE_ARN")),
+};
+
+/** One adapter, built from the configuration the first time it is asked for. */
+export function getAdapter<K extends keyof Adapters>(name: K): Adapters[K] {
+  const existing = built[name];
+  if (existing) return existing;
+  const adapter = factories[name](readConfig());
+  built[name] = adapter;
+  return adapter;
+}
+
+/** Replaces adapters (tests, the local stack). */
+export function setAdapters(adapters: Partial<Adapters>): void {
+  Object.assign(built, adapters);
+}
+
+/** Forgets every built adapter, so the next use builds from the (new) configuration. */
+export function resetAdapters(): void {
+  for (const key of Object.keys(built) as (keyof Adapters)[]) delete built[key];
+}
+
+export type { Notifier, Notification } from "./notifier.ts";
+export type { ObjectStore, ObjectInfo } from "./object-store.ts";
+export type { RecordStore, StoredReport, ReportSummary, ReportStatus, Source } from "./record-store.ts";
+export { REPORT_STATUS } from "./record-store.ts";
+export type { WorkflowStarter } from "./workflow-starter.ts";

@@ -1,0 +1,46 @@
+/**
+ * Extract: reads the dropped object, names the report by the SHA-256 of its bytes,
+ * extracts the document and writes it to the artifacts bucket; passes on only its key.
+ */
+import middy from "@middy/core";
+import { basename } from "node:path";
+import { getAdapter } from "../adapters/index.ts";
+import { extractDocument } from "../documents/index.ts";
+import type { ExtractedDocument } from "../documents/model.ts";
+import { readConfig, requireConfig } from "../shared/config.ts";
+import { parseEventWith } from "../shared/handler-kit.ts";
+import { hashBytes } from "../shared/hash.ts";
+import { stepLogger } from "../shared/logger.ts";
+import { ExecutionInput, toDocumentArtifactKey, type Extracted } from "../shared/workflow-payloads.ts";
+
+/** Formats whose pages may carry no text layer (scans): OCR can still read them. */
+const OCR_FORMATS = new Set(["pdf", "image"]);
+
+function hasText(doc: ExtractedDocument): boolean {
+  return doc.pages.some((page) =>
+    page.blocks.some((block) =>
+      block.kind === "paragraph"
+        ? block.text.trim() !== ""
+        : block.rows.some((row) => row.some((cell) => cell.text.trim() !== "")),
+    ),
+  );
+}
+
+export const handler = middy<ExecutionInput, Extracted>()
+  .use(parseEventWith(ExecutionInput))
+  .handler(async (event) => {
+    const artifactsBucket = requireConfig(readConfig(), "ARTIFACTS_BUCKET");
+    const objects = getAdapter("objects");
+    const log = stepLogger("extract", { source: `s3://${event.bucket}/${event.key}` });
+
+    const bytes = await objects.getBytes(event.bucket, event.key);
+    const reportId = hashBytes(bytes);
+    log.appendPersistentKeys({ reportId });
+    const fileName = basename(event.key);
+    const doc = await extractDocument(bytes, { fileName });
+    const artifactKey = toDocumentArtifactKey(reportId);
+    await objects.putJson(artifactsBucket, artifactKey, doc);
+    const needsOcr = OCR_FORMATS.has(doc.format) && !hasText(doc);
+    log.info("extracted", { format: doc.format, pages: doc.pages.length, bytes: bytes.length, needsOcr });
+    return { reportId, artifactKey, format: doc.format, pageCount: doc.pages.length, needsOcr, fileName };
+  });

@@ -1,0 +1,65 @@
+/**
+ * Handler configuration, read once from the environment through a zod schema.
+ *
+ * In the cloud the CDK stack sets the names (bucket, table, topic, state machine);
+ * on the local stack `local/stack.ts` sets the same variables plus the endpoint
+ * overrides that point the SDK clients at the stand-ins (s3rver, DynamoDB Local,
+ * the local Step Functions API) and a notifications log in place of SNS.
+ */
+import { z } from "zod";
+
+const OptionalUrl = z.url().optional();
+
+export const Config = z.object({
+  AWS_REGION: z.string().min(1).default("us-east-1"),
+  /** Where Extract writes the extracted document and Parse its record (small state payloads). */
+  ARTIFACTS_BUCKET: z.string().min(1).optional(),
+  /** The bucket reports are dropped into (the CLI and the local event bridge use it). */
+  INGEST_BUCKET: z.string().min(1).optional(),
+  TABLE_NAME: z.string().min(1).optional(),
+  TOPIC_ARN: z.string().min(1).optional(),
+  /** Local stand-in for SNS: notifications are appended to this file as JSON lines. */
+  NOTIFICATIONS_LOG: z.string().min(1).optional(),
+  STATE_MACHINE_ARN: z.string().min(1).optional(),
+  S3_ENDPOINT: OptionalUrl,
+  DYNAMODB_ENDPOINT: OptionalUrl,
+  SFN_ENDPOINT: OptionalUrl,
+  SNS_ENDPOINT: OptionalUrl,
+});
+export type Config = z.infer<typeof Config>;
+
+/** A variable that this handler needs was not set (a deployment bug, never retried). */
+export class ConfigError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ConfigError";
+  }
+}
+
+let cached: Config | undefined;
+
+/**
+ * The configuration, parsed from `process.env` on first use.
+ *
+ * @example
+ * const { TABLE_NAME } = readConfig();
+ */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (cached) return cached;
+  const parsed = Config.safeParse(env);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${z.prettifyError(parsed.error)}`);
+  cached = parsed.data;
+  return cached;
+}
+
+/** Forgets the parsed configuration (the local stack and tests set the environment first). */
+export function resetConfig(): void {
+  cached = undefined;
+}
+
+/** The value of a variable this handler cannot work without. */
+export function requireConfig<K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> {
+  const value = config[key];
+  if (value === undefined || value === null) throw new ConfigError(`${String(key)} is not set`);
+  return value as NonNullable<Config[K]>;
+}
