@@ -1,0 +1,54 @@
+/**
+ * The nianbao CLI: argv → the same functions the Lambda handlers call.
+ * Data goes to stdout, messages to stderr.
+ */
+import { NianbaoError } from "../functions/shared/errors.ts";
+
+type Command = { summary: string; run: (argv: string[]) => Promise<number> };
+
+const load = (path: string) => async (argv: string[]) => {
+  const mod = (await import(path)) as { run: (argv: string[]) => Promise<number> };
+  return mod.run(argv);
+};
+
+const COMMANDS: Record<string, Command> = {
+  parse: { summary: "parse FILE [--json]     read one report and print its record", run: load("./commands/parse.ts") },
+  up: { summary: "up [--port N] [--data DIR]   start the local stack and process the sample reports", run: load("./commands/up.ts") },
+  ingest: { summary: "ingest FILE|DIR... [--wait]  drop reports into the running local stack", run: load("./commands/ingest.ts") },
+  status: { summary: "status                  list the records of the running local stack", run: load("./commands/status.ts") },
+  reprocess: { summary: "reprocess [--status S]  re-read stored reports with the current parser", run: load("./commands/reprocess.ts") },
+};
+
+function usage(): string {
+  return ["usage: nianbao <command> [options]", "", ...Object.values(COMMANDS).map((c) => `  nianbao ${c.summary}`)].join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    console.error(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`nianbao: unknown command '${name}'\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  // Expected failures get one line; anything else is a bug and keeps its stack for a report.
+  if (error instanceof NianbaoError) {
+    console.error(`nianbao: ${error.message}`);
+    process.exitCode = 2;
+  } else if ((error as NodeJS.ErrnoException)?.code === "ERR_MODULE_NOT_FOUND") {
+    console.error(`nianbao: this command is not available in this build (${(error as Error).message.split("\n")[0]})`);
+    process.exitCode = 2;
+  } else {
+    console.error(process.env.NIANBAO_DEBUG ? error : `nianbao: unexpected error: ${(error as Error)?.message ?? error}`);
+    process.exitCode = 1;
+  }
+}
