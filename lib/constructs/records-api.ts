@@ -1,0 +1,141 @@
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import * as apigw from "aws-cdk-lib/aws-apigateway";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as logs from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+import { acknowledge } from "../acknowledge.ts";
+import { NianbaoFunction, bindTable } from "./nianbao-function.ts";
+
+export interface RecordsApiProps {
+  /** The records the API answers from (read-only). */
+  readonly table: dynamodb.Table;
+  /**
+   * The web origin allowed to call the API from a browser (CORS); requests still need
+   * SigV4 signatures.
+   * @default "https://localhost:3000"
+   */
+  readonly allowedOrigin?: string;
+  /**
+   * Stage name, the first path segment of the URL.
+   * @default "v1"
+   */
+  readonly stageName?: string;
+  /**
+   * Steady-state requests per second before API Gateway throttles.
+   * @default 50
+   */
+  readonly throttlingRateLimit?: number;
+  /**
+   * Retention of the access log.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly accessLogRetention?: logs.RetentionDays;
+  /**
+   * Environment shared by every function.
+   * @default - none beyond the function defaults and the bound resources
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The query API: an API Gateway REST API whose every route (`/` and `/{proxy+}`) goes to
+ * one Lambda (API Gateway proxy events), IAM-authorised (callers sign with SigV4), with an
+ * access log, execution logging, X-Ray tracing, a request validator and CORS limited to
+ * one web origin.
+ *
+ * @example
+ * const api = new RecordsApi(this, "Api", { table: records.table, allowedOrigin: "https://nianbao.example.org" });
+ */
+export class RecordsApi extends Construct {
+  /** The REST API. */
+  public readonly api: apigw.RestApi;
+  /** Answers every route. */
+  public readonly apiFunction: NianbaoFunction;
+  /** Access log of the stage. */
+  public readonly accessLog: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: RecordsApiProps) {
+    super(scope, id);
+    const allowedOrigin = props.allowedOrigin ?? "https://localhost:3000";
+
+    this.apiFunction = new NianbaoFunction(this, "Handler", {
+      step: "api",
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      environment: props.environment,
+    });
+    bindTable(this.apiFunction, props.table, "read");
+
+    this.accessLog = new logs.LogGroup(this, "AccessLog", {
+      retention: props.accessLogRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.api = new apigw.RestApi(this, "RestApi", {
+      restApiName: "nianbao-records",
+      description: "Validated records of government information disclosure annual reports",
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      // API Gateway needs an account-level role to write execution logs to CloudWatch.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
+      deployOptions: {
+        stageName: props.stageName ?? "v1",
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLog),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigw.MethodLoggingLevel.INFO,
+        dataTraceEnabled: false,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        throttlingRateLimit: props.throttlingRateLimit ?? 50,
+        throttlingBurstLimit: (props.throttlingRateLimit ?? 50) * 2,
+      },
+      defaultCorsPreflightOptions: {
+        allowOrigins: [allowedOrigin],
+        allowMethods: ["GET", "POST", "OPTIONS"],
+        allowHeaders: ["Content-Type", "Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-Sha256"],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    const validator = this.api.addRequestValidator("Validator", {
+      requestValidatorName: "parameters-and-body",
+      validateRequestParameters: true,
+      validateRequestBody: true,
+    });
+    const methodOptions: apigw.MethodOptions = {
+      authorizationType: apigw.AuthorizationType.IAM,
+      requestValidator: validator,
+    };
+    const integration = new apigw.LambdaIntegration(this.apiFunction, { proxy: true });
+    this.api.root.addMethod("ANY", integration, methodOptions);
+    this.api.root.addProxy({ defaultIntegration: integration, defaultMethodOptions: methodOptions, anyMethod: true });
+
+    this.acknowledgeFindings();
+  }
+
+  private acknowledgeFindings(): void {
+    for (const method of this.api.methods) {
+      if (method.httpMethod === "OPTIONS") {
+        const reason = "CORS preflight (OPTIONS, answered by API Gateway itself): browsers never sign preflight requests, so it cannot require IAM or Cognito.";
+        acknowledge(method, "AwsSolutions-APIG4", reason);
+        acknowledge(method, "AwsSolutions-COG4", reason);
+      } else {
+        acknowledge(
+          method,
+          "AwsSolutions-COG4",
+          "Authorised with AWS_IAM (SigV4): callers are roles and users of the account (the CLI, other services, web clients through a Cognito identity pool), not a Cognito user pool.",
+        );
+      }
+    }
+    acknowledge(
+      this.api,
+      "AwsSolutions-APIG3",
+      "A WAF web ACL costs a fixed monthly fee; IAM authorisation and stage throttling already reject unsigned and abusive traffic. Attach a web ACL when the API is opened to the public.",
+    );
+    acknowledge(
+      this.api,
+      "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+      "API Gateway's account-level logging role: AWS's managed policy is the documented one and allows only CloudWatch Logs writes.",
+    );
+  }
+}

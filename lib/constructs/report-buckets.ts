@@ -1,0 +1,99 @@
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import { Construct } from "constructs";
+import { acknowledge } from "../acknowledge.ts";
+
+export interface ReportBucketsProps {
+  /**
+   * Days after which intermediates (extracted documents, parsed records) expire from the
+   * artifacts bucket; the record in DynamoDB is the lasting result.
+   * @default 30
+   */
+  readonly artifactRetentionDays?: number;
+
+  /**
+   * Days after which non-current versions of uploaded reports expire.
+   * @default 90
+   */
+  readonly noncurrentVersionRetentionDays?: number;
+
+  /**
+   * Days the S3 server access logs are kept.
+   * @default 365
+   */
+  readonly accessLogRetentionDays?: number;
+
+  /**
+   * What happens to the buckets when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The buckets of the pipeline: `ingest` (reports are dropped here; versioned), `artifacts`
+ * (large intermediates, so Step Functions payloads stay small) and `accessLogs` (S3 server
+ * access logs of both). All encrypted, public access blocked, TLS-only.
+ *
+ * @example
+ * const buckets = new ReportBuckets(this, "Buckets", { artifactRetentionDays: 14 });
+ */
+export class ReportBuckets extends Construct {
+  /** Reports land here; object-created events start the pipeline. */
+  public readonly ingest: s3.Bucket;
+  /** Extracted documents and parsed records between steps. */
+  public readonly artifacts: s3.Bucket;
+  /** Server access logs of `ingest` and `artifacts`. */
+  public readonly accessLogs: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: ReportBucketsProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const common = {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy,
+    } as const;
+
+    this.accessLogs = new s3.Bucket(this, "AccessLogs", {
+      ...common,
+      // The log delivery service writes only to SSE-S3 buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      lifecycleRules: [{ expiration: Duration.days(props.accessLogRetentionDays ?? 365) }],
+    });
+    acknowledge(
+      this.accessLogs,
+      "AwsSolutions-S1",
+      "This is the server access log bucket itself; logging it into itself would loop.",
+    );
+
+    this.ingest = new s3.Bucket(this, "Ingest", {
+      ...common,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: "ingest/",
+      lifecycleRules: [
+        { noncurrentVersionExpiration: Duration.days(props.noncurrentVersionRetentionDays ?? 90) },
+        { abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
+    });
+
+    this.artifacts = new s3.Bucket(this, "Artifacts", {
+      ...common,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: "artifacts/",
+      lifecycleRules: [
+        {
+          expiration: Duration.days(props.artifactRetentionDays ?? 30),
+          noncurrentVersionExpiration: Duration.days(1),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,158 @@
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as s3 from "aws-cdk-lib/aws-s3";
+import * as sns from "aws-cdk-lib/aws-sns";
+import * as sfn from "aws-cdk-lib/aws-stepfunctions";
+import { Construct } from "constructs";
+import { acknowledge, nagArn } from "../acknowledge.ts";
+import { ENV, NianbaoFunction, bindBucket, bindTable, bindTopic, hasHandler } from "./nianbao-function.ts";
+
+/**
+ * The Lambda ARNs the shared definition (lib/workflow.ts) puts into its Task states.
+ * Mirrors `WorkflowResources` of lib/workflow.ts.
+ */
+export interface WorkflowFunctionArns {
+  readonly extractFunction: string;
+  readonly parseFunction: string;
+  readonly storeFunction: string;
+  readonly recordFailureFunction: string;
+  readonly notifyFunction: string;
+  readonly ocrFunction?: string;
+}
+
+/** Builds the Amazon States Language definition from the function ARNs (lib/workflow.ts). */
+export type BuildWorkflowDefinition = (resources: WorkflowFunctionArns) => object;
+
+export interface ReportWorkflowProps {
+  /** The one state machine definition, shared with the local runner. */
+  readonly buildDefinition: BuildWorkflowDefinition;
+  /** Reports are read from here. */
+  readonly ingestBucket: s3.Bucket;
+  /** Intermediates between steps are written here. */
+  readonly artifactsBucket: s3.Bucket;
+  /** Records are written here. */
+  readonly table: dynamodb.Table;
+  /** NEEDS_REVIEW and FAILED reports are announced here. */
+  readonly topic: sns.ITopic;
+  /**
+   * Environment shared by every step (service name, parser version...).
+   * @default - none beyond the function defaults and the bound resources
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Retention of the state machine's execution log.
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Longest an execution may run before it is stopped (OCR of a long scan is the slow path).
+   * @default Duration.hours(1)
+   */
+  readonly executionTimeout?: Duration;
+}
+
+/**
+ * The report workflow: one Lambda per step and a STANDARD state machine built from the
+ * shared definition, with every execution logged (level ALL) and traced by X-Ray.
+ * Each step gets exactly the grants it needs.
+ *
+ * @example
+ * const workflow = new ReportWorkflow(this, "Workflow", {
+ *   buildDefinition: buildWorkflowDefinition,
+ *   ingestBucket: buckets.ingest, artifactsBucket: buckets.artifacts,
+ *   table: records.table, topic: notifications.topic,
+ * });
+ */
+export class ReportWorkflow extends Construct {
+  public readonly extractFunction: NianbaoFunction;
+  public readonly parseFunction: NianbaoFunction;
+  public readonly storeFunction: NianbaoFunction;
+  public readonly recordFailureFunction: NianbaoFunction;
+  public readonly notifyFunction: NianbaoFunction;
+  /** The OCR step, when its handler (functions/ocr/handler.ts) exists. */
+  public readonly ocrFunction?: NianbaoFunction;
+  /** The state machine every upload starts. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** Execution history log (level ALL). */
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ReportWorkflowProps) {
+    super(scope, id);
+    const environment = props.environment ?? {};
+    const step = (fnId: string, name: string, memorySize: number, timeout: Duration) =>
+      new NianbaoFunction(this, fnId, { step: name, memorySize, timeout, environment });
+
+    // Reading PDFs and DOCX is CPU- and memory-bound: the biggest function.
+    this.extractFunction = step("Extract", "extract", 1536, Duration.minutes(5));
+    bindBucket(this.extractFunction, props.ingestBucket, "read", ENV.INGEST_BUCKET);
+    bindBucket(this.extractFunction, props.artifactsBucket, "readWrite", ENV.ARTIFACTS_BUCKET);
+
+    this.parseFunction = step("Parse", "parse", 1024, Duration.minutes(2));
+    bindBucket(this.parseFunction, props.artifactsBucket, "readWrite", ENV.ARTIFACTS_BUCKET);
+
+    this.storeFunction = step("Store", "store", 256, Duration.seconds(30));
+    bindBucket(this.storeFunction, props.artifactsBucket, "read", ENV.ARTIFACTS_BUCKET);
+    bindTable(this.storeFunction, props.table, "readWrite");
+
+    this.recordFailureFunction = step("RecordFailure", "record-failure", 256, Duration.seconds(30));
+    bindTable(this.recordFailureFunction, props.table, "readWrite");
+    // When Extract failed before naming the report, the id is hashed from the upload itself.
+    bindBucket(this.recordFailureFunction, props.ingestBucket, "read", ENV.INGEST_BUCKET);
+
+    this.notifyFunction = step("Notify", "notify", 256, Duration.seconds(30));
+    bindTopic(this.notifyFunction, props.topic);
+
+    if (hasHandler("ocr")) {
+      this.ocrFunction = step("Ocr", "ocr", 2048, Duration.minutes(15));
+      bindBucket(this.ocrFunction, props.ingestBucket, "read", ENV.INGEST_BUCKET);
+      bindBucket(this.ocrFunction, props.artifactsBucket, "readWrite", ENV.ARTIFACTS_BUCKET);
+    }
+
+    const definition = props.buildDefinition({
+      extractFunction: this.extractFunction.functionArn,
+      parseFunction: this.parseFunction.functionArn,
+      storeFunction: this.storeFunction.functionArn,
+      recordFailureFunction: this.recordFailureFunction.functionArn,
+      notifyFunction: this.notifyFunction.functionArn,
+      ...(this.ocrFunction ? { ocrFunction: this.ocrFunction.functionArn } : {}),
+    });
+
+    this.logGroup = new logs.LogGroup(this, "ExecutionLog", {
+      // The vended-logs prefix keeps the CloudWatch Logs resource policy short.
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-report-workflow`,
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, "StateMachine", {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      // toJsonString keeps the function ARN tokens as CloudFormation references.
+      definitionBody: sfn.DefinitionBody.fromString(Stack.of(this).toJsonString(definition)),
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      tracingEnabled: true,
+      timeout: props.executionTimeout ?? Duration.hours(1),
+    });
+
+    const role = this.stateMachine.role;
+    for (const fn of this.taskFunctions()) {
+      fn.grantInvoke(this.stateMachine);
+      acknowledge(
+        role,
+        `AwsSolutions-IAM5[Resource::${nagArn(fn)}:*]`,
+        "lambda:InvokeFunction on this step's function and its versions/aliases (the ':*' qualifier), nothing else.",
+      );
+    }
+    acknowledge(
+      role,
+      "AwsSolutions-IAM5[Resource::*]",
+      "Execution logging (logs:CreateLogDelivery, logs:*LogDelivery*, logs:DescribeResourcePolicies...) and X-Ray tracing (xray:PutTraceSegments...) have no resource-level permissions.",
+    );
+  }
+
+  /** Every function the state machine invokes. */
+  public taskFunctions(): NianbaoFunction[] {
+    const fns = [this.extractFunction, this.parseFunction, this.storeFunction, this.recordFailureFunction, this.notifyFunction];
+    return this.ocrFunction ? [...fns, this.ocrFunction] : fns;
+  }
+}
