@@ -1,0 +1,48 @@
+/**
+ * The seam between readers and OCR. Readers hand page images (or, where an engine can take it,
+ * a whole PDF) to an `OcrEngine` and receive blocks in the intermediate form: paragraphs for
+ * text lines and tables as cell grids, with confidences and boxes where the engine gives them.
+ */
+import type { Block } from "../model.ts";
+
+export const OCR_MEDIA_TYPE = {
+  PNG: "image/png",
+  JPEG: "image/jpeg",
+  TIFF: "image/tiff",
+} as const;
+export type OcrMediaType = (typeof OCR_MEDIA_TYPE)[keyof typeof OCR_MEDIA_TYPE];
+
+export type OcrImage = {
+  bytes: Uint8Array;
+  mediaType: OcrMediaType;
+  /** Where the image came from, for messages ("page 3", "word/media/image2.png"). */
+  label?: string;
+};
+
+export type OcrResult = {
+  blocks: Block[];
+  /** Mean word confidence, 0..100, where the engine reports one. */
+  confidence?: number;
+};
+
+export interface OcrEngine {
+  /** Short name recorded on the pages it read ("tesseract", "textract"). */
+  readonly name: string;
+  /** Reads one page image. Throws TransientError when the engine is busy (retry later). */
+  recognizeImage(image: OcrImage): Promise<OcrResult>;
+  /**
+   * Reads the given 1-based pages of a PDF in one job, where the engine takes PDFs directly
+   * (Textract's asynchronous analysis). Readers rasterise pages for `recognizeImage` otherwise.
+   */
+  recognizePdf?(bytes: Uint8Array, pageNumbers: readonly number[]): Promise<Map<number, OcrResult>>;
+}
+
+/** The media type of an image from its signature, or undefined if OCR engines do not take it. */
+export function imageMediaType(bytes: Uint8Array): OcrMediaType | undefined {
+  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return OCR_MEDIA_TYPE.PNG;
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return OCR_MEDIA_TYPE.JPEG;
+  if ((bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2a && bytes[3] === 0) || (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[2] === 0 && bytes[3] === 0x2a)) {
+    return OCR_MEDIA_TYPE.TIFF;
+  }
+  return undefined;
+}
