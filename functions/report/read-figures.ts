@@ -192,7 +192,8 @@ function reviewByRows(rows: readonly Row[]): FigureTable | null {
     if (!joined.includes("行政复议") || !joined.includes("行政诉讼")) continue;
     for (const candidate of rows.slice(header + 1, header + 8)) {
       const read = candidate.map(readCell);
-      if (read.some((v) => v.kind === "text") || !read.some(isNumber)) continue;
+      // A row of blanks is a row of zeros when it is as wide as the table.
+      if (read.some((v) => v.kind === "text") || (!read.some(isNumber) && read.length < REVIEW_CELLS)) continue;
       const fitted = fitValues(read, REVIEW_CELLS);
       if (fitted) return reviewFromValues(fitted.map((v) => (isNumber(v) ? v.value : 0)));
     }
