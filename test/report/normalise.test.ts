@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { bareLabel, compact, normaliseText, readCell, shiftDecimal } from "../../functions/report/normalise.ts";
+
+describe("normaliseText", () => {
+  it("strips pinyin annotations and converts traditional to simplified", () => {
+    expect(normaliseText("首頁(yè) 政府信息公開(kāi)申請(qǐng) 總計(jì)")).toBe("首页 政府信息公开申请 总计");
+  });
+
+  it("leaves simplified text and Chinese in brackets alone", () => {
+    expect(normaliseText("（以下简称《条例》）规章")).toBe("(以下简称《条例》)规章");
+  });
+
+  it("turns full-width digits, brackets and the ideographic space into ASCII", () => {
+    expect(normaliseText("第二十条第（一）项\u3000１２３")).toBe("第二十条第(一)项 123");
+  });
+});
+
+describe("labels", () => {
+  it("removes white space inside labels", () => {
+    expect(compact("自 然 人")).toBe("自然人");
+    expect(compact("尚未 审结")).toBe("尚未审结");
+  });
+
+  it("removes numbering from a label", () => {
+    expect(bareLabel("3.其他")).toBe("其他");
+    expect(bareLabel("(三) 不予公开")).toBe("不予公开");
+    expect(bareLabel("四、结转下年度继续办理")).toBe("结转下年度继续办理");
+  });
+});
+
+describe("readCell", () => {
+  it("reads numbers, negatives and decimals", () => {
+    expect(readCell("-62")).toMatchObject({ kind: "number", value: -62 });
+    expect(readCell("18572889.5")).toMatchObject({ kind: "number", value: 18572889.5 });
+    expect(readCell("00")).toMatchObject({ kind: "number", value: 0 });
+    expect(readCell("1,234")).toMatchObject({ kind: "number", value: 1234 });
+  });
+
+  it("reads a money unit printed in the cell", () => {
+    expect(readCell("1.67亿元")).toEqual({ kind: "number", value: 1.67, unit: "亿元", raw: "1.67" });
+    expect(readCell("35万元")).toMatchObject({ unit: "万元", value: 35 });
+  });
+
+  it("treats empty and dash cells as blank and words as text", () => {
+    for (const blank of ["", " ", "-", "—", "/"]) expect(readCell(blank)).toEqual({ kind: "blank" });
+    expect(readCell("行政许可")).toEqual({ kind: "text", text: "行政许可" });
+  });
+});
+
+describe("shiftDecimal", () => {
+  it("multiplies by powers of ten without floating-point error", () => {
+    expect(shiftDecimal("1.67", 4)).toBe(16700);
+    expect(shiftDecimal("0.0001", 4)).toBe(1);
+    expect(shiftDecimal("-2.5", 1)).toBe(-25);
+    expect(shiftDecimal("123", -4)).toBe(0.0123);
+  });
+});
