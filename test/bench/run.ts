@@ -1,0 +1,30 @@
+/**
+ * `npm run bench`: every benchmark of the project, each against a baseline measured in the same run.
+ * Run on an otherwise idle machine; figures are medians.
+ */
+import { cpus } from "node:os";
+import { benchParse } from "./parse.bench.ts";
+
+type Bench = { title: string; run: () => Promise<Record<string, string | number>[]> | Record<string, string | number>[] };
+
+const BENCHES: Bench[] = [{ title: "Parse + validate per seed (baseline: reading the file)", run: () => benchParse() }];
+
+// Benchmarks other parts of the project register as optional modules, so one missing does not stop the rest.
+const OPTIONAL: { title: string; module: string; fn: string }[] = [
+  { title: "Document extractors (pages per second)", module: "./documents.bench.ts", fn: "benchDocuments" },
+  { title: "Local pipeline", module: "./pipeline.bench.ts", fn: "benchPipeline" },
+  { title: "Local API latency", module: "./api.bench.ts", fn: "benchApi" },
+];
+
+console.log(`nianbao benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"})\n`);
+for (const bench of BENCHES) {
+  console.log(`## ${bench.title}`);
+  console.table(await bench.run());
+}
+for (const opt of OPTIONAL) {
+  const mod = (await import(opt.module).catch(() => null)) as Record<string, () => Promise<Record<string, string | number>[]>> | null;
+  const fn = mod?.[opt.fn];
+  if (!fn) continue;
+  console.log(`## ${opt.title}`);
+  console.table(await fn());
+}
