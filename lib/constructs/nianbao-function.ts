@@ -48,6 +48,12 @@ export interface NianbaoFunctionProps {
   readonly step: string;
 
   /**
+   * The handler entry file, when it is not the step's own (tests bundle fixtures this way).
+   * @default - functions/<step>/handler.ts under the project root
+   */
+  readonly entry?: string;
+
+  /**
    * What the function does, shown in the Lambda console.
    * @default - "nianbao <step>"
    */
@@ -107,7 +113,7 @@ export interface NianbaoFunctionProps {
  */
 export class NianbaoFunction extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, props: NianbaoFunctionProps) {
-    const entry = handlerEntry(props.step);
+    const entry = props.entry ?? handlerEntry(props.step);
     if (!existsSync(entry)) {
       throw new Error(`NianbaoFunction ${id}: handler file ${entry} does not exist`);
     }
@@ -151,6 +157,7 @@ export class NianbaoFunction extends nodejs.NodejsFunction {
         mainFields: ["module", "main"],
         minify: true,
         sourceMap: true,
+        logLevel: nodejs.LogLevel.WARNING,
         // ESM bundles still meet CommonJS dependencies that call require().
         banner: "import { createRequire as __nianbaoCreateRequire } from 'node:module'; const require = __nianbaoCreateRequire(import.meta.url);",
         // The runtime ships AWS SDK v3; bundling it would only grow the cold start.

@@ -108,7 +108,9 @@ export class RecordsApi extends Construct {
     };
     const integration = new apigw.LambdaIntegration(this.apiFunction, { proxy: true });
     this.api.root.addMethod("ANY", integration, methodOptions);
-    this.api.root.addProxy({ defaultIntegration: integration, defaultMethodOptions: methodOptions, anyMethod: true });
+    // The method is added explicitly: addProxy's own ANY method drops the request validator.
+    const proxy = this.api.root.addProxy({ anyMethod: false });
+    proxy.addMethod("ANY", integration, methodOptions);
 
     this.acknowledgeFindings();
   }

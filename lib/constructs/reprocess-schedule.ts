@@ -20,6 +20,11 @@ export interface ReprocessScheduleProps {
    */
   readonly schedule?: events.Schedule;
   /**
+   * The reprocess handler's entry file.
+   * @default - functions/reprocess/handler.ts
+   */
+  readonly entry?: string;
+  /**
    * Environment shared by every function.
    * @default - none beyond the function defaults and the bound resources
    */
@@ -44,6 +49,7 @@ export class ReprocessSchedule extends Construct {
     super(scope, id);
     this.reprocessFunction = new NianbaoFunction(this, "Reprocess", {
       step: "reprocess",
+      entry: props.entry,
       memorySize: 256,
       // One run pages through the index and starts executions at a throttled pace.
       timeout: Duration.minutes(15),

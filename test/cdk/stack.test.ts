@@ -1,0 +1,341 @@
+import { CfnElement, Stack } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import type { IConstruct } from "constructs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { TABLE_INDEXES, TABLE_KEYS } from "../../functions/shared/table-schema.ts";
+import { hasHandler } from "../../lib/constructs/nianbao-function.ts";
+import { NianbaoStack } from "../../lib/nianbao-stack.ts";
+import { RETRYABLE_ERRORS, WORKFLOW_STATES } from "../../lib/workflow.ts";
+import { createApp, readStateMachineDefinition, type StateMachineJson } from "./synth.ts";
+
+const WEB_ORIGIN = "https://nianbao.example.org";
+
+let stack: NianbaoStack;
+let template: Template;
+let definition: StateMachineJson;
+
+/** The CloudFormation logical id of an L2 construct's resource. */
+function logicalId(construct: IConstruct): string {
+  const element = construct.node.defaultChild as CfnElement;
+  return Stack.of(element).resolve(element.logicalId) as string;
+}
+
+function resourcesOf(type: string): Array<Record<string, any>> {
+  return Object.values(template.findResources(type)) as Array<Record<string, any>>;
+}
+
+/** Policy statements attached to a role (by the role's logical id). */
+function statementsOfRole(roleLogicalId: string): Array<Record<string, any>> {
+  return resourcesOf("AWS::IAM::Policy")
+    .filter((p) => (p.Properties.Roles as Array<{ Ref: string }>).some((r) => r.Ref === roleLogicalId))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+}
+
+function actionsOf(statements: Array<Record<string, any>>): string[] {
+  return statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]) as string[]);
+}
+
+beforeAll(() => {
+  // Synthesised once, with real esbuild bundling of every handler (what `cdk synth` does).
+  const app = createApp();
+  stack = new NianbaoStack(app, "NianbaoTest", { webOrigin: WEB_ORIGIN });
+  template = Template.fromStack(stack);
+  definition = readStateMachineDefinition(template);
+});
+
+describe("Lambda functions", () => {
+  it("run every handler on arm64 with the newest Node.js runtime, active tracing and their own log group", () => {
+    const ours = resourcesOf("AWS::Lambda::Function").filter((f) => String(f.Properties.Runtime).startsWith("nodejs"));
+    const expected = 7 + (hasHandler("reprocess") ? 1 : 0) + (hasHandler("ocr") ? 1 : 0);
+    expect(ours).toHaveLength(expected);
+    for (const fn of ours) {
+      expect(fn.Properties.Architectures).toEqual(["arm64"]);
+      const major = Number(/^nodejs(\d+)\.x$/.exec(fn.Properties.Runtime)?.[1]);
+      expect(major).toBeGreaterThanOrEqual(22);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: "Active" });
+      expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.any(String) });
+      expect(fn.Properties.Handler).toBe("index.handler");
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: "nianbao",
+        LOG_LEVEL: "INFO",
+        PARSER_VERSION: expect.any(String),
+      });
+    }
+  });
+
+  it("gives every function log group a retention", () => {
+    const groups = resourcesOf("AWS::Logs::LogGroup");
+    expect(groups.length).toBeGreaterThanOrEqual(7);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  it("uses no AWS managed policy on function roles (logs go only to the function's own group)", () => {
+    for (const fn of stack.workflow.taskFunctions()) {
+      const role = template.toJSON().Resources[logicalId(fn.role!)];
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      const logStatements = statementsOfRole(logicalId(fn.role!)).filter((s) => actionsOf([s]).some((a) => a.startsWith("logs:")));
+      expect(logStatements).toHaveLength(1);
+      expect(logStatements[0]!.Resource).toEqual({ "Fn::GetAtt": [logicalId(fn.logGroup), "Arn"] });
+    }
+  });
+
+  it("grants each step only what it uses", () => {
+    const w = stack.workflow;
+    const actions = (fn: { role?: IConstruct }) => new Set(actionsOf(statementsOfRole(logicalId(fn.role!))));
+    expect(actions(w.storeFunction)).toContain("dynamodb:PutItem");
+    expect(actions(w.storeFunction)).not.toContain("sns:Publish");
+    expect(actions(w.notifyFunction)).toContain("sns:Publish");
+    expect([...actions(w.notifyFunction)].some((a) => a.startsWith("dynamodb:") || a.startsWith("s3:"))).toBe(false);
+    expect([...actions(w.parseFunction)].some((a) => a.startsWith("dynamodb:"))).toBe(false);
+    expect(actions(stack.api.apiFunction)).toContain("dynamodb:Query");
+    expect(actions(stack.api.apiFunction)).not.toContain("dynamodb:PutItem");
+    // No function may Scan: every query has an index.
+    for (const fn of [...w.taskFunctions(), stack.api.apiFunction, stack.ingest.ingestFunction]) {
+      expect(actions(fn)).not.toContain("dynamodb:Scan");
+    }
+    expect(actions(stack.ingest.ingestFunction)).toContain("states:StartExecution");
+  });
+
+  it("tells each function the names it reads", () => {
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: "nianbao store",
+      Environment: {
+        Variables: Match.objectLike({
+          TABLE_NAME: { Ref: logicalId(stack.records.table) },
+          ARTIFACTS_BUCKET: { Ref: logicalId(stack.buckets.artifacts) },
+        }),
+      },
+    });
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: "nianbao ingest",
+      Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: { Ref: logicalId(stack.workflow.stateMachine) } }) },
+    });
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: "nianbao notify",
+      Environment: { Variables: Match.objectLike({ TOPIC_ARN: { Ref: logicalId(stack.notifications.topic) } }) },
+    });
+  });
+});
+
+describe("state machine", () => {
+  it("is a STANDARD state machine logging ALL with execution data, traced by X-Ray", () => {
+    template.hasResourceProperties("AWS::StepFunctions::StateMachine", {
+      StateMachineType: "STANDARD",
+      LoggingConfiguration: {
+        Level: "ALL",
+        IncludeExecutionData: true,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::GetAtt": [logicalId(stack.workflow.logGroup), "Arn"] } } }],
+      },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it("invokes each step's function by its ARN", () => {
+    const w = stack.workflow;
+    const expected: Record<string, IConstruct> = {
+      [WORKFLOW_STATES.EXTRACT]: w.extractFunction,
+      [WORKFLOW_STATES.PARSE]: w.parseFunction,
+      [WORKFLOW_STATES.STORE]: w.storeFunction,
+      [WORKFLOW_STATES.RECORD_FAILURE]: w.recordFailureFunction,
+      [WORKFLOW_STATES.NOTIFY]: w.notifyFunction,
+    };
+    for (const [state, fn] of Object.entries(expected)) {
+      expect(definition.States[state]?.Resource).toBe(`{{${logicalId(fn)}.Arn}}`);
+    }
+    expect(definition.StartAt).toBe(WORKFLOW_STATES.EXTRACT);
+  });
+
+  it("retries transient errors on every Task with exponential backoff and full jitter", () => {
+    const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === "Task");
+    expect(tasks.length).toBeGreaterThanOrEqual(5);
+    for (const [name, state] of tasks) {
+      const retry = state.Retry?.[0];
+      expect(retry, name).toBeDefined();
+      expect(retry!.ErrorEquals).toEqual(expect.arrayContaining([...RETRYABLE_ERRORS]));
+      expect(retry!.ErrorEquals).toContain("Lambda.TooManyRequestsException");
+      expect(retry!.BackoffRate).toBeGreaterThan(1);
+      expect(retry!.JitterStrategy).toBe("FULL");
+      expect(retry!.MaxAttempts).toBeGreaterThan(1);
+    }
+  });
+
+  it("catches every error of the work Tasks into RecordFailure, which leads to Notify", () => {
+    const failurePath = new Set<string>([WORKFLOW_STATES.RECORD_FAILURE, WORKFLOW_STATES.NOTIFY]);
+    const workTasks = Object.entries(definition.States).filter(([name, s]) => s.Type === "Task" && !failurePath.has(name));
+    expect(workTasks.map(([name]) => name)).toEqual(expect.arrayContaining([WORKFLOW_STATES.EXTRACT, WORKFLOW_STATES.PARSE, WORKFLOW_STATES.STORE]));
+    for (const [name, state] of workTasks) {
+      expect(state.Catch, name).toEqual([expect.objectContaining({ ErrorEquals: ["States.ALL"], Next: WORKFLOW_STATES.RECORD_FAILURE })]);
+    }
+    const afterFailure = definition.States[definition.States[WORKFLOW_STATES.RECORD_FAILURE]!.Next!]!;
+    expect(afterFailure.Type).toBe("Choice");
+    expect(afterFailure.Choices!.map((c) => c.Next)).toContain(WORKFLOW_STATES.NOTIFY);
+  });
+
+  it("may invoke exactly the step functions", () => {
+    const roleId = logicalId(stack.workflow.stateMachine.role);
+    const invokeResources = statementsOfRole(roleId)
+      .filter((s) => actionsOf([s]).includes("lambda:InvokeFunction"))
+      .flatMap((s) => s.Resource as unknown[]);
+    const fnIds = stack.workflow.taskFunctions().map(logicalId).sort();
+    const invoked = [...new Set(invokeResources.map((r) => JSON.stringify(r).match(/"([A-Za-z0-9]+)","Arn"/)?.[1]))].sort();
+    expect(invoked).toEqual(fnIds);
+  });
+});
+
+describe("ingest bucket and queue", () => {
+  it("versions, encrypts, blocks public access and logs the ingest bucket", () => {
+    template.hasResourceProperties("AWS::S3::Bucket", {
+      VersioningConfiguration: { Status: "Enabled" },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack.buckets.accessLogs) }, LogFilePrefix: "ingest/" },
+    });
+  });
+
+  it("denies every request without TLS on every bucket", () => {
+    template.resourceCountIs("AWS::S3::Bucket", 3);
+    const policies = resourcesOf("AWS::S3::BucketPolicy");
+    const buckets = [stack.buckets.ingest, stack.buckets.artifacts, stack.buckets.accessLogs].map(logicalId);
+    for (const bucketId of buckets) {
+      const policy = policies.find((p) => p.Properties.Bucket.Ref === bucketId);
+      expect(policy, bucketId).toBeDefined();
+      expect(policy!.Properties.PolicyDocument.Statement).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      );
+    }
+  });
+
+  it("sends object-created events to an encrypted, TLS-only queue with a dead-letter queue", () => {
+    template.hasResourceProperties("Custom::S3BucketNotifications", {
+      BucketName: { Ref: logicalId(stack.buckets.ingest) },
+      NotificationConfiguration: {
+        QueueConfigurations: [{ Events: ["s3:ObjectCreated:*"], QueueArn: { "Fn::GetAtt": [logicalId(stack.ingest.queue), "Arn"] } }],
+      },
+    });
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: { deadLetterTargetArn: { "Fn::GetAtt": [logicalId(stack.ingest.deadLetterQueue), "Arn"] }, maxReceiveCount: 5 },
+    });
+    const queuePolicies = resourcesOf("AWS::SQS::QueuePolicy");
+    const statements = queuePolicies.flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, any>>);
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        expect.objectContaining({ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: expect.arrayContaining(["sqs:SendMessage"]) }),
+      ]),
+    );
+  });
+
+  it("hands the queue to the ingest function with per-message failure reporting", () => {
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      EventSourceArn: { "Fn::GetAtt": [logicalId(stack.ingest.queue), "Arn"] },
+      FunctionName: { Ref: logicalId(stack.ingest.ingestFunction) },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+  });
+});
+
+describe("records table", () => {
+  it("is on-demand with point-in-time recovery and the shared key design", () => {
+    template.resourceCountIs("AWS::DynamoDB::Table", 1);
+    template.hasResourceProperties("AWS::DynamoDB::Table", {
+      BillingMode: "PAY_PER_REQUEST",
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      KeySchema: [
+        { AttributeName: TABLE_KEYS.PARTITION_KEY.name, KeyType: "HASH" },
+        { AttributeName: TABLE_KEYS.SORT_KEY.name, KeyType: "RANGE" },
+      ],
+    });
+  });
+
+  it("has one index per query: agency and year, status, parser version", () => {
+    const table = resourcesOf("AWS::DynamoDB::Table")[0]!;
+    const indexes = table.Properties.GlobalSecondaryIndexes as Array<Record<string, any>>;
+    expect(indexes.map((i) => i.IndexName).sort()).toEqual(["byAgencyYear", "byParserVersion", "byStatus"]);
+    const attributes = Object.fromEntries(
+      (table.Properties.AttributeDefinitions as Array<{ AttributeName: string; AttributeType: string }>).map((a) => [a.AttributeName, a.AttributeType]),
+    );
+    for (const index of Object.values(TABLE_INDEXES)) {
+      const gsi = indexes.find((i) => i.IndexName === index.indexName)!;
+      expect(gsi.KeySchema).toEqual([
+        { AttributeName: index.partitionKey.name, KeyType: "HASH" },
+        { AttributeName: index.sortKey.name, KeyType: "RANGE" },
+      ]);
+      expect(attributes[index.partitionKey.name]).toBe(index.partitionKey.type);
+      expect(attributes[index.sortKey.name]).toBe(index.sortKey.type);
+    }
+    expect(attributes.year).toBe("N");
+  });
+});
+
+describe("notifications", () => {
+  it("encrypts the topic with KMS and denies publishing without TLS", () => {
+    const topic = resourcesOf("AWS::SNS::Topic")[0]!;
+    expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toMatch(/:alias\/aws\/sns"/);
+    template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe("API", () => {
+  it("requires AWS_IAM and the request validator on every method but the CORS preflight", () => {
+    const methods = resourcesOf("AWS::ApiGateway::Method");
+    const real = methods.filter((m) => m.Properties.HttpMethod !== "OPTIONS");
+    expect(real.map((m) => m.Properties.HttpMethod)).toEqual(["ANY", "ANY"]);
+    for (const method of real) {
+      expect(method.Properties.AuthorizationType).toBe("AWS_IAM");
+      expect(method.Properties.RequestValidatorId).toEqual({ Ref: expect.stringMatching(/Validator/) });
+      expect(method.Properties.Integration).toMatchObject({ Type: "AWS_PROXY", IntegrationHttpMethod: "POST" });
+    }
+    template.hasResourceProperties("AWS::ApiGateway::RequestValidator", {
+      ValidateRequestBody: true,
+      ValidateRequestParameters: true,
+    });
+  });
+
+  it("allows only the configured web origin", () => {
+    const preflights = resourcesOf("AWS::ApiGateway::Method").filter((m) => m.Properties.HttpMethod === "OPTIONS");
+    expect(preflights.length).toBeGreaterThan(0);
+    for (const method of preflights) {
+      const headers = method.Properties.Integration.IntegrationResponses[0].ResponseParameters;
+      expect(headers["method.response.header.Access-Control-Allow-Origin"]).toBe(`'${WEB_ORIGIN}'`);
+    }
+  });
+
+  it("logs access and execution, traces with X-Ray and throttles the stage", () => {
+    template.hasResourceProperties("AWS::ApiGateway::Stage", {
+      AccessLogSetting: { DestinationArn: { "Fn::GetAtt": [logicalId(stack.api.accessLog), "Arn"] }, Format: Match.anyValue() },
+      TracingEnabled: true,
+      MethodSettings: [
+        Match.objectLike({ HttpMethod: "*", ResourcePath: "/*", LoggingLevel: "INFO", ThrottlingRateLimit: 50 }),
+      ],
+    });
+  });
+});
+
+describe("reprocess schedule", () => {
+  it.runIf(hasHandler("reprocess"))("runs the reprocess function daily", () => {
+    template.hasResourceProperties("AWS::Events::Rule", {
+      ScheduleExpression: "cron(0 3 * * ? *)",
+      State: "ENABLED",
+      Targets: [Match.objectLike({ Arn: { "Fn::GetAtt": [logicalId(stack.reprocess!.reprocessFunction), "Arn"] } })],
+    });
+  });
+
+  it.skipIf(hasHandler("reprocess"))("is left out while functions/reprocess/handler.ts does not exist", () => {
+    template.resourceCountIs("AWS::Events::Rule", 0);
+    expect(stack.reprocess).toBeUndefined();
+  });
+});
