@@ -62,9 +62,25 @@ export function toProxyEvent(req: IncomingMessage, body: string): APIGatewayProx
   };
 }
 
-/** Serves `handler` on `port` (0: any free port) at 127.0.0.1. */
-export async function startLocalApi(handler: LambdaHandler, port: number, host = "127.0.0.1"): Promise<LocalApi> {
+/** Path of the local-only route that tells the CLI where the stand-ins listen. */
+export const LOCAL_DISCOVERY_PATH = "/_local/stack";
+
+/**
+ * Serves `handler` on `port` (0: any free port) at 127.0.0.1. `discovery` is served at
+ * `LOCAL_DISCOVERY_PATH` by this server itself (it is not part of the cloud API).
+ */
+export async function startLocalApi(
+  handler: LambdaHandler,
+  port: number,
+  discovery: Record<string, unknown> = {},
+  host = "127.0.0.1",
+): Promise<LocalApi> {
   const server: Server = createServer((req, res) => {
+    if (req.method === "GET" && req.url === LOCAL_DISCOVERY_PATH) {
+      res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+      res.end(JSON.stringify(discovery));
+      return;
+    }
     let body = "";
     req.setEncoding("utf8");
     req.on("data", (chunk: string) => (body += chunk));

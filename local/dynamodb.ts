@@ -49,9 +49,14 @@ export async function startDynamoDbLocal(dir: string, timeoutMs = 60_000): Promi
   await mkdir(dir, { recursive: true });
   const port = await findFreePort();
   const child = spawn({ path: dir, port, sharedDb: true, stdio: "pipe" });
+  // The JVM must not outlive this process, however it ends.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.removeListener("exit", killOnExit));
   let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-8000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
   const spawnError = new Promise<never>((_, reject) =>
     child.once("error", (error) =>
       reject(new Error(`cannot start DynamoDB Local (is java on PATH?): ${error.message}`, { cause: error })),

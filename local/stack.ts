@@ -157,7 +157,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(() => queue.stop());
     s3.onObjectCreated((event) => queue.send(JSON.stringify(event)));
 
-    const api = await startLocalApi(apiHandler as LambdaHandler, options.port ?? DEFAULT_API_PORT);
+    const api = await startLocalApi(apiHandler as LambdaHandler, options.port ?? DEFAULT_API_PORT, {
+      s3Endpoint: s3.endpoint,
+      ingestBucket: LOCAL_NAMES.INGEST_BUCKET,
+      dataDir,
+      notificationsLog,
+    });
     stops.push(api.stop);
 
     let reconciled = 0;

@@ -1,0 +1,142 @@
+/**
+ * `nianbao ingest FILE|DIR... [--wait] [--endpoint URL]`: drops report files into the
+ * running local stack's bucket (progress on stderr) and, with --wait, prints each
+ * report's status once its record is stored.
+ *
+ * The key is `incoming/<file name>`; an original is never overwritten: the same bytes
+ * under that key are not uploaded again, other bytes get `incoming/<stem>-<sha8><ext>`.
+ */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { basename, extname, join } from "node:path";
+import { parseArgs } from "node:util";
+import type { ObjectStore } from "../../functions/adapters/object-store.ts";
+import {
+  createLocalApiClient,
+  createLocalObjectStore,
+  describeProblems,
+  md5Hex,
+  renderTable,
+  resolveEndpoint,
+  sha256Hex,
+  waitForReport,
+  type LocalApiClient,
+} from "./local-client.ts";
+
+/** Extensions taken from a directory (a file named on the command line is always taken). */
+const REPORT_EXTENSIONS = new Set([".txt", ".htm", ".html", ".docx", ".doc", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"]);
+
+export type Upload = { file: string; key: string; reportId: string; outcome: "uploaded" | "unchanged" };
+
+/** The files named, with directories expanded (recursively, report extensions only, sorted). */
+export async function collectFiles(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => null);
+    if (!info) throw new Error(`${path}: no such file or directory`);
+    if (info.isFile()) {
+      files.push(path);
+      continue;
+    }
+    const entries = await readdir(path, { withFileTypes: true });
+    const inside = entries
+      .filter((e) => !e.name.startsWith("."))
+      .map((e) => ({ entry: e, full: join(path, e.name) }))
+      .sort((a, b) => a.full.localeCompare(b.full));
+    for (const { entry, full } of inside) {
+      if (entry.isDirectory()) files.push(...(await collectFiles([full])));
+      else if (entry.isFile() && REPORT_EXTENSIONS.has(extname(entry.name).toLowerCase())) files.push(full);
+    }
+  }
+  return files;
+}
+
+function progressBar(done: number, total: number, width = 20): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${done}/${total}`;
+}
+
+/** Puts each file into the bucket under `prefix`, never overwriting an original. */
+export async function uploadFiles(
+  store: ObjectStore,
+  bucket: string,
+  files: string[],
+  prefix: string,
+  onProgress: (done: number, upload: Upload) => void = () => undefined,
+): Promise<Upload[]> {
+  const uploads: Upload[] = [];
+  for (const file of files) {
+    const bytes = new Uint8Array(await readFile(file));
+    const reportId = sha256Hex(bytes);
+    const name = basename(file);
+    let key = `${prefix}${name}`;
+    const existing = await store.head(bucket, key);
+    let outcome: Upload["outcome"] = "uploaded";
+    if (existing && existing.eTag?.replace(/"/g, "") === md5Hex(bytes)) {
+      outcome = "unchanged";
+    } else {
+      if (existing) {
+        const ext = extname(name);
+        key = `${prefix}${name.slice(0, name.length - ext.length)}-${reportId.slice(0, 8)}${ext}`;
+      }
+      if ((await store.putOriginal(bucket, key, bytes)) === "exists") outcome = "unchanged";
+    }
+    const upload = { file, key, reportId, outcome };
+    uploads.push(upload);
+    onProgress(uploads.length, upload);
+  }
+  return uploads;
+}
+
+/** Waits for each upload's record; rows of file, status, agency, year, id, problems. */
+export async function waitForUploads(api: LocalApiClient, uploads: Upload[], timeoutMs: number): Promise<string[][]> {
+  const rows: string[][] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (const upload of uploads) {
+    const report = await waitForReport(api, upload.reportId, upload.key, Math.max(0, deadline - Date.now()));
+    rows.push([
+      basename(upload.file),
+      report?.status ?? "PENDING",
+      report?.agency ?? "",
+      report?.year === null || report?.year === undefined ? "" : String(report.year),
+      upload.reportId.slice(0, 12),
+      report ? describeProblems(report) : "no record yet",
+    ]);
+  }
+  return rows;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      endpoint: { type: "string" },
+      wait: { type: "boolean", default: false },
+      timeout: { type: "string", default: "120" },
+      prefix: { type: "string", default: "incoming/" },
+    },
+  });
+  if (positionals.length === 0) {
+    console.error("usage: nianbao ingest FILE|DIR... [--wait] [--timeout SECONDS] [--endpoint URL]");
+    return 2;
+  }
+  const api = createLocalApiClient(resolveEndpoint(values.endpoint));
+  const stack = await api.discover();
+  const store = createLocalObjectStore(stack.s3Endpoint);
+  const files = await collectFiles(positionals);
+  if (files.length === 0) {
+    console.error("nianbao: no report files found");
+    return 2;
+  }
+  const uploads = await uploadFiles(store, stack.ingestBucket, files, values.prefix, (done, upload) => {
+    process.stderr.write(`${progressBar(done, files.length)} ${upload.outcome} s3://${stack.ingestBucket}/${upload.key}\n`);
+  });
+  if (!values.wait) {
+    for (const u of uploads) process.stdout.write(`${u.reportId}  ${u.key}\n`);
+    return 0;
+  }
+  process.stderr.write(`waiting for ${uploads.length} record(s)…\n`);
+  const rows = await waitForUploads(api, uploads, Number(values.timeout) * 1000);
+  process.stdout.write(`${renderTable(["file", "status", "agency", "year", "id", "does not add up / reason"], rows)}\n`);
+  return rows.some((r) => r[1] === "PENDING") ? 1 : 0;
+}

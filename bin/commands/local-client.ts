@@ -1,0 +1,180 @@
+/**
+ * What `up`, `ingest` and `status` share: the running local stack's API, its S3 stand-in
+ * (found through the API's local discovery route) and the report table they print.
+ */
+import { createHash } from "node:crypto";
+import { S3Client } from "@aws-sdk/client-s3";
+import { createS3ObjectStore, type ObjectStore } from "../../functions/adapters/object-store.ts";
+import { LOCAL_CREDENTIALS } from "../../functions/adapters/clients.ts";
+import { LOCAL_DISCOVERY_PATH } from "../../local/api-server.ts";
+
+export const DEFAULT_ENDPOINT = "http://127.0.0.1:3000";
+
+/** `--endpoint`, else NIANBAO_ENDPOINT, else the default port of `nianbao up`. */
+export function resolveEndpoint(flag: string | undefined): string {
+  return (flag ?? process.env.NIANBAO_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, "");
+}
+
+export class StackUnreachableError extends Error {
+  constructor(endpoint: string, options?: ErrorOptions) {
+    super(`no local stack answers at ${endpoint} (start one with \`npm start\`, or pass --endpoint URL)`, options);
+    this.name = "StackUnreachableError";
+  }
+}
+
+export type ListItem = {
+  id: string;
+  agency: string | null;
+  year: number | null;
+  edition: string | null;
+  status: "VALID" | "NEEDS_REVIEW" | "FAILED";
+  sourceCount: number;
+  updatedAt: string;
+};
+
+export type Finding = { rule: string; severity: string; cells?: string[]; expected?: number | null; actual?: number | null };
+
+export type ReportBody = ListItem & {
+  sources: { bucket: string; key: string; uri: string }[];
+  findings?: Finding[];
+  failure?: { error: string; cause: string };
+};
+
+export type LocalApiClient = {
+  endpoint: string;
+  list(): Promise<ListItem[]>;
+  get(id: string): Promise<ReportBody | undefined>;
+  discover(): Promise<{ s3Endpoint: string; ingestBucket: string; notificationsLog: string; dataDir: string }>;
+};
+
+export function createLocalApiClient(endpoint: string): LocalApiClient {
+  async function request(path: string): Promise<Response> {
+    try {
+      return await fetch(`${endpoint}${path}`);
+    } catch (error) {
+      throw new StackUnreachableError(endpoint, { cause: error });
+    }
+  }
+  return {
+    endpoint,
+    async list() {
+      const res = await request("/reports?limit=1000");
+      if (!res.ok) throw new Error(`GET /reports: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { items: ListItem[] }).items;
+    },
+    async get(id) {
+      const res = await request(`/reports/${id}`);
+      if (res.status === 404) return undefined;
+      if (!res.ok) throw new Error(`GET /reports/${id}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as ReportBody;
+    },
+    async discover() {
+      const res = await request(LOCAL_DISCOVERY_PATH);
+      if (!res.ok) throw new StackUnreachableError(endpoint);
+      return (await res.json()) as Awaited<ReturnType<LocalApiClient["discover"]>>;
+    },
+  };
+}
+
+/** An object store on the local stack's s3rver. */
+export function createLocalObjectStore(s3Endpoint: string): ObjectStore {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  return createS3ObjectStore(
+    new S3Client({
+      region: "us-east-1",
+      endpoint: s3Endpoint,
+      credentials: LOCAL_CREDENTIALS,
+      forcePathStyle: true,
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    }),
+  );
+}
+
+export const sha256Hex = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+export const md5Hex = (bytes: Uint8Array) => createHash("md5").update(bytes).digest("hex");
+
+/**
+ * Waits until the report with `id` exists and lists `key` as a source.
+ * Returns undefined on timeout.
+ */
+export async function waitForReport(
+  api: LocalApiClient,
+  id: string,
+  key: string,
+  timeoutMs: number,
+): Promise<ReportBody | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const report = await api.get(id);
+    if (report?.sources.some((s) => s.key === key)) return report;
+    if (Date.now() > deadline) return undefined;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Terminal columns a string takes: CJK and full-width characters take two. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0) ?? 0;
+    const wide =
+      (cp >= 0x1100 && cp <= 0x115f) ||
+      (cp >= 0x2e80 && cp <= 0xa4cf) ||
+      (cp >= 0xac00 && cp <= 0xd7a3) ||
+      (cp >= 0xf900 && cp <= 0xfaff) ||
+      (cp >= 0xfe30 && cp <= 0xfe4f) ||
+      (cp >= 0xff00 && cp <= 0xff60) ||
+      (cp >= 0xffe0 && cp <= 0xffe6) ||
+      (cp >= 0x20000 && cp <= 0x3fffd);
+    width += wide ? 2 : 1;
+  }
+  return width;
+}
+
+function pad(text: string, width: number): string {
+  return text + " ".repeat(Math.max(0, width - displayWidth(text)));
+}
+
+/** A plain text table; the last column is not padded. */
+export function renderTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ""))));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i] ?? 0))).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+/**
+ * The figures that do not add up, one per error finding: `resultsTotal.total 19≠0`
+ * (expected, from the rows, against the printed figure).
+ */
+export function describeProblems(report: ReportBody): string {
+  if (report.status === "FAILED") return report.failure ? `${report.failure.error}: ${report.failure.cause}` : "failed";
+  const errors = (report.findings ?? []).filter((f) => f.severity === "error");
+  return errors
+    .map((f) => {
+      const cells = f.cells ?? [];
+      const first = cells[0] ?? f.rule;
+      // A balance finding names four cells of one column: name it by rule and column.
+      const name = cells.length > 1 ? `${f.rule.split(".").pop()}.${first.split(".").pop()}` : first;
+      return f.expected !== undefined && f.actual !== undefined ? `${name} ${f.expected}≠${f.actual}` : name;
+    })
+    .join(", ");
+}
+
+/** The records table `up` and `status` print. */
+export async function renderReports(api: LocalApiClient, items: ListItem[]): Promise<string> {
+  const rows: string[][] = [];
+  for (const item of items) {
+    const detailed = item.status === "VALID" ? undefined : await api.get(item.id);
+    rows.push([
+      item.agency ?? "?",
+      item.year === null ? "?" : String(item.year),
+      item.edition ?? "?",
+      item.status,
+      item.id.slice(0, 12),
+      detailed ? describeProblems(detailed) : "",
+    ]);
+  }
+  return renderTable(["agency", "year", "edition", "status", "id", "does not add up / reason"], rows);
+}
