@@ -13,6 +13,7 @@ import { normaliseText } from "./normalise.ts";
 import { readFigures, type Row } from "./read-figures.ts";
 import { ReportRecord } from "./record.ts";
 import { SEVERITY, STATUS } from "./template.ts";
+import { checkNarrative } from "./narrative.ts";
 import { validateFigures } from "./validate.ts";
 
 export { ReportRecord, Finding, ReportStatus } from "./record.ts";
@@ -63,7 +64,11 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
       "不是政府信息公开工作年度报告：未找到主动公开和依申请公开统计表 (not a government information disclosure annual report: its tables were not found)",
     );
   }
-  const findings = validateFigures(reading, edition);
+  const paragraphs = rows.filter((cells) => cells.length === 1).map((cells) => cells[0]!);
+  const findings = [
+    ...validateFigures(reading, edition),
+    ...checkNarrative(paragraphs, year, reading.applications, reading.reviewLitigation),
+  ];
   const status = findings.some((f) => f.severity === SEVERITY.ERROR) ? STATUS.NEEDS_REVIEW : STATUS.VALID;
   const record = ReportRecord.parse({
     agency: readAgency(lines, text),

@@ -39,6 +39,7 @@ export const Finding = z.strictObject({
   cells: z.array(z.string()),
   expected: z.number().nullable(),
   actual: z.number().nullable(),
+  sentence: z.string().optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 

@@ -253,6 +253,7 @@ export const RULE = {
   UNIT_ASSUMED: "activeDisclosure.unitAssumed",
   CELL_INFERRED: "table.inferred",
   CELL_UNREAD: "table.cellUnread",
+  NARRATIVE_MISMATCH: "narrative.mismatch",
 } as const;
 export type Rule = (typeof RULE)[keyof typeof RULE];
 
@@ -261,3 +262,4 @@ export type Severity = (typeof SEVERITY)[keyof typeof SEVERITY];
 
 export const STATUS = { VALID: "VALID", NEEDS_REVIEW: "NEEDS_REVIEW", FAILED: "FAILED" } as const;
 export type Status = (typeof STATUS)[keyof typeof STATUS];
+

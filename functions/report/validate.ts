@@ -23,6 +23,8 @@ export type Finding = {
   cells: string[];
   expected: number | null;
   actual: number | null;
+  /** For findings about the prose: the sentence they come from. */
+  sentence?: string;
 };
 
 const differs = (a: number, b: number): boolean => Math.abs(a - b) > 1e-9;

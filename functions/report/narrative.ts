@@ -1,0 +1,76 @@
+/**
+ * Figures the prose states, compared with the matching cells of the tables.
+ *
+ * Only sentences that clearly speak of the same quantity are compared: this year's applications
+ * by outcome, administrative reviews and lawsuits. A sentence about another year or a comparison
+ * with last year is skipped, and so is any quantity the tables do not hold (a district-wide count
+ * of normative documents, say).
+ */
+import { compact } from "./normalise.ts";
+import type { FigureTable } from "./read-figures.ts";
+import { RULE } from "./template.ts";
+import type { Finding } from "./validate.ts";
+
+type Quantity = {
+  name: string;
+  pattern: RegExp;
+  /** The cells whose sum the sentence states, from the applications or review tables. */
+  cells: (apps: FigureTable, review: FigureTable) => { section: FigureTable; row: string; column: string }[];
+};
+
+const rowsStartingWith = (table: FigureTable, prefix: string) =>
+  Object.keys(table)
+    .filter((row) => row === prefix || row.startsWith(`${prefix}.`))
+    .map((row) => ({ section: table, row, column: "total" }));
+
+const QUANTITIES: Quantity[] = [
+  { name: "收到申请", pattern: /(?:接收|收到|受理|新收)(?:(?!复议|诉讼)[^,，。；;]){0,14}?申请(?:共计|共)?(\d+)件/, cells: (a) => rowsStartingWith(a, "newReceived") },
+  { name: "予以公开", pattern: /(?<!不)予以公开(\d+)件/, cells: (a) => rowsStartingWith(a, "granted") },
+  { name: "部分公开", pattern: /部分公开(\d+)件/, cells: (a) => rowsStartingWith(a, "partiallyGranted") },
+  { name: "不予公开", pattern: /不予公开(\d+)件/, cells: (a) => rowsStartingWith(a, "denied") },
+  { name: "无法提供", pattern: /无法提供(\d+)件/, cells: (a) => rowsStartingWith(a, "unavailable") },
+  { name: "不予处理", pattern: /不予处理(\d+)件/, cells: (a) => rowsStartingWith(a, "notProcessed") },
+  { name: "其他处理", pattern: /其他处理(\d+)件/, cells: (a) => rowsStartingWith(a, "otherHandling") },
+  { name: "行政复议", pattern: /行政复议(?:申请|案件)?(\d+)(?:件|起)/, cells: (_, r) => rowsStartingWith(r, "review") },
+  {
+    name: "行政诉讼",
+    pattern: /(?:发生|提起|被提起|收到)(\d+)起[^,，。；;]{0,20}?行政诉讼|行政诉讼(?:案件)?(\d+)(?:件|起)/,
+    cells: (_, r) => [...rowsStartingWith(r, "litigationDirect"), ...rowsStartingWith(r, "litigationAfterReview")],
+  },
+];
+
+const OTHER_TIME = /上年|去年|上一年|同比|较上|环比|累计/;
+
+/** Splits prose into sentences (and their clauses, which carry one figure each). */
+function sentencesOf(paragraphs: readonly string[]): string[] {
+  return paragraphs.flatMap((p) => compact(p).split(/[。；;!！?？]/)).filter((s) => /\d/.test(s));
+}
+
+/** `narrative.mismatch` warnings for figures the prose states that the tables contradict. */
+export function checkNarrative(paragraphs: readonly string[], year: number, applications: FigureTable, review: FigureTable): Finding[] {
+  const findings: Finding[] = [];
+  for (const sentence of sentencesOf(paragraphs)) {
+    if (OTHER_TIME.test(sentence)) continue;
+    const years = [...sentence.matchAll(/((?:19|20)\d{2})年/g)].map((m) => Number(m[1]));
+    if (years.some((y) => y !== year)) continue;
+    for (const quantity of QUANTITIES) {
+      const m = quantity.pattern.exec(sentence);
+      if (!m) continue;
+      const stated = Number(m[1] ?? m[2]);
+      const cells = quantity.cells(applications, review);
+      if (cells.length === 0) continue;
+      const table = cells.reduce((s, c) => s + (c.section[c.row]?.[c.column] ?? 0), 0);
+      if (table === stated) continue;
+      findings.push({
+        rule: RULE.NARRATIVE_MISMATCH,
+        severity: "warning",
+        message: `正文「${sentence}」: ${quantity.name} ${stated} 件, but the table says ${table}`,
+        cells: cells.map((c) => `${c.row}.${c.column}`),
+        expected: table,
+        actual: stated,
+        sentence,
+      });
+    }
+  }
+  return findings;
+}
