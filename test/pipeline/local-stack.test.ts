@@ -1,0 +1,205 @@
+/**
+ * End to end on the local stand-ins: DynamoDB Local (Java), s3rver, the local Step
+ * Functions running the pipeline's definition with the Lambdas' handlers, and the local
+ * API. Objects are dropped into the bucket with a plain S3 client, as a user would.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { extractDocument } from "../../functions/documents/index.ts";
+import { parseReport } from "../../functions/report/index.ts";
+import { startLocalStack, type LocalStack } from "../../local/stack.ts";
+import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
+
+const EXPECTED_STATUS: Record<string, string> = {
+  "000_da3b4a7bec10951f": "NEEDS_REVIEW",
+  "001_4b9b066e761ef3f1": "VALID",
+  "002_732b3b243defc543": "VALID",
+  "003_d18ac2812112a4c0": "VALID",
+  "004_3c5ccc28fdec33c7": "NEEDS_REVIEW",
+};
+
+type ListItem = { id: string; agency: string | null; year: number | null; edition: string | null; status: string };
+type ReportBody = Record<string, unknown> & {
+  id: string;
+  status: string;
+  sources: { bucket: string; key: string }[];
+  failure?: { error: string; cause: string };
+};
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+let stack: LocalStack;
+let dataDir: string;
+let s3: S3Client;
+const seedBytes = new Map<string, Uint8Array>();
+
+async function drop(key: string, body: Uint8Array) {
+  await s3.send(new PutObjectCommand({ Bucket: stack.ingestBucket, Key: key, Body: body }));
+}
+
+async function getJson<T>(path: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${stack.apiUrl}${path}`);
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function listReports(): Promise<ListItem[]> {
+  return (await getJson<{ items: ListItem[] }>("/reports")).body.items;
+}
+
+async function readNotifications(): Promise<{ reportId: string; status: string; cause?: string; cells?: string[] }[]> {
+  const text = await readFile(stack.notificationsLog, "utf8").catch(() => "");
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+async function start() {
+  stack = await startLocalStack({ dataDir, port: 0 });
+  s3 = new S3Client({
+    region: "us-east-1",
+    endpoint: stack.s3Endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    requestChecksumCalculation: "WHEN_REQUIRED",
+  });
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "nianbao-e2e-"));
+  await start();
+  for (const seed of SEEDS) {
+    const bytes = new Uint8Array(await readFile(join(SEEDS_DIR, `${seed}.txt`)));
+    seedBytes.set(seed, bytes);
+    await drop(`seeds/${seed}.txt`, bytes);
+  }
+  await stack.idle();
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await stack?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("the local pipeline", () => {
+  it("lists one record per seed with its agency, year, edition and status", async () => {
+    // Prepare
+    const items = await listReports();
+
+    // Assess
+    expect(items).toHaveLength(SEEDS.length);
+    for (const seed of SEEDS) {
+      const expected = JSON.parse(await readFile(join(SEEDS_DIR, `${seed}.expected.json`), "utf8"));
+      const item = items.find((i) => i.id === sha256(seedBytes.get(seed)!));
+      expect(item, seed).toMatchObject({
+        agency: expected.agency,
+        year: expected.year,
+        edition: expected.edition,
+        status: EXPECTED_STATUS[seed],
+      });
+    }
+  });
+
+  it("returns each stored record exactly as the domain parses it, with status and sources", async () => {
+    for (const seed of SEEDS) {
+      // Prepare
+      const bytes = seedBytes.get(seed)!;
+      const { record, status } = parseReport(await extractDocument(bytes, { fileName: `${seed}.txt` }));
+
+      // Act
+      const { status: http, body } = await getJson<ReportBody>(`/reports/${sha256(bytes)}`);
+
+      // Assess
+      expect(http).toBe(200);
+      expect(body.status).toBe(status);
+      expect(body.sources.map((s) => s.key)).toEqual([`seeds/${seed}.txt`]);
+      for (const [key, value] of Object.entries(record)) expect(body[key], `${seed} ${key}`).toEqual(value);
+    }
+  });
+
+  it("notifies once for each seed that needs review, naming the cells", async () => {
+    const notes = await readNotifications();
+    for (const seed of ["000_da3b4a7bec10951f", "004_3c5ccc28fdec33c7"]) {
+      const mine = notes.filter((n) => n.reportId === sha256(seedBytes.get(seed)!));
+      expect(mine, seed).toHaveLength(1);
+      expect(mine[0]?.status).toBe("NEEDS_REVIEW");
+      expect(mine[0]?.cells).toContain("resultsTotal.total");
+    }
+    expect(notes.filter((n) => n.status === "NEEDS_REVIEW")).toHaveLength(2);
+  });
+
+  it("keeps one record when a seed is dropped again and under other keys, listing each key once", async () => {
+    // Prepare
+    const seed = "002_732b3b243defc543";
+    const bytes = seedBytes.get(seed)!;
+
+    // Act: the same key again (a duplicate event), then three other keys at once (racing writers)
+    await drop(`seeds/${seed}.txt`, bytes);
+    await Promise.all(["copies/a.txt", "copies/b.txt", "copies/c.txt"].map((key) => drop(key, bytes)));
+    await stack.idle();
+
+    // Assess
+    const items = await listReports();
+    expect(items).toHaveLength(SEEDS.length);
+    const { body } = await getJson<ReportBody>(`/reports/${sha256(bytes)}`);
+    expect(body.status).toBe("VALID");
+    expect(body.sources.map((s) => s.key).sort()).toEqual(
+      ["copies/a.txt", "copies/b.txt", "copies/c.txt", `seeds/${seed}.txt`].sort(),
+    );
+  });
+
+  it("records an empty file and a corrupt one as FAILED with a reason and a notification", async () => {
+    // Prepare
+    const empty = new Uint8Array();
+    const corrupt = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x02]);
+
+    // Act
+    await drop("broken/empty.txt", empty);
+    await drop("broken/corrupt.docx", corrupt);
+    await stack.idle();
+
+    // Assess
+    const notes = await readNotifications();
+    for (const [key, bytes] of [
+      ["broken/empty.txt", empty],
+      ["broken/corrupt.docx", corrupt],
+    ] as const) {
+      const { status, body } = await getJson<ReportBody>(`/reports/${sha256(bytes)}`);
+      expect(status, key).toBe(200);
+      expect(body.status, key).toBe("FAILED");
+      expect(body.failure?.error, key).toBe("UnreadableDocumentError");
+      expect(body.failure?.cause.length, key).toBeGreaterThan(0);
+      expect(body.sources.map((s) => s.key)).toEqual([key]);
+      const note = notes.find((n) => n.reportId === sha256(bytes));
+      expect(note?.status, key).toBe("FAILED");
+      expect(note?.cause, key).toBe(body.failure?.cause);
+    }
+    expect(await listReports()).toHaveLength(SEEDS.length + 2);
+  });
+
+  it("answers 400 for a malformed id and 404 for an unknown one", async () => {
+    expect((await getJson("/reports/not-a-hash")).status).toBe(400);
+    expect((await getJson(`/reports/${"0".repeat(64)}`)).status).toBe(404);
+  });
+
+  it("keeps every record across a restart on the same data folder", async () => {
+    // Prepare
+    const before = await listReports();
+
+    // Act
+    s3.destroy();
+    await stack.stop();
+    await start();
+    await stack.idle();
+
+    // Assess
+    const after = await listReports();
+    expect(after.map((i) => `${i.id} ${i.status}`).sort()).toEqual(before.map((i) => `${i.id} ${i.status}`).sort());
+    expect(stack.reconciled).toBe(0);
+  });
+});
