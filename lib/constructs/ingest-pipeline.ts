@@ -111,14 +111,4 @@ function acknowledgeNotificationsHandler(stack: Stack): void {
     "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
     "CDK's own BucketNotificationsHandler custom resource; its role is built by aws-cdk-lib and used only at deploy time to write the bucket's notification configuration.",
   );
-  acknowledge(
-    handler,
-    "AwsSolutions-IAM5[Resource::*]",
-    "CDK's BucketNotificationsHandler needs s3:PutBucketNotification; aws-cdk-lib scopes it to '*' because the bucket may be imported.",
-  );
-  acknowledge(
-    handler,
-    "AwsSolutions-L1",
-    "CDK's BucketNotificationsHandler runtime is chosen by aws-cdk-lib, not by this project; it runs only during deployment.",
-  );
 }

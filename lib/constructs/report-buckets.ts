@@ -1,7 +1,6 @@
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
-import { acknowledge } from "../acknowledge.ts";
 
 export interface ReportBucketsProps {
   /**
@@ -63,11 +62,6 @@ export class ReportBuckets extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       lifecycleRules: [{ expiration: Duration.days(props.accessLogRetentionDays ?? 365) }],
     });
-    acknowledge(
-      this.accessLogs,
-      "AwsSolutions-S1",
-      "This is the server access log bucket itself; logging it into itself would loop.",
-    );
 
     this.ingest = new s3.Bucket(this, "Ingest", {
       ...common,
