@@ -254,6 +254,8 @@ export const RULE = {
   CELL_INFERRED: "table.inferred",
   CELL_UNREAD: "table.cellUnread",
   NARRATIVE_MISMATCH: "narrative.mismatch",
+  CROSS_YEAR_CARRY_OVER: "crossYear.carryOver",
+  CROSS_YEAR_IN_FORCE: "crossYear.inForce",
 } as const;
 export type Rule = (typeof RULE)[keyof typeof RULE];
 
