@@ -51,6 +51,8 @@ export type LocalStateMachineOptions = {
   handlers: Record<string, LambdaHandler>;
   concurrency?: number;
   historyFile?: string;
+  /** Replaces every Retry pause with this many milliseconds (tests); default: the definition's backoff. */
+  retryIntervalMs?: number;
 };
 
 function lambdaContext(functionName: string): Context {
@@ -85,12 +87,14 @@ export async function createLocalStateMachine(options: LocalStateMachineOptions)
   const machine = new StateMachine(options.definition as never);
 
   const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
+  const retryIntervalOverrides: Record<string, number> = {};
   for (const [stateName, state] of Object.entries(options.definition.States)) {
     if (state.Type !== "Task") continue;
     const handler = options.handlers[state.Resource];
     if (!handler) throw new Error(`no local handler for ${stateName} (${state.Resource})`);
     const functionName = state.Resource.split(":").pop() ?? stateName;
     overrides[stateName] = (input) => handler(input, lambdaContext(functionName));
+    if (options.retryIntervalMs !== undefined) retryIntervalOverrides[stateName] = options.retryIntervalMs;
   }
 
   const executions = new Map<string, Execution>();
@@ -112,7 +116,7 @@ export async function createLocalStateMachine(options: LocalStateMachineOptions)
   async function run(execution: Execution) {
     try {
       const result = await machine.run(JSON.parse(execution.input), {
-        overrides: { taskResourceLocalHandlers: overrides as never },
+        overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
       }).result;
       execution.status = "SUCCEEDED";
       execution.output = JSON.stringify(result);

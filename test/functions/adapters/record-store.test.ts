@@ -1,0 +1,114 @@
+/** The record store's writes, against a mocked DynamoDB document client. */
+import { describe, expect, it, vi } from "vitest";
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { createDynamoRecordStore } from "../../../functions/adapters/record-store.ts";
+import { TransientError } from "../../../functions/shared/errors.ts";
+
+const ID = "a".repeat(64);
+const SOURCE = { bucket: "ingest", key: "reports/a.txt" };
+
+function conditionFailed(): Error {
+  return Object.assign(new Error("The conditional request failed"), { name: "ConditionalCheckFailedException" });
+}
+
+function mockClient(respond: (command: unknown, index: number) => unknown) {
+  const commands: unknown[] = [];
+  const send = vi.fn(async (command: unknown) => {
+    commands.push(command);
+    const out = respond(command, commands.length - 1);
+    if (out instanceof Error) throw out;
+    return out;
+  });
+  return { client: { send } as unknown as DynamoDBDocumentClient, commands };
+}
+
+const updates = (commands: unknown[]) => commands.filter((c): c is UpdateCommand => c instanceof UpdateCommand);
+
+describe("createDynamoRecordStore", () => {
+  it("writes a parsed record conditionally under REPORT#<id> and appends its source", async () => {
+    // Prepare
+    const { client, commands } = mockClient(() => ({}));
+    const store = createDynamoRecordStore(client, "records", () => "2026-01-01T00:00:00.000Z");
+
+    // Act
+    const outcome = await store.putParsed({
+      reportId: ID,
+      status: "VALID",
+      parserVersion: "1.0.0",
+      record: { agency: "西湖区教育局", year: 2019, edition: "2019", findings: [] },
+      source: SOURCE,
+    });
+
+    // Assess
+    expect(outcome).toEqual({ written: true, sourceAdded: true, status: "VALID" });
+    const [body, source] = updates(commands).map((c) => c.input);
+    expect(body?.Key).toEqual({ pk: `REPORT#${ID}`, sk: "RECORD" });
+    expect(body?.ConditionExpression).toBe(
+      "attribute_not_exists(pk) OR #status = :failed OR #parserVersion <> :parserVersion",
+    );
+    expect(body?.ExpressionAttributeValues).toMatchObject({ ":agencyKey": "西湖区教育局", ":year": 2019, ":status": "VALID" });
+    expect(source?.UpdateExpression).toContain("list_append(if_not_exists(sources, :empty), :entry)");
+    expect(source?.UpdateExpression).toContain("ADD sourceKeys :uris");
+    expect(source?.ConditionExpression).toContain("NOT contains(sourceKeys, :uri)");
+    expect(source?.ExpressionAttributeValues?.[":uri"]).toBe("s3://ingest/reports/a.txt");
+  });
+
+  it("removes index keys instead of writing nulls when the agency or year is unknown", async () => {
+    const { client, commands } = mockClient(() => ({}));
+    const store = createDynamoRecordStore(client, "records");
+    await store.putParsed({
+      reportId: ID,
+      status: "NEEDS_REVIEW",
+      parserVersion: "1.0.0",
+      record: { agency: null, year: null, edition: "2021", findings: [] },
+      source: SOURCE,
+    });
+    const body = updates(commands)[0]?.input;
+    expect(body?.UpdateExpression).toMatch(/REMOVE .*#agencyKey/);
+    expect(body?.UpdateExpression).toMatch(/REMOVE .*#year/);
+    expect(Object.values(body?.ExpressionAttributeValues ?? {})).not.toContain(null);
+  });
+
+  it("keeps a finished record and reports its status when the body condition fails", async () => {
+    // Prepare: the body write and the source append both find the record there already
+    const { client } = mockClient((command) => {
+      if (command instanceof UpdateCommand) return conditionFailed();
+      if (command instanceof GetCommand) {
+        return { Item: { pk: `REPORT#${ID}`, sk: "RECORD", reportId: ID, status: "NEEDS_REVIEW", sources: [SOURCE] } };
+      }
+      return {};
+    });
+    const store = createDynamoRecordStore(client, "records");
+
+    // Act
+    const outcome = await store.putFailure({
+      reportId: ID,
+      parserVersion: "1.0.0",
+      failure: { error: "TransientError", cause: "busy" },
+      source: SOURCE,
+    });
+
+    // Assess
+    expect(outcome).toEqual({ written: false, sourceAdded: false, status: "NEEDS_REVIEW" });
+  });
+
+  it("never lets a failure replace a finished record", async () => {
+    const { client, commands } = mockClient(() => ({}));
+    await createDynamoRecordStore(client, "records").putFailure({
+      reportId: ID,
+      parserVersion: "1.0.0",
+      failure: { error: "UnreadableDocumentError", cause: "empty" },
+      source: SOURCE,
+    });
+    expect(updates(commands)[0]?.input.ConditionExpression).toBe("attribute_not_exists(pk) OR #status = :failed");
+  });
+
+  it("turns throttling into a TransientError the state machine retries", async () => {
+    const throttled = Object.assign(new Error("Rate exceeded"), {
+      name: "ProvisionedThroughputExceededException",
+      $metadata: { httpStatusCode: 400 },
+    });
+    const { client } = mockClient(() => throttled);
+    await expect(createDynamoRecordStore(client, "records").get(ID)).rejects.toBeInstanceOf(TransientError);
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { buildNotification } from "../../../functions/notify/handler.ts";
+
+const ID = "b".repeat(64);
+const base = { bucket: "ingest", key: "reports/x.txt" };
+
+describe("buildNotification", () => {
+  it("names the cells that do not add up for a record that needs review", () => {
+    const note = buildNotification({
+      ...base,
+      parsed: {
+        reportId: ID,
+        status: "NEEDS_REVIEW",
+        recordKey: "k",
+        parserVersion: "1",
+        agency: "瑶海区人民政府",
+        year: 2019,
+        edition: "2019",
+        errorCells: ["resultsTotal.total"],
+      },
+      stored: { reportId: ID, status: "NEEDS_REVIEW", written: true, sourceAdded: true },
+    });
+    expect(note).toMatchObject({ status: "NEEDS_REVIEW", cells: ["resultsTotal.total"], agency: "瑶海区人民政府" });
+    expect(note?.message).toContain("resultsTotal.total");
+  });
+
+  it("gives the error and its cause for a failed report", () => {
+    const note = buildNotification({
+      ...base,
+      stored: {
+        reportId: ID,
+        status: "FAILED",
+        written: true,
+        sourceAdded: true,
+        failure: { error: "NotAnnualReportError", cause: "不是年度报告" },
+      },
+    });
+    expect(note).toMatchObject({ status: "FAILED", error: "NotAnnualReportError", cause: "不是年度报告" });
+    expect(note?.message).toContain("s3://ingest/reports/x.txt");
+  });
+
+  it("says nothing about a valid record", () => {
+    expect(
+      buildNotification({ ...base, stored: { reportId: ID, status: "VALID", written: true, sourceAdded: true } }),
+    ).toBeUndefined();
+  });
+});

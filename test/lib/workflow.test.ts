@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import "../../local/polyfill.ts";
+import {
+  buildWorkflowDefinition,
+  RETRYABLE_ERRORS,
+  WORKFLOW_STATES,
+  type TaskState,
+  type WorkflowResources,
+} from "../../lib/workflow.ts";
+
+const arn = (name: string) => `arn:aws:lambda:eu-west-1:123456789012:function:${name}`;
+const RESOURCES: WorkflowResources = {
+  extractFunction: arn("extract"),
+  parseFunction: arn("parse"),
+  storeFunction: arn("store"),
+  recordFailureFunction: arn("record-failure"),
+  notifyFunction: arn("notify"),
+};
+
+function tasks(definition: ReturnType<typeof buildWorkflowDefinition>): [string, TaskState][] {
+  return Object.entries(definition.States).filter((e): e is [string, TaskState] => e[1].Type === "Task");
+}
+
+describe("buildWorkflowDefinition", () => {
+  it("invokes each function directly by its ARN", () => {
+    const definition = buildWorkflowDefinition(RESOURCES);
+    expect(definition.States[WORKFLOW_STATES.EXTRACT]).toMatchObject({ Resource: RESOURCES.extractFunction });
+    expect(definition.States[WORKFLOW_STATES.PARSE]).toMatchObject({ Resource: RESOURCES.parseFunction });
+    expect(definition.States[WORKFLOW_STATES.STORE]).toMatchObject({ Resource: RESOURCES.storeFunction });
+    expect(definition.States[WORKFLOW_STATES.RECORD_FAILURE]).toMatchObject({ Resource: RESOURCES.recordFailureFunction });
+    expect(definition.States[WORKFLOW_STATES.NOTIFY]).toMatchObject({ Resource: RESOURCES.notifyFunction });
+  });
+
+  it("retries transient and throttling errors with exponential backoff and full jitter in every Task", () => {
+    for (const [name, state] of tasks(buildWorkflowDefinition(RESOURCES))) {
+      expect(state.Retry, name).toEqual([
+        expect.objectContaining({
+          ErrorEquals: [...RETRYABLE_ERRORS],
+          BackoffRate: 2,
+          JitterStrategy: "FULL",
+          IntervalSeconds: expect.any(Number),
+          MaxAttempts: expect.any(Number),
+        }),
+      ]);
+      expect(state.Retry?.[0]?.ErrorEquals, name).toEqual(
+        expect.arrayContaining(["TransientError", "Lambda.TooManyRequestsException", "States.Timeout"]),
+      );
+    }
+  });
+
+  it("sends any failure of Extract, Parse and Store to RecordFailure, keeping the input", () => {
+    const definition = buildWorkflowDefinition(RESOURCES);
+    for (const name of [WORKFLOW_STATES.EXTRACT, WORKFLOW_STATES.PARSE, WORKFLOW_STATES.STORE]) {
+      expect((definition.States[name] as TaskState).Catch, name).toEqual([
+        { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: WORKFLOW_STATES.RECORD_FAILURE },
+      ]);
+    }
+    expect((definition.States[WORKFLOW_STATES.RECORD_FAILURE] as TaskState).Next).toBe(WORKFLOW_STATES.SHOULD_NOTIFY);
+  });
+
+  it("adds the OCR branch only when an OCR function is given", () => {
+    expect(buildWorkflowDefinition(RESOURCES).States[WORKFLOW_STATES.OCR]).toBeUndefined();
+    const withOcr = buildWorkflowDefinition({ ...RESOURCES, ocrFunction: arn("ocr") });
+    expect(withOcr.States[WORKFLOW_STATES.EXTRACT]).toMatchObject({ Next: WORKFLOW_STATES.NEEDS_OCR });
+    expect(withOcr.States[WORKFLOW_STATES.OCR]).toMatchObject({ Resource: arn("ocr"), Next: WORKFLOW_STATES.PARSE });
+  });
+
+  it("is valid Amazon States Language, with or without OCR", async () => {
+    const { StateMachine } = await import("aws-local-stepfunctions");
+    expect(() => new StateMachine(buildWorkflowDefinition(RESOURCES) as never)).not.toThrow();
+    expect(() => new StateMachine(buildWorkflowDefinition({ ...RESOURCES, ocrFunction: arn("ocr") }) as never)).not.toThrow();
+    expect(() => new StateMachine({ ...buildWorkflowDefinition(RESOURCES), StartAt: "Nowhere" } as never)).toThrow();
+  });
+});
