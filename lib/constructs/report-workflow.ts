@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sns from "aws-cdk-lib/aws-sns";
@@ -107,6 +108,24 @@ export class ReportWorkflow extends Construct {
       this.ocrFunction = step("Ocr", "ocr", 2048, Duration.minutes(15));
       bindBucket(this.ocrFunction, props.ingestBucket, "read", ENV.INGEST_BUCKET);
       bindBucket(this.ocrFunction, props.artifactsBucket, "readWrite", ENV.ARTIFACTS_BUCKET);
+      this.ocrFunction.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: [
+            "textract:DetectDocumentText",
+            "textract:AnalyzeDocument",
+            "textract:StartDocumentAnalysis",
+            "textract:GetDocumentAnalysis",
+            "textract:StartDocumentTextDetection",
+            "textract:GetDocumentTextDetection",
+          ],
+          resources: ["*"],
+        }),
+      );
+      acknowledge(
+        this.ocrFunction.role ?? this.ocrFunction,
+        "AwsSolutions-IAM5[Resource::*]",
+        "Textract's detection and analysis actions have no resource-level permissions; the documents they read are limited by the S3 grants above.",
+      );
     }
 
     const definition = props.buildDefinition({
