@@ -6,7 +6,16 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { NianbaoError } from "../functions/shared/errors.ts";
 import type { LambdaHandler } from "./step-functions.ts";
+
+/** The API port is taken (another `nianbao up`, most likely). */
+export class PortInUseError extends NianbaoError {
+  constructor(port: number, options?: ErrorOptions) {
+    super(`port ${port} is already in use (another \`nianbao up\`?): choose another with --port N`, options);
+    this.name = "PortInUseError";
+  }
+}
 
 export type LocalApi = { url: string; port: number; stop: () => Promise<void> };
 
@@ -98,7 +107,9 @@ export async function startLocalApi(
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new PortInUseError(port, { cause: error }) : error),
+    );
     server.listen(port, host, () => resolve());
   });
   const actual = (server.address() as AddressInfo).port;

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { S3Client } from "@aws-sdk/client-s3";
 import { createS3ObjectStore, type ObjectStore } from "../../functions/adapters/object-store.ts";
 import { LOCAL_CREDENTIALS } from "../../functions/adapters/clients.ts";
+import { NianbaoError } from "../../functions/shared/errors.ts";
 import { LOCAL_DISCOVERY_PATH } from "../../local/api-server.ts";
 
 export const DEFAULT_ENDPOINT = "http://127.0.0.1:3000";
@@ -15,7 +16,7 @@ export function resolveEndpoint(flag: string | undefined): string {
   return (flag ?? process.env.NIANBAO_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, "");
 }
 
-export class StackUnreachableError extends Error {
+export class StackUnreachableError extends NianbaoError {
   constructor(endpoint: string, options?: ErrorOptions) {
     super(`no local stack answers at ${endpoint} (start one with \`npm start\`, or pass --endpoint URL)`, options);
     this.name = "StackUnreachableError";

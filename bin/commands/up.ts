@@ -58,6 +58,8 @@ export async function run(argv: string[]): Promise<number> {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
+  // A second Ctrl-C while stopping: leave at once (DynamoDB Local is killed on exit).
+  process.once("SIGINT", () => process.exit(130));
   await stop();
   return 0;
 }
