@@ -1,0 +1,208 @@
+/**
+ * Filtered, paginated reads of the records table for the query API.
+ *
+ * Every read is a Query on one of the table's indexes (design in ../shared/table-schema.ts),
+ * never a Scan. A filter picks the narrowest index it can key on and lists that index's
+ * partitions in a fixed order ("the plan"); attributes the key cannot express become a
+ * FilterExpression. A page cursor is `{ p, k }`: the plan step to resume and the
+ * ExclusiveStartKey inside it, so pages walk each partition once, in order, and every
+ * record appears exactly once over the pages (as long as its status does not change
+ * while a client is paging).
+ */
+import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { TABLE_INDEXES, TABLE_KEYS, type IndexSchema } from "../shared/table-schema.ts";
+import { REPORT_STATUS, type ReportStatus, type StoredReport } from "./record-store.ts";
+import { rethrowClassified } from "./transient.ts";
+
+export type ReportFilter = {
+  agency?: string;
+  year?: number;
+  status?: ReportStatus;
+  edition?: string;
+  parserVersion?: string;
+};
+
+/** Where a listing resumes: plan step `p`, and the ExclusiveStartKey `k` within it. */
+export type PageCursor = { p: number; k?: Record<string, string | number> };
+
+export type ReportPage = { items: StoredReport[]; next?: PageCursor };
+
+/** Which attributes a query returns: a listing needs only the summary and the findings. */
+export const READ_SHAPE = { SUMMARY: "summary", FULL: "full" } as const;
+export type ReadShape = (typeof READ_SHAPE)[keyof typeof READ_SHAPE];
+
+export interface RecordQuery {
+  /** One page of at most `limit` reports matching `filter`, from `cursor` on. */
+  page(filter: ReportFilter, options: { limit: number; cursor?: PageCursor; shape?: ReadShape }): Promise<ReportPage>;
+  /** Every report matching `filter`, page by page (stats and exports). */
+  each(filter: ReportFilter, shape?: ReadShape): AsyncGenerator<StoredReport>;
+}
+
+/** One step of a plan: a Query on one index partition, with its key condition and filter. */
+export type PlannedQuery = {
+  index: IndexSchema;
+  input: Omit<QueryCommandInput, "TableName" | "Limit" | "ExclusiveStartKey">;
+};
+
+const SUMMARY_ATTRIBUTES = [
+  "pk",
+  "sk",
+  "reportId",
+  "status",
+  "agency",
+  "agencyKey",
+  "year",
+  "edition",
+  "parserVersion",
+  "updatedAt",
+  "createdAt",
+  "sources",
+  "failure",
+] as const;
+
+/**
+ * The queries that list the reports matching `filter`, in the order pages walk them.
+ * Pure: unit tests check which index serves which filter.
+ *
+ * @example
+ * planReportQueries({ agency: "西湖区教育局", year: 2019 }) // one query on byAgencyYear
+ */
+export function planReportQueries(filter: ReportFilter, shape: ReadShape = READ_SHAPE.FULL): PlannedQuery[] {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const filters: string[] = [];
+  const addFilter = (attribute: string, value: unknown) => {
+    names[`#f_${attribute}`] = attribute;
+    values[`:f_${attribute}`] = value;
+    filters.push(`#f_${attribute} = :f_${attribute}`);
+  };
+
+  let index: IndexSchema;
+  const partitions: { key: string; sort?: string | number }[] = [];
+  if (filter.agency !== undefined) {
+    index = TABLE_INDEXES.BY_AGENCY_YEAR;
+    partitions.push({ key: filter.agency, ...(filter.year !== undefined ? { sort: filter.year } : {}) });
+    if (filter.status !== undefined) addFilter("status", filter.status);
+    if (filter.parserVersion !== undefined) addFilter("parserVersion", filter.parserVersion);
+  } else if (filter.parserVersion !== undefined) {
+    index = TABLE_INDEXES.BY_PARSER_VERSION;
+    partitions.push({ key: filter.parserVersion });
+    if (filter.status !== undefined) addFilter("status", filter.status);
+    if (filter.year !== undefined) addFilter("year", filter.year);
+  } else {
+    // Every record has a status, so the status partitions together hold every record.
+    index = TABLE_INDEXES.BY_STATUS;
+    const statuses = filter.status ? [filter.status] : Object.values(REPORT_STATUS);
+    for (const status of statuses) partitions.push({ key: status });
+    if (filter.year !== undefined) addFilter("year", filter.year);
+  }
+  if (filter.edition !== undefined) addFilter("edition", filter.edition);
+
+  const projection: Record<string, string> = {};
+  if (shape === READ_SHAPE.SUMMARY) {
+    for (const attribute of SUMMARY_ATTRIBUTES) projection[`#p_${attribute}`] = attribute;
+    projection["#p_record"] = "record";
+    projection["#p_findings"] = "findings";
+  }
+  const projectionExpression =
+    shape === READ_SHAPE.SUMMARY
+      ? [...SUMMARY_ATTRIBUTES.map((a) => `#p_${a}`), "#p_record.#p_findings"].join(", ")
+      : undefined;
+
+  return partitions.map(({ key, sort }) => ({
+    index,
+    input: {
+      IndexName: index.indexName,
+      // Newest first on the status and parser-version indexes, latest year first by agency.
+      ScanIndexForward: false,
+      KeyConditionExpression: sort !== undefined ? "#k_pk = :k_pk AND #k_sk = :k_sk" : "#k_pk = :k_pk",
+      ExpressionAttributeNames: {
+        "#k_pk": index.partitionKey.name,
+        ...(sort !== undefined ? { "#k_sk": index.sortKey.name } : {}),
+        ...names,
+        ...projection,
+      },
+      ExpressionAttributeValues: { ":k_pk": key, ...(sort !== undefined ? { ":k_sk": sort } : {}), ...values },
+      ...(filters.length ? { FilterExpression: filters.join(" AND ") } : {}),
+      ...(projectionExpression ? { ProjectionExpression: projectionExpression } : {}),
+    },
+  }));
+}
+
+/** The ExclusiveStartKey that resumes an index query right after `item`. */
+export function startKeyAfter(item: Record<string, unknown>, index: IndexSchema): Record<string, string | number> {
+  const key: Record<string, string | number> = {};
+  for (const name of [TABLE_KEYS.PARTITION_KEY.name, TABLE_KEYS.SORT_KEY.name, index.partitionKey.name, index.sortKey.name]) {
+    const value = item[name];
+    if (typeof value === "string" || typeof value === "number") key[name] = value;
+  }
+  return key;
+}
+
+function toStoredReport(item: Record<string, unknown>): StoredReport {
+  const { pk: _pk, sk: _sk, agencyKey: _agencyKey, sourceKeys: _sourceKeys, ...report } = item;
+  return { ...(report as StoredReport), sources: (report.sources as StoredReport["sources"] | undefined) ?? [] };
+}
+
+/**
+ * A `RecordQuery` over the records table (AWS or DynamoDB Local).
+ *
+ * @example
+ * const query = createDynamoRecordQuery(createDocumentClient(config), "nianbao-records");
+ * const { items, next } = await query.page({ year: 2019 }, { limit: 25 });
+ */
+export function createDynamoRecordQuery(client: DynamoDBDocumentClient, tableName: string): RecordQuery {
+  async function page(
+    filter: ReportFilter,
+    options: { limit: number; cursor?: PageCursor; shape?: ReadShape },
+  ): Promise<ReportPage> {
+    const plan = planReportQueries(filter, options.shape);
+    const items: StoredReport[] = [];
+    let step = options.cursor?.p ?? 0;
+    let start = options.cursor?.k;
+    try {
+      while (step < plan.length) {
+        const planned = plan[step]!;
+        const remaining = options.limit - items.length;
+        const out = await client.send(
+          new QueryCommand({
+            ...planned.input,
+            TableName: tableName,
+            // A filter drops items after the read: read a little more than needed.
+            Limit: planned.input.FilterExpression ? Math.max(remaining, 100) : remaining,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        const found = (out.Items ?? []) as Record<string, unknown>[];
+        for (let i = 0; i < found.length; i++) {
+          items.push(toStoredReport(found[i]!));
+          if (items.length === options.limit && (i < found.length - 1 || out.LastEvaluatedKey)) {
+            return { items, next: { p: step, k: startKeyAfter(found[i]!, planned.index) } };
+          }
+        }
+        if (out.LastEvaluatedKey) {
+          start = out.LastEvaluatedKey as Record<string, string | number>;
+          continue;
+        }
+        step += 1;
+        start = undefined;
+        if (items.length === options.limit) return { items, ...(step < plan.length ? { next: { p: step } } : {}) };
+      }
+      return { items };
+    } catch (error) {
+      return rethrowClassified(error, "query reports");
+    }
+  }
+
+  return {
+    page,
+    async *each(filter, shape = READ_SHAPE.FULL) {
+      let cursor: PageCursor | undefined;
+      do {
+        const result = await page(filter, { limit: 500, shape, ...(cursor ? { cursor } : {}) });
+        yield* result.items;
+        cursor = result.next;
+      } while (cursor);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Every figure a record can hold, as flat column names derived from the template
+ * (functions/report/template.ts): `activeDisclosure.rules.newlyMade`,
+ * `applications.granted.total`, `applications.denied.stateSecret.total`,
+ * `reviewLitigation.review.upheld`, … in template order, both editions together.
+ *
+ * Pure: no AWS SDK, no process.env.
+ */
+import {
+  APPLICATION_ROWS,
+  APPLICANT_COLUMNS,
+  DISCLOSURE_ITEMS,
+  EDITIONS,
+  REVIEW_COLUMNS,
+  REVIEW_GROUPS,
+} from "../report/template.ts";
+
+/** A figure column: where it sits in a record (section, row, column) and its flat name. */
+export type FigureColumn = { name: string; section: string; row: string; column: string };
+
+function buildFigureColumns(): FigureColumn[] {
+  const out: FigureColumn[] = [];
+  const seen = new Set<string>();
+  const add = (section: string, row: string, column: string) => {
+    const name = `${section}.${row}.${column}`;
+    if (seen.has(name)) return;
+    seen.add(name);
+    out.push({ name, section, row, column });
+  };
+  for (const item of DISCLOSURE_ITEMS) {
+    for (const row of item.rows) {
+      for (const edition of EDITIONS) {
+        if (!item.editions.includes(edition)) continue;
+        if (edition === "2021" && row.key === "otherManagementServices") continue;
+        for (const column of item.columns[edition]) add("activeDisclosure", row.key, column.key);
+      }
+    }
+  }
+  for (const row of APPLICATION_ROWS) for (const column of APPLICANT_COLUMNS) add("applications", row.key, column.key);
+  for (const group of REVIEW_GROUPS) for (const column of REVIEW_COLUMNS) add("reviewLitigation", group.key, column.key);
+  return out;
+}
+
+/** Every figure column, in template order. */
+export const FIGURE_COLUMNS: readonly FigureColumn[] = buildFigureColumns();
+
+/** The figure of `record` in `column`, or undefined where the record has no such cell. */
+export function readFigure(record: Record<string, unknown> | undefined, column: FigureColumn): number | undefined {
+  const section = record?.[column.section] as Record<string, Record<string, unknown> | undefined> | undefined;
+  const value = section?.[column.row]?.[column.column];
+  return typeof value === "number" ? value : undefined;
+}

@@ -1,0 +1,40 @@
+/** How stored reports appear in responses (shapes of `GET /reports` and `GET /reports/{id}`). */
+import type { StoredReport } from "../adapters/record-store.ts";
+import type { ReportListItem } from "./schemas.ts";
+
+type Finding = { severity?: string };
+
+/** Findings of severity `error` in a stored report. */
+export function countErrors(report: StoredReport): number {
+  const findings = (report.record?.findings as Finding[] | undefined) ?? [];
+  return findings.filter((f) => f.severity === "error").length;
+}
+
+/** A row of `GET /reports`. */
+export function toListItem(report: StoredReport): ReportListItem {
+  return {
+    id: report.reportId,
+    agency: report.agency ?? null,
+    year: report.year ?? null,
+    edition: report.edition ?? null,
+    status: report.status,
+    parserVersion: report.parserVersion,
+    errorCount: countErrors(report),
+    sourceCount: report.sources.length,
+    updatedAt: report.updatedAt,
+  };
+}
+
+/** The body of `GET /reports/{id}`: the contract record's keys, then id, status, sources. */
+export function toReportBody(report: StoredReport) {
+  return {
+    ...(report.record ?? { agency: null, year: null, edition: null }),
+    id: report.reportId,
+    status: report.status,
+    sources: report.sources.map((s) => ({ bucket: s.bucket, key: s.key, uri: s.uri, receivedAt: s.receivedAt })),
+    parserVersion: report.parserVersion,
+    ...(report.failure ? { failure: report.failure } : {}),
+    createdAt: report.createdAt,
+    updatedAt: report.updatedAt,
+  };
+}

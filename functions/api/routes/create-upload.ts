@@ -1,0 +1,59 @@
+/**
+ * `POST /uploads`: a presigned POST that lets a browser drop one report into the ingest
+ * bucket. The key is `<UPLOAD_PREFIX><sha256>/<file name>`, fixed by the policy together
+ * with the size range; the record's id is the SHA-256 of the bytes, so the page can poll
+ * `GET /reports/{sha256}` until the record appears.
+ */
+import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
+import { readApiConfig } from "../config.ts";
+import { getApiDeps } from "../deps.ts";
+import { HttpError } from "../errors.ts";
+import { defineRoute, json } from "../route.ts";
+import { ErrorBody, UploadRequest, UploadTicket } from "../schemas.ts";
+
+/** A file name without folders or control characters, kept readable (Chinese stays). */
+export function toSafeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? "";
+  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  return (cleaned || "report").slice(0, 200);
+}
+
+export const createUploadRoute = defineRoute({
+  method: "POST",
+  path: "/uploads",
+  summary: "A presigned POST for uploading one report",
+  body: UploadRequest,
+  responses: {
+    201: { description: "POST `fields` and then `file` as multipart/form-data to `url`", schema: UploadTicket },
+    400: { description: "A rejected field", schema: ErrorBody },
+    413: { description: "Larger than UPLOAD_MAX_BYTES", schema: ErrorBody },
+  },
+  async handle({ body }) {
+    const config = readApiConfig();
+    if (!config.INGEST_BUCKET) throw new Error("INGEST_BUCKET is not set");
+    if (body.size > config.UPLOAD_MAX_BYTES) {
+      throw new HttpError(413, `size: at most ${config.UPLOAD_MAX_BYTES} bytes can be uploaded`, { parameter: "size" });
+    }
+    const key = `${config.UPLOAD_PREFIX}${body.sha256}/${toSafeFileName(body.fileName)}`;
+    const contentType = body.contentType || "application/octet-stream";
+    const post = await createPresignedPost(getApiDeps().s3, {
+      Bucket: config.INGEST_BUCKET,
+      Key: key,
+      Conditions: [
+        ["content-length-range", 1, config.UPLOAD_MAX_BYTES],
+        ["eq", "$Content-Type", contentType],
+      ],
+      Fields: { "Content-Type": contentType },
+      Expires: config.PRESIGN_TTL_SECONDS,
+    });
+    return json(201, {
+      reportId: body.sha256,
+      url: post.url,
+      fields: post.fields,
+      key,
+      maxBytes: config.UPLOAD_MAX_BYTES,
+      expiresAt: new Date(Date.now() + config.PRESIGN_TTL_SECONDS * 1000).toISOString(),
+      statusPath: `/reports/${body.sha256}`,
+    });
+  },
+});

@@ -1,0 +1,32 @@
+/** `GET /export.csv`: one row per matching report, every figure in its own column. */
+import type { StoredReport } from "../../adapters/record-store.ts";
+import { formatReportsCsv } from "../csv.ts";
+import { getApiDeps } from "../deps.ts";
+import { defineRoute } from "../route.ts";
+import { ErrorBody, ExportQuery } from "../schemas.ts";
+
+export const exportCsvRoute = defineRoute({
+  method: "GET",
+  path: "/export.csv",
+  summary: "The matching reports as CSV",
+  description:
+    "UTF-8 with a byte-order mark (Excel), CRLF, one row per report; columns id … source, then every figure as `<section>.<row>.<column>` (e.g. `applications.granted.total`), empty where a report's edition has no such cell.",
+  query: ExportQuery,
+  responses: {
+    200: { description: "CSV", contentType: "text/csv; charset=utf-8" },
+    400: { description: "A rejected parameter", schema: ErrorBody },
+  },
+  async handle({ query }) {
+    const reports: StoredReport[] = [];
+    for await (const report of getApiDeps().query.each(query)) reports.push(report);
+    reports.sort((a, b) => (a.agency ?? "").localeCompare(b.agency ?? "", "zh") || (a.year ?? 0) - (b.year ?? 0));
+    return {
+      statusCode: 200,
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": 'attachment; filename="nianbao-reports.csv"',
+      },
+      body: formatReportsCsv(reports),
+    };
+  },
+});

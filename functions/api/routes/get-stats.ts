@@ -1,0 +1,24 @@
+/** `GET /stats`: sums over the matching reports (./stats.ts). */
+import { getApiDeps } from "../deps.ts";
+import { defineRoute, json } from "../route.ts";
+import { ErrorBody, Stats, StatsQuery } from "../schemas.ts";
+import { summariseReports } from "../stats.ts";
+import type { StoredReport } from "../../adapters/record-store.ts";
+
+export const getStatsRoute = defineRoute({
+  method: "GET",
+  path: "/stats",
+  summary: "Sums over the matching reports",
+  description:
+    "Applications by row and applicant type, outcome shares (from the result rows), review and litigation totals, reports with error findings, outcomes by year.",
+  query: StatsQuery,
+  responses: {
+    200: { description: "The sums", schema: Stats },
+    400: { description: "A rejected parameter", schema: ErrorBody },
+  },
+  async handle({ query }) {
+    const reports: StoredReport[] = [];
+    for await (const report of getApiDeps().query.each(query)) reports.push(report);
+    return json(200, summariseReports(reports));
+  },
+});

@@ -1,0 +1,40 @@
+/** Every route of the query API, in the order the OpenAPI document lists them. */
+import { PARSER_VERSION } from "../../report/index.ts";
+import { buildOpenApiDocument } from "../openapi.ts";
+import { defineRoute, json, type Route } from "../route.ts";
+import { createUploadRoute } from "./create-upload.ts";
+import { exportCsvRoute } from "./export-csv.ts";
+import { getReportSourceRoute } from "./get-report-source.ts";
+import { getReportRoute } from "./get-report.ts";
+import { getStatsRoute } from "./get-stats.ts";
+import { getTemplateRoute } from "./get-template.ts";
+import { listReportsRoute } from "./list-reports.ts";
+
+const DATA_ROUTES: readonly Route[] = [
+  listReportsRoute,
+  getReportRoute,
+  getReportSourceRoute,
+  getStatsRoute,
+  exportCsvRoute,
+  createUploadRoute,
+  getTemplateRoute,
+];
+
+let document: unknown;
+
+export const getOpenApiRoute = defineRoute({
+  method: "GET",
+  path: "/openapi.json",
+  summary: "This document",
+  responses: { 200: { description: "OpenAPI 3.1" } },
+  async handle() {
+    document ??= buildOpenApiDocument(ROUTES, {
+      title: "nianbao query API",
+      version: PARSER_VERSION,
+      description: "Validated records of government information disclosure annual reports (政府信息公开工作年度报告).",
+    });
+    return json(200, document);
+  },
+});
+
+export const ROUTES: readonly Route[] = [...DATA_ROUTES, getOpenApiRoute];

@@ -1,0 +1,198 @@
+/**
+ * Schemas of the query API: path and query parameters, request bodies and responses.
+ * The router validates requests with them and the OpenAPI document (`GET /openapi.json`)
+ * is generated from them, so the two cannot disagree.
+ */
+import { z } from "zod";
+import { EDITIONS } from "../report/template.ts";
+import type { PageCursor } from "../adapters/record-query.ts";
+
+export const STATUSES = ["VALID", "NEEDS_REVIEW", "FAILED"] as const;
+
+export const ReportIdParam = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, "a report id is the SHA-256 hex digest (64 hex digits) of the report's bytes")
+  .transform((s) => s.toLowerCase())
+  .meta({ description: "SHA-256 hex digest of the report's bytes", example: "5c0f…" });
+
+const Year = z.coerce
+  .number({ error: "expected a year such as 2021" })
+  .int("expected a whole year such as 2021")
+  .min(1990, "expected a year from 1990")
+  .max(2100, "expected a year up to 2100")
+  .meta({ description: "The year the statistics cover", example: 2021 });
+const Agency = z.string().trim().min(1, "expected a non-empty agency name").max(200).meta({
+  description: "The publishing body exactly as recorded (simplified Chinese)",
+  example: "西湖区教育局",
+});
+const Status = z.enum(STATUSES, { error: `expected one of ${STATUSES.join(", ")}` });
+const Edition = z.enum(EDITIONS, { error: `expected one of ${EDITIONS.join(", ")}` });
+const ParserVersion = z.string().min(1).max(50).meta({ description: "Only records made by this parser version" });
+
+/** base64url of the JSON `{ p, k }` (functions/adapters/record-query.ts); opaque to clients. */
+export function encodeCursor(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify(cursor), "utf8").toString("base64url");
+}
+
+const PageCursorShape = z.strictObject({
+  p: z.number().int().min(0).max(10),
+  k: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+
+export const Cursor = z
+  .string()
+  .max(4096)
+  .regex(/^[A-Za-z0-9_-]+$/, "expected the nextCursor of a previous page")
+  .transform((text, ctx): PageCursor => {
+    try {
+      return PageCursorShape.parse(JSON.parse(Buffer.from(text, "base64url").toString("utf8"))) as PageCursor;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "expected the nextCursor of a previous page" });
+      return z.NEVER;
+    }
+  })
+  .meta({ description: "The `nextCursor` of the previous page (opaque)" });
+
+const Filter = {
+  agency: Agency.optional(),
+  year: Year.optional(),
+  status: Status.optional(),
+  edition: Edition.optional(),
+  parserVersion: ParserVersion.optional(),
+};
+
+export const ListReportsQuery = z.strictObject({
+  ...Filter,
+  limit: z.coerce
+    .number({ error: "expected a number from 1 to 1000" })
+    .int("expected a whole number from 1 to 1000")
+    .min(1, "expected a number from 1 to 1000")
+    .max(1000, "expected a number from 1 to 1000")
+    .default(100)
+    .meta({ description: "Page size (1–1000, default 100)" }),
+  cursor: Cursor.optional(),
+});
+export type ListReportsQuery = z.output<typeof ListReportsQuery>;
+
+export const StatsQuery = z.strictObject(Filter);
+export type StatsQuery = z.output<typeof StatsQuery>;
+
+export const ExportQuery = z.strictObject(Filter);
+export type ExportQuery = z.output<typeof ExportQuery>;
+
+export const ReportPathParams = z.strictObject({ id: ReportIdParam });
+
+export const UploadRequest = z.strictObject({
+  fileName: z
+    .string()
+    .min(1, "expected the file's name")
+    .max(255, "expected a file name of at most 255 characters")
+    .meta({ example: "2019年政府信息公开工作年度报告.docx" }),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, "expected the SHA-256 hex digest of the file (crypto.subtle.digest)")
+    .transform((s) => s.toLowerCase()),
+  size: z.number({ error: "expected the file's size in bytes" }).int().min(1, "an empty file is not a report"),
+  contentType: z.string().max(200).optional(),
+});
+export type UploadRequest = z.output<typeof UploadRequest>;
+
+// ---------------------------------------------------------------------------
+// Responses
+
+export const ErrorBody = z.object({
+  message: z.string(),
+  parameter: z.string().optional().meta({ description: "The request parameter that was rejected" }),
+});
+
+const Nullable = <T extends z.ZodType>(schema: T) => schema.nullable();
+
+export const ReportListItem = z.object({
+  id: z.string(),
+  agency: Nullable(z.string()),
+  year: Nullable(z.number()),
+  edition: Nullable(z.string()),
+  status: Status,
+  parserVersion: z.string(),
+  errorCount: z.number().int().meta({ description: "Findings of severity error (identities broken)" }),
+  sourceCount: z.number().int(),
+  updatedAt: z.string(),
+});
+export type ReportListItem = z.infer<typeof ReportListItem>;
+
+export const ReportList = z.object({
+  items: z.array(ReportListItem),
+  count: z.number().int(),
+  nextCursor: Nullable(z.string()).meta({ description: "Pass as `cursor` for the next page; null on the last page" }),
+});
+
+const SourceRef = z.object({ bucket: z.string(), key: z.string(), uri: z.string(), receivedAt: z.string() });
+
+export const ReportBody = z.looseObject({
+  id: z.string(),
+  status: Status,
+  agency: Nullable(z.string()),
+  year: Nullable(z.number()),
+  edition: Nullable(z.string()),
+  parserVersion: z.string(),
+  findings: z
+    .array(
+      z.looseObject({
+        rule: z.string(),
+        severity: z.string(),
+        message: z.string(),
+        cells: z.array(z.string()),
+        expected: Nullable(z.number()),
+        actual: Nullable(z.number()),
+      }),
+    )
+    .optional(),
+  sources: z.array(SourceRef),
+  failure: z.object({ error: z.string(), cause: z.string() }).optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}).meta({ description: "The record of the contract (shared/spec/record.md) plus id, status and sources" });
+
+export const SourceLink = z.object({
+  url: z.string().meta({ description: "A presigned GET URL of the original" }),
+  expiresAt: z.string(),
+  bucket: z.string(),
+  key: z.string(),
+});
+
+const Columns = z.record(z.string(), z.number());
+export const Stats = z.object({
+  reportCount: z.number().int(),
+  byStatus: z.record(z.string(), z.number().int()),
+  reportsWithErrors: z.number().int(),
+  applications: z.record(z.string(), Columns),
+  outcomes: z.array(z.object({ key: z.string(), label: z.string(), count: z.number(), share: z.number() })),
+  reviewLitigation: z.record(z.string(), Columns),
+  byYear: z.array(z.object({ year: z.number().int(), reportCount: z.number().int(), outcomes: Columns })),
+});
+
+export const UploadTicket = z.object({
+  reportId: z.string(),
+  url: z.string().meta({ description: "POST a multipart form here: every field of `fields`, then `file`" }),
+  fields: z.record(z.string(), z.string()),
+  key: z.string(),
+  maxBytes: z.number().int(),
+  expiresAt: z.string(),
+  statusPath: z.string().meta({ description: "Poll this until the record appears" }),
+});
+
+const Labelled = z.object({ key: z.string(), label: z.string() });
+export const TemplateBody = z.object({
+  editions: z.array(z.string()),
+  sectionTitles: z.record(z.string(), z.string()),
+  activeDisclosure: z.record(
+    z.string(),
+    z.array(z.object({ item: z.string(), rows: z.array(Labelled), columns: z.array(Labelled) })),
+  ),
+  applications: z.object({
+    columns: z.array(Labelled),
+    rows: z.record(z.string(), z.array(z.object({ key: z.string(), label: z.string(), group: Nullable(z.string()) }))),
+  }),
+  reviewLitigation: z.object({ groups: z.array(Labelled), columns: z.array(Labelled) }),
+  csvColumns: z.array(z.string()),
+});

@@ -1,0 +1,131 @@
+/**
+ * Sums over a set of reports for `GET /stats`: applications by row and applicant type,
+ * the share of each outcome, review and litigation totals, how many reports break an
+ * identity of the template, and the outcomes year by year (the web page's charts).
+ *
+ * Figures are summed as printed. Outcome shares are computed from the result rows
+ * themselves, not from the printed （七）总计, which is exactly the cell that reports
+ * most often get wrong.
+ *
+ * Pure: no AWS SDK, no process.env.
+ */
+import type { StoredReport } from "../adapters/record-store.ts";
+import { APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS } from "../report/template.ts";
+
+/** The outcome groups of 三、本年度办理结果, by the row-key prefix each one covers. */
+export const OUTCOMES = [
+  { key: "granted", label: "予以公开" },
+  { key: "partiallyGranted", label: "部分公开" },
+  { key: "denied", label: "不予公开" },
+  { key: "unavailable", label: "无法提供" },
+  { key: "notProcessed", label: "不予处理" },
+  { key: "otherHandling", label: "其他处理" },
+] as const;
+export type OutcomeKey = (typeof OUTCOMES)[number]["key"];
+
+type Columns = Record<string, number>;
+
+export type OutcomeShare = { key: OutcomeKey; label: string; count: number; share: number };
+
+export type ReportStats = {
+  reportCount: number;
+  byStatus: Record<string, number>;
+  /** Reports with at least one `error` finding. */
+  reportsWithErrors: number;
+  /** Sum of every application row, by applicant column (`naturalPerson` … `total`). */
+  applications: Record<string, Columns>;
+  /** Outcomes of the `total` column, from the result rows, with their share of all outcomes. */
+  outcomes: OutcomeShare[];
+  /** Sum of each review/litigation group, by column. */
+  reviewLitigation: Record<string, Columns>;
+  /** Per year: how many reports and the outcome counts (`total` column). */
+  byYear: { year: number; reportCount: number; outcomes: Record<OutcomeKey, number> }[];
+};
+
+const outcomeOf = (rowKey: string): OutcomeKey | undefined =>
+  OUTCOMES.find((o) => rowKey === o.key || rowKey.startsWith(`${o.key}.`))?.key;
+
+const RESULT_ROWS = APPLICATION_ROWS.filter((r) => r.result).map((r) => r.key);
+
+const zeroOutcomes = (): Record<OutcomeKey, number> =>
+  Object.fromEntries(OUTCOMES.map((o) => [o.key, 0])) as Record<OutcomeKey, number>;
+
+const zeroColumns = (keys: readonly { key: string }[]): Columns => Object.fromEntries(keys.map((c) => [c.key, 0]));
+
+/** Adds `b` to `a` without the rounding noise of summed decimals. */
+const add = (a: number, b: number) => Math.round((a + b) * 1e6) / 1e6;
+
+/**
+ * The stats of `reports` (records of any status; FAILED ones count only by status).
+ *
+ * @example
+ * const stats = summariseReports(reports);
+ * stats.outcomes.find((o) => o.key === "granted")?.share; // 0.42
+ */
+export function summariseReports(reports: Iterable<StoredReport>): ReportStats {
+  const byStatus: Record<string, number> = { VALID: 0, NEEDS_REVIEW: 0, FAILED: 0 };
+  const applications: Record<string, Columns> = Object.fromEntries(
+    APPLICATION_ROWS.map((r) => [r.key, zeroColumns(APPLICANT_COLUMNS)]),
+  );
+  const reviewLitigation: Record<string, Columns> = Object.fromEntries(
+    REVIEW_GROUPS.map((g) => [g.key, zeroColumns(REVIEW_COLUMNS)]),
+  );
+  const outcomeCounts = zeroOutcomes();
+  const years = new Map<number, { reportCount: number; outcomes: Record<OutcomeKey, number> }>();
+  let reportCount = 0;
+  let reportsWithErrors = 0;
+
+  for (const report of reports) {
+    reportCount += 1;
+    byStatus[report.status] = (byStatus[report.status] ?? 0) + 1;
+    const record = report.record;
+    if (!record) continue;
+    const findings = (record.findings as { severity?: string }[] | undefined) ?? [];
+    if (findings.some((f) => f.severity === "error")) reportsWithErrors += 1;
+
+    const year = typeof record.year === "number" ? record.year : report.year;
+    let perYear: { reportCount: number; outcomes: Record<OutcomeKey, number> } | undefined;
+    if (typeof year === "number") {
+      perYear = years.get(year) ?? { reportCount: 0, outcomes: zeroOutcomes() };
+      perYear.reportCount += 1;
+      years.set(year, perYear);
+    }
+
+    const rows = (record.applications ?? {}) as Record<string, Columns | undefined>;
+    for (const [rowKey, sums] of Object.entries(applications)) {
+      const row = rows[rowKey];
+      if (!row) continue;
+      for (const column of Object.keys(sums)) sums[column] = add(sums[column] ?? 0, row[column] ?? 0);
+    }
+    for (const rowKey of RESULT_ROWS) {
+      const total = rows[rowKey]?.total;
+      const outcome = outcomeOf(rowKey);
+      if (typeof total !== "number" || !outcome) continue;
+      outcomeCounts[outcome] = add(outcomeCounts[outcome], total);
+      if (perYear) perYear.outcomes[outcome] = add(perYear.outcomes[outcome], total);
+    }
+
+    const groups = (record.reviewLitigation ?? {}) as Record<string, Columns | undefined>;
+    for (const [groupKey, sums] of Object.entries(reviewLitigation)) {
+      const group = groups[groupKey];
+      if (!group) continue;
+      for (const column of Object.keys(sums)) sums[column] = add(sums[column] ?? 0, group[column] ?? 0);
+    }
+  }
+
+  const allOutcomes = Object.values(outcomeCounts).reduce((a, b) => a + b, 0);
+  return {
+    reportCount,
+    byStatus,
+    reportsWithErrors,
+    applications,
+    outcomes: OUTCOMES.map((o) => ({
+      key: o.key,
+      label: o.label,
+      count: outcomeCounts[o.key],
+      share: allOutcomes > 0 ? outcomeCounts[o.key] / allOutcomes : 0,
+    })),
+    reviewLitigation,
+    byYear: [...years.entries()].sort(([a], [b]) => a - b).map(([year, v]) => ({ year, ...v })),
+  };
+}
