@@ -13,6 +13,8 @@ import { extractDocument } from "../../functions/documents/index.ts";
 import { parseReport } from "../../functions/report/index.ts";
 import { startLocalStack, type LocalStack } from "../../local/stack.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
+import { loadSeeds, seedDocx, seedHtml, seedPdf, type Seed } from "../fixtures/generate/index.ts";
+import { findChromium } from "../fixtures/generate/render-pdf.ts";
 
 const EXPECTED_STATUS: Record<string, string> = {
   "000_da3b4a7bec10951f": "NEEDS_REVIEW",
@@ -181,6 +183,43 @@ describe("the local pipeline", () => {
     }
     expect(await listReports()).toHaveLength(SEEDS.length + 2);
   });
+
+  /** Drops each seed rendered by `render` and checks its record's status, agency and year. */
+  async function checkRenderings(extension: string, render: (seed: Seed) => Promise<Uint8Array> | Uint8Array) {
+    // Prepare
+    const seeds = loadSeeds();
+    const rendered = new Map<string, Uint8Array>();
+    for (const seed of seeds) rendered.set(seed.name, await render(seed));
+
+    // Act
+    for (const seed of seeds) await drop(`rendered/${seed.name}.${extension}`, rendered.get(seed.name)!);
+    await stack.idle();
+
+    // Assess
+    for (const seed of seeds) {
+      const { status, body } = await getJson<ReportBody>(`/reports/${sha256(rendered.get(seed.name)!)}`);
+      expect(status, seed.name).toBe(200);
+      expect(
+        { status: body.status, agency: body.agency, year: body.year, edition: body.edition, failure: body.failure },
+        `${seed.name}.${extension}`,
+      ).toEqual({
+        status: EXPECTED_STATUS[seed.name],
+        agency: seed.record.agency,
+        year: seed.record.year,
+        edition: seed.record.edition,
+        failure: undefined,
+      });
+    }
+  }
+
+  it("reads the seeds rendered as web pages and Word documents to the same statuses", async () => {
+    await checkRenderings("html", seedHtml);
+    await checkRenderings("docx", seedDocx);
+  });
+
+  it.skipIf(!findChromium())("reads the seeds rendered as PDF to the same statuses", async () => {
+    await checkRenderings("pdf", seedPdf);
+  }, 120_000);
 
   it("answers 400 for a malformed id and 404 for an unknown one", async () => {
     expect((await getJson("/reports/not-a-hash")).status).toBe(400);
