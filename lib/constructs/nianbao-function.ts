@@ -161,7 +161,9 @@ export class NianbaoFunction extends nodejs.NodejsFunction {
         // ESM bundles still meet CommonJS dependencies that call require().
         banner: "import { createRequire as __nianbaoCreateRequire } from 'node:module'; const require = __nianbaoCreateRequire(import.meta.url);",
         // The runtime ships AWS SDK v3; bundling it would only grow the cold start.
-        externalModules: ["@aws-sdk/*"],
+        // @napi-rs/canvas is a native x64 addon (page rasterising for local OCR): it cannot be
+        // bundled, and in Lambda scans go to Textract instead, so its dynamic import stays out.
+        externalModules: ["@aws-sdk/*", "@napi-rs/canvas"],
       },
     });
 
