@@ -45,6 +45,7 @@ export type PdfPageReading = { number: number; geometry: PageGeometry; imageCove
 
 /** Reads a PDF. Throws UnreadableDocumentError for encrypted, damaged or empty files, and for scans without OCR. */
 export async function readPdf(bytes: Uint8Array, options: ReadPdfOptions): Promise<ExtractedDocument> {
+  checkComplete(bytes);
   const pdfjs = await loadPdfJs();
   const doc = await openPdf(pdfjs, bytes);
   try {
@@ -59,6 +60,17 @@ export async function readPdf(bytes: Uint8Array, options: ReadPdfOptions): Promi
     return await assemble(doc, readings, options, bytes);
   } finally {
     await doc.destroy();
+  }
+}
+
+/**
+ * A complete PDF ends with `%%EOF` (trailing junk of a few bytes is common). pdf.js would rebuild
+ * a cut-off file and show what it can; a record from half a report is worse than a clear refusal.
+ */
+function checkComplete(bytes: Uint8Array): void {
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).subarray(Math.max(0, bytes.byteLength - 2048)).toString("latin1");
+  if (!tail.includes("%%EOF")) {
+    throw new UnreadableDocumentError("PDF 文件不完整（缺少文件结尾，可能上传或下载时被截断） (the PDF is truncated: it has no end-of-file marker; the upload or download may have been cut off)");
   }
 }
 
@@ -269,6 +281,9 @@ async function assemble(doc: PdfDocument, readings: PdfPageReading[], options: R
       const { ocrPdfPages } = await import("../ocr/pdf-pages.ts");
       for (const [n, result] of await ocrPdfPages(doc, bytes, ocrPages.map((r) => r.number), options.ocr)) ocrResults.set(n, result);
     }
+  }
+  if (readings.every((r) => r.reason === "empty")) {
+    throw new UnreadableDocumentError("PDF 中没有可读取的文字（页面可能是矢量图形或文字已转为曲线） (the PDF has no readable text: its pages hold only drawings or outlined text)");
   }
   const laidOut: LaidOutPage[] = readings.map((r) => (r.needsOcr ? { blocks: [] } : layoutPage(r.geometry)));
   joinContinuedTables(laidOut);
