@@ -1,0 +1,116 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setApiDeps } from "../../../functions/api/deps.ts";
+import { handler } from "../../../functions/api/handler.ts";
+import type { RecordQuery } from "../../../functions/adapters/record-query.ts";
+import type { RecordStore } from "../../../functions/adapters/record-store.ts";
+import { logger } from "../../../functions/shared/logger.ts";
+import { loadSeedReports } from "./seed-reports.ts";
+
+const reports = loadSeedReports();
+const query: RecordQuery = {
+  async page(_filter, { limit }) {
+    return { items: reports.slice(0, limit) };
+  },
+  async *each() {
+    yield* reports;
+  },
+};
+const records = { get: async (id: string) => reports.find((r) => r.reportId === id) } as unknown as RecordStore;
+
+function request(method: string, path: string, query: Record<string, string> = {}, headers: Record<string, string> = {}, body?: string) {
+  const event = {
+    httpMethod: method,
+    path,
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : null,
+    body: body ?? null,
+    isBase64Encoded: false,
+    requestContext: { requestId: "test" },
+  } as unknown as APIGatewayProxyEvent;
+  return handler(event, {} as never) as Promise<APIGatewayProxyResult>;
+}
+
+const bodyOf = (res: APIGatewayProxyResult) => JSON.parse(res.body) as Record<string, unknown>;
+
+describe("API router", () => {
+  const origin = process.env.WEB_ORIGIN;
+  beforeAll(() => {
+    process.env.TABLE_NAME ??= "unused";
+    process.env.WEB_ORIGIN = "http://127.0.0.1:3000";
+    setApiDeps({ query, records });
+    logger.setLogLevel("SILENT");
+  });
+  afterAll(() => {
+    if (origin === undefined) delete process.env.WEB_ORIGIN;
+    else process.env.WEB_ORIGIN = origin;
+  });
+
+  it.each([
+    [{ year: "twenty" }, "year"],
+    [{ year: "1800" }, "year"],
+    [{ status: "DONE" }, "status"],
+    [{ edition: "2020" }, "edition"],
+    [{ limit: "0" }, "limit"],
+    [{ limit: "5000" }, "limit"],
+    [{ cursor: "not a cursor" }, "cursor"],
+    [{ cursor: "eyJ4IjoxfQ" }, "cursor"],
+    [{ agnecy: "x" }, "agnecy"],
+  ])("rejects query %o with a 400 naming %s", async (q, parameter) => {
+    const res = await request("GET", "/reports", q);
+    expect(res.statusCode).toBe(400);
+    const body = bodyOf(res);
+    expect(body.parameter).toBe(parameter);
+    expect(body.message).toContain(parameter);
+  });
+
+  it("rejects a malformed id with 400 and an unknown one with 404", async () => {
+    expect((await request("GET", "/reports/xyz")).statusCode).toBe(400);
+    const res = await request("GET", `/reports/${"e".repeat(64)}`);
+    expect(res.statusCode).toBe(404);
+    expect(bodyOf(res).message).toContain("e".repeat(64));
+  });
+
+  it("answers a known id, upper case or not", async () => {
+    const res = await request("GET", `/reports/${reports[1]!.reportId.toUpperCase()}`);
+    expect(res.statusCode).toBe(200);
+    expect(bodyOf(res)).toMatchObject({ id: reports[1]!.reportId, agency: reports[1]!.agency });
+  });
+
+  it("answers unknown paths with 404 and wrong methods with 405", async () => {
+    expect((await request("GET", "/nothing")).statusCode).toBe(404);
+    const res = await request("DELETE", "/reports");
+    expect(res.statusCode).toBe(405);
+    expect(res.headers?.allow).toBe("GET");
+  });
+
+  it("rejects an upload request without a digest, naming the field", async () => {
+    const res = await request("POST", "/uploads", {}, {}, JSON.stringify({ fileName: "a.txt", size: 3 }));
+    expect(res.statusCode).toBe(400);
+    expect(bodyOf(res).parameter).toBe("sha256");
+    expect((await request("POST", "/uploads", {}, {}, "{not json")).statusCode).toBe(400);
+  });
+
+  it("lets only the web origin read responses", async () => {
+    const allowed = await request("GET", "/template", {}, { origin: "http://127.0.0.1:3000" });
+    expect(allowed.headers?.["access-control-allow-origin"]).toBe("http://127.0.0.1:3000");
+    const other = await request("GET", "/template", {}, { origin: "https://evil.example" });
+    expect(other.headers?.["access-control-allow-origin"]).toBeUndefined();
+    const error = await request("GET", "/reports", { year: "x" }, { origin: "http://127.0.0.1:3000" });
+    expect(error.headers?.["access-control-allow-origin"]).toBe("http://127.0.0.1:3000");
+    const preflight = await request("OPTIONS", "/uploads", {}, { origin: "https://evil.example" });
+    expect(preflight.statusCode).toBe(403);
+  });
+
+  it("documents every route and its parameters in the OpenAPI document", async () => {
+    const doc = bodyOf(await request("GET", "/openapi.json")) as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string }[] }>> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      ["/export.csv", "/openapi.json", "/reports", "/reports/{id}", "/reports/{id}/source", "/stats", "/template", "/uploads"].sort(),
+    );
+    const listParams = doc.paths["/reports"]!.get!.parameters.map((p) => p.name);
+    expect(listParams).toEqual(expect.arrayContaining(["agency", "year", "status", "edition", "limit", "cursor"]));
+    expect(doc.paths["/reports/{id}"]!.get!.parameters).toEqual([expect.objectContaining({ name: "id", in: "path" })]);
+    expect(doc.paths["/uploads"]!.post).toHaveProperty("requestBody");
+  });
+});
