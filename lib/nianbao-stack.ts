@@ -14,7 +14,7 @@ import { buildWorkflowDefinition } from "./workflow.ts";
 export interface NianbaoStackProps extends StackProps {
   /**
    * The web origin allowed to call the API from a browser (CORS).
-   * @default - context `webOrigin`, else "https://localhost:3000"
+   * @default - context `webOrigin`, else "http://localhost:3000"
    */
   readonly webOrigin?: string;
   /**
@@ -40,12 +40,12 @@ export class NianbaoStack extends Stack {
 
   constructor(scope: Construct, id: string, props: NianbaoStackProps = {}) {
     super(scope, id, props);
-    const webOrigin = props.webOrigin ?? (this.node.tryGetContext("webOrigin") as string | undefined);
+    const webOrigin = props.webOrigin ?? (this.node.tryGetContext("webOrigin") as string | undefined) ?? "http://localhost:3000";
     const emailContext = this.node.tryGetContext("notificationEmails") as string | undefined;
     const notificationEmails = props.notificationEmails ?? emailContext?.split(",").map((e) => e.trim()).filter(Boolean);
     const environment = { [ENV.PARSER_VERSION]: PARSER_VERSION };
 
-    this.buckets = new ReportBuckets(this, "Buckets");
+    this.buckets = new ReportBuckets(this, "Buckets", { browserOrigins: [webOrigin] });
     this.records = new RecordsTable(this, "Records");
     this.notifications = new NotificationTopic(this, "Notifications", { emailSubscribers: notificationEmails });
     this.workflow = new ReportWorkflow(this, "Workflow", {
@@ -61,7 +61,12 @@ export class NianbaoStack extends Stack {
       stateMachine: this.workflow.stateMachine,
       environment,
     });
-    this.api = new RecordsApi(this, "Api", { table: this.records.table, allowedOrigin: webOrigin, environment });
+    this.api = new RecordsApi(this, "Api", {
+      table: this.records.table,
+      ingestBucket: this.buckets.ingest,
+      allowedOrigin: webOrigin,
+      environment,
+    });
     if (hasHandler("reprocess")) {
       this.reprocess = new ReprocessSchedule(this, "Reprocess", {
         table: this.records.table,

@@ -2,17 +2,29 @@ import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as logs from "aws-cdk-lib/aws-logs";
+import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
-import { acknowledge } from "../acknowledge.ts";
-import { NianbaoFunction, bindTable } from "./nianbao-function.ts";
+import { acknowledge, nagArn } from "../acknowledge.ts";
+import { ENV, NianbaoFunction, bindBucket, bindTable } from "./nianbao-function.ts";
 
 export interface RecordsApiProps {
   /** The records the API answers from (read-only). */
   readonly table: dynamodb.Table;
   /**
+   * The bucket reports are uploaded to: the API presigns browser uploads (POST under
+   * `uploadPrefix`) and downloads of a record's sources.
+   * @default - no uploads or source downloads
+   */
+  readonly ingestBucket?: s3.Bucket;
+  /**
+   * Key prefix of browser uploads; the API may write only there.
+   * @default "incoming/"
+   */
+  readonly uploadPrefix?: string;
+  /**
    * The web origin allowed to call the API from a browser (CORS); requests still need
    * SigV4 signatures.
-   * @default "https://localhost:3000"
+   * @default "http://localhost:3000"
    */
   readonly allowedOrigin?: string;
   /**
@@ -56,15 +68,31 @@ export class RecordsApi extends Construct {
 
   constructor(scope: Construct, id: string, props: RecordsApiProps) {
     super(scope, id);
-    const allowedOrigin = props.allowedOrigin ?? "https://localhost:3000";
+    const allowedOrigin = props.allowedOrigin ?? "http://localhost:3000";
+    const uploadPrefix = props.uploadPrefix ?? "incoming/";
 
     this.apiFunction = new NianbaoFunction(this, "Handler", {
       step: "api",
       memorySize: 512,
       timeout: Duration.seconds(10),
-      environment: props.environment,
+      environment: { ...props.environment, WEB_ORIGIN: allowedOrigin, UPLOAD_PREFIX: uploadPrefix },
     });
     bindTable(this.apiFunction, props.table, "read");
+    if (props.ingestBucket) {
+      // Presigned URLs carry the signer's rights: read for source downloads, put only under the upload prefix.
+      bindBucket(this.apiFunction, props.ingestBucket, "read", ENV.INGEST_BUCKET);
+      props.ingestBucket.grantPut(this.apiFunction, `${uploadPrefix}*`);
+      acknowledge(
+        this.apiFunction.role ?? this.apiFunction,
+        `AwsSolutions-IAM5[Resource::${nagArn(props.ingestBucket)}/${uploadPrefix}*]`,
+        "Browser uploads get presigned POSTs for new keys under the upload prefix only; the keys are chosen per upload.",
+      );
+      acknowledge(
+        this.apiFunction.role ?? this.apiFunction,
+        "AwsSolutions-IAM5[Action::s3:Abort*]",
+        "CDK's put grant includes aborting multipart uploads, limited to keys under the upload prefix.",
+      );
+    }
 
     this.accessLog = new logs.LogGroup(this, "AccessLog", {
       retention: props.accessLogRetention ?? logs.RetentionDays.THREE_MONTHS,

@@ -23,6 +23,13 @@ export interface ReportBucketsProps {
   readonly accessLogRetentionDays?: number;
 
   /**
+   * Web origins that may upload to the ingest bucket with presigned POSTs and download
+   * sources with presigned GETs (S3 CORS).
+   * @default - none (no browser access)
+   */
+  readonly browserOrigins?: readonly string[];
+
+  /**
    * What happens to the buckets when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */
@@ -69,6 +76,16 @@ export class ReportBuckets extends Construct {
       versioned: true,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: "ingest/",
+      cors: props.browserOrigins?.length
+        ? [
+            {
+              allowedOrigins: [...props.browserOrigins],
+              allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.GET],
+              allowedHeaders: ["*"],
+              maxAge: 3600,
+            },
+          ]
+        : undefined,
       lifecycleRules: [
         { noncurrentVersionExpiration: Duration.days(props.noncurrentVersionRetentionDays ?? 90) },
         { abortIncompleteMultipartUploadAfter: Duration.days(7) },

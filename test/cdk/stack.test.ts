@@ -314,6 +314,26 @@ describe("API", () => {
     }
   });
 
+  it("lets the API presign uploads only under incoming/ and tells it the web origin", () => {
+    const apiRole = logicalId(stack.api.apiFunction.role!);
+    const puts = statementsOfRole(apiRole).filter((s) => actionsOf([s]).includes("s3:PutObject"));
+    expect(puts).toHaveLength(1);
+    expect(JSON.stringify(puts[0]!.Resource)).toBe(
+      JSON.stringify({ "Fn::Join": ["", [{ "Fn::GetAtt": [logicalId(stack.buckets.ingest), "Arn"] }, "/incoming/*"]] }),
+    );
+    expect(actionsOf(statementsOfRole(apiRole))).not.toContain("s3:DeleteObject*");
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: "nianbao api",
+      Environment: {
+        Variables: Match.objectLike({ WEB_ORIGIN: WEB_ORIGIN, UPLOAD_PREFIX: "incoming/", INGEST_BUCKET: { Ref: logicalId(stack.buckets.ingest) } }),
+      },
+    });
+    template.hasResourceProperties("AWS::S3::Bucket", {
+      VersioningConfiguration: { Status: "Enabled" },
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: [WEB_ORIGIN], AllowedMethods: ["POST", "GET"] })] },
+    });
+  });
+
   it("logs access and execution, traces with X-Ray and throttles the stage", () => {
     template.hasResourceProperties("AWS::ApiGateway::Stage", {
       AccessLogSetting: { DestinationArn: { "Fn::GetAtt": [logicalId(stack.api.accessLog), "Arn"] }, Format: Match.anyValue() },
