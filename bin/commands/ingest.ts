@@ -128,8 +128,11 @@ export async function run(argv: string[]): Promise<number> {
     console.error("nianbao: no report files found");
     return 2;
   }
+  // On a terminal the bar redraws in place; in a log, one line per file.
+  const tty = process.stderr.isTTY === true;
   const uploads = await uploadFiles(store, stack.ingestBucket, files, values.prefix, (done, upload) => {
-    process.stderr.write(`${progressBar(done, files.length)} ${upload.outcome} s3://${stack.ingestBucket}/${upload.key}\n`);
+    const line = `${progressBar(done, files.length)} ${upload.outcome} s3://${stack.ingestBucket}/${upload.key}`;
+    process.stderr.write(tty ? `\r\x1b[2K${line}${done === files.length ? "\n" : ""}` : `${line}\n`);
   });
   if (!values.wait) {
     for (const u of uploads) process.stdout.write(`${u.reportId}  ${u.key}\n`);

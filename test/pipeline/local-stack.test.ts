@@ -3,12 +3,14 @@
  * Functions running the pipeline's definition with the Lambdas' handlers, and the local
  * API. Objects are dropped into the bucket with a plain S3 client, as a user would.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { run as runIngest } from "../../bin/commands/ingest.ts";
+import { run as runStatus } from "../../bin/commands/status.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { parseReport } from "../../functions/report/index.ts";
 import { startLocalStack, type LocalStack } from "../../local/stack.ts";
@@ -220,6 +222,52 @@ describe("the local pipeline", () => {
   it.skipIf(!findChromium())("reads the seeds rendered as PDF to the same statuses", async () => {
     await checkRenderings("pdf", seedPdf);
   }, 120_000);
+
+  /** Runs a CLI command in-process, returning its exit code and what it wrote. */
+  async function runCli(run: (argv: string[]) => Promise<number>, argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (out.push(String(chunk)), true));
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (err.push(String(chunk)), true));
+    try {
+      const code = await run(argv);
+      return { code, stdout: out.join(""), stderr: err.join("") };
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+  }
+
+  it("ingests files through the CLI, never overwriting an original, and prints their statuses", async () => {
+    // Prepare: a seed already known (as another key), and other bytes under a name already taken
+    const dir = await mkdtemp(join(tmpdir(), "nianbao-cli-"));
+    const known = join(dir, "001_4b9b066e761ef3f1.txt");
+    await writeFile(known, seedBytes.get("001_4b9b066e761ef3f1")!);
+    await drop("incoming/clash.txt", new TextEncoder().encode("an earlier, different upload"));
+    const clash = join(dir, "clash.txt");
+    await writeFile(clash, seedBytes.get("003_d18ac2812112a4c0")!);
+
+    // Act
+    const result = await runCli(runIngest, [dir, "--wait", "--endpoint", stack.apiUrl]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("2/2");
+    expect(result.stdout).toMatch(/001_4b9b066e761ef3f1\.txt\s+VALID\s+华龙区教育局\s+2020/);
+    expect(result.stdout).toMatch(/clash\.txt\s+VALID\s+杭州市教育局\s+2020/);
+    const clashReport = await getJson<ReportBody>(`/reports/${sha256(seedBytes.get("003_d18ac2812112a4c0")!)}`);
+    const clashKey = `incoming/clash-${sha256(seedBytes.get("003_d18ac2812112a4c0")!).slice(0, 8)}.txt`;
+    expect(clashReport.body.sources.map((s) => s.key)).toContain(clashKey);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("lists every record through the CLI, with the cells that do not add up", async () => {
+    const result = await runCli(runStatus, ["--endpoint", stack.apiUrl]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/西湖区教育局\s+2019\s+2019\s+NEEDS_REVIEW\s+\w+\s+.*resultsTotal\.total 19≠0/);
+    expect(result.stdout).toMatch(/瑶海区人民政府\s+2019\s+2019\s+NEEDS_REVIEW\s+\w+\s+.*resultsTotal\.total 127≠124/);
+    expect(result.stdout).toMatch(/FAILED\s+\w+\s+(UnreadableDocumentError|NotAnnualReportError): \S/);
+  });
 
   it("answers 400 for a malformed id and 404 for an unknown one", async () => {
     expect((await getJson("/reports/not-a-hash")).status).toBe(400);
