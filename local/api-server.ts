@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { NianbaoError } from "../functions/shared/errors.ts";
 import type { LambdaHandler } from "./step-functions.ts";
+import { serveWeb } from "./web.ts";
 
 /** The API port is taken (another `nianbao up`, most likely). */
 export class PortInUseError extends NianbaoError {
@@ -85,6 +86,8 @@ export async function startLocalApi(
   host = "127.0.0.1",
 ): Promise<LocalApi> {
   const server: Server = createServer((req, res) => {
+    // The web page (web/) shares this origin with the API.
+    if (serveWeb(req, res)) return;
     if (req.method === "GET" && req.url === LOCAL_DISCOVERY_PATH) {
       res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
       res.end(JSON.stringify(discovery));

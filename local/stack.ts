@@ -28,6 +28,7 @@ import { createLocalStateMachine, type LambdaHandler } from "./step-functions.ts
 import { startLocalSfnEndpoint } from "./sfn-endpoint.ts";
 import { createLocalQueue } from "./queue.ts";
 import { startLocalApi } from "./api-server.ts";
+import { allowBrowserUploads } from "./web.ts";
 
 export const LOCAL_NAMES = {
   INGEST_BUCKET: "nianbao-ingest",
@@ -132,6 +133,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       concurrency: options.concurrency ?? 2,
       historyFile: join(dataDir, "executions.log"),
     });
+    stops.push(() => machine.abortAll());
     const sfn = await startLocalSfnEndpoint(machine);
     stops.push(sfn.stop);
 
@@ -164,6 +166,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       notificationsLog,
     });
     stops.push(api.stop);
+    // The page at <api>/web/ is the one origin allowed to read the API and POST uploads.
+    process.env.WEB_ORIGIN = api.url;
+    await allowBrowserUploads(s3.endpoint, LOCAL_NAMES.INGEST_BUCKET, api.url);
 
     let reconciled = 0;
     if (options.reconcile ?? true) {

@@ -1,0 +1,92 @@
+/**
+ * The web page on the local stack: the local API server serves `web/` at `/web/` (and
+ * Chart.js from node_modules at `/web/vendor/`), so page and API share one origin; the
+ * ingest bucket on s3rver gets a CORS rule so the page can POST uploads to it directly,
+ * as it would to S3 with a presigned POST.
+ */
+import { readFile } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { extname, join, normalize, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PutBucketCorsCommand, S3Client } from "@aws-sdk/client-s3";
+import { LOCAL_CREDENTIALS } from "../functions/adapters/clients.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const WEB_DIR = join(ROOT, "web");
+export const WEB_PATH = "/web/";
+
+/** Files served from node_modules under /web/vendor/ (no build step, no copy). */
+const VENDOR: Record<string, string> = {
+  "chart.umd.min.js": join(ROOT, "node_modules", "chart.js", "dist", "chart.umd.min.js"),
+};
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+};
+
+/** The file a request path names, or undefined when it is not a web path (or escapes web/). */
+export function resolveWebFile(pathname: string): string | undefined {
+  if (!pathname.startsWith(WEB_PATH)) return undefined;
+  const rest = decodeURIComponent(pathname.slice(WEB_PATH.length)) || "index.html";
+  if (rest.startsWith("vendor/")) return VENDOR[rest.slice("vendor/".length)];
+  const file = normalize(join(WEB_DIR, rest));
+  return file.startsWith(WEB_DIR + sep) ? file : undefined;
+}
+
+/**
+ * Serves `/` (redirect) and `/web/*` from disk; returns false for any other request so the
+ * caller hands it to the API handler.
+ */
+export function serveWeb(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+  if (pathname === "/" || pathname === "/web") {
+    res.writeHead(302, { location: WEB_PATH });
+    res.end();
+    return true;
+  }
+  if (!pathname.startsWith(WEB_PATH)) return false;
+  const file = resolveWebFile(pathname);
+  void (async () => {
+    try {
+      if (!file) throw new Error("outside web/");
+      const body = await readFile(file);
+      res.writeHead(200, {
+        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+        "cache-control": "no-cache",
+        "x-content-type-options": "nosniff",
+      });
+      res.end(req.method === "HEAD" ? undefined : body);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+      res.end("not found");
+    }
+  })();
+  return true;
+}
+
+/**
+ * Lets the page's origin POST to `bucket` on s3rver (browser uploads with a presigned POST),
+ * whether the page was opened as 127.0.0.1 or as localhost.
+ */
+export async function allowBrowserUploads(s3Endpoint: string, bucket: string, origin: string): Promise<void> {
+  const origins = [...new Set([origin, origin.replace("//127.0.0.1:", "//localhost:")])];
+  const s3 = new S3Client({ region: "us-east-1", endpoint: s3Endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
+  try {
+    await s3.send(
+      new PutBucketCorsCommand({
+        Bucket: bucket,
+        CORSConfiguration: {
+          CORSRules: [{ AllowedOrigins: origins, AllowedMethods: ["POST", "GET"], AllowedHeaders: ["*"], MaxAgeSeconds: 3600 }],
+        },
+      }),
+    );
+  } finally {
+    s3.destroy();
+  }
+}
