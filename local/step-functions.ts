@@ -13,7 +13,7 @@ import type { StateMachineDefinition } from "../lib/workflow.ts";
 /** A Lambda handler as the functions export it (middy). */
 export type LambdaHandler = (event: any, context: Context) => Promise<unknown>;
 
-export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED";
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
 
 export type Execution = {
   executionArn: string;
@@ -42,6 +42,8 @@ export type LocalStateMachine = {
   list(): Execution[];
   /** Resolves when no execution is running or waiting. */
   idle(): Promise<void>;
+  /** Aborts running executions and drops waiting ones (shutdown: their stand-ins are going away). */
+  abortAll(): void;
 };
 
 export type LocalStateMachineOptions = {
@@ -98,10 +100,11 @@ export async function createLocalStateMachine(options: LocalStateMachineOptions)
   }
 
   const executions = new Map<string, Execution>();
-  const waiting: (() => void)[] = [];
+  const waiting: { execution: Execution; go: () => void }[] = [];
   const idleWaiters: (() => void)[] = [];
   const limit = Math.max(1, options.concurrency ?? 2);
   let running = 0;
+  const aborts = new Map<string, () => void>();
 
   function settleIdle() {
     if (running === 0 && waiting.length === 0) for (const resolve of idleWaiters.splice(0)) resolve();
@@ -115,17 +118,20 @@ export async function createLocalStateMachine(options: LocalStateMachineOptions)
 
   async function run(execution: Execution) {
     try {
-      const result = await machine.run(JSON.parse(execution.input), {
+      const handle = machine.run(JSON.parse(execution.input), {
         overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
-      }).result;
+      });
+      aborts.set(execution.executionArn, handle.abort);
+      const result = await handle.result;
       execution.status = "SUCCEEDED";
       execution.output = JSON.stringify(result);
     } catch (error) {
-      execution.status = "FAILED";
       const e = error as Error & { cause?: unknown };
+      execution.status = e.name === "ExecutionAbortedError" ? "ABORTED" : "FAILED";
       execution.error = e.name;
       execution.cause = typeof e.cause === "string" ? e.cause : e.message;
     } finally {
+      aborts.delete(execution.executionArn);
       execution.stopDate = new Date();
       await record(execution);
     }
@@ -136,12 +142,12 @@ export async function createLocalStateMachine(options: LocalStateMachineOptions)
       running++;
       void run(execution).finally(() => {
         running--;
-        waiting.shift()?.();
+        waiting.shift()?.go();
         settleIdle();
       });
     };
     if (running < limit) go();
-    else waiting.push(go);
+    else waiting.push({ execution, go });
   }
 
   return {
@@ -172,5 +178,13 @@ export async function createLocalStateMachine(options: LocalStateMachineOptions)
         idleWaiters.push(resolve);
         settleIdle();
       }),
+    abortAll() {
+      for (const { execution } of waiting.splice(0)) {
+        execution.status = "ABORTED";
+        execution.stopDate = new Date();
+      }
+      for (const abort of aborts.values()) abort();
+      settleIdle();
+    },
   };
 }

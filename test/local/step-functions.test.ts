@@ -121,4 +121,19 @@ describe("the pipeline definition on the local interpreter", () => {
     await machine.idle();
     expect(machine.list()).toHaveLength(1);
   });
+
+  it("aborts running executions and drops waiting ones on shutdown", async () => {
+    // Prepare: extraction hangs, so executions pile up behind the concurrency limit
+    const calls: string[] = [];
+    const machine = await machineWith({ extractFunction: () => new Promise(() => undefined) }, calls);
+    const executions = ["a", "b", "c"].map((name) => machine.start(name, JSON.stringify({ bucket: "b", key: name })));
+
+    // Act
+    machine.abortAll();
+    await machine.idle();
+
+    // Assess
+    expect(executions.map((e) => e.status)).toEqual(["ABORTED", "ABORTED", "ABORTED"]);
+    expect(calls).toEqual(["extract", "extract"]);
+  });
 });
