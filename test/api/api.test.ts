@@ -1,0 +1,283 @@
+/**
+ * The query API against the local stack (DynamoDB Local, s3rver, the local Step Functions,
+ * the local API server): the five seeds go through the pipeline, 25 more records are
+ * written straight through the record store for paging.
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getAdapter } from "../../functions/adapters/index.ts";
+import { CSV_COLUMNS, parseCsv, UTF8_BOM } from "../../functions/api/csv.ts";
+import { FIGURE_COLUMNS, readFigure } from "../../functions/api/figures.ts";
+import { PARSER_VERSION } from "../../functions/report/index.ts";
+import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
+import { startTestStack, type TestStack } from "../support/local-stack.ts";
+
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+const SYNTHETIC = "synthetic-1";
+const SYNTHETIC_COUNT = 25;
+
+let local: TestStack;
+let api: string;
+const seedBytes = new Map<string, Uint8Array>();
+const expected = new Map<string, Record<string, unknown>>();
+
+async function get(path: string, headers: Record<string, string> = {}) {
+  const res = await fetch(`${api}${path}`, { headers });
+  const text = await res.text();
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, headers: res.headers, body, text };
+}
+
+/** Every page of `GET /reports` with `query`, following nextCursor. */
+async function allPages(query: string): Promise<{ ids: string[]; pages: number }> {
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const { status, body } = await get(`/reports?${query}${cursor ? `&cursor=${cursor}` : ""}`);
+    expect(status).toBe(200);
+    pages += 1;
+    ids.push(...body.items.map((i: { id: string }) => i.id));
+    cursor = body.nextCursor;
+    expect(pages).toBeLessThan(100);
+  } while (cursor);
+  return { ids, pages };
+}
+
+beforeAll(async () => {
+  local = await startTestStack("nianbao-api-");
+  api = local.stack.apiUrl;
+  for (const seed of SEEDS) {
+    const bytes = new Uint8Array(await readFile(join(SEEDS_DIR, `${seed}.txt`)));
+    seedBytes.set(seed, bytes);
+    expected.set(seed, JSON.parse(await readFile(join(SEEDS_DIR, `${seed}.expected.json`), "utf8")));
+    await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: `incoming/${seed}.txt`, Body: bytes }));
+  }
+  const records = getAdapter("records");
+  for (let i = 0; i < SYNTHETIC_COUNT; i++) {
+    await records.putParsed({
+      reportId: sha256(new TextEncoder().encode(`synthetic ${i}`)),
+      status: i % 3 === 0 ? "NEEDS_REVIEW" : "VALID",
+      parserVersion: SYNTHETIC,
+      record: {
+        agency: `测试机关${i % 4}`,
+        year: 2019 + (i % 3),
+        edition: "2021",
+        findings: i % 3 === 0 ? [{ rule: "applications.rowTotal", severity: "error", message: "m", cells: ["granted.total"], expected: 1, actual: 2 }] : [],
+        applications: { granted: { naturalPerson: i, commercialEnterprise: 0, researchInstitution: 0, publicInterestOrganization: 0, legalServiceAgency: 0, otherOrganization: 0, total: i } },
+      },
+      source: { bucket: local.stack.ingestBucket, key: `synthetic/${i}.txt` },
+    });
+  }
+  await local.stack.idle();
+}, 240_000);
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+describe("GET /reports", () => {
+  it("returns every record exactly once over pages of 7", async () => {
+    const { ids, pages } = await allPages("limit=7");
+    expect(ids).toHaveLength(SYNTHETIC_COUNT + SEEDS.length);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(pages).toBeGreaterThanOrEqual(5);
+  });
+
+  it("pages a filtered listing exactly once too", async () => {
+    const { ids } = await allPages(`year=2019&limit=3`);
+    // Synthetic: i % 3 === 0 → 2019 (9 records); seeds: 000 and 004 are 2019.
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(9 + 2);
+  });
+
+  it("filters by agency and year, status and edition", async () => {
+    const xihu = await get(`/reports?agency=${encodeURIComponent("西湖区教育局")}&year=2019`);
+    expect(xihu.status).toBe(200);
+    expect(xihu.body.items).toEqual([expect.objectContaining({ agency: "西湖区教育局", year: 2019, status: "NEEDS_REVIEW", errorCount: 4 })]);
+    const review = await allPages("status=NEEDS_REVIEW&limit=4");
+    expect(review.ids).toHaveLength(9 + 2);
+    const y2021 = await get("/reports?edition=2021&parserVersion=" + PARSER_VERSION);
+    expect(y2021.body.items.map((i: { agency: string }) => i.agency)).toEqual(["乌海市教育局"]);
+    const none = await get(`/reports?agency=${encodeURIComponent("西湖区教育局")}&year=2020`);
+    expect(none.body).toEqual({ items: [], count: 0, nextCursor: null });
+  });
+
+  it.each([
+    ["year=abc", "year"],
+    ["status=OK", "status"],
+    ["limit=0", "limit"],
+    ["edition=2020", "edition"],
+    ["cursor=%%%", "cursor"],
+    ["yaer=2019", "yaer"],
+  ])("answers ?%s with 400 naming %s", async (query, parameter) => {
+    const res = await get(`/reports?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.parameter).toBe(parameter);
+    expect(res.body.message).toContain(parameter);
+  });
+});
+
+describe("GET /reports/{id} and /source", () => {
+  it("returns seed 000's record with its findings, source and parser version", async () => {
+    const id = sha256(seedBytes.get("000_da3b4a7bec10951f")!);
+    const { status, body } = await get(`/reports/${id}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ id, status: "NEEDS_REVIEW", agency: "西湖区教育局", year: 2019, edition: "2019", parserVersion: PARSER_VERSION });
+    expect(body.sources).toEqual([expect.objectContaining({ bucket: local.stack.ingestBucket, key: "incoming/000_da3b4a7bec10951f.txt" })]);
+    expect(body.findings).toContainEqual(expect.objectContaining({ rule: "applications.resultsTotal", cells: ["resultsTotal.total"], expected: 19, actual: 0 }));
+  });
+
+  it("answers an unknown id with 404 and a malformed one with 400", async () => {
+    const unknown = await get(`/reports/${"ab".repeat(32)}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toContain("ab".repeat(32));
+    const bad = await get("/reports/not-a-hash");
+    expect(bad.status).toBe(400);
+    expect(bad.body.parameter).toBe("id");
+    expect((await get(`/reports/${"ab".repeat(32)}/source`)).status).toBe(404);
+  });
+
+  it("presigns a URL that returns the original bytes", async () => {
+    const bytes = seedBytes.get("003_d18ac2812112a4c0")!;
+    const { status, body } = await get(`/reports/${sha256(bytes)}/source`);
+    expect(status).toBe(200);
+    expect(body.url).toContain("X-Amz-Signature=");
+    expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.now());
+    const original = await fetch(body.url);
+    expect(original.status).toBe(200);
+    expect(new Uint8Array(await original.arrayBuffer())).toEqual(bytes);
+  });
+});
+
+describe("GET /stats", () => {
+  it("sums the seeds' figures as printed", async () => {
+    const { status, body } = await get(`/stats?parserVersion=${PARSER_VERSION}`);
+    expect(status).toBe(200);
+    expect(body.reportCount).toBe(5);
+    expect(body.reportsWithErrors).toBe(2);
+    expect(body.applications.newReceived.total).toBe(166);
+    expect(body.applications.granted.total).toBe(102);
+    expect(body.reviewLitigation.litigationDirect.total).toBe(3);
+    expect(body.outcomes.find((o: { key: string }) => o.key === "granted").count).toBe(102);
+  });
+
+  it("filters by year and agency", async () => {
+    const y2019 = await get("/stats?year=2019");
+    expect(y2019.body.reportCount).toBe(9 + 2);
+    expect(y2019.body.byStatus).toMatchObject({ NEEDS_REVIEW: 9 + 2 });
+    const xihu = await get(`/stats?agency=${encodeURIComponent("西湖区教育局")}`);
+    expect(xihu.body.reportCount).toBe(1);
+    expect(xihu.body.applications.newReceived.total).toBe(19);
+    expect((await get("/stats?year=19")).status).toBe(400);
+  });
+});
+
+describe("GET /export.csv", () => {
+  it("exports the five seeds with the template's columns and their figures", async () => {
+    const res = await fetch(`${api}/export.csv?parserVersion=${PARSER_VERSION}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+    expect(text.startsWith(UTF8_BOM)).toBe(true);
+    const [header, ...rows] = parseCsv(text);
+    expect(header).toEqual(CSV_COLUMNS);
+    expect(header).toContain("applications.granted.total");
+    expect(rows).toHaveLength(5);
+    const col = (name: string) => header!.indexOf(name);
+    for (const seed of SEEDS) {
+      const id = sha256(seedBytes.get(seed)!);
+      const row = rows.find((r) => r[col("id")] === id);
+      expect(row, seed).toBeDefined();
+      const record = expected.get(seed)!;
+      expect(row![col("agency")]).toBe(record.agency);
+      expect(row![col("year")]).toBe(String(record.year));
+      for (const column of FIGURE_COLUMNS) {
+        const figure = readFigure(record, column);
+        expect(row![col(column.name)], `${seed} ${column.name}`).toBe(figure === undefined ? "" : String(figure));
+      }
+    }
+  });
+
+  it("rejects a bad filter with 400", async () => {
+    const res = await get("/export.csv?status=nope");
+    expect(res.status).toBe(400);
+    expect(res.body.parameter).toBe("status");
+  });
+});
+
+describe("POST /uploads", () => {
+  it("presigns a POST that s3rver accepts and that starts the pipeline", async () => {
+    const bytes = seedBytes.get("002_732b3b243defc543")!;
+    const copy = new Uint8Array([...bytes, ...new TextEncoder().encode("\n")]);
+    const id = sha256(copy);
+    const ticketRes = await fetch(`${api}/uploads`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: api },
+      body: JSON.stringify({ fileName: "乌海 报告.txt", sha256: id, size: copy.length, contentType: "text/plain" }),
+    });
+    expect(ticketRes.status).toBe(201);
+    expect(ticketRes.headers.get("access-control-allow-origin")).toBe(api);
+    const ticket = (await ticketRes.json()) as { url: string; fields: Record<string, string>; key: string; statusPath: string };
+    expect(ticket.key).toBe(`incoming/${id}/乌海 报告.txt`);
+    expect(ticket.fields.Policy).toBeTruthy();
+    const form = new FormData();
+    for (const [name, value] of Object.entries(ticket.fields)) form.append(name, value);
+    form.append("file", new Blob([copy], { type: "text/plain" }), "乌海 报告.txt");
+    const upload = await fetch(ticket.url, { method: "POST", body: form, headers: { origin: api } });
+    expect(upload.status).toBe(204);
+    expect(upload.headers.get("access-control-allow-origin")).toBeTruthy();
+    await local.stack.idle();
+    const record = await get(ticket.statusPath);
+    expect(record.status).toBe(200);
+    expect(record.body).toMatchObject({ id, status: "VALID", agency: "乌海市教育局", edition: "2021" });
+  });
+
+  it("rejects a request without the file's digest, naming the field", async () => {
+    const res = await fetch(`${api}/uploads`, { method: "POST", body: JSON.stringify({ fileName: "a.txt", size: 5 }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { parameter: string }).parameter).toBe("sha256");
+  });
+});
+
+describe("template, OpenAPI, CORS and the web page", () => {
+  it("serves the template's labels", async () => {
+    const { body } = await get("/template");
+    expect(body.applications.rows["2019"].find((r: { key: string }) => r.key === "resultsTotal").label).toBe("（七）总计");
+    expect(body.activeDisclosure["2021"].map((i: { item: string }) => i.item)).not.toContain("（九）");
+  });
+
+  it("serves an OpenAPI document listing every route", async () => {
+    const { status, body } = await get("/openapi.json");
+    expect(status).toBe(200);
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(["/reports", "/reports/{id}", "/reports/{id}/source", "/stats", "/export.csv", "/uploads"]),
+    );
+  });
+
+  it("lets only the web origin read responses", async () => {
+    expect((await get("/reports?limit=1", { origin: api })).headers.get("access-control-allow-origin")).toBe(api);
+    expect((await get("/reports?limit=1", { origin: "https://elsewhere.example" })).headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("serves the page, its modules and Chart.js, and nothing outside web/", async () => {
+    const page = await fetch(`${api}/web/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script type="module" src="./app.js">');
+    expect((await fetch(`${api}/web/app.js`)).headers.get("content-type")).toContain("javascript");
+    expect((await fetch(`${api}/web/vendor/chart.umd.min.js`)).status).toBe(200);
+    expect((await fetch(`${api}/web/..%2Fpackage.json`)).status).toBe(404);
+    const root = await fetch(`${api}/`, { redirect: "manual" });
+    expect(root.status).toBe(302);
+  });
+});

@@ -1,0 +1,109 @@
+// The page: the list of reports with filters, charts of the selection, the upload box, and
+// the report view (#/reports/<id>).
+import { apiUrl, escapeHtml, getJson, getTemplate } from "./api.js";
+import { drawCharts } from "./charts.js";
+import { renderReport } from "./report-view.js";
+import { setUpUpload } from "./upload.js";
+
+const $ = (selector) => document.querySelector(selector);
+const listView = $("#list-view");
+const reportView = $("#report-view");
+let nextCursor = null;
+
+function currentFilters() {
+  const data = new FormData($("#filters"));
+  return Object.fromEntries([...data.entries()].filter(([, v]) => String(v).trim() !== "").map(([k, v]) => [k, String(v).trim()]));
+}
+
+function showError(error) {
+  const el = $("#filter-error");
+  el.hidden = !error;
+  el.textContent = error ? error.message : "";
+}
+
+function rowHtml(item) {
+  return `<tr data-id="${escapeHtml(item.id)}">
+    <td>${escapeHtml(item.agency ?? "（未识别）")}</td><td>${escapeHtml(item.year ?? "—")}</td><td>${escapeHtml(item.edition ?? "—")}</td>
+    <td><span class="badge ${escapeHtml(item.status)}">${escapeHtml(item.status)}</span></td>
+    <td>${item.errorCount ? `<span class="error">${item.errorCount}</span>` : "0"}</td>
+    <td class="muted">${escapeHtml(new Date(item.updatedAt).toLocaleString("zh-CN"))}</td></tr>`;
+}
+
+async function loadList(append = false) {
+  const filters = currentFilters();
+  try {
+    const page = await getJson("/reports", { ...filters, limit: 25, ...(append && nextCursor ? { cursor: nextCursor } : {}) });
+    const tbody = $("#report-table tbody");
+    if (!append) tbody.innerHTML = "";
+    tbody.insertAdjacentHTML("beforeend", page.items.map(rowHtml).join(""));
+    nextCursor = page.nextCursor;
+    $("#more").hidden = !nextCursor;
+    $("#list-empty").hidden = tbody.children.length > 0;
+    $("#list-count").textContent = `${tbody.children.length}${nextCursor ? "+" : ""}`;
+    showError(null);
+  } catch (error) {
+    showError(error);
+  }
+  $("#export-link").href = apiUrl("/export.csv", filters);
+}
+
+async function loadStats() {
+  const filters = currentFilters();
+  delete filters.limit;
+  try {
+    const [stats, template] = await Promise.all([getJson("/stats", filters), getTemplate()]);
+    drawCharts(stats, template);
+    const pct = (x) => `${(x * 100).toFixed(1)}%`;
+    const granted = stats.outcomes.find((o) => o.key === "granted");
+    $("#stats-summary").innerHTML = `<h2>汇总 Totals</h2><div class="kpis">
+      <div class="kpi"><b>${stats.reportCount}</b><span>报告 reports</span></div>
+      <div class="kpi"><b class="error">${stats.reportsWithErrors}</b><span>含勾稽错误 with errors</span></div>
+      <div class="kpi"><b>${stats.applications.newReceived?.total ?? 0}</b><span>本年新收申请 new applications</span></div>
+      <div class="kpi"><b>${granted ? pct(granted.share) : "—"}</b><span>予以公开占比 granted share</span></div>
+      <div class="kpi"><b>${stats.reviewLitigation.review?.total ?? 0}</b><span>行政复议 reviews</span></div>
+      <div class="kpi"><b>${(stats.reviewLitigation.litigationDirect?.total ?? 0) + (stats.reviewLitigation.litigationAfterReview?.total ?? 0)}</b><span>行政诉讼 lawsuits</span></div>
+    </div>`;
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function refresh() {
+  nextCursor = null;
+  void loadList();
+  void loadStats();
+}
+
+async function route() {
+  const match = /^#\/reports\/([0-9a-fA-F]{64})/.exec(location.hash);
+  if (match) {
+    listView.hidden = true;
+    reportView.hidden = false;
+    await renderReport(reportView, match[1]);
+    document.body.dataset.view = "report";
+  } else {
+    reportView.hidden = true;
+    listView.hidden = false;
+    document.body.dataset.view = "list";
+  }
+}
+
+$("#filters").addEventListener("submit", (e) => {
+  e.preventDefault();
+  refresh();
+});
+$("#filters").addEventListener("reset", () => setTimeout(refresh, 0));
+$("#more").addEventListener("click", () => void loadList(true));
+$("#report-table tbody").addEventListener("click", (e) => {
+  const row = e.target.closest("tr[data-id]");
+  if (row) location.hash = `#/reports/${row.dataset.id}`;
+});
+setUpUpload({
+  input: $("#upload-input"),
+  zone: $("#drop-zone"),
+  list: $("#upload-list"),
+  onRecord: () => refresh(),
+});
+window.addEventListener("hashchange", () => void route());
+refresh();
+void route();

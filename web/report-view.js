@@ -1,0 +1,193 @@
+// One report drawn as the template prints its three tables (labels from GET /template),
+// with every cell named by a finding highlighted and its message shown on the cell
+// (title and a visible marker) and listed under the table.
+import { apiUrl, escapeHtml, getJson, getTemplate } from "./api.js";
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
+
+function formatNumber(value) {
+  return typeof value === "number" ? value.toLocaleString("zh-CN", { maximumFractionDigits: 6 }) : "";
+}
+
+/** Findings by the cells they name: `resultsTotal.total` → [finding, …], worst first. */
+function findingsByCell(findings) {
+  const map = new Map();
+  findings.forEach((finding, index) => {
+    for (const cell of finding.cells ?? []) {
+      if (!map.has(cell)) map.set(cell, []);
+      map.get(cell).push({ ...finding, index });
+    }
+  });
+  for (const list of map.values()) list.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  return map;
+}
+
+function cell(value, name, byCell) {
+  if (value === undefined) return `<td class="num absent" data-cell="${escapeHtml(name)}">—</td>`;
+  const found = byCell.get(name) ?? [];
+  if (found.length === 0) return `<td class="num" data-cell="${escapeHtml(name)}">${formatNumber(value)}</td>`;
+  const worst = found[0].severity;
+  const title = found.map((f) => `[${f.severity}] ${f.message}`).join("\n");
+  const markers = found.map((f) => `#${f.index + 1}`).join(" ");
+  const note = worst === "error" && found[0].expected !== null && found[0].expected !== undefined && found[0].cells.length === 1
+    ? `应为 ${formatNumber(found[0].expected)} · ${markers}`
+    : markers;
+  return `<td class="num finding-${worst}" data-cell="${escapeHtml(name)}" data-finding="${escapeHtml(found[0].rule)}" title="${escapeHtml(title)}">${formatNumber(value)}<span class="marker">⚠ ${escapeHtml(note)}</span></td>`;
+}
+
+function findingsList(findings, belongs) {
+  const items = findings
+    .map((f, index) => ({ ...f, index }))
+    .filter(belongs)
+    .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  if (items.length === 0) return "";
+  return `<ol class="findings">${items
+    .map(
+      (f) => `<li value="${f.index + 1}" class="${escapeHtml(f.severity)}" data-rule="${escapeHtml(f.rule)}"><b>${escapeHtml(f.severity)}</b> ${escapeHtml(f.message)} ${(f.cells ?? [])
+        .map((c) => `<code>${escapeHtml(c)}</code>`)
+        .join(" ")}</li>`,
+    )
+    .join("")}</ol>`;
+}
+
+function disclosureTable(record, template, byCell) {
+  const items = template.activeDisclosure[record.edition] ?? [];
+  const width = Math.max(...items.map((i) => i.columns.length)) + 1;
+  const rows = items
+    .map((item) => {
+      const head = `<tr class="item"><th colspan="${width}">第二十条第${escapeHtml(item.item)}项</th></tr>
+        <tr><th>信息内容</th>${item.columns.map((c) => `<th colspan="${item.columns.length === 1 ? width - 1 : 1}">${escapeHtml(c.label)}</th>`).join("")}${
+          item.columns.length > 1 && item.columns.length < width - 1 ? `<th colspan="${width - 1 - item.columns.length}"></th>` : ""
+        }</tr>`;
+      const body = item.rows
+        .map((row) => {
+          const values = record.activeDisclosure?.[row.key];
+          const cells = item.columns
+            .map((c) => {
+              const html = cell(values ? values[c.key] : undefined, `${row.key}.${c.key}`, byCell);
+              return item.columns.length === 1 ? html.replace("<td ", `<td colspan="${width - 1}" `) : html;
+            })
+            .join("");
+          const pad = item.columns.length > 1 && item.columns.length < width - 1 ? `<td colspan="${width - 1 - item.columns.length}"></td>` : "";
+          return `<tr><td class="label">${escapeHtml(row.label)}</td>${cells}${pad}</tr>`;
+        })
+        .join("");
+      return head + body;
+    })
+    .join("");
+  return `<table class="template" id="table-activeDisclosure">${rows}</table>`;
+}
+
+function applicationsTable(record, template, byCell) {
+  const columns = template.applications.columns;
+  const rows = template.applications.rows[record.edition] ?? [];
+  const parts = columns.filter((c) => c.key !== "total" && c.key !== "naturalPerson");
+  const resultRows = rows.filter((r) => !["newReceived", "carriedOver", "carriedForward"].includes(r.key));
+  const head = `<thead>
+    <tr><th colspan="3" rowspan="3">本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和</th><th colspan="${columns.length}">申请人情况</th></tr>
+    <tr><th rowspan="2">${escapeHtml(columns[0].label)}</th><th colspan="${parts.length}">法人或其他组织</th><th rowspan="2">${escapeHtml(columns.at(-1).label)}</th></tr>
+    <tr>${parts.map((c) => `<th>${escapeHtml(c.label)}</th>`).join("")}</tr>
+  </thead>`;
+  const groupSizes = new Map();
+  for (const r of rows) if (r.group) groupSizes.set(r.group, (groupSizes.get(r.group) ?? 0) + 1);
+  const seenGroups = new Set();
+  let resultsOpened = false;
+  const body = rows
+    .map((row) => {
+      let labels = "";
+      const isResult = resultRows.includes(row);
+      if (isResult && !resultsOpened) {
+        resultsOpened = true;
+        labels += `<td class="label" rowspan="${resultRows.length}">三、本年度办理结果</td>`;
+      }
+      if (row.group) {
+        if (!seenGroups.has(row.group)) {
+          seenGroups.add(row.group);
+          labels += `<td class="label" rowspan="${groupSizes.get(row.group)}">${escapeHtml(row.group)}</td>`;
+        }
+        labels += `<td class="label">${escapeHtml(row.label)}</td>`;
+      } else {
+        labels += `<td class="label" colspan="${isResult ? 2 : 3}">${escapeHtml(row.label)}</td>`;
+      }
+      const values = record.applications?.[row.key];
+      return `<tr data-row="${escapeHtml(row.key)}">${labels}${columns.map((c) => cell(values ? values[c.key] : undefined, `${row.key}.${c.key}`, byCell)).join("")}</tr>`;
+    })
+    .join("");
+  return `<table class="template" id="table-applications">${head}<tbody>${body}</tbody></table>`;
+}
+
+function reviewTable(record, template, byCell) {
+  const { groups, columns } = template.reviewLitigation;
+  const [review, ...litigation] = groups;
+  const head = `<thead>
+    <tr><th colspan="${columns.length}" rowspan="2">${escapeHtml(review.label)}</th><th colspan="${columns.length * litigation.length}">${escapeHtml(litigation[0].label.split("·")[0])}</th></tr>
+    <tr>${litigation.map((g) => `<th colspan="${columns.length}">${escapeHtml(g.label.split("·")[1] ?? g.label)}</th>`).join("")}</tr>
+    <tr>${groups.map(() => columns.map((c) => `<th>${escapeHtml(c.label)}</th>`).join("")).join("")}</tr>
+  </thead>`;
+  const body = `<tr>${groups
+    .map((g) => columns.map((c) => cell(record.reviewLitigation?.[g.key]?.[c.key], `${g.key}.${c.key}`, byCell)).join(""))
+    .join("")}</tr>`;
+  return `<table class="template" id="table-reviewLitigation">${head}<tbody>${body}</tbody></table>`;
+}
+
+const sectionOfCell = (template, edition) => {
+  const appRows = new Set((template.applications.rows[edition] ?? []).map((r) => r.key));
+  const groups = new Set(template.reviewLitigation.groups.map((g) => g.key));
+  return (name) => {
+    const row = name.slice(0, name.lastIndexOf("."));
+    if (appRows.has(row)) return "applications";
+    if (groups.has(row)) return "reviewLitigation";
+    return "activeDisclosure";
+  };
+};
+
+export async function renderReport(container, id) {
+  container.innerHTML = `<p class="muted">加载中 loading…</p>`;
+  let record;
+  try {
+    record = await getJson(`/reports/${encodeURIComponent(id)}`);
+  } catch (error) {
+    container.innerHTML = `<section class="card"><p class="error">${escapeHtml(error.message)}</p><a href="#/">← 返回 back</a></section>`;
+    return;
+  }
+  const template = await getTemplate();
+  const findings = record.findings ?? [];
+  const byCell = findingsByCell(findings);
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const head = `<section class="card report-head">
+      <div>
+        <h1>${escapeHtml(record.agency ?? "（未识别机关）")} ${escapeHtml(record.year ?? "")}年度报告</h1>
+        <div class="meta">模板版本 edition ${escapeHtml(record.edition ?? "—")} · parser ${escapeHtml(record.parserVersion)} · id <code>${escapeHtml(record.id)}</code></div>
+        <div class="meta">来源 ${record.sources.map((s) => escapeHtml(s.uri)).join(", ")}</div>
+      </div>
+      <div>
+        <span class="badge ${escapeHtml(record.status)}" id="report-status">${escapeHtml(record.status)}</span>
+        ${errors ? `<span class="error">${errors} 处勾稽错误 errors</span>` : ""}
+        <button class="secondary" id="open-source">原文 original</button>
+        <a href="#/">← 返回 back</a>
+      </div>
+    </section>`;
+  if (!record.edition) {
+    container.innerHTML = `${head}<section class="card"><p class="error">${escapeHtml(record.failure?.error ?? "")}: ${escapeHtml(record.failure?.cause ?? "no record")}</p></section>`;
+  } else {
+    const sectionOf = sectionOfCell(template, record.edition);
+    const belongs = (section) => (f) => (f.cells?.length ? f.cells.some((c) => sectionOf(c) === section) : section === "applications" && false);
+    const unplaced = (f) => !f.cells?.length;
+    container.innerHTML = `${head}
+      <section class="card"><h2>${escapeHtml(template.sectionTitles.activeDisclosure)}</h2><div class="scroll">${disclosureTable(record, template, byCell)}</div>${findingsList(findings, belongs("activeDisclosure"))}</section>
+      <section class="card"><h2>${escapeHtml(template.sectionTitles.applications)}</h2><div class="scroll">${applicationsTable(record, template, byCell)}</div>${findingsList(findings, belongs("applications"))}</section>
+      <section class="card"><h2>${escapeHtml(template.sectionTitles.reviewLitigation)}</h2><div class="scroll">${reviewTable(record, template, byCell)}</div>${findingsList(findings, belongs("reviewLitigation"))}</section>
+      ${findings.some(unplaced) ? `<section class="card"><h2>其他发现 Other findings</h2>${findingsList(findings, unplaced)}</section>` : ""}`;
+  }
+  container.querySelector("#open-source")?.addEventListener("click", async () => {
+    try {
+      const link = await getJson(`/reports/${encodeURIComponent(record.id)}/source`);
+      window.open(link.url, "_blank", "noopener");
+    } catch (error) {
+      alert(error.message);
+    }
+  });
+  return record;
+}
+
+export { apiUrl };
