@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DEFAULT_API_PORT, DEFAULT_DATA_DIR, startLocalStack } from "../../local/stack.ts";
+import { WEB_PATH } from "../../local/web.ts";
 import { collectFiles, uploadFiles, waitForUploads } from "./ingest.ts";
 import { createLocalApiClient, createLocalObjectStore, renderReports } from "./local-client.ts";
 
@@ -44,7 +45,10 @@ export async function run(argv: string[]): Promise<number> {
     }
     await stack.idle();
     const items = await api.list();
-    process.stdout.write(`\nnianbao local stack: API ${stack.apiUrl}   (GET /reports, GET /reports/{id})\n\n`);
+    process.stdout.write(
+      `\nnianbao local stack: API ${stack.apiUrl}   (GET /reports, GET /reports/{id})\n` +
+        `web page: ${stack.apiUrl}${WEB_PATH}\n\n`,
+    );
     process.stdout.write(`${await renderReports(api, items)}\n\n`);
     process.stdout.write(
       `ready in ${((Date.now() - started) / 1000).toFixed(1)} s · data in ${stack.dataDir} · notifications in ${stack.notificationsLog}\n` +
