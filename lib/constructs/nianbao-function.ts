@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
@@ -12,6 +13,8 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { acknowledge, nagArn } from "../acknowledge.ts";
+
+const requireFromHere = createRequire(import.meta.url);
 
 /** The repository root: NodejsFunction's projectRoot, where package-lock.json and functions/ live. */
 export const PROJECT_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -96,6 +99,13 @@ export interface NianbaoFunctionProps {
   readonly serviceName?: string;
 
   /**
+   * Whether the handler reads PDFs with pdf.js: the bundle then gets pdf.js's worker module, its
+   * CMaps (CJK fonts that are not embedded), standard fonts and wasm decoders, plus a DOMMatrix.
+   * @default false
+   */
+  readonly readsPdf?: boolean;
+
+  /**
    * Reserved concurrency (caps parallel executions, e.g. to protect downstream services).
    * @default - unreserved
    */
@@ -164,6 +174,7 @@ export class NianbaoFunction extends nodejs.NodejsFunction {
         // @napi-rs/canvas is a native x64 addon (page rasterising for local OCR): it cannot be
         // bundled, and in Lambda scans go to Textract instead, so its dynamic import stays out.
         externalModules: ["@aws-sdk/*", "@napi-rs/canvas"],
+        ...(props.readsPdf ? pdfjsBundling() : {}),
       },
     });
 
@@ -173,6 +184,30 @@ export class NianbaoFunction extends nodejs.NodejsFunction {
       "X-Ray active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level permissions.",
     );
   }
+}
+
+/**
+ * pdf.js in a bundle: it imports its worker module at run time from next to the bundle
+ * (`./pdf.worker.mjs`, the "fake worker" of Node), and the readers find CMaps, standard fonts
+ * and wasm decoders through `require.resolve("pdfjs-dist/package.json")`. Both are copied from
+ * the installed pdfjs-dist after esbuild, so synth stays offline.
+ */
+function pdfjsBundling(): Pick<nodejs.BundlingOptions, "inject" | "commandHooks"> {
+  const pdfjsRoot = dirname(requireFromHere.resolve("pdfjs-dist/package.json"));
+  const target = "node_modules/pdfjs-dist";
+  return {
+    inject: [join(PROJECT_ROOT, "lib", "lambda", "pdfjs-globals.ts")],
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir: string, outputDir: string) => [
+        `cp "${join(pdfjsRoot, "legacy", "build", "pdf.worker.mjs")}" "${outputDir}/pdf.worker.mjs"`,
+        `mkdir -p "${outputDir}/${target}"`,
+        `cp "${join(pdfjsRoot, "package.json")}" "${outputDir}/${target}/package.json"`,
+        ...["cmaps", "standard_fonts", "wasm"].map((dir) => `cp -R "${join(pdfjsRoot, dir)}" "${outputDir}/${target}/${dir}"`),
+      ],
+    },
+  };
 }
 
 /** How a function may use a table or bucket. */

@@ -81,11 +81,11 @@ export class ReportWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: ReportWorkflowProps) {
     super(scope, id);
     const environment = props.environment ?? {};
-    const step = (fnId: string, name: string, memorySize: number, timeout: Duration) =>
-      new NianbaoFunction(this, fnId, { step: name, memorySize, timeout, environment });
+    const step = (fnId: string, name: string, memorySize: number, timeout: Duration, readsPdf = false) =>
+      new NianbaoFunction(this, fnId, { step: name, memorySize, timeout, environment, readsPdf });
 
     // Reading PDFs and DOCX is CPU- and memory-bound: the biggest function.
-    this.extractFunction = step("Extract", "extract", 1536, Duration.minutes(5));
+    this.extractFunction = step("Extract", "extract", 1536, Duration.minutes(5), true);
     bindBucket(this.extractFunction, props.ingestBucket, "read", ENV.INGEST_BUCKET);
     bindBucket(this.extractFunction, props.artifactsBucket, "readWrite", ENV.ARTIFACTS_BUCKET);
 
@@ -105,7 +105,7 @@ export class ReportWorkflow extends Construct {
     bindTopic(this.notifyFunction, props.topic);
 
     if (hasHandler("ocr")) {
-      this.ocrFunction = step("Ocr", "ocr", 2048, Duration.minutes(15));
+      this.ocrFunction = step("Ocr", "ocr", 2048, Duration.minutes(15), true);
       bindBucket(this.ocrFunction, props.ingestBucket, "read", ENV.INGEST_BUCKET);
       bindBucket(this.ocrFunction, props.artifactsBucket, "readWrite", ENV.ARTIFACTS_BUCKET);
       this.ocrFunction.addToRolePolicy(
