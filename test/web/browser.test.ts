@@ -1,0 +1,107 @@
+/**
+ * The web page in a real browser (Debian's chromium driven by playwright-core) against the
+ * local stack: upload seed 000 through the upload box, watch it reach NEEDS_REVIEW, open
+ * it and find the highlighted （七）总计 cell with its finding's message. Screenshots go to
+ * test-artifacts/web/.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SEEDS_DIR } from "../fixtures/seeds.ts";
+import { startTestStack, type TestStack } from "../support/local-stack.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
+const SEED_000 = join(SEEDS_DIR, "000_da3b4a7bec10951f.txt");
+const OTHER_SEEDS = ["001_4b9b066e761ef3f1", "002_732b3b243defc543", "003_d18ac2812112a4c0", "004_3c5ccc28fdec33c7"];
+
+let local: TestStack;
+let browser: BrowserContext;
+let page: Page;
+let profile: string;
+const consoleErrors: string[] = [];
+
+describe.skipIf(!existsSync(CHROMIUM))("web page in chromium", () => {
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    local = await startTestStack("nianbao-web-");
+    for (const seed of OTHER_SEEDS) {
+      const body = await readFile(join(SEEDS_DIR, `${seed}.txt`));
+      await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: `incoming/${seed}.txt`, Body: body }));
+    }
+    await local.stack.idle();
+    profile = await mkdtemp(join(tmpdir(), "nianbao-chromium-"));
+    // A fresh profile per run (launchPersistentContext owns --user-data-dir).
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1360, height: 1000 },
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+    page.on("pageerror", (e) => consoleErrors.push(e.message));
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await local?.stop();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it("lists the stored reports and draws the charts", async () => {
+    await page.goto(`${local.stack.apiUrl}/web/`);
+    await page.waitForSelector("#report-table tbody tr[data-id]");
+    expect(await page.locator("#report-table tbody tr[data-id]").count()).toBe(4);
+    await page.waitForFunction("window.Chart !== undefined && Object.keys(window.Chart.instances).length === 2");
+    const charts = await page.evaluate<number>("Object.keys(window.Chart.instances).length");
+    expect(charts).toBe(2);
+    await page.screenshot({ path: join(ARTIFACTS, "1-list.png"), fullPage: true });
+  });
+
+  it("uploads seed 000 through the box and shows it reach NEEDS_REVIEW", async () => {
+    await page.setInputFiles("#upload-input", SEED_000);
+    const badge = page.locator("#upload-list li.upload [data-status]");
+    await badge.waitFor({ timeout: 90_000 });
+    expect(await badge.textContent()).toBe("NEEDS_REVIEW");
+    await page.waitForFunction('document.querySelectorAll("#report-table tbody tr[data-id]").length === 5');
+    await page.screenshot({ path: join(ARTIFACTS, "2-uploaded.png"), fullPage: true });
+  });
+
+  it("opens the report and highlights （七）总计 with the finding's message", async () => {
+    await page.locator("#upload-list a.open-report").click();
+    const cell = page.locator('#table-applications td[data-cell="resultsTotal.total"]');
+    await cell.waitFor();
+    expect(await cell.getAttribute("class")).toContain("finding-error");
+    expect(await cell.getAttribute("title")).toContain("（七）总计 is 0 in column total, but its rows add up to 19");
+    expect(await cell.locator(".marker").isVisible()).toBe(true);
+    expect(await cell.locator(".marker").textContent()).toContain("应为 19");
+    const label = page.locator('#table-applications tr[data-row="resultsTotal"] td.label');
+    expect(await label.textContent()).toBe("（七）总计");
+    const listed = page.locator('.findings li[data-rule="applications.resultsTotal"]', { hasText: "column total" });
+    expect(await listed.count()).toBe(1);
+    expect(await listed.isVisible()).toBe(true);
+    expect(await page.locator("#report-status").textContent()).toBe("NEEDS_REVIEW");
+    expect(await page.locator('#table-applications td[data-cell="granted.total"]').getAttribute("class")).not.toContain("finding");
+    await cell.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, "3-report.png"), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, "4-report-applications.png"), clip: (await page.locator("#table-applications").boundingBox())! });
+  });
+
+  it("logs no script errors", () => {
+    // The upload box polls GET /reports/{id}, which is 404 until the record exists.
+    expect(consoleErrors.filter((m) => !/Failed to load resource: .* 404/.test(m))).toEqual([]);
+  });
+});
