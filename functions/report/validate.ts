@@ -30,24 +30,22 @@ export type Finding = {
 const differs = (a: number, b: number): boolean => Math.abs(a - b) > 1e-9;
 const sum = (values: number[]): number => values.reduce((s, v) => s + v, 0);
 
+/**
+ * A row whose `total` must equal the sum of its `parts`: the finding when it does not.
+ * Both the applications rows and the review/litigation groups state such an identity.
+ */
+function rowTotalFinding(rule: string, row: string, cols: Record<string, number>, parts: readonly string[], describe: (actual: number, expected: number) => string): Finding | null {
+  const expected = sum(parts.map((k) => cols[k] ?? 0));
+  const actual = cols.total ?? 0;
+  if (!differs(expected, actual)) return null;
+  return { rule, severity: SEVERITY.ERROR, message: describe(actual, expected), cells: [`${row}.total`], expected, actual };
+}
+
 /** In each row, `total` = the sum of the six applicant columns. */
 export function checkRowTotals(applications: FigureTable): Finding[] {
-  const findings: Finding[] = [];
-  for (const [row, cols] of Object.entries(applications)) {
-    const expected = sum(APPLICANT_PARTS.map((k) => cols[k] ?? 0));
-    const actual = cols.total ?? 0;
-    if (differs(expected, actual)) {
-      findings.push({
-        rule: RULE.ROW_TOTAL,
-        severity: SEVERITY.ERROR,
-        message: `${row}: 总计 is ${actual}, but the applicant columns add up to ${expected}`,
-        cells: [`${row}.total`],
-        expected,
-        actual,
-      });
-    }
-  }
-  return findings;
+  return Object.entries(applications).flatMap(([row, cols]) =>
+    rowTotalFinding(RULE.ROW_TOTAL, row, cols, APPLICANT_PARTS, (actual, expected) => `${row}: 总计 is ${actual}, but the applicant columns add up to ${expected}`) ?? [],
+  );
 }
 
 /** （七）总计 = the sum of the result rows, and 一+二 = 三（七）总计+四, in every column. */
@@ -91,24 +89,11 @@ export function checkResults(applications: FigureTable, edition: Edition): Findi
 
 /** In each review/litigation group, 总计 = the sum of the other four. */
 export function checkReviewTotals(reviewLitigation: FigureTable): Finding[] {
-  const findings: Finding[] = [];
-  for (const { key: group, label } of REVIEW_GROUPS) {
+  return REVIEW_GROUPS.flatMap(({ key: group, label }) => {
     const cols = reviewLitigation[group];
-    if (!cols) continue;
-    const expected = sum(REVIEW_PARTS.map((k) => cols[k] ?? 0));
-    const actual = cols.total ?? 0;
-    if (differs(expected, actual)) {
-      findings.push({
-        rule: RULE.REVIEW_TOTAL,
-        severity: SEVERITY.ERROR,
-        message: `${label}: 总计 is ${actual}, but its four results add up to ${expected}`,
-        cells: [`${group}.total`],
-        expected,
-        actual,
-      });
-    }
-  }
-  return findings;
+    if (!cols) return [];
+    return rowTotalFinding(RULE.REVIEW_TOTAL, group, cols, REVIEW_PARTS, (actual, expected) => `${label}: 总计 is ${actual}, but its four results add up to ${expected}`) ?? [];
+  });
 }
 
 /** Every finding the contract's rules raise on a reading. */
