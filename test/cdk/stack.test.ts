@@ -1,18 +1,25 @@
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { CfnElement, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TABLE_INDEXES, TABLE_KEYS } from "../../functions/shared/table-schema.ts";
-import { hasHandler } from "../../lib/constructs/nianbao-function.ts";
+import { PROJECT_ROOT, hasHandler } from "../../lib/constructs/nianbao-function.ts";
 import { NianbaoStack } from "../../lib/nianbao-stack.ts";
 import { RETRYABLE_ERRORS, WORKFLOW_STATES } from "../../lib/workflow.ts";
 import { createApp, readStateMachineDefinition, type StateMachineJson } from "./synth.ts";
 
 const WEB_ORIGIN = "https://nianbao.example.org";
+const run = promisify(execFile);
 
 let stack: NianbaoStack;
 let template: Template;
 let definition: StateMachineJson;
+let assemblyDir: string;
 
 /** The CloudFormation logical id of an L2 construct's resource. */
 function logicalId(construct: IConstruct): string {
@@ -41,6 +48,7 @@ beforeAll(() => {
   stack = new NianbaoStack(app, "NianbaoTest", { webOrigin: WEB_ORIGIN });
   template = Template.fromStack(stack);
   definition = readStateMachineDefinition(template);
+  assemblyDir = app.synth().directory;
 });
 
 describe("Lambda functions", () => {
@@ -62,6 +70,30 @@ describe("Lambda functions", () => {
       });
     }
   });
+
+  it("bundles every handler into a module that loads on its own and exports handler", async () => {
+    // Each bundle is copied out of the repository; only the AWS SDK v3 is put beside it, as the
+    // Lambda runtime provides it. A dependency esbuild could not bundle fails the import here.
+    const fns = resourcesOf("AWS::Lambda::Function").filter((f) => String(f.Properties.Runtime).startsWith("nodejs"));
+    const workDir = mkdtempSync(join(tmpdir(), "nianbao-bundles-"));
+    try {
+      const loaded = await Promise.all(
+        fns.map(async (fn) => {
+          const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, "");
+          const dir = join(workDir, hash);
+          cpSync(join(assemblyDir, `asset.${hash}`), dir, { recursive: true });
+          mkdirSync(join(dir, "node_modules"), { recursive: true });
+          symlinkSync(join(PROJECT_ROOT, "node_modules", "@aws-sdk"), join(dir, "node_modules", "@aws-sdk"));
+          const script = `const m = await import("./index.mjs"); process.stdout.write(typeof m.handler);`;
+          const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: dir });
+          return [fn.Properties.Description, stdout];
+        }),
+      );
+      expect(loaded).toEqual(fns.map((fn) => [fn.Properties.Description, "function"]));
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it("gives every function log group a retention", () => {
     const groups = resourcesOf("AWS::Logs::LogGroup");
