@@ -125,6 +125,18 @@ export class RecordsApi extends Construct {
       },
     });
 
+    // Errors API Gateway answers itself (403 for a bad signature, 429 when throttled) carry the
+    // CORS header too, so the browser shows the real status instead of a CORS failure.
+    for (const [id, type] of [
+      ["Default4xx", apigw.ResponseType.DEFAULT_4XX],
+      ["Default5xx", apigw.ResponseType.DEFAULT_5XX],
+    ] as const) {
+      this.api.addGatewayResponse(id, {
+        type,
+        responseHeaders: { "Access-Control-Allow-Origin": `'${allowedOrigin}'`, Vary: "'Origin'" },
+      });
+    }
+
     const validator = this.api.addRequestValidator("Validator", {
       requestValidatorName: "parameters-and-body",
       validateRequestParameters: true,

@@ -344,6 +344,12 @@ describe("API", () => {
       const headers = method.Properties.Integration.IntegrationResponses[0].ResponseParameters;
       expect(headers["method.response.header.Access-Control-Allow-Origin"]).toBe(`'${WEB_ORIGIN}'`);
     }
+    for (const type of ["DEFAULT_4XX", "DEFAULT_5XX"]) {
+      template.hasResourceProperties("AWS::ApiGateway::GatewayResponse", {
+        ResponseType: type,
+        ResponseParameters: Match.objectLike({ "gatewayresponse.header.Access-Control-Allow-Origin": `'${WEB_ORIGIN}'` }),
+      });
+    }
   });
 
   it("lets the API presign uploads only under incoming/ and tells it the web origin", () => {
