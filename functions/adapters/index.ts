@@ -8,12 +8,15 @@ import { createFileNotifier, createSnsNotifier, type Notifier } from "./notifier
 import { createS3ObjectStore, type ObjectStore } from "./object-store.ts";
 import { createDynamoRecordStore, type RecordStore } from "./record-store.ts";
 import { createSfnWorkflowStarter, type WorkflowStarter } from "./workflow-starter.ts";
+import type { OcrEngine } from "../documents/ocr/engine.ts";
 
 export type Adapters = {
   objects: ObjectStore;
   records: RecordStore;
   notifier: Notifier;
   workflow: WorkflowStarter;
+  /** Reads scans for Extract; null where no engine is configured (a scan then fails with a reason). */
+  ocr: OcrEngine | null;
 };
 
 const built: Partial<Adapters> = {};
@@ -26,12 +29,14 @@ const factories: { [K in keyof Adapters]: (config: Config) => Adapters[K] } = {
       ? createFileNotifier(config.NOTIFICATIONS_LOG)
       : createSnsNotifier(createSnsClient(config), requireConfig(config, "TOPIC_ARN")),
   workflow: (config) => createSfnWorkflowStarter(createSfnClient(config), requireConfig(config, "STATE_MACHINE_ARN")),
+  // Engines are plugged in with setAdapters (the local stack: Tesseract; the cloud: the OCR step).
+  ocr: () => null,
 };
 
 /** One adapter, built from the configuration the first time it is asked for. */
 export function getAdapter<K extends keyof Adapters>(name: K): Adapters[K] {
   const existing = built[name];
-  if (existing) return existing;
+  if (existing !== undefined) return existing as Adapters[K];
   const adapter = factories[name](readConfig());
   built[name] = adapter;
   return adapter;

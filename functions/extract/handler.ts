@@ -37,7 +37,8 @@ export const handler = middy<ExecutionInput, Extracted>()
     const reportId = hashBytes(bytes);
     log.appendPersistentKeys({ reportId });
     const fileName = basename(event.key);
-    const doc = await extractDocument(bytes, { fileName });
+    const ocr = getAdapter("ocr");
+    const doc = await extractDocument(bytes, { fileName, ...(ocr ? { ocr } : {}) });
     const artifactKey = toDocumentArtifactKey(reportId);
     await objects.putJson(artifactsBucket, artifactKey, doc);
     const needsOcr = OCR_FORMATS.has(doc.format) && !hasText(doc);
