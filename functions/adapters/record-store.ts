@@ -9,8 +9,14 @@
  * - a source is added by a second UpdateItem, `list_append` guarded by
  *   `NOT contains(sourceKeys, :key)` with `ADD sourceKeys`, so the same object seen twice
  *   is listed once and the same bytes under another key are listed as a second source.
+ *
+ * Versions: a parsed result replaces a finished record only when a newer parser version
+ * made it (`parserVersionOrder`, see ../shared/parser-version.ts). Whatever a write
+ * replaces is kept as a history item `sk = HISTORY#<parserVersion>#<updatedAt>` under the
+ * same pk; history items carry no index keys, so listings never see them.
  */
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { toVersionOrder } from "../shared/parser-version.ts";
 import { KEY_PREFIXES, TABLE_INDEXES, toReportPk } from "../shared/table-schema.ts";
 import { rethrowClassified } from "./transient.ts";
 
@@ -77,9 +83,26 @@ export interface RecordStore {
   putFailure(write: FailureWrite): Promise<WriteOutcome>;
   get(reportId: string): Promise<StoredReport | undefined>;
   list(query?: ListQuery): Promise<ReportSummary[]>;
+  /** Earlier results of a report, oldest first. */
+  history?(reportId: string): Promise<HistoryEntry[]>;
 }
 
-type Item = StoredReport & { pk: string; sk: string; agencyKey?: string; sourceKeys?: Set<string> };
+type Item = StoredReport & {
+  pk: string;
+  sk: string;
+  agencyKey?: string;
+  sourceKeys?: Set<string>;
+  parserVersionOrder?: string;
+};
+
+/** Sort key prefix of the earlier results of a report. */
+export const HISTORY_SK_PREFIX = "HISTORY#";
+
+/** An earlier result of a report, replaced by a later write. */
+export type HistoryEntry = Pick<
+  StoredReport,
+  "status" | "parserVersion" | "agency" | "year" | "edition" | "record" | "failure" | "createdAt" | "updatedAt"
+> & { archivedAt: string };
 
 function isConditionFailed(error: unknown): boolean {
   return (error as { name?: string })?.name === "ConditionalCheckFailedException";
@@ -90,7 +113,14 @@ function toSourceUri(source: { bucket: string; key: string }): string {
 }
 
 function fromItem(item: Item): StoredReport {
-  const { pk: _pk, sk: _sk, agencyKey: _agencyKey, sourceKeys: _sourceKeys, ...report } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    agencyKey: _agencyKey,
+    sourceKeys: _sourceKeys,
+    parserVersionOrder: _parserVersionOrder,
+    ...report
+  } = item;
   return { ...report, sources: report.sources ?? [] };
 }
 
@@ -156,6 +186,41 @@ export function createDynamoRecordStore(
     }
   }
 
+  /** Keeps the result a write replaced (idempotent: the key is the old result's version and time). */
+  async function archive(reportId: string, old: Item): Promise<void> {
+    if (!old.status || !old.updatedAt) return;
+    const entry: HistoryEntry = {
+      status: old.status,
+      parserVersion: old.parserVersion,
+      createdAt: old.createdAt,
+      updatedAt: old.updatedAt,
+      archivedAt: now(),
+      ...(old.agency !== undefined ? { agency: old.agency } : {}),
+      ...(old.year !== undefined ? { year: old.year } : {}),
+      ...(old.edition !== undefined ? { edition: old.edition } : {}),
+      ...(old.record !== undefined ? { record: old.record } : {}),
+      ...(old.failure !== undefined ? { failure: old.failure } : {}),
+    };
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            pk: toReportPk(reportId),
+            sk: `${HISTORY_SK_PREFIX}${old.parserVersion}#${old.updatedAt}`,
+            reportId,
+            kind: "HISTORY",
+            entry,
+          },
+          ConditionExpression: "attribute_not_exists(sk)",
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailed(error)) return;
+      rethrowClassified(error, `archive report ${reportId}`);
+    }
+  }
+
   /** One conditional UpdateItem writing the record body; false when the condition kept the old one. */
   async function writeBody(
     reportId: string,
@@ -185,8 +250,9 @@ export function createDynamoRecordStore(
           ConditionExpression: condition,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          ReturnValues: "ALL_OLD",
         }),
-      );
+      ).then((out) => (out.Attributes ? archive(reportId, out.Attributes as Item) : undefined));
       return true;
     } catch (error) {
       if (isConditionFailed(error)) return false;
@@ -202,6 +268,7 @@ export function createDynamoRecordStore(
         reportId: write.reportId,
         status: write.status,
         parserVersion: write.parserVersion,
+        parserVersionOrder: toVersionOrder(write.parserVersion),
         record,
       };
       const remove: string[] = ["failure"];
@@ -218,7 +285,9 @@ export function createDynamoRecordStore(
         write.reportId,
         set,
         remove,
-        "attribute_not_exists(pk) OR #status = :failed OR #parserVersion <> :parserVersion",
+        // New, a failure to replace, or a record an older parser made (never a newer one's).
+        "attribute_not_exists(pk) OR #status = :failed OR #parserVersionOrder < :parserVersionOrder" +
+          " OR (attribute_not_exists(#parserVersionOrder) AND #parserVersion <> :parserVersion)",
         { ":failed": REPORT_STATUS.FAILED },
       );
       const sourceAdded = await addSource(write.reportId, write.source);
@@ -231,6 +300,7 @@ export function createDynamoRecordStore(
           reportId: write.reportId,
           status: REPORT_STATUS.FAILED,
           parserVersion: write.parserVersion,
+          parserVersionOrder: toVersionOrder(write.parserVersion),
           failure: write.failure,
         },
         [],
@@ -240,6 +310,28 @@ export function createDynamoRecordStore(
       );
       const sourceAdded = await addSource(write.reportId, write.source);
       return { written, sourceAdded, status: written ? REPORT_STATUS.FAILED : await currentStatus(write.reportId) };
+    },
+    async history(reportId) {
+      try {
+        const entries: HistoryEntry[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: "pk = :pk AND begins_with(sk, :history)",
+              ExpressionAttributeValues: { ":pk": toReportPk(reportId), ":history": HISTORY_SK_PREFIX },
+              ConsistentRead: true,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          );
+          for (const item of page.Items ?? []) entries.push((item as { entry: HistoryEntry }).entry);
+          start = page.LastEvaluatedKey;
+        } while (start);
+        return entries.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
+      } catch (error) {
+        return rethrowClassified(error, `history of report ${reportId}`);
+      }
     },
     async list(query = {}) {
       const limit = query.limit ?? 100;

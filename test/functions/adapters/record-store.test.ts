@@ -44,7 +44,8 @@ describe("createDynamoRecordStore", () => {
     const [body, source] = updates(commands).map((c) => c.input);
     expect(body?.Key).toEqual({ pk: `REPORT#${ID}`, sk: "RECORD" });
     expect(body?.ConditionExpression).toBe(
-      "attribute_not_exists(pk) OR #status = :failed OR #parserVersion <> :parserVersion",
+      "attribute_not_exists(pk) OR #status = :failed OR #parserVersionOrder < :parserVersionOrder" +
+        " OR (attribute_not_exists(#parserVersionOrder) AND #parserVersion <> :parserVersion)",
     );
     expect(body?.ExpressionAttributeValues).toMatchObject({ ":agencyKey": "西湖区教育局", ":year": 2019, ":status": "VALID" });
     expect(source?.UpdateExpression).toContain("list_append(if_not_exists(sources, :empty), :entry)");
