@@ -171,8 +171,9 @@ export class NianbaoFunction extends nodejs.NodejsFunction {
         // ESM bundles still meet CommonJS dependencies that call require().
         banner: "import { createRequire as __nianbaoCreateRequire } from 'node:module'; const require = __nianbaoCreateRequire(import.meta.url);",
         // The runtime ships AWS SDK v3; bundling it would only grow the cold start.
-        // @napi-rs/canvas is a native x64 addon (page rasterising for local OCR): it cannot be
-        // bundled, and in Lambda scans go to Textract instead, so its dynamic import stays out.
+        // @napi-rs/canvas is a native, platform-specific addon (page rasterising for local OCR):
+        // esbuild cannot bundle it, and an x64 binary would not load on arm64. Its dynamic import
+        // stays out; in AWS, OCR belongs to the Textract-backed OCR step.
         externalModules: ["@aws-sdk/*", "@napi-rs/canvas"],
         ...(props.readsPdf ? pdfjsBundling() : {}),
       },
