@@ -28,6 +28,8 @@ export type OcrResult = {
 export interface OcrEngine {
   /** Short name recorded on the pages it read ("tesseract", "textract"). */
   readonly name: string;
+  /** How many pages readers may hand it at once (default 1). */
+  readonly concurrency?: number;
   /** Reads one page image. Throws TransientError when the engine is busy (retry later). */
   recognizeImage(image: OcrImage): Promise<OcrResult>;
   /**
@@ -45,4 +47,19 @@ export function imageMediaType(bytes: Uint8Array): OcrMediaType | undefined {
     return OCR_MEDIA_TYPE.TIFF;
   }
   return undefined;
+}
+
+/** Maps `items` through `fn` with at most `limit` calls in flight, keeping the order of results. */
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next;
+      next += 1;
+      results[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }

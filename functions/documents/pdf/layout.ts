@@ -8,7 +8,15 @@
  */
 import type { Block, Cell } from "../model.ts";
 
-export type TextItem = { text: string; x: number; y: number; width: number; height: number };
+export type TextItem = {
+  text: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** OCR confidence of the word, 0..100. */
+  confidence?: number;
+};
 export type Segment = { x1: number; y1: number; x2: number; y2: number };
 export type PageGeometry = { width: number; height: number; items: TextItem[]; segments: Segment[] };
 
@@ -48,15 +56,31 @@ function splitSegments(segments: readonly Segment[]): { hs: H[]; vs: V[] } {
   return { hs: mergeCollinear(hs), vs: mergeCollinear(vs.map((v) => ({ y: v.x, x1: v.y1, x2: v.y2 }))).map((m) => ({ x: m.y, y1: m.x1, y2: m.x2 })) };
 }
 
-/** Joins collinear rulings that touch or overlap (a border drawn cell by cell becomes one line). */
+/**
+ * Joins collinear rulings that touch or overlap (a border drawn cell by cell becomes one line; the
+ * pieces of a slightly tilted scanned line, a pixel apart, become one line too).
+ */
 function mergeCollinear(lines: H[]): H[] {
-  const sorted = [...lines].sort((a, b) => a.y - b.y || a.x1 - b.x1);
-  const out: H[] = [];
+  const sorted = [...lines].sort((a, b) => a.y - b.y);
+  const clusters: H[][] = [];
   for (const line of sorted) {
-    const last = out.at(-1);
-    if (last && Math.abs(last.y - line.y) <= SNAP && line.x1 <= last.x2 + SNAP) {
-      last.x2 = Math.max(last.x2, line.x2);
-    } else out.push({ ...line });
+    const cluster = clusters.at(-1);
+    if (cluster && line.y - cluster[0]!.y <= SNAP) cluster.push(line);
+    else clusters.push([line]);
+  }
+  const out: H[] = [];
+  for (const cluster of clusters) {
+    const y = cluster.reduce((s, l) => s + l.y * (l.x2 - l.x1), 0) / Math.max(1e-9, cluster.reduce((s, l) => s + (l.x2 - l.x1), 0));
+    const spans = cluster.map((l) => [l.x1, l.x2] as [number, number]).sort((a, b) => a[0] - b[0]);
+    let current: [number, number] | undefined;
+    for (const span of spans) {
+      if (current && span[0] <= current[1] + SNAP) current[1] = Math.max(current[1], span[1]);
+      else {
+        if (current) out.push({ y, x1: current[0], x2: current[1] });
+        current = [span[0], span[1]];
+      }
+    }
+    if (current) out.push({ y, x1: current[0], x2: current[1] });
   }
   return out;
 }
@@ -99,7 +123,8 @@ export function findRuledTables(segments: readonly Segment[]): { top: number; bo
     const right = Math.max(...g.hs.map((h) => h.x2), ...g.vs.map((v) => v.x));
     const top = Math.min(...g.vs.map((v) => v.y1), ...g.hs.map((h) => h.y));
     const bottom = Math.max(...g.vs.map((v) => v.y2), ...g.hs.map((h) => h.y));
-    if (right - left < 20 || bottom - top < 8) continue;
+    // Smaller grids are strokes of large characters (a scanned title's 十 or 田), not tables.
+    if (right - left < 40 || bottom - top < 12) continue;
     tables.push({
       top,
       bottom,
@@ -139,7 +164,9 @@ export function joinLine(items: readonly TextItem[]): string {
   for (const item of sorted) {
     const gap = item.x - end;
     const size = Math.max(item.height, 1);
-    if (text !== "" && gap > size * 0.3 && !text.endsWith(" ") && !item.text.startsWith(" ")) text += " ";
+    // Chinese is written without spaces: a gap between two CJK characters is spacing, not a word break.
+    const cjkPair = isCjk(text.at(-1)) && isCjk(item.text[0]);
+    if (text !== "" && gap > size * (cjkPair ? 1.5 : 0.3) && !text.endsWith(" ") && !item.text.startsWith(" ")) text += " ";
     text += item.text;
     end = Math.max(end, item.x + item.width);
   }
@@ -149,12 +176,16 @@ export function joinLine(items: readonly TextItem[]): string {
 /** Groups items into lines (by vertical overlap), top to bottom. */
 export function groupLines(items: readonly TextItem[]): TextItem[][] {
   const sorted = [...items].filter((i) => i.text.trim() !== "").sort((a, b) => a.y + a.height / 2 - (b.y + b.height / 2));
-  const lines: { mid: number; height: number; items: TextItem[] }[] = [];
+  const lines: { top: number; bottom: number; items: TextItem[] }[] = [];
   for (const item of sorted) {
-    const mid = item.y + item.height / 2;
     const line = lines.at(-1);
-    if (line && Math.abs(mid - line.mid) <= Math.max(2, Math.min(line.height, item.height) * 0.5)) line.items.push(item);
-    else lines.push({ mid, height: item.height, items: [item] });
+    // Same line when the vertical extents overlap by half the smaller one (a flat 一 sits inside its line).
+    const overlap = line ? Math.min(line.bottom, item.y + item.height) - Math.max(line.top, item.y) : -1;
+    if (line && overlap >= Math.min(line.bottom - line.top, item.height) * 0.5) {
+      line.items.push(item);
+      line.top = Math.min(line.top, item.y);
+      line.bottom = Math.max(line.bottom, item.y + item.height);
+    } else lines.push({ top: item.y, bottom: item.y + item.height, items: [item] });
   }
   return lines.map((l) => l.items.sort((a, b) => a.x - b.x));
 }
@@ -248,6 +279,8 @@ export function gridOfRuledTable(table: RuledTable): Cell[][] | undefined {
       .sort((a, b) => a.c0 - b.c0)
       .map((m) => {
         const cell: Cell = { text: joinCellLines(groupLines(m.items).map(joinLine)) };
+        const confidences = m.items.flatMap((i) => (i.confidence === undefined || i.text.trim() === "" ? [] : [i.confidence]));
+        if (confidences.length > 0) cell.confidence = Math.min(...confidences);
         const rowSpan = countIn(rowStarts, m.r0, m.r1);
         const colSpan = countIn(colStarts, m.c0, m.c1);
         if (rowSpan > 1) cell.rowSpan = rowSpan;

@@ -1,0 +1,73 @@
+/**
+ * OCR words and the page's rulings -> blocks, through the same layout as PDF text layers
+ * (ruled grids, lines, borderless tables). Coordinates are converted from pixels to points, so
+ * the layout's tolerances mean the same on a scan as on a born-digital page.
+ */
+import type { Block, Cell } from "../model.ts";
+import { blocksOf, layoutPage, type Segment, type TextItem } from "../pdf/layout.ts";
+
+export type OcrWord = { text: string; left: number; top: number; width: number; height: number; confidence: number };
+
+const CJK = /[\u3400-\u9fff]/;
+/** Characters OCR confuses with digits in a cell that holds only a number. */
+const DIGIT_LOOKALIKES: Readonly<Record<string, string>> = {
+  O: "0", o: "0", "〇": "0", D: "0", Q: "0", "○": "0",
+  l: "1", I: "1", "|": "1", "!": "1", "丨": "1", "]": "1", "[": "1",
+  S: "5", s: "5", B: "8", Z: "2", z: "2", g: "9", q: "9",
+};
+
+/** Single characters that, alone in a cell, are a misread digit (no label is one of them). */
+const LONE_LOOKALIKES: Readonly<Record<string, string>> = { 了: "7", 工: "1", 丁: "1", 口: "0", 〇: "0", 囗: "0" };
+
+/** Repairs a cell that is a number misread with look-alike letters ("1O" -> "10", "一62" -> "-62"). */
+export function repairNumberCell(text: string): string {
+  const compact = text.replace(/\s+/g, "");
+  const lone = LONE_LOOKALIKES[compact];
+  if (lone) return lone;
+  if (compact === "" || (CJK.test(compact) && !/^[一—–-]/.test(compact))) return text;
+  const mapped = compact
+    .replace(/^[一—–]/, "-")
+    .split("")
+    .map((ch) => DIGIT_LOOKALIKES[ch] ?? ch)
+    .join("");
+  const digits = (compact.match(/\d/g) ?? []).length;
+  return /^-?\d+(?:\.\d+)?$/.test(mapped) && digits >= Math.ceil(compact.replace(/^[-一—–]/, "").length / 2) ? mapped : text;
+}
+
+/** Speckles read as punctuation: tiny, unsure, and neither CJK nor digits. */
+function isNoise(word: OcrWord, medianHeight: number): boolean {
+  if (word.text.trim() === "") return true;
+  if (/[\u3400-\u9fff0-9]/.test(word.text)) return word.confidence < 10 && word.height < medianHeight * 0.4;
+  return word.confidence < 60 || word.height < medianHeight * 0.35;
+}
+
+/** Builds blocks from OCR words and rulings measured in pixels of a `dpi` image. */
+export function blocksFromOcr(words: readonly OcrWord[], rulings: readonly Segment[], dpi: number, size: { width: number; height: number }): Block[] {
+  const k = 72 / dpi;
+  const heights = words.map((w) => w.height).sort((a, b) => a - b);
+  const medianHeight = heights[Math.floor(heights.length / 2)] ?? 0;
+  const items: TextItem[] = words
+    .filter((w) => !isNoise(w, medianHeight))
+    .map((w) => ({ text: w.text, x: w.left * k, y: w.top * k, width: w.width * k, height: w.height * k, confidence: w.confidence }));
+  const segments = rulings.map((s) => ({ x1: s.x1 * k, y1: s.y1 * k, x2: s.x2 * k, y2: s.y2 * k }));
+  const blocks = blocksOf(layoutPage({ width: size.width * k, height: size.height * k, items, segments }));
+  return blocks.map((b) => (b.kind === "table" ? { ...b, rows: b.rows.map((row) => row.map(repairCell)) } : b));
+}
+
+function repairCell(cell: Cell): Cell {
+  const text = repairNumberCell(cell.text);
+  return text === cell.text ? cell : { ...cell, text };
+}
+
+/** Parses Tesseract's TSV output into words (level 5 rows). */
+export function parseTesseractTsv(tsv: string): OcrWord[] {
+  const words: OcrWord[] = [];
+  for (const line of tsv.split("\n")) {
+    const f = line.split("\t");
+    if (f[0] !== "5" || f.length < 12) continue;
+    const text = f.slice(11).join("\t").trim();
+    if (text === "") continue;
+    words.push({ left: Number(f[6]), top: Number(f[7]), width: Number(f[8]), height: Number(f[9]), confidence: Number(f[10]), text });
+  }
+  return words;
+}
