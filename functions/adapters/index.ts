@@ -7,6 +7,7 @@ import { createDocumentClient, createS3Client, createSfnClient, createSnsClient 
 import { createFileNotifier, createSnsNotifier, type Notifier } from "./notifier.ts";
 import { createS3ObjectStore, type ObjectStore } from "./object-store.ts";
 import { createDynamoRecordStore, type RecordStore } from "./record-store.ts";
+import { createDynamoReportSelector, type ReportSelector } from "./report-selector.ts";
 import { createSfnWorkflowStarter, type WorkflowStarter } from "./workflow-starter.ts";
 import type { OcrEngine } from "../documents/ocr/engine.ts";
 
@@ -17,6 +18,8 @@ export type Adapters = {
   workflow: WorkflowStarter;
   /** Reads scans for Extract; null where no engine is configured (a scan then fails with a reason). */
   ocr: OcrEngine | null;
+  /** Finds stored reports for the reprocess workflow. */
+  selector: ReportSelector;
 };
 
 const built: Partial<Adapters> = {};
@@ -31,6 +34,7 @@ const factories: { [K in keyof Adapters]: (config: Config) => Adapters[K] } = {
   workflow: (config) => createSfnWorkflowStarter(createSfnClient(config), requireConfig(config, "STATE_MACHINE_ARN")),
   // Engines are plugged in with setAdapters (the local stack: Tesseract; the cloud: the OCR step).
   ocr: () => null,
+  selector: (config) => createDynamoReportSelector(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
 };
 
 /** One adapter, built from the configuration the first time it is asked for. */
