@@ -27,8 +27,11 @@ export type PageCursor = { p: number; k?: Record<string, string | number> };
 
 export type ReportPage = { items: StoredReport[]; next?: PageCursor };
 
-/** Which attributes a query returns: a listing needs only the summary and the findings. */
-export const READ_SHAPE = { SUMMARY: "summary", FULL: "full" } as const;
+/**
+ * Which attributes a query returns: a listing needs only the summary and the findings,
+ * sums need the applications and review tables too, an export everything.
+ */
+export const READ_SHAPE = { SUMMARY: "summary", FIGURES: "figures", FULL: "full" } as const;
 export type ReadShape = (typeof READ_SHAPE)[keyof typeof READ_SHAPE];
 
 export interface RecordQuery {
@@ -99,15 +102,13 @@ export function planReportQueries(filter: ReportFilter, shape: ReadShape = READ_
   if (filter.edition !== undefined) addFilter("edition", filter.edition);
 
   const projection: Record<string, string> = {};
-  if (shape === READ_SHAPE.SUMMARY) {
-    for (const attribute of SUMMARY_ATTRIBUTES) projection[`#p_${attribute}`] = attribute;
-    projection["#p_record"] = "record";
-    projection["#p_findings"] = "findings";
+  let projectionExpression: string | undefined;
+  if (shape !== READ_SHAPE.FULL) {
+    const recordParts = shape === READ_SHAPE.SUMMARY ? ["findings"] : ["findings", "year", "applications", "reviewLitigation"];
+    for (const attribute of [...SUMMARY_ATTRIBUTES, "record"]) projection[`#p_${attribute}`] = attribute;
+    for (const part of recordParts) projection[`#r_${part}`] = part;
+    projectionExpression = [...SUMMARY_ATTRIBUTES.map((a) => `#p_${a}`), ...recordParts.map((p) => `#p_record.#r_${p}`)].join(", ");
   }
-  const projectionExpression =
-    shape === READ_SHAPE.SUMMARY
-      ? [...SUMMARY_ATTRIBUTES.map((a) => `#p_${a}`), "#p_record.#p_findings"].join(", ")
-      : undefined;
 
   return partitions.map(({ key, sort }) => ({
     index,

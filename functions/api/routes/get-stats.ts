@@ -1,4 +1,5 @@
 /** `GET /stats`: sums over the matching reports (./stats.ts). */
+import { READ_SHAPE } from "../../adapters/record-query.ts";
 import { getApiDeps } from "../deps.ts";
 import { defineRoute, json } from "../route.ts";
 import { ErrorBody, Stats, StatsQuery } from "../schemas.ts";
@@ -18,7 +19,7 @@ export const getStatsRoute = defineRoute({
   },
   async handle({ query }) {
     const reports: StoredReport[] = [];
-    for await (const report of getApiDeps().query.each(query)) reports.push(report);
+    for await (const report of getApiDeps().query.each(query, READ_SHAPE.FIGURES)) reports.push(report);
     return json(200, summariseReports(reports));
   },
 });

@@ -29,8 +29,17 @@ describe("planReportQueries", () => {
   it("projects only summaries and findings for listings", () => {
     const [query] = planReportQueries({ parserVersion: "1.0.0" }, READ_SHAPE.SUMMARY);
     expect(query?.input.IndexName).toBe("byParserVersion");
-    expect(query?.input.ProjectionExpression).toContain("#p_record.#p_findings");
+    expect(query?.input.ProjectionExpression).toContain("#p_record.#r_findings");
+    expect(query?.input.ProjectionExpression).not.toContain("#r_applications");
     expect(query?.input.ProjectionExpression).not.toMatch(/#p_record(,|$)/);
+  });
+
+  it("projects the figures that sums need, not the disclosure table", () => {
+    const [query] = planReportQueries({ status: "VALID" }, READ_SHAPE.FIGURES);
+    expect(query?.input.ProjectionExpression).toContain("#p_record.#r_applications");
+    expect(query?.input.ProjectionExpression).toContain("#p_record.#r_reviewLitigation");
+    expect(query?.input.ExpressionAttributeNames).not.toHaveProperty("#r_activeDisclosure");
+    expect(planReportQueries({}, READ_SHAPE.FULL)[0]?.input.ProjectionExpression).toBeUndefined();
   });
 
   it("resumes after an item with the table and index keys", () => {
