@@ -9,6 +9,7 @@ import { DEFAULT_API_PORT, DEFAULT_DATA_DIR, startLocalStack } from "../../local
 import { WEB_PATH } from "../../local/web.ts";
 import { collectFiles, uploadFiles, waitForUploads } from "./ingest.ts";
 import { createLocalApiClient, createLocalObjectStore, renderReports } from "./local-client.ts";
+import { followNotifications, formatNotification } from "./notifications.ts";
 
 const SAMPLES_DIR = fileURLToPath(new URL("../../samples/", import.meta.url));
 
@@ -58,12 +59,17 @@ export async function run(argv: string[]): Promise<number> {
     await stack.stop();
     throw error;
   }
+  // While serving, show each new notification (reports dropped later that need review or failed).
+  const unfollow = await followNotifications(stack.notificationsLog, (note) =>
+    process.stdout.write(`notification: ${formatNotification(note)}\n`),
+  );
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
   // A second Ctrl-C while stopping: leave at once (DynamoDB Local is killed on exit).
   process.once("SIGINT", () => process.exit(130));
+  unfollow();
   await stop();
   return 0;
 }

@@ -267,6 +267,10 @@ describe("the local pipeline", () => {
     expect(result.stdout).toMatch(/西湖区教育局\s+2019\s+2019\s+NEEDS_REVIEW\s+\w+\s+.*resultsTotal\.total 19≠0/);
     expect(result.stdout).toMatch(/瑶海区人民政府\s+2019\s+2019\s+NEEDS_REVIEW\s+\w+\s+.*resultsTotal\.total 127≠124/);
     expect(result.stdout).toMatch(/FAILED\s+\w+\s+(UnreadableDocumentError|NotAnnualReportError): \S/);
+    // and the latest notifications from the local SNS log
+    const notices = result.stdout.slice(result.stdout.indexOf("latest notifications"));
+    expect(notices).toMatch(/NEEDS_REVIEW\s+[0-9a-f]{12}\s+(西湖区教育局|瑶海区人民政府) 2019 needs review: resultsTotal/);
+    expect(notices).toMatch(/FAILED\s+[0-9a-f]{12}\s+s3:\/\/nianbao-ingest\/\S+ could not be processed/);
   });
 
   it("answers 400 for a malformed id and 404 for an unknown one", async () => {
