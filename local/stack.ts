@@ -11,6 +11,8 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { buildWorkflowDefinition, type WorkflowResources } from "../lib/workflow.ts";
+import { buildReprocessDefinition } from "../lib/reprocess-workflow.ts";
+import { handler as reprocessSelectHandler } from "../functions/reprocess/handler.ts";
 import { getAdapter, resetAdapters } from "../functions/adapters/index.ts";
 import { resetConfig } from "../functions/shared/config.ts";
 import { hashBytes } from "../functions/shared/hash.ts";
@@ -35,6 +37,7 @@ export const LOCAL_NAMES = {
   ARTIFACTS_BUCKET: "nianbao-artifacts",
   TABLE: "nianbao-records",
   STATE_MACHINE_ARN: "arn:aws:states:us-east-1:000000000000:stateMachine:nianbao-pipeline",
+  REPROCESS_STATE_MACHINE_ARN: "arn:aws:states:us-east-1:000000000000:stateMachine:nianbao-reprocess",
   REGION: "us-east-1",
 } as const;
 
@@ -60,6 +63,9 @@ const LOCAL_HANDLERS: Record<string, LambdaHandler> = {
   [LOCAL_RESOURCES.notifyFunction]: notifyHandler as LambdaHandler,
 };
 
+/** The reprocess workflow's Select step (lib/reprocess-workflow.ts). */
+const LOCAL_SELECT_FUNCTION = localFunction("reprocess");
+
 export type LocalStackOptions = {
   dataDir?: string;
   /** API port; 0 picks a free one. */
@@ -77,6 +83,10 @@ export type LocalStack = {
   dataDir: string;
   s3Endpoint: string;
   dynamoDbEndpoint: string;
+  /** The local Step Functions API (both state machines). */
+  sfnEndpoint: string;
+  /** The reprocess workflow (`nianbao reprocess` starts it). */
+  reprocessStateMachineArn: string;
   ingestBucket: string;
   notificationsLog: string;
   /** How many objects were re-ingested at start-up. */
@@ -134,7 +144,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       historyFile: join(dataDir, "executions.log"),
     });
     stops.push(() => machine.abortAll());
-    const sfn = await startLocalSfnEndpoint(machine);
+    // The reprocess workflow: the inline-Map rendering (aws-local-stepfunctions runs no Distributed Map).
+    const reprocessMachine = await createLocalStateMachine({
+      stateMachineArn: LOCAL_NAMES.REPROCESS_STATE_MACHINE_ARN,
+      definition: buildReprocessDefinition(
+        { ...LOCAL_RESOURCES, selectFunction: LOCAL_SELECT_FUNCTION },
+        { mode: "inline", maxConcurrency: options.concurrency ?? 2 },
+      ),
+      handlers: { ...LOCAL_HANDLERS, [LOCAL_SELECT_FUNCTION]: reprocessSelectHandler as LambdaHandler },
+      concurrency: 1,
+      historyFile: join(dataDir, "executions.log"),
+    });
+    stops.push(() => reprocessMachine.abortAll());
+    const sfn = await startLocalSfnEndpoint([machine, reprocessMachine]);
     stops.push(sfn.stop);
 
     // The handlers read this once, through functions/shared/config.ts, as they do in Lambda.
@@ -164,6 +186,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ingestBucket: LOCAL_NAMES.INGEST_BUCKET,
       dataDir,
       notificationsLog,
+      sfnEndpoint: sfn.endpoint,
+      reprocessStateMachineArn: LOCAL_NAMES.REPROCESS_STATE_MACHINE_ARN,
     });
     stops.push(api.stop);
     // The page at <api>/web/ is the one origin allowed to read the API and POST uploads.
@@ -202,6 +226,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dataDir,
       s3Endpoint: s3.endpoint,
       dynamoDbEndpoint: dynamo.endpoint,
+      sfnEndpoint: sfn.endpoint,
+      reprocessStateMachineArn: LOCAL_NAMES.REPROCESS_STATE_MACHINE_ARN,
       ingestBucket: LOCAL_NAMES.INGEST_BUCKET,
       notificationsLog,
       reconciled,
@@ -210,9 +236,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         for (;;) {
           await queue.idle();
           await machine.idle();
+          await reprocessMachine.idle();
           await new Promise((r) => setTimeout(r, 20));
           const settled = await Promise.race([
-            Promise.all([queue.idle(), machine.idle()]).then(() => true),
+            Promise.all([queue.idle(), machine.idle(), reprocessMachine.idle()]).then(() => true),
             new Promise<boolean>((r) => setTimeout(() => r(false), 10)),
           ]);
           if (settled) return;

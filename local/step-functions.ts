@@ -26,6 +26,15 @@ export type Execution = {
   cause?: string;
   startDate: Date;
   stopDate?: Date;
+  /** Map states run by this execution (like a Distributed Map's map runs), with item counts. */
+  mapRuns?: MapRun[];
+};
+
+export type MapRun = {
+  mapRunArn: string;
+  stateName: string;
+  startDate: Date;
+  itemCounts: { total: number; succeeded: number; failed: number; running: number };
 };
 
 export class ExecutionAlreadyExistsError extends Error {
@@ -48,7 +57,8 @@ export type LocalStateMachine = {
 
 export type LocalStateMachineOptions = {
   stateMachineArn: string;
-  definition: StateMachineDefinition;
+  /** The pipeline's definition, or another pure-data one (the reprocess workflow's). */
+  definition: StateMachineDefinition | { StartAt: string; States: Record<string, unknown> };
   /** Task resource (ARN or name) -> the handler its Lambda exports. */
   handlers: Record<string, LambdaHandler>;
   concurrency?: number;
@@ -75,6 +85,15 @@ function lambdaContext(functionName: string): Context {
   };
 }
 
+/** The value at a simple JSONPath (`$`, `$.a.b`) of a state's input. */
+function readPath(input: unknown, path: string): unknown {
+  let value = input;
+  for (const part of path.replace(/^\$\.?/, "").split(".").filter(Boolean)) {
+    value = value && typeof value === "object" ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  return value;
+}
+
 /**
  * Builds a local state machine from the pipeline's definition.
  *
@@ -90,13 +109,54 @@ export async function createLocalStateMachine(options: LocalStateMachineOptions)
 
   const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
   const retryIntervalOverrides: Record<string, number> = {};
-  for (const [stateName, state] of Object.entries(options.definition.States)) {
-    if (state.Type !== "Task") continue;
-    const handler = options.handlers[state.Resource];
-    if (!handler) throw new Error(`no local handler for ${stateName} (${state.Resource})`);
-    const functionName = state.Resource.split(":").pop() ?? stateName;
-    overrides[stateName] = (input) => handler(input, lambdaContext(functionName));
-    if (options.retryIntervalMs !== undefined) retryIntervalOverrides[stateName] = options.retryIntervalMs;
+  // Overrides are keyed by state name, also inside a Map's item processor (names are unique).
+  const mapItemsPaths: Record<string, string | undefined> = {};
+  const addOverrides = (states: Record<string, { Type: string; Resource?: string; ItemsPath?: string }>) => {
+    for (const [stateName, state] of Object.entries(states)) {
+      if (state.Type === "Map") {
+        const nested = state as unknown as { ItemProcessor?: { States: typeof states }; Iterator?: { States: typeof states } };
+        mapItemsPaths[stateName] = state.ItemsPath;
+        addOverrides((nested.ItemProcessor ?? nested.Iterator)?.States ?? {});
+        continue;
+      }
+      if (state.Type !== "Task" || !state.Resource) continue;
+      const handler = options.handlers[state.Resource];
+      if (!handler) throw new Error(`no local handler for ${stateName} (${state.Resource})`);
+      const functionName = state.Resource.split(":").pop() ?? stateName;
+      overrides[stateName] = (input) => handler(input, lambdaContext(functionName));
+      if (options.retryIntervalMs !== undefined) retryIntervalOverrides[stateName] = options.retryIntervalMs;
+    }
+  };
+  addOverrides(options.definition.States as never);
+  const hasMap = Object.keys(mapItemsPaths).length > 0;
+
+  /** Counts a Map state's items from the execution's event log (the local DescribeMapRun). */
+  async function trackMapRuns(execution: Execution, events: AsyncIterable<Record<string, any>>) {
+    const runs = new Map<string, MapRun>();
+    for await (const event of events) {
+      const parent = event.parentState as { type?: string; name?: string; input?: unknown } | undefined;
+      if (parent?.type !== "Map" || !parent.name) continue;
+      let run = runs.get(parent.name);
+      if (!run) {
+        const items = readPath(parent.input, mapItemsPaths[parent.name] ?? "$");
+        run = {
+          mapRunArn: `${execution.executionArn.replace(":execution:", ":mapRun:")}/${parent.name}:${runs.size + 1}`,
+          stateName: parent.name,
+          startDate: new Date(),
+          itemCounts: { total: Array.isArray(items) ? items.length : 0, succeeded: 0, failed: 0, running: 0 },
+        };
+        runs.set(parent.name, run);
+        (execution.mapRuns ??= []).push(run);
+      }
+      if (event.type === "MapIterationStarted") run.itemCounts.running++;
+      else if (event.type === "MapIterationSucceeded") {
+        run.itemCounts.running--;
+        run.itemCounts.succeeded++;
+      } else if (event.type === "MapIterationFailed") {
+        run.itemCounts.running--;
+        run.itemCounts.failed++;
+      }
+    }
   }
 
   const executions = new Map<string, Execution>();
@@ -122,7 +182,10 @@ export async function createLocalStateMachine(options: LocalStateMachineOptions)
         overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
       });
       aborts.set(execution.executionArn, handle.abort);
+      // Only machines with a Map read the event log (it is buffered until read).
+      const tracking = hasMap ? trackMapRuns(execution, handle.eventLogs as never).catch(() => undefined) : undefined;
       const result = await handle.result;
+      await Promise.race([tracking, new Promise((r) => setTimeout(r, 1000))]);
       execution.status = "SUCCEEDED";
       execution.output = JSON.stringify(result);
     } catch (error) {
