@@ -2,13 +2,12 @@ import { Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { PARSER_VERSION } from "../functions/report/index.ts";
 import { IngestPipeline } from "./constructs/ingest-pipeline.ts";
-import { ENV, hasHandler } from "./constructs/nianbao-function.ts";
+import { ENV } from "./constructs/nianbao-function.ts";
 import { NotificationTopic } from "./constructs/notification-topic.ts";
 import { RecordsApi } from "./constructs/records-api.ts";
 import { RecordsTable } from "./constructs/records-table.ts";
 import { ReportBuckets } from "./constructs/report-buckets.ts";
 import { ReportWorkflow } from "./constructs/report-workflow.ts";
-import { ReprocessSchedule } from "./constructs/reprocess-schedule.ts";
 import { buildWorkflowDefinition } from "./workflow.ts";
 
 export interface NianbaoStackProps extends StackProps {
@@ -26,7 +25,7 @@ export interface NianbaoStackProps extends StackProps {
 
 /**
  * nianbao in AWS: upload bucket -> SQS -> ingest -> Step Functions (extract, parse, store,
- * notify) -> DynamoDB, a signed query API and a daily reprocess run.
+ * notify) -> DynamoDB and a signed query API.
  */
 export class NianbaoStack extends Stack {
   public readonly buckets: ReportBuckets;
@@ -35,8 +34,6 @@ export class NianbaoStack extends Stack {
   public readonly workflow: ReportWorkflow;
   public readonly ingest: IngestPipeline;
   public readonly api: RecordsApi;
-  /** Absent until functions/reprocess/handler.ts exists. */
-  public readonly reprocess?: ReprocessSchedule;
 
   constructor(scope: Construct, id: string, props: NianbaoStackProps = {}) {
     super(scope, id, props);
@@ -67,13 +64,5 @@ export class NianbaoStack extends Stack {
       allowedOrigin: webOrigin,
       environment,
     });
-    if (hasHandler("reprocess")) {
-      this.reprocess = new ReprocessSchedule(this, "Reprocess", {
-        table: this.records.table,
-        ingestBucket: this.buckets.ingest,
-        stateMachine: this.workflow.stateMachine,
-        environment,
-      });
-    }
   }
 }

@@ -8,7 +8,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TABLE_INDEXES, TABLE_KEYS } from "../../functions/shared/table-schema.ts";
-import { PROJECT_ROOT, hasHandler } from "../../lib/constructs/nianbao-function.ts";
+import { PROJECT_ROOT } from "../../lib/constructs/nianbao-function.ts";
 import { NianbaoStack } from "../../lib/nianbao-stack.ts";
 import { RETRYABLE_ERRORS, WORKFLOW_STATES } from "../../lib/workflow.ts";
 import { createApp, readStateMachineDefinition, type StateMachineJson } from "./synth.ts";
@@ -54,7 +54,7 @@ beforeAll(() => {
 describe("Lambda functions", () => {
   it("run every handler on arm64 with the newest Node.js runtime, active tracing and their own log group", () => {
     const ours = resourcesOf("AWS::Lambda::Function").filter((f) => String(f.Properties.Runtime).startsWith("nodejs"));
-    const expected = 7 + (hasHandler("reprocess") ? 1 : 0) + (hasHandler("ocr") ? 1 : 0);
+    const expected = stack.workflow.taskFunctions().length + 2; // + ingest and api
     expect(ours).toHaveLength(expected);
     for (const fn of ours) {
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
@@ -380,20 +380,5 @@ describe("API", () => {
         Match.objectLike({ HttpMethod: "*", ResourcePath: "/*", LoggingLevel: "INFO", ThrottlingRateLimit: 50 }),
       ],
     });
-  });
-});
-
-describe("reprocess schedule", () => {
-  it.runIf(hasHandler("reprocess"))("runs the reprocess function daily", () => {
-    template.hasResourceProperties("AWS::Events::Rule", {
-      ScheduleExpression: "cron(0 3 * * ? *)",
-      State: "ENABLED",
-      Targets: [Match.objectLike({ Arn: { "Fn::GetAtt": [logicalId(stack.reprocess!.reprocessFunction), "Arn"] } })],
-    });
-  });
-
-  it.skipIf(hasHandler("reprocess"))("is left out while functions/reprocess/handler.ts does not exist", () => {
-    template.resourceCountIs("AWS::Events::Rule", 0);
-    expect(stack.reprocess).toBeUndefined();
   });
 });
