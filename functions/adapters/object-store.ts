@@ -10,6 +10,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
 import { UnreadableDocumentError } from "../shared/errors.ts";
 import { rethrowClassified } from "./transient.ts";
 
@@ -27,6 +29,8 @@ export interface ObjectStore {
    */
   putOriginal(bucket: string, key: string, body: Uint8Array, contentType?: string): Promise<"created" | "exists">;
   head(bucket: string, key: string): Promise<ObjectInfo | undefined>;
+  /** SHA-256 hex of the object's bytes, streamed (an object too big to read still gets its id). */
+  hash?(bucket: string, key: string): Promise<string>;
   list(bucket: string, prefix?: string): Promise<ObjectInfo[]>;
 }
 
@@ -71,9 +75,24 @@ export function createS3ObjectStore(client: S3Client): ObjectStore {
     }
   }
 
+  async function hash(bucket: string, key: string): Promise<string> {
+    try {
+      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const digest = createHash("sha256");
+      if (out.Body) for await (const chunk of out.Body as Readable) digest.update(chunk as Uint8Array);
+      return digest.digest("hex");
+    } catch (error) {
+      if (isNotFound(error)) {
+        throw new UnreadableDocumentError(`s3://${bucket}/${key} does not exist`, { cause: error });
+      }
+      return rethrowClassified(error, `hash s3://${bucket}/${key}`);
+    }
+  }
+
   return {
     head,
     getBytes,
+    hash,
     async getJson<T>(bucket: string, key: string): Promise<T> {
       const bytes = await getBytes(bucket, key);
       return JSON.parse(Buffer.from(bytes).toString("utf8")) as T;

@@ -6,6 +6,8 @@ import middy from "@middy/core";
 import { basename } from "node:path";
 import { getAdapter } from "../adapters/index.ts";
 import { extractDocument } from "../documents/index.ts";
+import { DEFAULT_EXTRACT_LIMITS, formatBytes } from "../documents/limits.ts";
+import { UnreadableDocumentError } from "../shared/errors.ts";
 import type { ExtractedDocument } from "../documents/model.ts";
 import { readConfig, requireConfig } from "../shared/config.ts";
 import { parseEventWith } from "../shared/handler-kit.ts";
@@ -33,6 +35,14 @@ export const handler = middy<ExecutionInput, Extracted>()
     const objects = getAdapter("objects");
     const log = stepLogger("extract", { source: `s3://${event.bucket}/${event.key}` });
 
+    // Refuse an oversized object by its size alone, before a byte of it is read.
+    const info = await objects.head(event.bucket, event.key);
+    const limit = DEFAULT_EXTRACT_LIMITS.maxBytes;
+    if (info && info.size > limit) {
+      throw new UnreadableDocumentError(
+        `文件太大（${formatBytes(info.size)}），上限为 ${formatBytes(limit)} (the file is ${formatBytes(info.size)}, more than the ${formatBytes(limit)} allowed)`,
+      );
+    }
     const bytes = await objects.getBytes(event.bucket, event.key);
     const reportId = hashBytes(bytes);
     log.appendPersistentKeys({ reportId });

@@ -36,7 +36,10 @@ export function readCause(error: StepError): string {
 async function identify(event: RecordFailureInput): Promise<string> {
   if (event.extracted) return event.extracted.reportId;
   try {
-    return hashBytes(await getAdapter("objects").getBytes(event.bucket, event.key));
+    const objects = getAdapter("objects");
+    // Streamed where the store can: the object may be far too big to hold (a refused upload).
+    if (objects.hash) return await objects.hash(event.bucket, event.key);
+    return hashBytes(await objects.getBytes(event.bucket, event.key));
   } catch {
     return hashBytes(`missing object s3://${event.bucket}/${event.key}`);
   }
