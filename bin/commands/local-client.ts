@@ -7,6 +7,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { createS3ObjectStore, type ObjectStore } from "../../functions/adapters/object-store.ts";
 import { LOCAL_CREDENTIALS } from "../../functions/adapters/clients.ts";
 import { NianbaoError } from "../../functions/shared/errors.ts";
+import { describeErrors } from "../../functions/shared/problems.ts";
 import { LOCAL_DISCOVERY_PATH } from "../../local/api-server.ts";
 
 export const DEFAULT_ENDPOINT = "http://127.0.0.1:3000";
@@ -145,22 +146,10 @@ export function renderTable(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
-/**
- * The figures that do not add up, one per error finding: `resultsTotal.total 19≠0`
- * (expected, from the rows, against the printed figure).
- */
+/** Why a record is not VALID: its error findings described, or its failure. */
 export function describeProblems(report: ReportBody): string {
   if (report.status === "FAILED") return report.failure ? `${report.failure.error}: ${report.failure.cause}` : "failed";
-  const errors = (report.findings ?? []).filter((f) => f.severity === "error");
-  return errors
-    .map((f) => {
-      const cells = f.cells ?? [];
-      const first = cells[0] ?? f.rule;
-      // A balance finding names four cells of one column: name it by rule and column.
-      const name = cells.length > 1 ? `${f.rule.split(".").pop()}.${first.split(".").pop()}` : first;
-      return f.expected !== undefined && f.actual !== undefined ? `${name} ${f.expected}≠${f.actual}` : name;
-    })
-    .join(", ");
+  return describeErrors(report.findings ?? []).join(", ");
 }
 
 /** The records table `up` and `status` print. */

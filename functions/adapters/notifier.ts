@@ -17,6 +17,8 @@ export type Notification = {
   year?: number | null;
   /** For NEEDS_REVIEW: the cells that do not add up. */
   cells?: string[];
+  /** For NEEDS_REVIEW: each error finding in a few words (`resultsTotal.total 19≠0`). */
+  problems?: string[];
   /** For FAILED: the error name and its reason. */
   error?: string;
   cause?: string;

@@ -23,16 +23,20 @@ export function buildNotification(event: NotifyInput): Notification | undefined 
   }
   if (stored.status === "NEEDS_REVIEW") {
     const cells = parsed?.errorCells ?? [];
+    const problems = parsed?.problems ?? [];
     const who = [parsed?.agency, parsed?.year].filter((v) => v !== null && v !== undefined).join(" ");
     return {
       reportId: stored.reportId,
       status: "NEEDS_REVIEW",
       subject: `nianbao: NEEDS_REVIEW ${event.key}`,
-      message: `${who || source} needs review: ${cells.length ? cells.join(", ") : "see findings"} do not add up`,
+      message: `${who || source} needs review, figures that do not add up (expected≠printed): ${
+        problems.length ? problems.join(", ") : cells.join(", ") || "see its findings"
+      }`,
       source,
       agency: parsed?.agency ?? null,
       year: parsed?.year ?? null,
       cells,
+      problems,
     };
   }
   return undefined;

@@ -9,6 +9,7 @@ import { PARSER_VERSION, parseReport } from "../report/index.ts";
 import { readConfig, requireConfig } from "../shared/config.ts";
 import { parseEventWith } from "../shared/handler-kit.ts";
 import { stepLogger } from "../shared/logger.ts";
+import { describeErrors } from "../shared/problems.ts";
 import { ParseInput, toRecordArtifactKey, type Parsed } from "../shared/workflow-payloads.ts";
 
 type FindingLike = { severity?: unknown; cells?: unknown };
@@ -46,5 +47,6 @@ export const handler = middy<ParseInput, Parsed>()
       year: record.year ?? null,
       edition: record.edition ?? null,
       errorCells,
+      problems: describeErrors(record.findings as FindingLike[]),
     };
   });

@@ -39,6 +39,8 @@ export const Parsed = z.object({
   edition: z.string().nullable(),
   /** Cells named by error findings: the ones that do not add up. */
   errorCells: z.array(z.string()),
+  /** The error findings in a few words each (`resultsTotal.total 19≠0`), for notifications. */
+  problems: z.array(z.string()).default([]),
 });
 export type Parsed = z.infer<typeof Parsed>;
 

@@ -54,7 +54,9 @@ async function listReports(): Promise<ListItem[]> {
   return (await getJson<{ items: ListItem[] }>("/reports")).body.items;
 }
 
-async function readNotifications(): Promise<{ reportId: string; status: string; cause?: string; cells?: string[] }[]> {
+async function readNotifications(): Promise<
+  { reportId: string; status: string; cause?: string; cells?: string[]; problems?: string[] }[]
+> {
   const text = await readFile(stack.notificationsLog, "utf8").catch(() => "");
   return text
     .split("\n")
@@ -134,6 +136,10 @@ describe("the local pipeline", () => {
       expect(mine[0]?.status).toBe("NEEDS_REVIEW");
       expect(mine[0]?.cells).toContain("resultsTotal.total");
     }
+    const westLake = notes.find((n) => n.reportId === sha256(seedBytes.get("000_da3b4a7bec10951f")!));
+    expect([...(westLake?.problems ?? [])].sort()).toEqual(
+      ["balance.naturalPerson 19≠0", "balance.total 19≠0", "resultsTotal.naturalPerson 19≠0", "resultsTotal.total 19≠0"],
+    );
     expect(notes.filter((n) => n.status === "NEEDS_REVIEW")).toHaveLength(2);
   });
 
@@ -269,7 +275,9 @@ describe("the local pipeline", () => {
     expect(result.stdout).toMatch(/FAILED\s+\w+\s+(UnreadableDocumentError|NotAnnualReportError): \S/);
     // and the latest notifications from the local SNS log
     const notices = result.stdout.slice(result.stdout.indexOf("latest notifications"));
-    expect(notices).toMatch(/NEEDS_REVIEW\s+[0-9a-f]{12}\s+(西湖区教育局|瑶海区人民政府) 2019 needs review: resultsTotal/);
+    expect(notices).toMatch(
+      /NEEDS_REVIEW\s+[0-9a-f]{12}\s+(西湖区教育局|瑶海区人民政府) 2019 needs review, .*: resultsTotal\.naturalPerson \d+≠\d+/,
+    );
     expect(notices).toMatch(/FAILED\s+[0-9a-f]{12}\s+s3:\/\/nianbao-ingest\/\S+ could not be processed/);
   });
 

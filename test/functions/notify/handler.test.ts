@@ -17,11 +17,12 @@ describe("buildNotification", () => {
         year: 2019,
         edition: "2019",
         errorCells: ["resultsTotal.total"],
+        problems: ["resultsTotal.total 127≠124"],
       },
       stored: { reportId: ID, status: "NEEDS_REVIEW", written: true, sourceAdded: true },
     });
     expect(note).toMatchObject({ status: "NEEDS_REVIEW", cells: ["resultsTotal.total"], agency: "瑶海区人民政府" });
-    expect(note?.message).toContain("resultsTotal.total");
+    expect(note?.message).toContain("resultsTotal.total 127≠124");
   });
 
   it("gives the error and its cause for a failed report", () => {
