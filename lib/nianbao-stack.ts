@@ -8,6 +8,8 @@ import { RecordsApi } from "./constructs/records-api.ts";
 import { RecordsTable } from "./constructs/records-table.ts";
 import { ReportBuckets } from "./constructs/report-buckets.ts";
 import { ReportWorkflow } from "./constructs/report-workflow.ts";
+import { ReprocessSchedule } from "./constructs/reprocess-schedule.ts";
+import { buildReprocessDefinition } from "./reprocess-workflow.ts";
 import { buildWorkflowDefinition } from "./workflow.ts";
 
 export interface NianbaoStackProps extends StackProps {
@@ -25,7 +27,7 @@ export interface NianbaoStackProps extends StackProps {
 
 /**
  * nianbao in AWS: upload bucket -> SQS -> ingest -> Step Functions (extract, parse, store,
- * notify) -> DynamoDB and a signed query API.
+ * notify) -> DynamoDB, a signed query API and a daily reprocess run.
  */
 export class NianbaoStack extends Stack {
   public readonly buckets: ReportBuckets;
@@ -34,6 +36,7 @@ export class NianbaoStack extends Stack {
   public readonly workflow: ReportWorkflow;
   public readonly ingest: IngestPipeline;
   public readonly api: RecordsApi;
+  public readonly reprocess: ReprocessSchedule;
 
   constructor(scope: Construct, id: string, props: NianbaoStackProps = {}) {
     super(scope, id, props);
@@ -62,6 +65,14 @@ export class NianbaoStack extends Stack {
       table: this.records.table,
       ingestBucket: this.buckets.ingest,
       allowedOrigin: webOrigin,
+      environment,
+    });
+    this.reprocess = new ReprocessSchedule(this, "Reprocess", {
+      buildDefinition: buildReprocessDefinition,
+      workflow: this.workflow,
+      table: this.records.table,
+      artifactsBucket: this.buckets.artifacts,
+      parserVersion: PARSER_VERSION,
       environment,
     });
   }

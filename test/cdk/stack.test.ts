@@ -10,8 +10,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { TABLE_INDEXES, TABLE_KEYS } from "../../functions/shared/table-schema.ts";
 import { PROJECT_ROOT } from "../../lib/constructs/nianbao-function.ts";
 import { NianbaoStack } from "../../lib/nianbao-stack.ts";
+import { PARSER_VERSION } from "../../functions/report/index.ts";
+import { REPROCESS_STATES } from "../../lib/reprocess-workflow.ts";
 import { RETRYABLE_ERRORS, WORKFLOW_STATES } from "../../lib/workflow.ts";
-import { createApp, readStateMachineDefinition, type StateMachineJson } from "./synth.ts";
+import { createApp, readDefinitionOf, readStateMachineDefinition, type StateMachineJson } from "./synth.ts";
 
 const WEB_ORIGIN = "https://nianbao.example.org";
 const run = promisify(execFile);
@@ -54,7 +56,7 @@ beforeAll(() => {
 describe("Lambda functions", () => {
   it("run every handler on arm64 with the newest Node.js runtime, active tracing and their own log group", () => {
     const ours = resourcesOf("AWS::Lambda::Function").filter((f) => String(f.Properties.Runtime).startsWith("nodejs"));
-    const expected = stack.workflow.taskFunctions().length + 2; // + ingest and api
+    const expected = stack.workflow.taskFunctions().length + 3; // + ingest, api and reprocess select
     expect(ours).toHaveLength(expected);
     for (const fn of ours) {
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
@@ -380,5 +382,33 @@ describe("API", () => {
         Match.objectLike({ HttpMethod: "*", ResourcePath: "/*", LoggingLevel: "INFO", ThrottlingRateLimit: 50 }),
       ],
     });
+  });
+});
+
+describe("reprocess schedule", () => {
+  it("starts the reprocess state machine daily for the records of older parser versions", () => {
+    template.hasResourceProperties("AWS::Events::Rule", {
+      ScheduleExpression: "cron(0 3 * * ? *)",
+      State: "ENABLED",
+      Targets: [Match.objectLike({ Arn: { Ref: logicalId(stack.reprocess.stateMachine) }, Input: JSON.stringify({ olderThan: PARSER_VERSION }) })],
+    });
+  });
+
+  it("selects with the Select Lambda, then runs the pipeline's own Tasks in a Distributed Map over the manifest", () => {
+    const machines = resourcesOf("AWS::StepFunctions::StateMachine");
+    expect(machines).toHaveLength(2);
+    const reprocess = template.toJSON().Resources[logicalId(stack.reprocess.stateMachine)];
+    const parsed = readDefinitionOf(reprocess);
+    const select = parsed.States[REPROCESS_STATES.SELECT]!;
+    expect(select.Resource).toBe(`{{${logicalId(stack.reprocess.selectFunction)}.Arn}}`);
+    const map = parsed.States[REPROCESS_STATES.REPROCESS] as unknown as {
+      ItemReader: { Resource: string };
+      ItemProcessor: { ProcessorConfig: { Mode: string }; States: StateMachineJson["States"] };
+    };
+    expect(map.ItemReader.Resource).toBe("arn:aws:states:::s3:getObject");
+    expect(map.ItemProcessor.ProcessorConfig.Mode).toBe("DISTRIBUTED");
+    // The same functions as the pipeline, with the same Retry/Catch.
+    expect(map.ItemProcessor.States[WORKFLOW_STATES.EXTRACT]).toEqual(definition.States[WORKFLOW_STATES.EXTRACT]);
+    expect(map.ItemProcessor.States[WORKFLOW_STATES.STORE]).toEqual(definition.States[WORKFLOW_STATES.STORE]);
   });
 });

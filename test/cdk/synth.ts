@@ -19,13 +19,18 @@ export function createApp(options: { bundling?: boolean } = {}): App {
 }
 
 /**
- * The definition of the template's one state machine as JSON, with each CloudFormation
- * reference inside it rendered as `{{LogicalId.Attribute}}` (or `{{Ref:LogicalId}}`).
+ * The definition of the state machine whose logical id starts with `name` as JSON, with each
+ * CloudFormation reference inside it rendered as `{{LogicalId.Attribute}}` (or `{{Ref:LogicalId}}`).
  */
-export function readStateMachineDefinition(template: Template): StateMachineJson {
-  const machines = Object.values(template.findResources("AWS::StepFunctions::StateMachine"));
-  if (machines.length !== 1) throw new Error(`expected one state machine, found ${machines.length}`);
-  const definition = (machines[0] as { Properties: { DefinitionString: unknown } }).Properties.DefinitionString;
+export function readStateMachineDefinition(template: Template, name = "Workflow"): StateMachineJson {
+  const machines = Object.entries(template.findResources("AWS::StepFunctions::StateMachine")).filter(([id]) => id.startsWith(name));
+  if (machines.length !== 1) throw new Error(`expected one state machine ${name}*, found ${machines.length}`);
+  return readDefinitionOf(machines[0]![1]);
+}
+
+/** The definition of one AWS::StepFunctions::StateMachine resource of a template. */
+export function readDefinitionOf(resource: unknown): StateMachineJson {
+  const definition = (resource as { Properties: { DefinitionString: unknown } }).Properties.DefinitionString;
   return JSON.parse(flatten(definition)) as StateMachineJson;
 }
 
