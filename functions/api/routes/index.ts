@@ -1,5 +1,4 @@
 /** Every route of the query API, in the order the OpenAPI document lists them. */
-import { PARSER_VERSION } from "../../report/index.ts";
 import { buildOpenApiDocument } from "../openapi.ts";
 import { defineRoute, json, type Route } from "../route.ts";
 import { createUploadRoute } from "./create-upload.ts";
@@ -9,6 +8,12 @@ import { getReportRoute } from "./get-report.ts";
 import { getStatsRoute } from "./get-stats.ts";
 import { getTemplateRoute } from "./get-template.ts";
 import { listReportsRoute } from "./list-reports.ts";
+
+/**
+ * Version of the API contract (not of the parser: records carry their own parserVersion).
+ * Kept here rather than imported from the parser so the API bundle does not carry it.
+ */
+export const API_VERSION = "1.0.0";
 
 const DATA_ROUTES: readonly Route[] = [
   listReportsRoute,
@@ -30,7 +35,7 @@ export const getOpenApiRoute = defineRoute({
   async handle() {
     document ??= buildOpenApiDocument(ROUTES, {
       title: "nianbao query API",
-      version: PARSER_VERSION,
+      version: API_VERSION,
       description: "Validated records of government information disclosure annual reports (政府信息公开工作年度报告).",
     });
     return json(200, document);
