@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { NianbaoError, TransientError } from "../shared/errors.ts";
 import type { OcrEngine, OcrImage, OcrResult } from "../documents/ocr/engine.ts";
 import { preparePage } from "../documents/ocr/image-prep.ts";
-import { blocksFromOcr, parseTesseractTsv } from "../documents/ocr/ocr-layout.ts";
+import { blocksFromOcr, mergeReadings, parseTesseractTsv } from "../documents/ocr/ocr-layout.ts";
 
 export type TesseractOptions = {
   /** The tesseract binary. @default "tesseract" */
@@ -38,17 +38,24 @@ export class TesseractOcrEngine implements OcrEngine {
   async recognizeImage(image: OcrImage): Promise<OcrResult> {
     if (image.mediaType === "image/tiff") {
       // The canvas decoder reads no TIFF: Tesseract reads it itself, without ruling detection.
-      const words = parseTesseractTsv(await this.run(image.bytes, 300));
+      const words = parseTesseractTsv(await this.run(image.bytes, 300, 6));
       return { blocks: blocksFromOcr(words, [], 300, { width: 2480, height: 3508 }), confidence: meanConfidence(words) };
     }
     const page = await preparePage(image.bytes);
-    const words = parseTesseractTsv(await this.run(page.cleaned, page.dpi));
-    return { blocks: blocksFromOcr(words, page.rulings, page.dpi, page), confidence: meanConfidence(words) };
+    // Two page segmentations: as one block (6) Tesseract reads lone digits best, as sparse text (11)
+    // it reads wrapped labels best. Both are laid on the same rulings, so their grids match cell for cell.
+    const [block, sparse] = await Promise.all([this.run(page.cleaned, page.dpi, 6), this.run(page.cleaned, page.dpi, 11)]);
+    const blockWords = parseTesseractTsv(block);
+    const blocks = mergeReadings(
+      blocksFromOcr(blockWords, page.rulings, page.dpi, page),
+      blocksFromOcr(parseTesseractTsv(sparse), page.rulings, page.dpi, page),
+    );
+    return { blocks, confidence: meanConfidence(blockWords) };
   }
 
-  private run(input: Uint8Array, dpi: number): Promise<string> {
+  private run(input: Uint8Array, dpi: number, psm = 6): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.binary, ["stdin", "stdout", "-l", this.language, "--psm", "6", "--dpi", String(dpi), "tsv"], {
+      const child = spawn(this.binary, ["stdin", "stdout", "-l", this.language, "--psm", String(psm), "--dpi", String(dpi), "tsv"], {
         env: { ...process.env, OMP_THREAD_LIMIT: "1" },
         stdio: ["pipe", "pipe", "pipe"],
       });

@@ -4,7 +4,7 @@
  * erased so the OCR engine sees cell text only. The rulings are kept: they give the table grid.
  */
 import { createCanvas, loadImage } from "@napi-rs/canvas";
-import { findRuledTables, type Segment } from "../pdf/layout.ts";
+import { findRuledTables, mergeRulings, type Segment } from "../pdf/layout.ts";
 
 export type GreyImage = { width: number; height: number; pixels: Uint8Array };
 
@@ -66,9 +66,10 @@ export function binarise(image: GreyImage, threshold = otsuThreshold(image)): Ui
  * the rows of ink are sharpest (projection profile), searched within ±3°.
  */
 export function estimateSkew(ink: Uint8Array, width: number, height: number): number {
+  // Every row, every fourth column: sampling rows too would put the points on a lattice that favours 0°.
   const step = 4;
   const points: number[] = [];
-  for (let y = 0; y < height; y += step) {
+  for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += step) if (ink[y * width + x]) points.push(x, y);
   }
   if (points.length < 200) return 0;
@@ -207,23 +208,26 @@ export function estimateDpi(width: number, height: number): number {
 }
 
 /**
- * The candidate runs that lie on a table's grid: inside a table found from them (in points, so
- * the PDF tolerances apply) and touching a run of the other direction (a character's stroke
- * inside a cell touches no border).
+ * The candidate runs that lie on a table's grid: runs are merged into lines (in points, so the PDF
+ * tolerances apply; a slightly tilted line arrives in pieces), lines inside a table that touch a
+ * line of the other direction are kept (a character's stroke inside a cell touches no border),
+ * and the runs that make up kept lines are returned.
  */
 function tableRulings(candidates: readonly Segment[], dpi: number): Segment[] {
   const k = 72 / dpi;
-  const tables = findRuledTables(candidates.map((s) => ({ x1: s.x1 * k, y1: s.y1 * k, x2: s.x2 * k, y2: s.y2 * k })));
-  const margin = 3 / k;
-  const touch = 2.5 / k;
-  const inTable = candidates.filter((s) =>
-    tables.some((t) => s.x1 * k >= t.left - 3 && s.x2 * k <= t.right + 3 && s.y1 * k >= t.top - 3 && s.y2 * k <= t.bottom + 3),
-  );
-  const horizontal = inTable.filter((s) => s.y1 === s.y2);
-  const vertical = inTable.filter((s) => s.x1 === s.x2);
-  const touches = (h: Segment, v: Segment) => v.x1 >= h.x1 - touch && v.x1 <= h.x2 + touch && h.y1 >= v.y1 - touch && h.y1 <= v.y2 + touch;
-  void margin;
-  return [...horizontal.filter((h) => vertical.some((v) => touches(h, v))), ...vertical.filter((v) => horizontal.some((h) => touches(h, v)))];
+  const scaled = candidates.map((s) => ({ x1: s.x1 * k, y1: s.y1 * k, x2: s.x2 * k, y2: s.y2 * k }));
+  const tables = findRuledTables(scaled);
+  const inside = (x1: number, y1: number, x2: number, y2: number) =>
+    tables.some((t) => x1 >= t.left - 3 && x2 <= t.right + 3 && y1 >= t.top - 3 && y2 <= t.bottom + 3);
+  const { hs, vs } = mergeRulings(scaled);
+  const touch = 2.5;
+  const keptH = hs.filter((h) => inside(h.x1, h.y, h.x2, h.y) && vs.some((v) => v.x >= h.x1 - touch && v.x <= h.x2 + touch && h.y >= v.y1 - touch && h.y <= v.y2 + touch));
+  const keptV = vs.filter((v) => inside(v.x, v.y1, v.x, v.y2) && hs.some((h) => v.x >= h.x1 - touch && v.x <= h.x2 + touch && h.y >= v.y1 - touch && h.y <= v.y2 + touch));
+  return candidates.filter((_, i) => {
+    const s = scaled[i]!;
+    if (s.y1 === s.y2) return keptH.some((h) => Math.abs(h.y - s.y1) <= 2 && s.x1 >= h.x1 - 0.5 && s.x2 <= h.x2 + 0.5);
+    return keptV.some((v) => Math.abs(v.x - s.x1) <= 2 && s.y1 >= v.y1 - 0.5 && s.y2 <= v.y2 + 0.5);
+  });
 }
 
 /** Removes specks: connected blots of ink smaller than `maxArea` pixels (a full stop is larger). */

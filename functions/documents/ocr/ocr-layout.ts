@@ -71,3 +71,36 @@ export function parseTesseractTsv(tsv: string): OcrWord[] {
   }
   return words;
 }
+
+const NUMBER = /^-?\d+(?:\.\d+)?$/;
+
+/** Picks, per cell, the better of two readings of the same cell. */
+function betterCell(a: Cell, b: Cell): Cell {
+  const at = a.text.replace(/\s+/g, "");
+  const bt = b.text.replace(/\s+/g, "");
+  if (at === bt) return a;
+  if (NUMBER.test(at) !== NUMBER.test(bt)) {
+    // A number against text: the number wins unless the other reading is a longer label.
+    const [num, other] = NUMBER.test(at) ? [a, b] : [b, a];
+    return CJK.test(other.text) && other.text.replace(/\s+/g, "").length > 2 ? other : num;
+  }
+  if (at === "" || bt === "") return at === "" ? b : a;
+  return (b.confidence ?? 0) > (a.confidence ?? 0) ? b : a;
+}
+
+/**
+ * Merges two OCR readings of one page laid on the same rulings: the first reading's blocks, with
+ * each table cell taken from whichever reading read it better. Tables whose shapes differ keep
+ * the first reading.
+ */
+export function mergeReadings(first: Block[], second: Block[]): Block[] {
+  const others = second.filter((b) => b.kind === "table");
+  let t = 0;
+  return first.map((block) => {
+    if (block.kind !== "table") return block;
+    const other = others[t];
+    t += 1;
+    if (!other || other.kind !== "table" || other.rows.length !== block.rows.length || other.rows.some((r, i) => r.length !== block.rows[i]!.length)) return block;
+    return { ...block, rows: block.rows.map((row, i) => row.map((cell, j) => betterCell(cell, other.rows[i]![j]!))) };
+  });
+}

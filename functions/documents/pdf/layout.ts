@@ -42,6 +42,11 @@ const COVER = 0.6; // share of a grid edge a ruling must cover to count as a bor
 type H = { y: number; x1: number; x2: number };
 type V = { x: number; y1: number; y2: number };
 
+/** Rulings as merged horizontal and vertical lines (exported for scans, whose lines come in pieces). */
+export function mergeRulings(segments: readonly Segment[]): { hs: { y: number; x1: number; x2: number }[]; vs: { x: number; y1: number; y2: number }[] } {
+  return splitSegments(segments);
+}
+
 function splitSegments(segments: readonly Segment[]): { hs: H[]; vs: V[] } {
   const hs: H[] = [];
   const vs: V[] = [];
