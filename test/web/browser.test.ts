@@ -100,6 +100,18 @@ describe.skipIf(!existsSync(CHROMIUM))("web page in chromium", () => {
     await page.screenshot({ path: join(ARTIFACTS, "4-report-applications.png"), clip: (await page.locator("#table-applications").boundingBox())! });
   });
 
+  it("draws a 2021-edition report with that edition's rows and columns", async () => {
+    await page.goto(`${local.stack.apiUrl}/web/#/`);
+    await page.locator("#report-table tbody tr", { hasText: "乌海市教育局" }).click();
+    await page.locator("#table-applications").waitFor();
+    expect(await page.locator("#table-activeDisclosure th", { hasText: "本年制发件数" }).count()).toBe(1);
+    expect(await page.locator("#table-activeDisclosure").textContent()).not.toContain("政府集中采购");
+    expect(await page.locator('#table-applications tr[data-row="otherHandling.noFee"]').count()).toBe(1);
+    expect(await page.locator('#table-applications tr[data-row="otherHandling"]').count()).toBe(0);
+    expect(await page.locator("td.finding-error").count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, "5-report-2021.png"), fullPage: true });
+  });
+
   it("logs no script errors", () => {
     // The upload box polls GET /reports/{id}, which is 404 until the record exists.
     expect(consoleErrors.filter((m) => !/Failed to load resource: .* 404/.test(m))).toEqual([]);
