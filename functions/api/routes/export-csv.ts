@@ -2,8 +2,12 @@
 import type { StoredReport } from "../../adapters/record-store.ts";
 import { formatReportsCsv } from "../csv.ts";
 import { getApiDeps } from "../deps.ts";
+import { HttpError } from "../errors.ts";
 import { defineRoute } from "../route.ts";
 import { ErrorBody, ExportQuery } from "../schemas.ts";
+
+/** A Lambda proxy response may carry at most 6 MB; keep a margin for headers and encoding. */
+export const MAX_EXPORT_BYTES = 5_500_000;
 
 export const exportCsvRoute = defineRoute({
   method: "GET",
@@ -15,18 +19,23 @@ export const exportCsvRoute = defineRoute({
   responses: {
     200: { description: "CSV", contentType: "text/csv; charset=utf-8" },
     400: { description: "A rejected parameter", schema: ErrorBody },
+    413: { description: "Too many reports for one response: narrow the filters (e.g. by year)", schema: ErrorBody },
   },
   async handle({ query }) {
     const reports: StoredReport[] = [];
     for await (const report of getApiDeps().query.each(query)) reports.push(report);
     reports.sort((a, b) => (a.agency ?? "").localeCompare(b.agency ?? "", "zh") || (a.year ?? 0) - (b.year ?? 0));
+    const body = formatReportsCsv(reports);
+    if (Buffer.byteLength(body, "utf8") > MAX_EXPORT_BYTES) {
+      throw new HttpError(413, `${reports.length} reports make a CSV larger than one response can carry: narrow the filters (year, agency, status, edition)`);
+    }
     return {
       statusCode: 200,
       headers: {
         "content-type": "text/csv; charset=utf-8",
         "content-disposition": 'attachment; filename="nianbao-reports.csv"',
       },
-      body: formatReportsCsv(reports),
+      body,
     };
   },
 });
