@@ -4,6 +4,7 @@ import { PARSER_VERSION } from "../functions/report/index.ts";
 import { IngestPipeline } from "./constructs/ingest-pipeline.ts";
 import { ENV } from "./constructs/nianbao-function.ts";
 import { NotificationTopic } from "./constructs/notification-topic.ts";
+import { PipelineAlarms } from "./constructs/pipeline-alarms.ts";
 import { RecordsApi } from "./constructs/records-api.ts";
 import { RecordsTable } from "./constructs/records-table.ts";
 import { ReportBuckets } from "./constructs/report-buckets.ts";
@@ -37,6 +38,7 @@ export class NianbaoStack extends Stack {
   public readonly ingest: IngestPipeline;
   public readonly api: RecordsApi;
   public readonly reprocess: ReprocessSchedule;
+  public readonly alarms: PipelineAlarms;
 
   constructor(scope: Construct, id: string, props: NianbaoStackProps = {}) {
     super(scope, id, props);
@@ -74,6 +76,14 @@ export class NianbaoStack extends Stack {
       artifactsBucket: this.buckets.artifacts,
       parserVersion: PARSER_VERSION,
       environment,
+    });
+    this.alarms = new PipelineAlarms(this, "Alarms", {
+      topic: this.notifications.topic,
+      deadLetterQueue: this.ingest.deadLetterQueue,
+      stateMachines: [
+        { name: "Pipeline", stateMachine: this.workflow.stateMachine },
+        { name: "Reprocess", stateMachine: this.reprocess.stateMachine },
+      ],
     });
   }
 }

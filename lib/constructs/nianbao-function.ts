@@ -271,6 +271,13 @@ export function bindBucket(fn: lambda.Function, bucket: s3.Bucket, access: DataA
 export function bindTopic(fn: lambda.Function, topic: sns.ITopic): void {
   topic.grantPublish(fn);
   fn.addEnvironment(ENV.TOPIC_ARN, topic.topicArn);
+  if (topic.masterKey) {
+    acknowledge(
+      fn.role ?? fn,
+      "AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
+      "Publishing to an encrypted topic needs the GenerateDataKey variants, on the topic's own key only.",
+    );
+  }
 }
 
 /**

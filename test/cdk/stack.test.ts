@@ -310,9 +310,11 @@ describe("records table", () => {
 });
 
 describe("notifications", () => {
-  it("encrypts the topic with KMS and denies publishing without TLS", () => {
-    const topic = resourcesOf("AWS::SNS::Topic")[0]!;
-    expect(JSON.stringify(topic.Properties.KmsMasterKeyId)).toMatch(/:alias\/aws\/sns"/);
+  it("encrypts the topic with a rotated KMS key and denies publishing without TLS", () => {
+    template.hasResourceProperties("AWS::SNS::Topic", {
+      KmsMasterKeyId: { "Fn::GetAtt": [logicalId(stack.notifications.masterKey), "Arn"] },
+    });
+    template.hasResourceProperties("AWS::KMS::Key", { EnableKeyRotation: true });
     template.hasResourceProperties("AWS::SNS::TopicPolicy", {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -320,6 +322,37 @@ describe("notifications", () => {
         ]),
       },
     });
+  });
+
+  it("lets the notify function publish through the key", () => {
+    const statements = statementsOfRole(logicalId(stack.workflow.notifyFunction.role!));
+    const kms = statements.find((s) => actionsOf([s]).includes("kms:GenerateDataKey*"));
+    expect(kms?.Resource).toEqual({ "Fn::GetAtt": [logicalId(stack.notifications.masterKey), "Arn"] });
+  });
+
+  it("alarms on the topic for dead-lettered uploads and failed or timed-out executions", () => {
+    const alarms = resourcesOf("AWS::CloudWatch::Alarm");
+    expect(alarms).toHaveLength(5);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalId(stack.notifications.topic) }]);
+      expect(alarm.Properties.Threshold).toBe(1);
+    }
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack.ingest.deadLetterQueue), "QueueName"] } }],
+    });
+    for (const machine of [stack.workflow.stateMachine, stack.reprocess.stateMachine]) {
+      for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+          MetricName: metric,
+          Dimensions: [{ Name: "StateMachineArn", Value: { Ref: logicalId(machine) } }],
+        });
+      }
+    }
+    const keyPolicy = template.toJSON().Resources[logicalId(stack.notifications.masterKey)].Properties.KeyPolicy;
+    expect(keyPolicy.Statement).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Principal: { Service: "cloudwatch.amazonaws.com" } })]),
+    );
   });
 });
 
