@@ -5,6 +5,8 @@
 import middy from "@middy/core";
 import { basename } from "node:path";
 import { getAdapter } from "../adapters/index.ts";
+import { createDocumentClient } from "../adapters/clients.ts";
+import { limitOcr } from "../adapters/rate-limiter.ts";
 import { extractDocument } from "../documents/index.ts";
 import { DEFAULT_EXTRACT_LIMITS, formatBytes } from "../documents/limits.ts";
 import { UnreadableDocumentError } from "../shared/errors.ts";
@@ -47,7 +49,10 @@ export const handler = middy<ExecutionInput, Extracted>()
     const reportId = hashBytes(bytes);
     log.appendPersistentKeys({ reportId });
     const fileName = basename(event.key);
-    const ocr = getAdapter("ocr");
+    const rawOcr = getAdapter("ocr");
+    // Every OCR call holds a slot shared by all executions, with a timeout and backoff.
+    const config = readConfig();
+    const ocr = rawOcr && limitOcr(rawOcr, config, () => createDocumentClient(config));
     const doc = await extractDocument(bytes, { fileName, ...(ocr ? { ocr } : {}) });
     const artifactKey = toDocumentArtifactKey(reportId);
     await objects.putJson(artifactsBucket, artifactKey, doc);

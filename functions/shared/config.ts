@@ -25,6 +25,10 @@ export const Config = z.object({
   DYNAMODB_ENDPOINT: OptionalUrl,
   SFN_ENDPOINT: OptionalUrl,
   SNS_ENDPOINT: OptionalUrl,
+  /** OCR calls in flight at once across every execution (functions/adapters/rate-limiter.ts). */
+  OCR_MAX_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  /** Longest wait for one OCR call before it counts as timed out (retried by the state machine). */
+  OCR_TIMEOUT_SECONDS: z.coerce.number().positive().optional(),
 });
 export type Config = z.infer<typeof Config>;
 
