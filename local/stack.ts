@@ -13,7 +13,9 @@ import { join, resolve } from "node:path";
 import { buildWorkflowDefinition, type WorkflowResources } from "../lib/workflow.ts";
 import { buildReprocessDefinition } from "../lib/reprocess-workflow.ts";
 import { handler as reprocessSelectHandler } from "../functions/reprocess/handler.ts";
-import { getAdapter, resetAdapters } from "../functions/adapters/index.ts";
+import { spawnSync } from "node:child_process";
+import { getAdapter, resetAdapters, setAdapters } from "../functions/adapters/index.ts";
+import { TesseractOcrEngine } from "../functions/adapters/tesseract-ocr.ts";
 import { resetConfig } from "../functions/shared/config.ts";
 import { hashBytes } from "../functions/shared/hash.ts";
 import { logger } from "../functions/shared/logger.ts";
@@ -31,6 +33,7 @@ import { startLocalSfnEndpoint } from "./sfn-endpoint.ts";
 import { createLocalQueue } from "./queue.ts";
 import { startLocalApi } from "./api-server.ts";
 import { allowBrowserUploads } from "./web.ts";
+import { deliverEvents, HUNG_OCR_ENGINE, injectFaults, readFaultPlan } from "./faults.ts";
 
 export const LOCAL_NAMES = {
   INGEST_BUCKET: "nianbao-ingest",
@@ -76,6 +79,8 @@ export type LocalStackOptions = {
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
   /** Re-ingest objects in the bucket that no record lists (an earlier run stopped mid-way). */
   reconcile?: boolean;
+  /** Read scans with the local Tesseract (when installed); false: a scan fails with a reason. */
+  ocr?: boolean;
 };
 
 export type LocalStack = {
@@ -95,6 +100,12 @@ export type LocalStack = {
   idle(): Promise<void>;
   stop(): Promise<void>;
 };
+
+/** Whether the local OCR engine's binary answers (Debian's tesseract-ocr + tesseract-ocr-chi-sim). */
+function isTesseractInstalled(): boolean {
+  const probe = spawnSync("tesseract", ["--list-langs"], { encoding: "utf8", timeout: 10_000 });
+  return probe.status === 0 && /\bchi_sim\b/.test(`${probe.stdout}${probe.stderr}`);
+}
 
 /** Objects in the bucket that no record lists as a source yet. */
 async function findUnrecorded(bucket: string): Promise<{ key: string; size: number; eTag?: string }[]> {
@@ -124,6 +135,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   logger.setLogLevel(options.logLevel ?? "ERROR");
 
+  // Tests only: faults injected into this runner's wiring (local/faults.ts), read once here.
+  const faults = readFaultPlan();
+  const retryOverride = faults?.retryIntervalMs !== undefined ? { retryIntervalMs: faults.retryIntervalMs } : {};
+  const handlers = injectFaults(LOCAL_HANDLERS, faults);
   const stops: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     for (const fn of stops.splice(0).reverse()) await fn();
@@ -139,7 +154,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const machine = await createLocalStateMachine({
       stateMachineArn: LOCAL_NAMES.STATE_MACHINE_ARN,
       definition: buildWorkflowDefinition(LOCAL_RESOURCES),
-      handlers: LOCAL_HANDLERS,
+      handlers,
+      ...retryOverride,
       concurrency: options.concurrency ?? 2,
       historyFile: join(dataDir, "executions.log"),
     });
@@ -151,7 +167,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         { ...LOCAL_RESOURCES, selectFunction: LOCAL_SELECT_FUNCTION },
         { mode: "inline", maxConcurrency: options.concurrency ?? 2 },
       ),
-      handlers: { ...LOCAL_HANDLERS, [LOCAL_SELECT_FUNCTION]: reprocessSelectHandler as LambdaHandler },
+      handlers: { ...handlers, [LOCAL_SELECT_FUNCTION]: reprocessSelectHandler as LambdaHandler },
+      ...retryOverride,
       concurrency: 1,
       historyFile: join(dataDir, "executions.log"),
     });
@@ -173,13 +190,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     resetConfig();
     resetAdapters();
+    const ocr = (options.ocr ?? true) && isTesseractInstalled();
+    if (ocr) setAdapters({ ocr: new TesseractOcrEngine() });
+
+    if (faults?.hangOcr) setAdapters({ ocr: HUNG_OCR_ENGINE });
 
     const queue = createLocalQueue({
       handler: ingestHandler as LambdaHandler,
       deadLetterFile: join(dataDir, "dead-letters.log"),
     });
     stops.push(() => queue.stop());
-    s3.onObjectCreated((event) => queue.send(JSON.stringify(event)));
+    const deliver = deliverEvents((body) => queue.send(body), faults);
+    s3.onObjectCreated((event) => deliver(JSON.stringify(event)));
 
     const api = await startLocalApi(apiHandler as LambdaHandler, options.port ?? DEFAULT_API_PORT, {
       s3Endpoint: s3.endpoint,

@@ -17,6 +17,10 @@ import { startLocalStack, type LocalStack } from "../../local/stack.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 import { loadSeeds, seedDocx, seedHtml, seedPdf, type Seed } from "../fixtures/generate/index.ts";
 import { findChromium } from "../fixtures/generate/render-pdf.ts";
+import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
+import { spawnSync } from "node:child_process";
+
+const hasTesseract = spawnSync("tesseract", ["--list-langs"], { encoding: "utf8" }).stdout?.includes("chi_sim") ?? false;
 
 const EXPECTED_STATUS: Record<string, string> = {
   "000_da3b4a7bec10951f": "NEEDS_REVIEW",
@@ -228,6 +232,23 @@ describe("the local pipeline", () => {
   it.skipIf(!findChromium())("reads the seeds rendered as PDF to the same statuses", async () => {
     await checkRenderings("pdf", seedPdf);
   }, 120_000);
+
+  it.skipIf(!findChromium() || !hasTesseract)("reads a scanned report with the local OCR engine", async () => {
+    // Prepare: seed 003 printed to PDF, then scanned (300 dpi JPEG pages, no text layer)
+    const seed = loadSeeds().find((s) => s.name.startsWith("003"))!;
+    const scan = imagesToPdf(await scanPdf(await seedPdf(seed)));
+
+    // Act
+    await drop("scans/003.pdf", scan);
+    await stack.idle();
+
+    // Assess: read by OCR into a record (how exactly OCR reads it is the documents tests' concern)
+    const { status, body } = await getJson<ReportBody>(`/reports/${sha256(scan)}`);
+    expect(status).toBe(200);
+    expect(body.failure).toBeUndefined();
+    expect(["VALID", "NEEDS_REVIEW"]).toContain(body.status);
+    expect({ year: body.year, edition: body.edition }).toEqual({ year: seed.record.year, edition: seed.record.edition });
+  }, 180_000);
 
   /** Runs a CLI command in-process, returning its exit code and what it wrote. */
   async function runCli(run: (argv: string[]) => Promise<number>, argv: string[]) {
