@@ -96,7 +96,8 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-describe("the local pipeline", () => {
+// Generous: the suite shares two cores with everything else; the stack and OCR are CPU-bound.
+describe("the local pipeline", { timeout: 120_000 }, () => {
   it("lists one record per seed with its agency, year, edition and status", async () => {
     // Prepare
     const items = await listReports();
