@@ -13,6 +13,7 @@ import { readHtml } from "./html/read-html.ts";
 import { formatBytes, resolveLimits, type ExtractLimits } from "./limits.ts";
 import { DOCUMENT_FORMAT, type ExtractedDocument } from "./model.ts";
 import { imageMediaType, type OcrEngine } from "./ocr/engine.ts";
+import type { OcrPageSelection } from "./pdf/read-pdf.ts";
 import { readTextDocument } from "./text.ts";
 
 export type { ExtractLimits } from "./limits.ts";
@@ -27,6 +28,8 @@ export type ExtractOptions = {
   limits?: Partial<ExtractLimits>;
   /** A charset the transport declared (HTTP Content-Type), for web pages. */
   charset?: string;
+  /** Which scanned PDF pages to OCR ("all", "tables": pages holding tables plus first and last; default "auto"). */
+  ocrPages?: OcrPageSelection;
 };
 
 /** Reads a report file into the intermediate form; throws UnreadableDocumentError with a reason a user understands. */
@@ -43,7 +46,7 @@ export async function extractDocument(bytes: Uint8Array, options: ExtractOptions
   switch (kind) {
     case CONTENT_KIND.PDF: {
       const { readPdf } = await import("./pdf/read-pdf.ts");
-      return readPdf(bytes, { ocr: options.ocr, limits });
+      return readPdf(bytes, { ocr: options.ocr, limits, ...(options.ocrPages ? { ocrPages: options.ocrPages } : {}) });
     }
     case CONTENT_KIND.ZIP:
       return readDocx(bytes, { ocr: options.ocr, limits });

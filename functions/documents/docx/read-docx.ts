@@ -7,7 +7,7 @@ import { posix } from "node:path";
 import { UnreadableDocumentError } from "../../shared/errors.ts";
 import type { ExtractLimits } from "../limits.ts";
 import { DOCUMENT_FORMAT, type Block, type ExtractedDocument, type Page } from "../model.ts";
-import { imageMediaType, type OcrEngine } from "../ocr/engine.ts";
+import { imageMediaType, mapConcurrent, type OcrEngine, type OcrImage } from "../ocr/engine.ts";
 import { readDocxBody, type BodyImage, type BodyItem } from "./body.ts";
 import { attr, decodeXml, parseXml } from "./xml.ts";
 import { SafeZip } from "./zip.ts";
@@ -119,10 +119,12 @@ async function ocrPages(
   ocr: OcrEngine,
   warnings: string[],
 ): Promise<Page[]> {
-  const pages: Page[] = [];
+  // First the layout (text runs and readable pictures, in order), then OCR of the pictures in parallel.
+  type Slot = { kind: "text"; blocks: Block[] } | { kind: "picture"; image: OcrImage };
+  const slots: Slot[] = [];
   let pending: Block[] = [];
   const flush = () => {
-    if (pending.length > 0) pages.push({ number: pages.length + 1, blocks: pending });
+    if (pending.length > 0) slots.push({ kind: "text", blocks: pending });
     pending = [];
   };
   const chosen = new Set(pageImages);
@@ -149,13 +151,19 @@ async function ocrPages(
       continue;
     }
     flush();
-    const result = await ocr.recognizeImage({ bytes, mediaType, label: part });
-    pages.push({
-      number: pages.length + 1,
-      blocks: result.blocks,
-      ocr: result.confidence === undefined ? { engine: ocr.name } : { engine: ocr.name, confidence: result.confidence },
-    });
+    slots.push({ kind: "picture", image: { bytes, mediaType, label: part } });
   }
   flush();
-  return pages;
+  const pictures = slots.flatMap((s) => (s.kind === "picture" ? [s.image] : []));
+  const results = await mapConcurrent(pictures, ocr.concurrency ?? 1, (image) => ocr.recognizeImage(image));
+  let next = 0;
+  return slots.map((slot, i): Page => {
+    if (slot.kind === "text") return { number: i + 1, blocks: slot.blocks };
+    const result = results[next++]!;
+    return {
+      number: i + 1,
+      blocks: result.blocks,
+      ocr: result.confidence === undefined ? { engine: ocr.name } : { engine: ocr.name, confidence: result.confidence },
+    };
+  });
 }

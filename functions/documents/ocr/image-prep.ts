@@ -293,3 +293,19 @@ function floodRest(ink: Uint8Array, seen: Uint8Array, width: number, height: num
     }
   }
 }
+
+/**
+ * Whether a page image holds a ruled table (a grid of at least two rows and two columns), judged
+ * cheaply at low resolution: used to OCR only the pages that hold the statistics tables.
+ */
+export async function pageHasTable(bytes: Uint8Array, dpi: number): Promise<boolean> {
+  const grey = await decodeGrey(bytes);
+  const ink = binarise(grey);
+  const k = 72 / dpi;
+  const runs = findRulings(ink, grey.width, grey.height, Math.max(8, Math.round((12 * dpi) / 72)), 2);
+  const tables = findRuledTables(runs.map((r) => ({ x1: r.x1 * k, y1: r.y1 * k, x2: r.x2 * k, y2: r.y2 * k })));
+  return tables.some((t) => {
+    const { hs, vs } = mergeRulings(t.segments);
+    return hs.length >= 3 && vs.length >= 3 && t.right - t.left > 144;
+  });
+}

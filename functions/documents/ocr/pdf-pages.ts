@@ -2,7 +2,7 @@
  * OCR of PDF pages: the whole file to an engine that takes PDFs (Textract), or each page rendered
  * by pdf.js at 300 dpi to PNG and read as an image (the local engine).
  */
-import type { OcrEngine, OcrResult } from "./engine.ts";
+import { mapConcurrent, type OcrEngine, type OcrResult } from "./engine.ts";
 
 /** Rendering resolution: Tesseract reads Chinese best at about 300 dpi. */
 export const OCR_DPI = 300;
@@ -34,10 +34,27 @@ export async function renderPdfPage(doc: RenderableDocument, number: number, dpi
 /** OCRs the given 1-based pages of a PDF, in page order. */
 export async function ocrPdfPages(doc: RenderableDocument, bytes: Uint8Array, pageNumbers: readonly number[], ocr: OcrEngine): Promise<Map<number, OcrResult>> {
   if (ocr.recognizePdf) return ocr.recognizePdf(bytes, pageNumbers);
-  const results = new Map<number, OcrResult>();
-  for (const n of pageNumbers) {
+  const results = await mapConcurrent(pageNumbers, ocr.concurrency ?? 1, async (n) => {
     const png = await renderPdfPage(doc, n);
-    results.set(n, await ocr.recognizeImage({ bytes: png, mediaType: "image/png", label: `page ${n}` }));
-  }
-  return results;
+    return ocr.recognizeImage({ bytes: png, mediaType: "image/png", label: `page ${n}` });
+  });
+  return new Map(pageNumbers.map((n, i) => [n, results[i]!]));
+}
+
+/** Resolution of the quick render that looks for tables before OCR. */
+const SURVEY_DPI = 100;
+
+/**
+ * The pages worth OCR: those whose page image holds a ruled table, plus the first and last page
+ * (title, agency, year; signature and date). Where no page shows a table, all pages.
+ */
+export async function selectTablePages(doc: RenderableDocument, pageNumbers: readonly number[]): Promise<number[]> {
+  const { pageHasTable } = await import("./image-prep.ts");
+  if (pageNumbers.length === 0) return [];
+  const first = pageNumbers[0]!;
+  const last = pageNumbers[pageNumbers.length - 1]!;
+  const withTables: number[] = [];
+  for (const n of pageNumbers) if (await pageHasTable(await renderPdfPage(doc, n, SURVEY_DPI), SURVEY_DPI)) withTables.push(n);
+  if (withTables.length === 0) return [...pageNumbers];
+  return pageNumbers.filter((n) => n === first || n === last || withTables.includes(n));
 }

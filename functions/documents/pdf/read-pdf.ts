@@ -13,7 +13,21 @@ import type { OcrEngine, OcrResult } from "../ocr/engine.ts";
 import { blocksOf, joinContinuedTables, layoutPage, type LaidOutPage, type PageGeometry, type Segment, type TextItem } from "./layout.ts";
 import { repairCjkText } from "./text-repair.ts";
 
-export type ReadPdfOptions = { ocr?: OcrEngine; limits: ExtractLimits };
+export const OCR_PAGES = { ALL: "all", TABLES: "tables", AUTO: "auto" } as const;
+export type OcrPageSelection = (typeof OCR_PAGES)[keyof typeof OCR_PAGES];
+
+export type ReadPdfOptions = {
+  ocr?: OcrEngine;
+  limits: ExtractLimits;
+  /**
+   * Which scanned pages to OCR: all, or only those holding tables (plus the first and last page).
+   * "auto" selects table pages when more than `AUTO_SELECT_OVER` pages need OCR. @default "auto"
+   */
+  ocrPages?: OcrPageSelection;
+};
+
+/** Below this many scanned pages, selecting costs more than it saves. */
+const AUTO_SELECT_OVER = 4;
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 type PdfDocument = Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
@@ -278,8 +292,16 @@ async function assemble(doc: PdfDocument, readings: PdfPageReading[], options: R
           `需要 OCR 的页面有 ${ocrPages.length} 页，超过上限 ${options.limits.maxOcrImages} 页 (${ocrPages.length} pages need OCR, more than the ${options.limits.maxOcrImages} allowed)`,
         );
       }
-      const { ocrPdfPages } = await import("../ocr/pdf-pages.ts");
-      for (const [n, result] of await ocrPdfPages(doc, bytes, ocrPages.map((r) => r.number), options.ocr)) ocrResults.set(n, result);
+      const { ocrPdfPages, selectTablePages } = await import("../ocr/pdf-pages.ts");
+      const candidates = ocrPages.map((r) => r.number);
+      const mode = options.ocrPages ?? OCR_PAGES.AUTO;
+      const select = mode === OCR_PAGES.TABLES || (mode === OCR_PAGES.AUTO && candidates.length > AUTO_SELECT_OVER);
+      const chosen = select ? await selectTablePages(doc, candidates) : candidates;
+      const skipped = candidates.filter((n) => !chosen.includes(n));
+      if (skipped.length > 0) {
+        warnings.push(`第 ${skipped.join("、")} 页没有表格，未做 OCR (pages ${skipped.join(", ")} hold no tables and were not OCR'd)`);
+      }
+      for (const [n, result] of await ocrPdfPages(doc, bytes, chosen, options.ocr)) ocrResults.set(n, result);
     }
   }
   if (readings.every((r) => r.reason === "empty")) {
