@@ -10,6 +10,7 @@
  * while a client is paging).
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { agencyKeyOf } from "../report/cross-year.ts";
 import { TABLE_INDEXES, TABLE_KEYS, type IndexSchema } from "../shared/table-schema.ts";
 import { REPORT_STATUS, type ReportStatus, type StoredReport } from "./record-store.ts";
 import { rethrowClassified } from "./transient.ts";
@@ -84,7 +85,8 @@ export function planReportQueries(filter: ReportFilter, shape: ReadShape = READ_
   const partitions: { key: string; sort?: string | number }[] = [];
   if (filter.agency !== undefined) {
     index = TABLE_INDEXES.BY_AGENCY_YEAR;
-    partitions.push({ key: filter.agency, ...(filter.year !== undefined ? { sort: filter.year } : {}) });
+    // The index holds agency keys, so every spelling of a name finds the same records.
+    partitions.push({ key: agencyKeyOf(filter.agency), ...(filter.year !== undefined ? { sort: filter.year } : {}) });
     if (filter.status !== undefined) addFilter("status", filter.status);
     if (filter.parserVersion !== undefined) addFilter("parserVersion", filter.parserVersion);
   } else if (filter.parserVersion !== undefined) {

@@ -16,6 +16,7 @@
  * same pk; history items carry no index keys, so listings never see them.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { agencyKeyOf } from "../report/cross-year.ts";
 import { toVersionOrder } from "../shared/parser-version.ts";
 import { KEY_PREFIXES, TABLE_INDEXES, toReportPk } from "../shared/table-schema.ts";
 import { rethrowClassified } from "./transient.ts";
@@ -275,7 +276,8 @@ export function createDynamoRecordStore(
       // Index keys must be absent rather than null (a GSI key cannot be NULL).
       if (typeof record.agency === "string" && record.agency) {
         set.agency = record.agency;
-        set.agencyKey = record.agency;
+        // One key for every spelling of the agency (with or without its city, traditional script).
+        set.agencyKey = agencyKeyOf(record.agency);
       } else remove.push("agency", "agencyKey");
       if (typeof record.year === "number") set.year = record.year;
       else remove.push("year");
@@ -348,7 +350,7 @@ export function createDynamoRecordStore(
               "#pk": idx.partitionKey.name,
               ...(query.year !== undefined ? { "#sk": idx.sortKey.name } : {}),
             },
-            ExpressionAttributeValues: { ":pk": query.agency, ...(query.year !== undefined ? { ":sk": query.year } : {}) },
+            ExpressionAttributeValues: { ":pk": agencyKeyOf(query.agency), ...(query.year !== undefined ? { ":sk": query.year } : {}) },
           }),
         );
       } else if (query.parserVersion !== undefined) {

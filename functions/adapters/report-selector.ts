@@ -6,6 +6,7 @@
  * (../shared/parser-version.ts), not as text.
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { agencyKeyOf } from "../report/cross-year.ts";
 import { compareVersions } from "../shared/parser-version.ts";
 import { TABLE_INDEXES } from "../shared/table-schema.ts";
 import { REPORT_STATUS, type ReportStatus, type Source } from "./record-store.ts";
@@ -40,7 +41,8 @@ type IndexItem = {
 export function matchesFilter(item: IndexItem, filter: ReportFilter): boolean {
   if (filter.status && (!item.status || !filter.status.includes(item.status))) return false;
   if (filter.year !== undefined && item.year !== filter.year) return false;
-  if (filter.agency !== undefined && item.agency !== filter.agency) return false;
+  // Agencies match by key: a name with or without its city is the same agency.
+  if (filter.agency !== undefined && (item.agency === undefined || agencyKeyOf(item.agency) !== agencyKeyOf(filter.agency))) return false;
   if (filter.olderThan !== undefined && compareVersions(item.parserVersion ?? "0", filter.olderThan) >= 0) return false;
   return true;
 }
@@ -61,7 +63,7 @@ export function planQueries(tableName: string, filter: ReportFilter): QueryComma
         KeyConditionExpression: byYear ? "#pk = :pk AND #year = :year" : "#pk = :pk",
         ...projection,
         ExpressionAttributeNames: { ...projection.ExpressionAttributeNames, "#pk": idx.partitionKey.name },
-        ExpressionAttributeValues: { ":pk": filter.agency, ...(byYear ? { ":year": filter.year } : {}) },
+        ExpressionAttributeValues: { ":pk": agencyKeyOf(filter.agency), ...(byYear ? { ":year": filter.year } : {}) },
       },
     ];
   }

@@ -19,6 +19,13 @@ describe("planReportQueries", () => {
     expect(only?.input.FilterExpression).toBe("#f_status = :f_status AND #f_edition = :f_edition");
   });
 
+  it("keys an agency by its agency key, so a name with its city finds the district body", () => {
+    const [withCity] = planReportQueries({ agency: "杭州市西湖区教育局" });
+    const [plain] = planReportQueries({ agency: "西湖區教育局" });
+    expect(withCity?.input.ExpressionAttributeValues?.[":k_pk"]).toBe("西湖区教育局");
+    expect(plain?.input.ExpressionAttributeValues?.[":k_pk"]).toBe("西湖区教育局");
+  });
+
   it("filters a year without an agency inside the status partitions", () => {
     const plan = planReportQueries({ year: 2020, status: "NEEDS_REVIEW" });
     expect(plan).toHaveLength(1);
