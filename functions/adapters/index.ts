@@ -6,6 +6,7 @@ import { readConfig, requireConfig, type Config } from "../shared/config.ts";
 import { createDocumentClient, createS3Client, createSfnClient, createSnsClient } from "./clients.ts";
 import { createFileNotifier, createSnsNotifier, type Notifier } from "./notifier.ts";
 import { createS3ObjectStore, type ObjectStore } from "./object-store.ts";
+import { createDynamoCrossYearStore, type CrossYearStore } from "./cross-year-store.ts";
 import { createDynamoRecordStore, type RecordStore } from "./record-store.ts";
 import { createDynamoReportSelector, type ReportSelector } from "./report-selector.ts";
 import { createSfnWorkflowStarter, type WorkflowStarter } from "./workflow-starter.ts";
@@ -20,6 +21,8 @@ export type Adapters = {
   ocr: OcrEngine | null;
   /** Finds stored reports for the reprocess workflow. */
   selector: ReportSelector;
+  /** Cross-year findings on pairs of records (CrossYear). */
+  crossYear: CrossYearStore;
 };
 
 const built: Partial<Adapters> = {};
@@ -35,6 +38,7 @@ const factories: { [K in keyof Adapters]: (config: Config) => Adapters[K] } = {
   // Engines are plugged in with setAdapters (the local stack: Tesseract; the cloud: the OCR step).
   ocr: () => null,
   selector: (config) => createDynamoReportSelector(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
+  crossYear: (config) => createDynamoCrossYearStore(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
 };
 
 /** One adapter, built from the configuration the first time it is asked for. */

@@ -85,3 +85,17 @@ export function toDocumentArtifactKey(reportId: string): string {
 export function toRecordArtifactKey(reportId: string, parserVersion: string): string {
   return `${ARTIFACT_PREFIX}records/${reportId}/${parserVersion.replace(/[^\w.-]/g, "_")}.json`;
 }
+
+/** CrossYear's input: the stored report (the state after Store). */
+export const CrossYearInput = z.looseObject({ ...ExecutionInput.shape, stored: Stored });
+export type CrossYearInput = z.infer<typeof CrossYearInput>;
+
+/** What CrossYear leaves at `$.crossYear`: the neighbours it checked and the findings on this record. */
+export const CrossYearResult = z.object({
+  reportId: ReportId,
+  neighbours: z.array(ReportId),
+  findings: z.number().int().nonnegative(),
+  /** Why nothing was checked (a record without agency or year, or none at all). */
+  skipped: z.string().optional(),
+});
+export type CrossYearResult = z.infer<typeof CrossYearResult>;

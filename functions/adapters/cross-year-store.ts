@@ -1,0 +1,180 @@
+/**
+ * Cross-year findings in the records table.
+ *
+ * Each record keeps a map attribute `crossYear`: the other report's id → the findings of
+ * the pair (an empty list: checked, nothing found). A pair is written by one
+ * TransactWriteItems of two UpdateItems (`SET crossYear.#other = :findings`), each
+ * conditional on the record's `updatedAt` as it was read: if either record changed in
+ * between (a reprocess replaced it), nothing is written and the caller reads again, so a
+ * finding computed from an old body never overwrites one from the new body. No
+ * read-modify-write of the map itself: each pair owns its own map keys.
+ *
+ * Reads are Queries only: the report itself by its key (consistent), its neighbours on
+ * `byAgencyYear` by agency key and a year range.
+ */
+import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { CrossYearFinding } from "../report/cross-year.ts";
+import { KEY_PREFIXES, TABLE_INDEXES, TABLE_KEYS, toReportPk } from "../shared/table-schema.ts";
+import type { ReportStatus } from "./record-store.ts";
+import { rethrowClassified } from "./transient.ts";
+
+/** What a cross-year check reads of a record. */
+export type CrossYearItem = {
+  reportId: string;
+  status: ReportStatus;
+  updatedAt: string;
+  agency?: string;
+  year?: number;
+  /** The figures the checks read (`year`, `edition`, `applications`, `activeDisclosure`). */
+  record?: Record<string, unknown>;
+  /** Findings already written, by the other report's id. */
+  crossYear?: Record<string, CrossYearFinding[]>;
+};
+
+/** One side of a pair write: the record, as it was read, and what to write under the other's id. */
+export type PairSide = { reportId: string; updatedAt: string; otherId: string; findings: CrossYearFinding[] };
+
+export interface CrossYearStore {
+  /** The report's record (consistent read). */
+  getReport(reportId: string): Promise<CrossYearItem | undefined>;
+  /** Records of one agency key whose year lies in `[from, to]`. */
+  listByAgencyYears(agencyKey: string, from: number, to: number): Promise<CrossYearItem[]>;
+  /** Writes both sides at once; false when either record changed since it was read. */
+  writePair(a: PairSide, b: PairSide): Promise<boolean>;
+  /** Removes the entry for `otherId` from a record (the two are no longer neighbours). */
+  removeEntry(reportId: string, otherId: string): Promise<void>;
+}
+
+/** The attribute holding the findings map. */
+export const CROSS_YEAR_ATTRIBUTE = "crossYear";
+
+const PROJECTION = {
+  ProjectionExpression:
+    "reportId, #status, updatedAt, agency, #year, crossYear, #record.#year, #record.edition, #record.applications, #record.activeDisclosure",
+  names: { "#status": "status", "#year": "year", "#record": "record" },
+} as const;
+
+function isConditionFailed(error: unknown): boolean {
+  return (error as { name?: string })?.name === "ConditionalCheckFailedException";
+}
+
+/** A cancelled transaction whose reasons are only stale conditions or a concurrent transaction. */
+function isStaleTransaction(error: unknown): boolean {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+  if (e?.name !== "TransactionCanceledException") return false;
+  const codes = (e.CancellationReasons ?? []).map((r) => r.Code ?? "None");
+  return codes.some((c) => c === "ConditionalCheckFailed" || c === "TransactionConflict") &&
+    codes.every((c) => c === "None" || c === "ConditionalCheckFailed" || c === "TransactionConflict");
+}
+
+/**
+ * A `CrossYearStore` over the records table (AWS or DynamoDB Local).
+ *
+ * @example
+ * const store = createDynamoCrossYearStore(createDocumentClient(config), "nianbao-records");
+ * const neighbours = await store.listByAgencyYears("西湖区教育局", 2019, 2021);
+ */
+export function createDynamoCrossYearStore(client: DynamoDBDocumentClient, tableName: string): CrossYearStore {
+  const keyOf = (reportId: string) => ({ [TABLE_KEYS.PARTITION_KEY.name]: toReportPk(reportId), [TABLE_KEYS.SORT_KEY.name]: KEY_PREFIXES.RECORD_SK });
+
+  /** Creates the empty map on a record that has none yet, so a nested SET has a parent. */
+  async function ensureMap(reportId: string): Promise<void> {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keyOf(reportId),
+          UpdateExpression: "SET #cy = if_not_exists(#cy, :empty)",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE },
+          ExpressionAttributeValues: { ":empty": {} },
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailed(error)) return;
+      rethrowClassified(error, `prepare cross-year map of ${reportId}`);
+    }
+  }
+
+  const update = (side: PairSide) => ({
+    Update: {
+      TableName: tableName,
+      Key: keyOf(side.reportId),
+      UpdateExpression: "SET #cy.#other = :findings",
+      ConditionExpression: "updatedAt = :seen",
+      ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE, "#other": side.otherId },
+      ExpressionAttributeValues: { ":findings": side.findings, ":seen": side.updatedAt },
+    },
+  });
+
+  return {
+    async getReport(reportId) {
+      try {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "pk = :pk AND sk = :sk",
+            ExpressionAttributeValues: { ":pk": toReportPk(reportId), ":sk": KEY_PREFIXES.RECORD_SK },
+            ExpressionAttributeNames: PROJECTION.names,
+            ProjectionExpression: PROJECTION.ProjectionExpression,
+            ConsistentRead: true,
+          }),
+        );
+        return out.Items?.[0] as CrossYearItem | undefined;
+      } catch (error) {
+        return rethrowClassified(error, `read report ${reportId}`);
+      }
+    },
+    async listByAgencyYears(agencyKey, from, to) {
+      const idx = TABLE_INDEXES.BY_AGENCY_YEAR;
+      const items: CrossYearItem[] = [];
+      let start: Record<string, unknown> | undefined;
+      try {
+        do {
+          const page = await client.send(
+            new QueryCommand({
+              TableName: tableName,
+              IndexName: idx.indexName,
+              KeyConditionExpression: "#k = :k AND #year BETWEEN :from AND :to",
+              ExpressionAttributeNames: { ...PROJECTION.names, "#k": idx.partitionKey.name },
+              ExpressionAttributeValues: { ":k": agencyKey, ":from": from, ":to": to },
+              ProjectionExpression: PROJECTION.ProjectionExpression,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          );
+          items.push(...((page.Items ?? []) as CrossYearItem[]));
+          start = page.LastEvaluatedKey;
+        } while (start);
+        return items;
+      } catch (error) {
+        return rethrowClassified(error, `query agency ${agencyKey}`);
+      }
+    },
+    async writePair(a, b) {
+      await Promise.all([ensureMap(a.reportId), ensureMap(b.reportId)]);
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: [update(a), update(b)] }));
+        return true;
+      } catch (error) {
+        if (isStaleTransaction(error)) return false;
+        return rethrowClassified(error, `write cross-year findings of ${a.reportId} and ${b.reportId}`);
+      }
+    },
+    async removeEntry(reportId, otherId) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keyOf(reportId),
+            UpdateExpression: "REMOVE #cy.#other",
+            ConditionExpression: "attribute_exists(#cy)",
+            ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE, "#other": otherId },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailed(error)) return;
+        rethrowClassified(error, `remove cross-year entry ${otherId} of ${reportId}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * CrossYear against DynamoDB Local: records written through the record store, checked by
+ * `checkStoredReport`, findings read back from both records.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDocumentClient } from "../../../functions/adapters/clients.ts";
+import { createDynamoCrossYearStore, type CrossYearStore } from "../../../functions/adapters/cross-year-store.ts";
+import { createDynamoRecordStore, type RecordStore } from "../../../functions/adapters/record-store.ts";
+import { checkStoredReport } from "../../../functions/cross-year/handler.ts";
+import { parseReportText } from "../../../functions/report/index.ts";
+import { Config } from "../../../functions/shared/config.ts";
+import { ensureRecordsTable, startDynamoDbLocal, type LocalDynamoDb } from "../../../local/dynamodb.ts";
+import type { Figures } from "../../fixtures/render-text.ts";
+import { breakCarryOver, consistentPair, reportText } from "../../support/cross-year-pair.ts";
+
+const TABLE = "records";
+let dir: string;
+let dynamo: LocalDynamoDb;
+let records: RecordStore;
+let crossYear: CrossYearStore;
+let next = 1;
+const newId = () => (next++).toString(16).padStart(64, "0");
+const noPause = async () => undefined;
+
+async function store(figures: Figures, id = newId(), parserVersion = "1.0.0"): Promise<string> {
+  const { record, status } = parseReportText(reportText(figures));
+  await records.putParsed({ reportId: id, status, parserVersion, record: record as never, source: { bucket: "b", key: `${id}.txt` } });
+  return id;
+}
+
+type Entry = { rule: string; cells: string[]; related: { reportId: string; year: number } };
+async function entries(id: string): Promise<Record<string, Entry[]>> {
+  return ((await records.get(id)) as unknown as { crossYear?: Record<string, Entry[]> }).crossYear ?? {};
+}
+
+beforeAll(async () => {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  dir = await mkdtemp(join(tmpdir(), "nianbao-cy-"));
+  dynamo = await startDynamoDbLocal(dir);
+  await ensureRecordsTable(dynamo.endpoint, TABLE);
+  const client = createDocumentClient(Config.parse({ DYNAMODB_ENDPOINT: dynamo.endpoint }));
+  records = createDynamoRecordStore(client, TABLE);
+  crossYear = createDynamoCrossYearStore(client, TABLE);
+}, 60_000);
+
+afterAll(async () => {
+  await dynamo?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("checkStoredReport", () => {
+  it("writes an empty entry on both records when the carry-over matches", async () => {
+    const [first, second] = consistentPair(1, "甲市教育局", 2020);
+    const a = await store(first);
+    const b = await store(second);
+
+    const result = await checkStoredReport(crossYear, b, noPause);
+
+    expect(result).toMatchObject({ neighbours: [a], findings: 0 });
+    expect(await entries(a)).toEqual({ [b]: [] });
+    expect(await entries(b)).toEqual({ [a]: [] });
+  });
+
+  it("writes one finding per broken column on both records, each naming the other", async () => {
+    const [first, second] = consistentPair(2, "乙市教育局", 2020);
+    const a = await store(first);
+    const b = await store(breakCarryOver(second, ["naturalPerson", "total"], 3));
+
+    const result = await checkStoredReport(crossYear, a, noPause);
+
+    expect(result.findings).toBe(2);
+    const onA = (await entries(a))[b]!;
+    const onB = (await entries(b))[a]!;
+    expect(onB.map((f) => f.cells[0]).sort()).toEqual(["carriedOver.naturalPerson", "carriedOver.total"]);
+    expect(onA).toHaveLength(2);
+    expect(onA.every((f) => f.rule === "crossYear.carryOver" && f.related.reportId === b && f.related.year === 2021)).toBe(true);
+    expect(onB.every((f) => f.related.reportId === a && f.related.year === 2020)).toBe(true);
+  });
+
+  it("finds the neighbour when one year names the agency with its city and the other without", async () => {
+    const [first, second] = consistentPair(3, "杭州市西湖区卫生健康局", 2020);
+    const a = await store(first);
+    const b = await store(breakCarryOver({ ...second, agency: "西湖区卫生健康局" }, ["total", "naturalPerson"], 1));
+
+    const result = await checkStoredReport(crossYear, b, noPause);
+
+    expect(result.neighbours).toEqual([a]);
+    expect((await entries(a))[b]).toHaveLength(2);
+  });
+
+  it("checks the years on both sides and skips a record of the same year", async () => {
+    const [y1, y2] = consistentPair(4, "丙县财政局", 2019);
+    const [, y3] = consistentPair(5, "丙县财政局", 2020);
+    const a = await store(y1);
+    const b = await store(y2);
+    const c = await store(y3);
+    const twin = await store(y2); // the same year again (another file of the same report)
+
+    const result = await checkStoredReport(crossYear, b, noPause);
+
+    expect([...result.neighbours].sort()).toEqual([a, c].sort());
+    expect(Object.keys(await entries(b)).sort()).toEqual([a, c].sort());
+    expect(Object.keys(await entries(a))).toEqual([b]);
+    expect(result.neighbours).not.toContain(twin);
+  });
+
+  it("recomputes from the new body when a record is replaced while it is checked", async () => {
+    const [first, second] = consistentPair(6, "丁市民政局", 2020);
+    const a = await store(first);
+    const b = await store(breakCarryOver(second, ["total", "naturalPerson"], 2));
+    // A reprocess replaces b with a consistent body between the read and the write.
+    let replaced = false;
+    const racing: CrossYearStore = {
+      ...crossYear,
+      async writePair(x, y) {
+        if (!replaced) {
+          replaced = true;
+          await store(second, b, "2.0.0");
+        }
+        return crossYear.writePair(x, y);
+      },
+    };
+
+    const result = await checkStoredReport(racing, a, noPause);
+
+    expect(replaced).toBe(true);
+    expect(result.findings).toBe(0);
+    expect(await entries(a)).toEqual({ [b]: [] });
+    expect(await entries(b)).toEqual({ [a]: [] });
+  });
+
+  it("removes the entries of a pair that are no longer neighbours", async () => {
+    const [first, second] = consistentPair(7, "戊市审计局", 2020);
+    const a = await store(first);
+    const b = await store(breakCarryOver(second, ["total", "naturalPerson"], 1));
+    await checkStoredReport(crossYear, b, noPause);
+    expect(Object.keys(await entries(a))).toEqual([b]);
+
+    // A newer parser reads b's year as 2023: no longer next to a.
+    await store({ ...second, year: 2023 }, b, "2.0.0");
+    const result = await checkStoredReport(crossYear, b, noPause);
+
+    expect(result.neighbours).toEqual([]);
+    expect(await entries(a)).toEqual({});
+    expect(await entries(b)).toEqual({});
+  });
+
+  it("skips a report with no record", async () => {
+    expect(await checkStoredReport(crossYear, newId(), noPause)).toMatchObject({ neighbours: [], findings: 0, skipped: "no record" });
+  });
+});
