@@ -12,6 +12,9 @@
  *   Ocr       -> $.extracted (optional, only when an OCR function is given)
  *   Parse     -> $.parsed    { reportId, status, recordKey, agency, year, edition, errorCells }
  *   Store     -> $.stored    { reportId, status, written, sourceAdded }
+ *   CrossYear -> $.crossYear { neighbours, findings } (optional, when a cross-year function is
+ *                given): findings against the agency's neighbouring years, on both records;
+ *                its failure goes on to ShouldNotify ($.crossYearError): the record stays stored
  *   Notify    when the stored status is NEEDS_REVIEW or FAILED and this execution wrote it
  *   any Task failure -> $.error { Error, Cause } -> RecordFailure -> $.stored -> Notify
  */
@@ -24,6 +27,8 @@ export type WorkflowResources = {
   recordFailureFunction: string;
   notifyFunction: string;
   ocrFunction?: string;
+  /** Checks the stored record against the agency's neighbouring years (functions/cross-year/). */
+  crossYearFunction?: string;
 };
 
 /** Error names the Retry and Catch fields match (`name` of the errors in functions/shared/errors.ts). */
@@ -56,6 +61,7 @@ export const WORKFLOW_STATES = {
   OCR: "Ocr",
   PARSE: "Parse",
   STORE: "Store",
+  CROSS_YEAR: "CrossYear",
   SHOULD_NOTIFY: "ShouldNotify",
   NOTIFY: "Notify",
   RECORD_FAILURE: "RecordFailure",
@@ -180,7 +186,7 @@ export function buildWorkflowDefinition(resources: WorkflowResources): StateMach
     [S.STORE]: task(resources.storeFunction, {
       comment: "Conditional write keyed by the SHA-256 of the source bytes; adds this object as a source",
       resultPath: "$.stored",
-      next: S.SHOULD_NOTIFY,
+      next: resources.crossYearFunction ? S.CROSS_YEAR : S.SHOULD_NOTIFY,
       timeoutSeconds: 60,
       catchTo: S.RECORD_FAILURE,
     }),
@@ -217,6 +223,18 @@ export function buildWorkflowDefinition(resources: WorkflowResources): StateMach
     }),
     [S.DONE]: { Type: "Succeed" },
   } satisfies Record<string, State>);
+  if (resources.crossYearFunction) {
+    states[S.CROSS_YEAR] = {
+      ...task(resources.crossYearFunction, {
+        comment: "Check carry-over and documents in force against the agency's neighbouring years; findings on both records",
+        resultPath: "$.crossYear",
+        next: S.SHOULD_NOTIFY,
+        timeoutSeconds: 60,
+      }),
+      // The record is stored: a failed cross-year check must not turn it into a FAILED one.
+      Catch: [{ ErrorEquals: [WORKFLOW_ERRORS.STATES_ALL], ResultPath: "$.crossYearError", Next: S.SHOULD_NOTIFY }],
+    };
+  }
   return {
     Comment: "nianbao: an annual report dropped into the ingest bucket becomes one record",
     StartAt: S.EXTRACT,

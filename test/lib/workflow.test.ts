@@ -65,10 +65,22 @@ describe("buildWorkflowDefinition", () => {
     expect(withOcr.States[WORKFLOW_STATES.OCR]).toMatchObject({ Resource: arn("ocr"), Next: WORKFLOW_STATES.PARSE });
   });
 
+  it("runs CrossYear after Store when given, and lets its failure go on to the notification choice", () => {
+    expect(buildWorkflowDefinition(RESOURCES).States[WORKFLOW_STATES.CROSS_YEAR]).toBeUndefined();
+    const definition = buildWorkflowDefinition({ ...RESOURCES, crossYearFunction: arn("cross-year") });
+    expect(definition.States[WORKFLOW_STATES.STORE]).toMatchObject({ Next: WORKFLOW_STATES.CROSS_YEAR });
+    const crossYear = definition.States[WORKFLOW_STATES.CROSS_YEAR] as TaskState;
+    expect(crossYear).toMatchObject({ Resource: arn("cross-year"), ResultPath: "$.crossYear", Next: WORKFLOW_STATES.SHOULD_NOTIFY });
+    expect(crossYear.Retry?.[0]?.ErrorEquals).toEqual(expect.arrayContaining(["TransientError"]));
+    // Never into RecordFailure: the record is already stored.
+    expect(crossYear.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.crossYearError", Next: WORKFLOW_STATES.SHOULD_NOTIFY }]);
+  });
+
   it("is valid Amazon States Language, with or without OCR", async () => {
     const { StateMachine } = await import("aws-local-stepfunctions");
     expect(() => new StateMachine(buildWorkflowDefinition(RESOURCES) as never)).not.toThrow();
     expect(() => new StateMachine(buildWorkflowDefinition({ ...RESOURCES, ocrFunction: arn("ocr") }) as never)).not.toThrow();
+    expect(() => new StateMachine(buildWorkflowDefinition({ ...RESOURCES, crossYearFunction: arn("cross-year") }) as never)).not.toThrow();
     expect(() => new StateMachine({ ...buildWorkflowDefinition(RESOURCES), StartAt: "Nowhere" } as never)).toThrow();
   });
 });
