@@ -24,6 +24,7 @@ import { handler as parseHandler } from "../functions/parse/handler.ts";
 import { handler as storeHandler } from "../functions/store/handler.ts";
 import { handler as recordFailureHandler } from "../functions/record-failure/handler.ts";
 import { handler as notifyHandler } from "../functions/notify/handler.ts";
+import { handler as crossYearHandler } from "../functions/cross-year/handler.ts";
 import { handler as ingestHandler } from "../functions/ingest/handler.ts";
 import { handler as apiHandler } from "../functions/api/handler.ts";
 import { ensureRecordsTable, startDynamoDbLocal } from "./dynamodb.ts";
@@ -56,6 +57,7 @@ export const LOCAL_RESOURCES = {
   storeFunction: localFunction("store"),
   recordFailureFunction: localFunction("record-failure"),
   notifyFunction: localFunction("notify"),
+  crossYearFunction: localFunction("cross-year"),
 } as const satisfies WorkflowResources;
 
 const LOCAL_HANDLERS: Record<string, LambdaHandler> = {
@@ -64,6 +66,7 @@ const LOCAL_HANDLERS: Record<string, LambdaHandler> = {
   [LOCAL_RESOURCES.storeFunction]: storeHandler as LambdaHandler,
   [LOCAL_RESOURCES.recordFailureFunction]: recordFailureHandler as LambdaHandler,
   [LOCAL_RESOURCES.notifyFunction]: notifyHandler as LambdaHandler,
+  [LOCAL_RESOURCES.crossYearFunction]: crossYearHandler as LambdaHandler,
 };
 
 /** The reprocess workflow's Select step (lib/reprocess-workflow.ts). */
