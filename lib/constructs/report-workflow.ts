@@ -20,6 +20,7 @@ export interface WorkflowFunctionArns {
   readonly recordFailureFunction: string;
   readonly notifyFunction: string;
   readonly ocrFunction?: string;
+  readonly crossYearFunction?: string;
 }
 
 /** Builds the Amazon States Language definition from the function ARNs (lib/workflow.ts). */
@@ -71,6 +72,8 @@ export class ReportWorkflow extends Construct {
   public readonly storeFunction: NianbaoFunction;
   public readonly recordFailureFunction: NianbaoFunction;
   public readonly notifyFunction: NianbaoFunction;
+  /** Checks a stored record against the same agency's neighbouring years (after Store). */
+  public readonly crossYearFunction: NianbaoFunction;
   /** The OCR step, when its handler (functions/ocr/handler.ts) exists. */
   public readonly ocrFunction?: NianbaoFunction;
   /** The state machine every upload starts. */
@@ -95,6 +98,9 @@ export class ReportWorkflow extends Construct {
     this.storeFunction = step("Store", "store", 256, Duration.seconds(30));
     bindBucket(this.storeFunction, props.artifactsBucket, "read", ENV.ARTIFACTS_BUCKET);
     bindTable(this.storeFunction, props.table, "readWrite");
+
+    this.crossYearFunction = step("CrossYear", "cross-year", 256, Duration.seconds(30));
+    bindCrossYearTable(this.crossYearFunction, props.table);
 
     this.recordFailureFunction = step("RecordFailure", "record-failure", 256, Duration.seconds(30));
     bindTable(this.recordFailureFunction, props.table, "readWrite");
@@ -134,6 +140,7 @@ export class ReportWorkflow extends Construct {
       storeFunction: this.storeFunction.functionArn,
       recordFailureFunction: this.recordFailureFunction.functionArn,
       notifyFunction: this.notifyFunction.functionArn,
+      crossYearFunction: this.crossYearFunction.functionArn,
       ...(this.ocrFunction ? { ocrFunction: this.ocrFunction.functionArn } : {}),
     });
 
@@ -171,7 +178,29 @@ export class ReportWorkflow extends Construct {
 
   /** Every function the state machine invokes. */
   public taskFunctions(): NianbaoFunction[] {
-    const fns = [this.extractFunction, this.parseFunction, this.storeFunction, this.recordFailureFunction, this.notifyFunction];
+    const fns = [
+      this.extractFunction,
+      this.parseFunction,
+      this.storeFunction,
+      this.crossYearFunction,
+      this.recordFailureFunction,
+      this.notifyFunction,
+    ];
     return this.ocrFunction ? [...fns, this.ocrFunction] : fns;
   }
+}
+
+/**
+ * CrossYear's grants: Query (its own record by key, consistently; neighbours on byAgencyYear)
+ * and UpdateItem (the findings map; its pair transaction needs nothing more, as
+ * TransactWriteItems is authorised per contained action). No GetItem, PutItem or Scan.
+ */
+function bindCrossYearTable(fn: NianbaoFunction, table: dynamodb.Table): void {
+  table.grant(fn, "dynamodb:Query", "dynamodb:UpdateItem");
+  fn.addEnvironment(ENV.TABLE_NAME, table.tableName);
+  acknowledge(
+    fn.role ?? fn,
+    `AwsSolutions-IAM5[Resource::${nagArn(table)}/index/*]`,
+    "The neighbouring years of an agency are read from this table's byAgencyYear index; the index/* suffix is limited to this one table.",
+  );
 }

@@ -116,6 +116,7 @@ export class ReprocessSchedule extends Construct {
         storeFunction: workflow.storeFunction.functionArn,
         recordFailureFunction: workflow.recordFailureFunction.functionArn,
         notifyFunction: workflow.notifyFunction.functionArn,
+        crossYearFunction: workflow.crossYearFunction.functionArn,
         ...(workflow.ocrFunction ? { ocrFunction: workflow.ocrFunction.functionArn } : {}),
         selectFunction: this.selectFunction.functionArn,
       },

@@ -121,6 +121,8 @@ describe("Lambda functions", () => {
     expect(actions(w.notifyFunction)).toContain("sns:Publish");
     expect([...actions(w.notifyFunction)].some((a) => a.startsWith("dynamodb:") || a.startsWith("s3:"))).toBe(false);
     expect([...actions(w.parseFunction)].some((a) => a.startsWith("dynamodb:"))).toBe(false);
+    expect([...actions(w.crossYearFunction)].filter((a) => a.startsWith("dynamodb:")).sort()).toEqual(["dynamodb:Query", "dynamodb:UpdateItem"]);
+    expect([...actions(w.crossYearFunction)].some((a) => a.startsWith("s3:") || a.startsWith("sns:"))).toBe(false);
     expect(actions(stack.api.apiFunction)).toContain("dynamodb:Query");
     expect(actions(stack.api.apiFunction)).not.toContain("dynamodb:PutItem");
     // No function may Scan: every query has an index.
@@ -170,6 +172,7 @@ describe("state machine", () => {
       [WORKFLOW_STATES.EXTRACT]: w.extractFunction,
       [WORKFLOW_STATES.PARSE]: w.parseFunction,
       [WORKFLOW_STATES.STORE]: w.storeFunction,
+      [WORKFLOW_STATES.CROSS_YEAR]: w.crossYearFunction,
       [WORKFLOW_STATES.RECORD_FAILURE]: w.recordFailureFunction,
       [WORKFLOW_STATES.NOTIFY]: w.notifyFunction,
     };
@@ -194,7 +197,8 @@ describe("state machine", () => {
   });
 
   it("catches every error of the work Tasks into RecordFailure, which leads to Notify", () => {
-    const failurePath = new Set<string>([WORKFLOW_STATES.RECORD_FAILURE, WORKFLOW_STATES.NOTIFY]);
+    // CrossYear runs on a stored record: its failures go on to the notification choice instead.
+    const failurePath = new Set<string>([WORKFLOW_STATES.RECORD_FAILURE, WORKFLOW_STATES.NOTIFY, WORKFLOW_STATES.CROSS_YEAR]);
     const workTasks = Object.entries(definition.States).filter(([name, s]) => s.Type === "Task" && !failurePath.has(name));
     expect(workTasks.map(([name]) => name)).toEqual(expect.arrayContaining([WORKFLOW_STATES.EXTRACT, WORKFLOW_STATES.PARSE, WORKFLOW_STATES.STORE]));
     for (const [name, state] of workTasks) {
@@ -203,6 +207,10 @@ describe("state machine", () => {
     const afterFailure = definition.States[definition.States[WORKFLOW_STATES.RECORD_FAILURE]!.Next!]!;
     expect(afterFailure.Type).toBe("Choice");
     expect(afterFailure.Choices!.map((c) => c.Next)).toContain(WORKFLOW_STATES.NOTIFY);
+    expect(definition.States[WORKFLOW_STATES.STORE]!.Next).toBe(WORKFLOW_STATES.CROSS_YEAR);
+    expect(definition.States[WORKFLOW_STATES.CROSS_YEAR]!.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ["States.ALL"], Next: definition.States[WORKFLOW_STATES.RECORD_FAILURE]!.Next }),
+    ]);
   });
 
   it("may invoke exactly the step functions", () => {
