@@ -5,6 +5,7 @@
  */
 import type { Block, Cell } from "../model.ts";
 import { blocksOf, layoutPage, type Segment, type TextItem } from "../pdf/layout.ts";
+import { correctLabel } from "./lexicon.ts";
 
 export type OcrWord = { text: string; left: number; top: number; width: number; height: number; confidence: number };
 
@@ -54,8 +55,12 @@ export function blocksFromOcr(words: readonly OcrWord[], rulings: readonly Segme
   return blocks.map((b) => (b.kind === "table" ? { ...b, rows: b.rows.map((row) => row.map(repairCell)) } : b));
 }
 
+/** No template label is a single character: a lone character in a cell is a speck read as text. */
+const LONE_CJK = /^[\u3400-\u9fff]$/;
+
 function repairCell(cell: Cell): Cell {
-  const text = repairNumberCell(cell.text);
+  const corrected = correctLabel(repairNumberCell(cell.text));
+  const text = LONE_CJK.test(corrected.replace(/\s+/g, "")) ? "" : corrected;
   return text === cell.text ? cell : { ...cell, text };
 }
 
