@@ -43,6 +43,8 @@ export type StoredReport = {
   /** The record of the contract (absent for FAILED). */
   record?: Record<string, unknown>;
   failure?: FailureReason;
+  /** Cross-year findings by the other report's id (written by CrossYear; [] = checked, none). */
+  crossYear?: Record<string, Record<string, unknown>[]>;
   sources: Source[];
   createdAt: string;
   updatedAt: string;

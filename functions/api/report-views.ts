@@ -25,10 +25,24 @@ export function toListItem(report: StoredReport): ReportListItem {
   };
 }
 
+/**
+ * The record's own findings, then the cross-year findings CrossYear wrote onto it (each with
+ * `related: { reportId, year }`), earlier years first.
+ */
+export function mergeFindings(report: StoredReport): Record<string, unknown>[] | undefined {
+  const own = report.record?.findings as Record<string, unknown>[] | undefined;
+  const crossYear = Object.values(report.crossYear ?? {}).flat();
+  if (crossYear.length === 0) return own;
+  const yearOf = (f: Record<string, unknown>) => (f.related as { year?: number } | undefined)?.year ?? 0;
+  return [...(own ?? []), ...crossYear.sort((a, b) => yearOf(a) - yearOf(b))];
+}
+
 /** The body of `GET /reports/{id}`: the contract record's keys, then id, status, sources. */
 export function toReportBody(report: StoredReport) {
+  const findings = mergeFindings(report);
   return {
     ...(report.record ?? { agency: null, year: null, edition: null }),
+    ...(findings ? { findings } : {}),
     id: report.reportId,
     status: report.status,
     sources: report.sources.map((s) => ({ bucket: s.bucket, key: s.key, uri: s.uri, receivedAt: s.receivedAt })),

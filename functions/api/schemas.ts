@@ -22,7 +22,7 @@ const Year = z.coerce
   .max(2100, "expected a year up to 2100")
   .meta({ description: "The year the statistics cover", example: 2021 });
 const Agency = z.string().trim().min(1, "expected a non-empty agency name").max(200).meta({
-  description: "The publishing body exactly as recorded (simplified Chinese)",
+  description: "The publishing body, matched by agency key: simplified or traditional, with or without the city before a district (杭州市西湖区教育局 = 西湖区教育局)",
   example: "西湖区教育局",
 });
 const Status = z.enum(STATUSES, { error: `expected one of ${STATUSES.join(", ")}` });
@@ -81,6 +81,47 @@ export const ExportQuery = z.strictObject(Filter);
 export type ExportQuery = z.output<typeof ExportQuery>;
 
 export const ReportPathParams = z.strictObject({ id: ReportIdParam });
+
+export const AgencyPathParams = z.strictObject({
+  id: z
+    .string()
+    .trim()
+    .min(1, "expected an agency key")
+    .max(200, "expected an agency key of at most 200 characters")
+    .meta({ description: "The agency key (URL-encoded), or any spelling of the agency's name", example: "西湖区教育局" }),
+});
+
+/** No parameters: an unknown one is a mistake worth a 400. */
+export const SeriesQuery = z.strictObject({});
+
+/** `a,b` (also `，` or `、`) → the trimmed, non-empty names. */
+const List = (what: string) =>
+  z
+    .string()
+    .max(2000)
+    .transform((text) => [...new Set(text.split(/[,，、]/).map((s) => s.trim()).filter(Boolean))])
+    .refine((items) => items.length >= 2, `expected at least two ${what}, separated by commas`)
+    .refine((items) => items.length <= 10, `expected at most ten ${what}`);
+
+export const CompareQuery = z
+  .strictObject({
+    agencies: List("agencies").optional().meta({ description: "Agencies to compare (any spelling), with `year`", example: "西湖区教育局,乌海市教育局" }),
+    year: Year.optional(),
+    reports: List("report ids")
+      .refine((ids) => ids.every((id) => /^[0-9a-fA-F]{64}$/.test(id)), "expected report ids (64 hex digits)")
+      .transform((ids) => ids.map((id) => id.toLowerCase()))
+      .optional()
+      .meta({ description: "Or: report ids to compare (e.g. one agency's consecutive years)" }),
+  })
+  .superRefine((query, ctx) => {
+    if (query.reports !== undefined) {
+      if (query.agencies !== undefined) ctx.addIssue({ code: "custom", path: ["agencies"], message: "give either reports or agencies with a year, not both" });
+      return;
+    }
+    if (query.agencies === undefined) ctx.addIssue({ code: "custom", path: ["agencies"], message: "expected agencies (with year) or reports" });
+    else if (query.year === undefined) ctx.addIssue({ code: "custom", path: ["year"], message: "expected the year to compare the agencies in" });
+  });
+export type CompareQuery = z.output<typeof CompareQuery>;
 
 export const UploadRequest = z.strictObject({
   fileName: z
@@ -144,14 +185,48 @@ export const ReportBody = z.looseObject({
         cells: z.array(z.string()),
         expected: Nullable(z.number()),
         actual: Nullable(z.number()),
+        sentence: z.string().optional().meta({ description: "narrative.mismatch: the sentence of the prose that states the figure" }),
+        related: z
+          .object({ reportId: z.string(), year: z.number().int() })
+          .optional()
+          .meta({ description: "crossYear.*: the other year's report this finding compares with" }),
       }),
     )
-    .optional(),
+    .optional()
+    .meta({ description: "The record's own findings, then the cross-year findings against the agency's neighbouring years" }),
   sources: z.array(SourceRef),
   failure: z.object({ error: z.string(), cause: z.string() }).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 }).meta({ description: "The record of the contract (shared/spec/record.md) plus id, status and sources" });
+
+const ReportColumn = z.object({
+  id: z.string(),
+  agency: Nullable(z.string()),
+  year: Nullable(z.number()),
+  edition: Nullable(z.string()),
+  status: Status,
+});
+const FigureRow = z.object({
+  name: z.string().meta({ description: "`<section>.<row>.<column>`, as the CSV columns" }),
+  section: z.string(),
+  row: z.string(),
+  column: z.string(),
+  values: z.array(Nullable(z.number())).meta({ description: "One per report, in the order of `reports`; null where a report has no such cell" }),
+});
+
+export const AgencySeries = z.object({
+  agencyKey: z.string(),
+  agencies: z.array(z.string()).meta({ description: "The names the reports print" }),
+  reports: z.array(ReportColumn).meta({ description: "The agency's reports with figures, earliest year first" }),
+  series: z.array(FigureRow),
+});
+
+export const Comparison = z.object({
+  reports: z.array(ReportColumn),
+  rows: z.array(FigureRow.extend({ differs: z.boolean().meta({ description: "The values are not all the same" }) })),
+  differing: z.number().int(),
+});
 
 export const SourceLink = z.object({
   url: z.string().meta({ description: "A presigned GET URL of the original" }),

@@ -7,6 +7,8 @@ import { getReportSourceRoute } from "./get-report-source.ts";
 import { getReportRoute } from "./get-report.ts";
 import { getStatsRoute } from "./get-stats.ts";
 import { getTemplateRoute } from "./get-template.ts";
+import { getAgencySeriesRoute } from "./get-agency-series.ts";
+import { compareReportsRoute } from "./compare-reports.ts";
 import { listReportsRoute } from "./list-reports.ts";
 
 /**
@@ -23,6 +25,8 @@ const DATA_ROUTES: readonly Route[] = [
   exportCsvRoute,
   createUploadRoute,
   getTemplateRoute,
+  getAgencySeriesRoute,
+  compareReportsRoute,
 ];
 
 let document: unknown;
