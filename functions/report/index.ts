@@ -8,7 +8,7 @@
 import type { ExtractedDocument } from "../documents/model.ts";
 import { textDocument } from "../documents/text.ts";
 import { NotAnnualReportError } from "../shared/errors.ts";
-import { detectEdition, readAgency, readYear } from "./metadata.ts";
+import { detectEdition, readAgency, readTitle, readYear } from "./metadata.ts";
 import { normaliseText } from "./normalise.ts";
 import { readFigures, type Row } from "./read-figures.ts";
 import { ReportRecord } from "./record.ts";
@@ -53,6 +53,11 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
 
   const year = readYear(lines, text);
   const edition = detectEdition(text, year);
+  if (edition === null && readTitle(lines).agency !== null) {
+    throw new NotAnnualReportError(
+      "这是政府信息公开工作年度报告，但其统计表格不属于已知的模板版本（2019 版或 2021 版） (an annual report, but its tables follow no known edition of the template: neither the 2019 nor the 2021 edition)",
+    );
+  }
   if (edition === null || year === null) {
     throw new NotAnnualReportError(
       "不是政府信息公开工作年度报告：未找到年度报告的统计表格 (not a government information disclosure annual report: none of its tables was found)",

@@ -85,3 +85,20 @@ describe("nianbao parse on legacy encodings", () => {
     expect(record.applications.newReceived.total).toBe(19);
   });
 });
+
+describe("an annual report of an unknown edition", () => {
+  it("is rejected with a reason that names the template editions", async () => {
+    const old = [
+      "某某县人民政府2017年政府信息公开工作年度报告",
+      "一、概述",
+      "2017年，我县认真贯彻落实《中华人民共和国政府信息公开条例》。",
+      "二、主动公开政府信息情况",
+      "全年主动公开政府信息1234条。",
+      "三、依申请公开政府信息情况",
+      "全年共受理政府信息公开申请56件。",
+    ].join("\n");
+    const r = await parse(old, "2017.txt");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no known edition of the template/);
+  });
+});
