@@ -7,8 +7,9 @@
 import { spawn } from "node:child_process";
 import { NianbaoError, TransientError } from "../shared/errors.ts";
 import type { OcrEngine, OcrImage, OcrResult } from "../documents/ocr/engine.ts";
-import { preparePage } from "../documents/ocr/image-prep.ts";
+import { cropSheet, preparePage, toPgm, type PreparedPage } from "../documents/ocr/image-prep.ts";
 import { blocksFromOcr, mergeReadings, parseTesseractTsv } from "../documents/ocr/ocr-layout.ts";
+import type { Block, Cell } from "../documents/model.ts";
 
 export type TesseractOptions = {
   /** The tesseract binary. @default "tesseract" */
@@ -46,16 +47,56 @@ export class TesseractOcrEngine implements OcrEngine {
     // it reads wrapped labels best. Both are laid on the same rulings, so their grids match cell for cell.
     const [block, sparse] = await Promise.all([this.run(page.cleaned, page.dpi, 6), this.run(page.cleaned, page.dpi, 11)]);
     const blockWords = parseTesseractTsv(block);
-    const blocks = mergeReadings(
+    const merged = mergeReadings(
       blocksFromOcr(blockWords, page.rulings, page.dpi, page),
       blocksFromOcr(parseTesseractTsv(sparse), page.rulings, page.dpi, page),
     );
-    return { blocks, confidence: meanConfidence(blockWords) };
+    return { blocks: await this.rereadFigures(merged, page), confidence: meanConfidence(blockWords) };
   }
 
-  private run(input: Uint8Array, dpi: number, psm = 6): Promise<string> {
+  /**
+   * Reads the figure cells again, all at once: each cell that is empty or a number is cut out of the
+   * cleaned page onto one sheet with wide margins and read with Tesseract's Latin model restricted
+   * to digits, which reads lone figures far better than a Chinese page segmentation does.
+   */
+  private async rereadFigures(blocks: Block[], page: PreparedPage): Promise<Block[]> {
+    const px = page.dpi / 72;
+    const targets: { cell: Cell; crop: { left: number; top: number; width: number; height: number } }[] = [];
+    for (const block of blocks) {
+      if (block.kind !== "table") continue;
+      for (const cell of block.rows.flat()) {
+        if (!cell.box || !FIGURE_OR_BLANK.test(cell.text.replace(/\s+/g, ""))) continue;
+        const inset = 4;
+        const left = Math.max(0, Math.round(cell.box.left * px) + inset);
+        const top = Math.max(0, Math.round(cell.box.top * px) + inset);
+        const width = Math.min(page.width - left, Math.round(cell.box.width * px) - 2 * inset);
+        const height = Math.min(page.height - top, Math.round(cell.box.height * px) - 2 * inset);
+        if (width > 4 && height > 4) targets.push({ cell, crop: { left, top, width, height } });
+      }
+    }
+    if (targets.length === 0) return blocks;
+    const sheet = cropSheet(page, targets.map((t) => t.crop));
+    const words = parseTesseractTsv(await this.run(toPgm(sheet.ink, sheet.width, sheet.height), page.dpi, 6, ["-l", "eng", "-c", "tessedit_char_whitelist=0123456789.-"]));
+    const readings = sheet.slots.map(() => [] as typeof words);
+    for (const w of words) {
+      const cx = w.left + w.width / 2;
+      const cy = w.top + w.height / 2;
+      const slot = sheet.slots.findIndex((s) => cx >= s.left && cx < s.left + s.width && cy >= s.top && cy < s.top + s.height);
+      if (slot >= 0) readings[slot]!.push(w);
+    }
+    targets.forEach((target, i) => {
+      const found = readings[i]!.filter((w) => w.confidence >= 30).sort((a, b) => a.left - b.left);
+      const text = found.map((w) => w.text).join("");
+      const sure = Math.min(...found.map((w) => w.confidence)) >= 60;
+      // An unsure re-reading does not overrule a figure the page reading found.
+      if (NUMBER.test(text) && (sure || !NUMBER.test(target.cell.text.replace(/\s+/g, "")))) target.cell.text = text;
+    });
+    return blocks;
+  }
+
+  private run(input: Uint8Array, dpi: number, psm = 6, language: string[] = ["-l", this.language]): Promise<string> {
     return new Promise((resolve, reject) => {
-      const child = spawn(this.binary, ["stdin", "stdout", "-l", this.language, "--psm", String(psm), "--dpi", String(dpi), "tsv"], {
+      const child = spawn(this.binary, ["stdin", "stdout", ...language, "--psm", String(psm), "--dpi", String(dpi), "tsv"], {
         env: { ...process.env, OMP_THREAD_LIMIT: "1" },
         stdio: ["pipe", "pipe", "pipe"],
       });
@@ -85,6 +126,9 @@ export class TesseractOcrEngine implements OcrEngine {
     });
   }
 }
+
+const FIGURE_OR_BLANK = /^(?:-?\d+(?:\.\d+)?)?$/;
+const NUMBER = /^-?\d+(?:\.\d+)?$/;
 
 function meanConfidence(words: { confidence: number }[]): number | undefined {
   if (words.length === 0) return undefined;

@@ -182,6 +182,8 @@ export type PreparedPage = {
   rulings: Segment[];
   /** The deskewed page with rulings erased, as PGM. */
   cleaned: Uint8Array;
+  /** The same as an ink mask (1 = ink), row by row. */
+  ink: Uint8Array;
 };
 
 /**
@@ -199,7 +201,7 @@ export async function preparePage(bytes: Uint8Array, givenDpi?: number): Promise
   const candidates = findRulings(ink, grey.width, grey.height, Math.round((12 * dpi) / 72));
   const rulings = tableRulings(candidates, dpi);
   eraseRulings(ink, grey.width, grey.height, rulings);
-  return { dpi, width: grey.width, height: grey.height, skewDegrees: skew, rulings, cleaned: toPgm(ink, grey.width, grey.height) };
+  return { dpi, width: grey.width, height: grey.height, skewDegrees: skew, rulings, cleaned: toPgm(ink, grey.width, grey.height), ink };
 }
 
 /** A4 paper is 8.27 inches wide: a page image's resolution follows from its width. */
@@ -308,4 +310,31 @@ export async function pageHasTable(bytes: Uint8Array, dpi: number): Promise<bool
     const { hs, vs } = mergeRulings(t.segments);
     return hs.length >= 3 && vs.length >= 3 && t.right - t.left > 144;
   });
+}
+
+export type Crop = { left: number; top: number; width: number; height: number };
+export type CropSheet = { width: number; height: number; ink: Uint8Array; slots: Crop[] };
+
+/**
+ * Copies regions of an ink mask onto one sheet, each in its own slot with wide margins, so that a
+ * single OCR run reads them all and every word found falls in the slot of the region it came from.
+ */
+export function cropSheet(source: { width: number; height: number; ink: Uint8Array }, crops: readonly Crop[], columns = 6): CropSheet {
+  const slotWidth = Math.max(1, ...crops.map((c) => c.width)) + 80;
+  const slotHeight = Math.max(1, ...crops.map((c) => c.height)) + 60;
+  const rows = Math.ceil(crops.length / columns);
+  const width = slotWidth * Math.min(columns, Math.max(1, crops.length));
+  const height = slotHeight * Math.max(1, rows);
+  const ink = new Uint8Array(width * height);
+  const slots: Crop[] = [];
+  crops.forEach((crop, i) => {
+    const sx = (i % columns) * slotWidth + 40;
+    const sy = Math.floor(i / columns) * slotHeight + 30;
+    for (let y = 0; y < crop.height; y += 1) {
+      const from = (crop.top + y) * source.width + crop.left;
+      ink.set(source.ink.subarray(from, from + crop.width), (sy + y) * width + sx);
+    }
+    slots.push({ left: (i % columns) * slotWidth, top: Math.floor(i / columns) * slotHeight, width: slotWidth, height: slotHeight });
+  });
+  return { width, height, ink, slots };
 }

@@ -32,7 +32,9 @@ export function repairNumberCell(text: string): string {
     .map((ch) => DIGIT_LOOKALIKES[ch] ?? ch)
     .join("");
   const digits = (compact.match(/\d/g) ?? []).length;
-  return /^-?\d+(?:\.\d+)?$/.test(mapped) && digits >= Math.ceil(compact.replace(/^[-一—–]/, "").length / 2) ? mapped : text;
+  const body = compact.replace(/^[-一—–]/, "");
+  // Short cells ("o", "l0") are figures in a figure column; longer ones need half their characters to be digits.
+  return /^-?\d+(?:\.\d+)?$/.test(mapped) && (body.length <= 2 || digits >= Math.ceil(body.length / 2)) ? mapped : text;
 }
 
 /** Speckles read as punctuation: tiny, unsure, and neither CJK nor digits. */
