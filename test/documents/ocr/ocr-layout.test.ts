@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { despeckle, estimateSkew, findRulings } from "../../../functions/documents/ocr/image-prep.ts";
+import { correctLabel } from "../../../functions/documents/ocr/lexicon.ts";
+import { blocksFromOcr, mergeReadings, parseTesseractTsv, repairNumberCell } from "../../../functions/documents/ocr/ocr-layout.ts";
+
+describe("OCR clean-up", () => {
+  it("repairs figures misread with look-alike characters, and leaves labels alone", () => {
+    expect(repairNumberCell("1O")).toBe("10");
+    expect(repairNumberCell("o")).toBe("0");
+    expect(repairNumberCell("一62")).toBe("-62");
+    expect(repairNumberCell("了")).toBe("7");
+    expect(repairNumberCell("规章")).toBe("规章");
+    expect(repairNumberCell("Total")).toBe("Total");
+  });
+
+  it("corrects a label within a few characters of exactly one template label", () => {
+    expect(correctLabel("政府集中来购")).toBe("政府集中采购");
+    expect(correctLabel("2 没有现成信息需要另行")).toBe("2.没有现成信息需要另行制作");
+    expect(correctLabel("部分公开《区分处理的，只计这 一情形，不计其他情形)")).toBe("（二）部分公开（区分处理的，只计这一情形，不计其他情形）");
+    // Equally close to 其他结果 and 其他: not guessed.
+    expect(correctLabel("其他结")).toBe("其他结");
+    expect(correctLabel("本年度未收取政府信息公开信息处理费")).toBe("本年度未收取政府信息公开信息处理费");
+  });
+
+  it("parses Tesseract TSV words", () => {
+    const tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n5\t1\t1\t1\t1\t1\t100\t200\t40\t30\t96.5\t规章\n4\t1\t1\t1\t1\t0\t100\t200\t400\t30\t-1\t\n";
+    expect(parseTesseractTsv(tsv)).toEqual([{ left: 100, top: 200, width: 40, height: 30, confidence: 96.5, text: "规章" }]);
+  });
+
+  it("lays OCR words on the rulings of a 300-dpi page, with cell confidences, dropping specks", () => {
+    // A 2 x 2 grid 600 x 200 px; words inside the cells; a speck read as "'" outside.
+    const rulings = [
+      { x1: 100, y1: 100, x2: 700, y2: 100 },
+      { x1: 100, y1: 200, x2: 700, y2: 200 },
+      { x1: 100, y1: 300, x2: 700, y2: 300 },
+      { x1: 100, y1: 100, x2: 100, y2: 300 },
+      { x1: 400, y1: 100, x2: 400, y2: 300 },
+      { x1: 700, y1: 100, x2: 700, y2: 300 },
+    ];
+    const words = [
+      { text: "行政许可", left: 150, top: 130, width: 160, height: 40, confidence: 95 },
+      { text: "39", left: 520, top: 130, width: 40, height: 40, confidence: 90 },
+      { text: "行政处罚", left: 150, top: 230, width: 160, height: 40, confidence: 93 },
+      { text: "O", left: 530, top: 230, width: 30, height: 40, confidence: 70 },
+      { text: "'", left: 800, top: 500, width: 4, height: 5, confidence: 20 },
+    ];
+    const blocks = blocksFromOcr(words, rulings, 300, { width: 2480, height: 3508 });
+    expect(blocks).toHaveLength(1);
+    const table = blocks[0]!;
+    expect(table.kind === "table" && table.rows.map((r) => r.map((c) => [c.text, c.confidence]))).toEqual([
+      [["行政许可", 95], ["39", 90]],
+      [["行政处罚", 93], ["0", 70]],
+    ]);
+  });
+
+  it("merges two readings cell by cell, preferring figures to noise and labels to fragments", () => {
+    const a = [{ kind: "table" as const, rows: [[{ text: "信息内容", confidence: 90 }, { text: "", confidence: 0 }, { text: "处理", confidence: 50 }]] }];
+    const b = [{ kind: "table" as const, rows: [[{ text: "信息内", confidence: 95 }, { text: "7", confidence: 80 }, { text: "处理决定数量", confidence: 60 }]] }];
+    const merged = mergeReadings(a, b);
+    expect(merged[0]!.kind === "table" && merged[0]!.rows[0]!.map((c) => c.text)).toEqual(["信息内", "7", "处理决定数量"]);
+  });
+});
+
+describe("page image preparation", () => {
+  it("finds long runs of ink as rulings and ignores short strokes", () => {
+    const width = 200;
+    const height = 100;
+    const ink = new Uint8Array(width * height);
+    for (let x = 10; x < 190; x += 1) ink[50 * width + x] = 1; // a ruling
+    for (let x = 20; x < 30; x += 1) ink[20 * width + x] = 1; // a stroke
+    for (let y = 10; y < 90; y += 1) ink[y * width + 100] = 1; // a vertical ruling
+    const rulings = findRulings(ink, width, height, 40);
+    expect(rulings).toEqual([
+      { x1: 10, y1: 50, x2: 189, y2: 50 },
+      { x1: 100, y1: 10, x2: 100, y2: 89 },
+    ]);
+  });
+
+  it("removes specks but keeps a full stop and strokes", () => {
+    const width = 50;
+    const height = 20;
+    const ink = new Uint8Array(width * height);
+    ink[5 * width + 5] = 1; // a one-pixel speck
+    for (let y = 10; y < 14; y += 1) for (let x = 10; x < 14; x += 1) ink[y * width + x] = 1; // a 4x4 full stop
+    despeckle(ink, width, height, 8);
+    expect(ink[5 * width + 5]).toBe(0);
+    expect(ink[11 * width + 11]).toBe(1);
+  });
+
+  it("measures the skew of ruled lines", () => {
+    const width = 800;
+    const height = 400;
+    const ink = new Uint8Array(width * height);
+    const tan = Math.tan((0.6 * Math.PI) / 180);
+    for (const y0 of [100, 200, 300]) for (let x = 0; x < width; x += 1) ink[Math.round(y0 + x * tan) * width + x] = 1;
+    expect(estimateSkew(ink, width, height)).toBeCloseTo(0.6, 1);
+  });
+});
