@@ -3,16 +3,23 @@
  * projection profiles, ruling lines found as long runs of ink, and a clean copy with the rulings
  * erased so the OCR engine sees cell text only. The rulings are kept: they give the table grid.
  */
-import { createCanvas, loadImage } from "@napi-rs/canvas";
+import { createRequire } from "node:module";
+
+type CanvasAddon = typeof import("@napi-rs/canvas");
+let canvasAddon: CanvasAddon | undefined;
+/** The native canvas addon loads on first use, so bundles that only read text layers never need it. */
+function canvas(): CanvasAddon {
+  return (canvasAddon ??= createRequire(import.meta.url)("@napi-rs/canvas") as CanvasAddon);
+}
 import { findRuledTables, mergeRulings, type Segment } from "../pdf/layout.ts";
 
 export type GreyImage = { width: number; height: number; pixels: Uint8Array };
 
 /** Decodes PNG/JPEG bytes into grey levels (0 black .. 255 white). */
 export async function decodeGrey(bytes: Uint8Array): Promise<GreyImage> {
-  const image = await loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  const canvas = createCanvas(image.width, image.height);
-  const context = canvas.getContext("2d");
+  const image = await canvas().loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const surface = canvas().createCanvas(image.width, image.height);
+  const context = surface.getContext("2d");
   context.fillStyle = "#ffffff";
   context.fillRect(0, 0, image.width, image.height);
   context.drawImage(image, 0, 0);
@@ -102,7 +109,7 @@ export function estimateSkew(ink: Uint8Array, width: number, height: number): nu
 export function rotateGrey(image: GreyImage, degrees: number): GreyImage {
   if (degrees === 0) return image;
   const { width, height } = image;
-  const source = createCanvas(width, height);
+  const source = canvas().createCanvas(width, height);
   const sctx = source.getContext("2d");
   const data = sctx.createImageData(width, height);
   for (let j = 0, i = 0; j < image.pixels.length; j += 1, i += 4) {
@@ -113,7 +120,7 @@ export function rotateGrey(image: GreyImage, degrees: number): GreyImage {
     data.data[i + 3] = 255;
   }
   sctx.putImageData(data, 0, 0);
-  const target = createCanvas(width, height);
+  const target = canvas().createCanvas(width, height);
   const tctx = target.getContext("2d");
   tctx.fillStyle = "#ffffff";
   tctx.fillRect(0, 0, width, height);
