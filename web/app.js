@@ -3,11 +3,14 @@
 import { apiUrl, escapeHtml, getJson, getTemplate } from "./api.js";
 import { drawCharts } from "./charts.js";
 import { renderReport } from "./report-view.js";
+import { renderAgencySeries, renderComparison } from "./compare-view.js";
 import { setUpUpload } from "./upload.js";
 
 const $ = (selector) => document.querySelector(selector);
 const listView = $("#list-view");
 const reportView = $("#report-view");
+const agencyView = $("#agency-view");
+const compareView = $("#compare-view");
 let nextCursor = null;
 
 function currentFilters() {
@@ -74,17 +77,27 @@ function refresh() {
   void loadStats();
 }
 
+/** Shows one view and hides the others. */
+function show(view, name) {
+  for (const el of [listView, reportView, agencyView, compareView]) el.hidden = el !== view;
+  document.body.dataset.view = name;
+}
+
 async function route() {
-  const match = /^#\/reports\/([0-9a-fA-F]{64})/.exec(location.hash);
-  if (match) {
-    listView.hidden = true;
-    reportView.hidden = false;
-    await renderReport(reportView, match[1]);
-    document.body.dataset.view = "report";
+  const report = /^#\/reports\/([0-9a-fA-F]{64})/.exec(location.hash);
+  const agency = /^#\/agencies\/([^?]+)/.exec(location.hash);
+  const compare = /^#\/compare(?:\?(.*))?$/.exec(location.hash);
+  if (report) {
+    show(reportView, "report");
+    await renderReport(reportView, report[1]);
+  } else if (agency) {
+    show(agencyView, "agency");
+    await renderAgencySeries(agencyView, decodeURIComponent(agency[1]));
+  } else if (compare) {
+    show(compareView, "compare");
+    await renderComparison(compareView, new URLSearchParams(compare[1] ?? ""));
   } else {
-    reportView.hidden = true;
-    listView.hidden = false;
-    document.body.dataset.view = "list";
+    show(listView, "list");
   }
 }
 

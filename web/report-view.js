@@ -35,6 +35,63 @@ function cell(value, name, byCell) {
   return `<td class="num finding-${worst}" data-cell="${escapeHtml(name)}" data-finding="${escapeHtml(found[0].rule)}" title="${escapeHtml(title)}">${formatNumber(value)}<span class="marker">⚠ ${escapeHtml(note)}</span></td>`;
 }
 
+/**
+ * A cross-year carry-over finding names both years' cells; on this record only its own side
+ * is highlighted (上年结转 against the year before, 结转下年度 against the year after).
+ */
+function ownCells(finding, record) {
+  if (finding.rule !== "crossYear.carryOver" || !finding.related) return finding;
+  const own = finding.related.year < record.year ? "carriedOver." : "carriedForward.";
+  return { ...finding, cells: (finding.cells ?? []).filter((c) => c.startsWith(own)) };
+}
+
+/** Where a text finding comes from: the sentence of the prose, or the other year's report. */
+function origin(f) {
+  if (f.sentence) return ` <q class="sentence">${escapeHtml(f.sentence)}</q>`;
+  if (f.related) return ` <a class="related" href="#/reports/${escapeHtml(f.related.reportId)}">→ ${escapeHtml(f.related.year)} 年报告</a>`;
+  return "";
+}
+
+/** Findings about the prose, each shown beside the sentence it comes from. */
+function textFindings(findings) {
+  const items = findings.map((f, index) => ({ ...f, index })).filter((f) => f.sentence);
+  if (items.length === 0) return "";
+  return `<section class="card" id="text-findings"><h2>正文与表格 Text vs tables</h2>${items
+    .map(
+      (f) => `<div class="text-finding ${escapeHtml(f.severity)}" data-rule="${escapeHtml(f.rule)}">
+        <blockquote class="sentence">${escapeHtml(f.sentence)}</blockquote>
+        <div class="why"><b>#${f.index + 1} ${escapeHtml(f.severity)}</b> 正文 ${escapeHtml(f.actual ?? "—")} ≠ 表格 ${escapeHtml(f.expected ?? "—")}
+          ${(f.cells ?? []).map((c) => `<code>${escapeHtml(c)}</code>`).join(" ")}<div class="meta">${escapeHtml(f.message)}</div></div>
+      </div>`,
+    )
+    .join("")}</section>`;
+}
+
+/** Cross-year findings by the other year's report, with links to it and to the side-by-side view. */
+function crossYearFindings(findings, record) {
+  const byReport = new Map();
+  findings.forEach((f, index) => {
+    if (!f.related) return;
+    if (!byReport.has(f.related.reportId)) byReport.set(f.related.reportId, { year: f.related.year, items: [] });
+    byReport.get(f.related.reportId).items.push({ ...f, index });
+  });
+  if (byReport.size === 0) return "";
+  const groups = [...byReport.entries()]
+    .sort((a, b) => a[1].year - b[1].year)
+    .map(([id, { year, items }]) => {
+      const pair = year < record.year ? `${id},${record.id}` : `${record.id},${id}`;
+      return `<div class="cross-year" data-related="${escapeHtml(id)}">
+        <h3>与 <a href="#/reports/${escapeHtml(id)}">${escapeHtml(year)} 年报告</a> 核对 · <a class="compare-link" href="#/compare?reports=${escapeHtml(pair)}">并排比较 side by side</a></h3>
+        <ol class="findings">${items
+          .map((f) => `<li value="${f.index + 1}" class="${escapeHtml(f.severity)}" data-rule="${escapeHtml(f.rule)}"><b>${escapeHtml(f.severity)}</b> ${escapeHtml(f.message)} ${(f.cells ?? [])
+            .map((c) => `<code>${escapeHtml(c)}</code>`)
+            .join(" ")}</li>`)
+          .join("")}</ol></div>`;
+    })
+    .join("");
+  return `<section class="card" id="cross-year-findings"><h2>跨年度核对 Other years</h2>${groups}</section>`;
+}
+
 function findingsList(findings, belongs) {
   const items = findings
     .map((f, index) => ({ ...f, index }))
@@ -45,7 +102,7 @@ function findingsList(findings, belongs) {
     .map(
       (f) => `<li value="${f.index + 1}" class="${escapeHtml(f.severity)}" data-rule="${escapeHtml(f.rule)}"><b>${escapeHtml(f.severity)}</b> ${escapeHtml(f.message)} ${(f.cells ?? [])
         .map((c) => `<code>${escapeHtml(c)}</code>`)
-        .join(" ")}</li>`,
+        .join(" ")}${origin(f)}</li>`,
     )
     .join("")}</ol>`;
 }
@@ -151,7 +208,7 @@ export async function renderReport(container, id) {
     return;
   }
   const template = await getTemplate();
-  const findings = record.findings ?? [];
+  const findings = (record.findings ?? []).map((f) => ownCells(f, record));
   const byCell = findingsByCell(findings);
   const errors = findings.filter((f) => f.severity === "error").length;
   const head = `<section class="card report-head">
@@ -163,6 +220,7 @@ export async function renderReport(container, id) {
       <div>
         <span class="badge ${escapeHtml(record.status)}" id="report-status">${escapeHtml(record.status)}</span>
         ${errors ? `<span class="error">${errors} 处勾稽错误 errors</span>` : ""}
+        ${record.agency ? `<a class="button secondary" id="agency-link" href="#/agencies/${encodeURIComponent(record.agency)}">历年 years</a>` : ""}
         <button class="secondary" id="open-source">原文 original</button>
         <a href="#/">← 返回 back</a>
       </div>
@@ -174,10 +232,13 @@ export async function renderReport(container, id) {
     const belongs = (section) => (f) => (f.cells?.length ? f.cells.some((c) => sectionOf(c) === section) : section === "applications" && false);
     const unplaced = (f) => !f.cells?.length;
     container.innerHTML = `${head}
+      ${textFindings(findings)}
+      ${crossYearFindings(findings, record)}
       <section class="card"><h2>${escapeHtml(template.sectionTitles.activeDisclosure)}</h2><div class="scroll">${disclosureTable(record, template, byCell)}</div>${findingsList(findings, belongs("activeDisclosure"))}</section>
       <section class="card"><h2>${escapeHtml(template.sectionTitles.applications)}</h2><div class="scroll">${applicationsTable(record, template, byCell)}</div>${findingsList(findings, belongs("applications"))}</section>
       <section class="card"><h2>${escapeHtml(template.sectionTitles.reviewLitigation)}</h2><div class="scroll">${reviewTable(record, template, byCell)}</div>${findingsList(findings, belongs("reviewLitigation"))}</section>
-      ${findings.some(unplaced) ? `<section class="card"><h2>其他发现 Other findings</h2>${findingsList(findings, unplaced)}</section>` : ""}`;
+      ${findings.some(unplaced) ? `<section class="card"><h2>其他发现 Other findings</h2>${findingsList(findings, unplaced)}</section>` : ""}
+`;
   }
   container.querySelector("#open-source")?.addEventListener("click", async () => {
     try {

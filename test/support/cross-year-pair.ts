@@ -14,14 +14,20 @@ export function consistentPair(seed: number, agency: string, firstYear: number):
   const forward = first.applications.carriedForward!;
   const over = second.applications.carriedOver!;
   const received = second.applications.newReceived!;
+  const onward = second.applications.carriedForward!;
   for (const col of Object.keys(forward)) {
-    // Keep year two's own identity: what is carried over more is received less.
-    received[col] = received[col]! + over[col]! - forward[col]!;
+    // Keep year two's own identity (新收 + 上年结转 = 办理结果 + 结转下年度) with no negative cell:
+    // more carried over is carried forward again, less carried over is received instead.
+    const delta = forward[col]! - over[col]!;
+    if (delta >= 0) onward[col] = onward[col]! + delta;
+    else received[col] = received[col]! - delta;
     over[col] = forward[col]!;
   }
   for (const row of ["rules", "normativeDocuments"]) {
     const now = second.activeDisclosure[row]!;
-    now.inForce = first.activeDisclosure[row]!.inForce! + now.issued! - now.repealed!;
+    const before = first.activeDisclosure[row]!.inForce!;
+    now.repealed = Math.min(now.repealed!, before + now.issued!);
+    now.inForce = before + now.issued! - now.repealed;
   }
   return [first, second];
 }
