@@ -9,7 +9,7 @@
  * Data flow (payloads stay small; documents and records travel through S3):
  *   input     { bucket, key }                      from the ingest handler
  *   Extract   -> $.extracted { reportId, artifactKey, needsOcr, ... } (document JSON in S3)
- *   Ocr       -> $.extracted (optional, only when an OCR function is given)
+ *   Ocr       -> $.extracted when Extract says needsOcr (a scan): the document read by OCR
  *   Parse     -> $.parsed    { reportId, status, recordKey, agency, year, edition, errorCells }
  *   Store     -> $.stored    { reportId, status, written, sourceAdded }
  *   CrossYear -> $.crossYear { neighbours, findings } (optional, when a cross-year function is
@@ -26,7 +26,8 @@ export type WorkflowResources = {
   storeFunction: string;
   recordFailureFunction: string;
   notifyFunction: string;
-  ocrFunction?: string;
+  /** Reads scans (Extract passes them on with needsOcr): Textract in the cloud, Tesseract locally. */
+  ocrFunction: string;
   /** Checks the stored record against the agency's neighbouring years (functions/cross-year/). */
   crossYearFunction?: string;
 };
@@ -150,31 +151,36 @@ function task(
  * });
  */
 export function buildWorkflowDefinition(resources: WorkflowResources): StateMachineDefinition {
-  const afterExtract = resources.ocrFunction ? S.NEEDS_OCR : S.PARSE;
   const states: Record<string, State> = {
     [S.EXTRACT]: task(resources.extractFunction, {
       comment: "Read the object, hash it (the report id), extract the document and write it to the artifacts bucket",
       resultPath: "$.extracted",
-      next: afterExtract,
+      next: S.NEEDS_OCR,
       timeoutSeconds: 300,
       catchTo: S.RECORD_FAILURE,
     }),
-  };
-  if (resources.ocrFunction) {
-    states[S.NEEDS_OCR] = {
+    [S.NEEDS_OCR]: {
       Type: "Choice",
-      Comment: "Scans and image-only PDFs carry no text layer",
-      Choices: [{ Variable: "$.extracted.needsOcr", BooleanEquals: true, Next: S.OCR }],
+      Comment: "Scans, and pages or pictures that carry no text layer",
+      Choices: [
+        {
+          And: [
+            { Variable: "$.extracted.needsOcr", IsPresent: true },
+            { Variable: "$.extracted.needsOcr", BooleanEquals: true },
+          ],
+          Next: S.OCR,
+        },
+      ],
       Default: S.PARSE,
-    };
-    states[S.OCR] = task(resources.ocrFunction, {
+    },
+    [S.OCR]: task(resources.ocrFunction, {
       comment: "Recognise the pages' text and tables, replacing the extracted document artifact",
       resultPath: "$.extracted",
       next: S.PARSE,
       timeoutSeconds: 900,
       catchTo: S.RECORD_FAILURE,
-    });
-  }
+    }),
+  };
   Object.assign(states, {
     [S.PARSE]: task(resources.parseFunction, {
       comment: "Map the document onto the template and validate its identities",

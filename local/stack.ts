@@ -25,6 +25,7 @@ import { handler as storeHandler } from "../functions/store/handler.ts";
 import { handler as recordFailureHandler } from "../functions/record-failure/handler.ts";
 import { handler as notifyHandler } from "../functions/notify/handler.ts";
 import { handler as crossYearHandler } from "../functions/cross-year/handler.ts";
+import { handler as ocrHandler } from "../functions/ocr/handler.ts";
 import { handler as ingestHandler } from "../functions/ingest/handler.ts";
 import { handler as apiHandler } from "../functions/api/handler.ts";
 import { ensureRecordsTable, startDynamoDbLocal } from "./dynamodb.ts";
@@ -58,6 +59,7 @@ export const LOCAL_RESOURCES = {
   recordFailureFunction: localFunction("record-failure"),
   notifyFunction: localFunction("notify"),
   crossYearFunction: localFunction("cross-year"),
+  ocrFunction: localFunction("ocr"),
 } as const satisfies WorkflowResources;
 
 const LOCAL_HANDLERS: Record<string, LambdaHandler> = {
@@ -67,6 +69,7 @@ const LOCAL_HANDLERS: Record<string, LambdaHandler> = {
   [LOCAL_RESOURCES.recordFailureFunction]: recordFailureHandler as LambdaHandler,
   [LOCAL_RESOURCES.notifyFunction]: notifyHandler as LambdaHandler,
   [LOCAL_RESOURCES.crossYearFunction]: crossYearHandler as LambdaHandler,
+  [LOCAL_RESOURCES.ocrFunction]: ocrHandler as LambdaHandler,
 };
 
 /** The reprocess workflow's Select step (lib/reprocess-workflow.ts). */
@@ -194,7 +197,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     resetConfig();
     resetAdapters();
     const ocr = (options.ocr ?? true) && isTesseractInstalled();
-    if (ocr) setAdapters({ ocr: new TesseractOcrEngine() });
+    // Textract has no local stand-in: without Tesseract a scan fails with a reason that says so.
+    setAdapters({ ocr: ocr ? new TesseractOcrEngine() : null });
 
     if (faults?.hangOcr) setAdapters({ ocr: HUNG_OCR_ENGINE });
 

@@ -7,6 +7,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { TextractClient } from "@aws-sdk/client-textract";
 import type { Config } from "../shared/config.ts";
 
 /** Credentials the stand-ins accept (s3rver checks signatures against this pair). */
@@ -45,4 +46,9 @@ export function createSfnClient(config: Config): SFNClient {
 
 export function createSnsClient(config: Config): SNSClient {
   return new SNSClient({ region: config.AWS_REGION, ...localOptions(config.SNS_ENDPOINT) });
+}
+
+/** Textract has no local stand-in: the local stack reads scans with Tesseract instead. */
+export function createTextractClient(config: Config): TextractClient {
+  return new TextractClient({ region: config.AWS_REGION });
 }

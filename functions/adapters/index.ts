@@ -3,7 +3,7 @@
  * Tests and the local stack may replace any of them with `setAdapters`.
  */
 import { readConfig, requireConfig, type Config } from "../shared/config.ts";
-import { createDocumentClient, createS3Client, createSfnClient, createSnsClient } from "./clients.ts";
+import { createDocumentClient, createS3Client, createSfnClient, createSnsClient, createTextractClient } from "./clients.ts";
 import { createFileNotifier, createSnsNotifier, type Notifier } from "./notifier.ts";
 import { createS3ObjectStore, type ObjectStore } from "./object-store.ts";
 import { createDynamoCrossYearStore, type CrossYearStore } from "./cross-year-store.ts";
@@ -11,13 +11,15 @@ import { createDynamoRecordStore, type RecordStore } from "./record-store.ts";
 import { createDynamoReportSelector, type ReportSelector } from "./report-selector.ts";
 import { createSfnWorkflowStarter, type WorkflowStarter } from "./workflow-starter.ts";
 import type { OcrEngine } from "../documents/ocr/engine.ts";
+import { hashBytes } from "../shared/hash.ts";
+import { TextractOcrEngine, type TextractSender } from "./textract-ocr.ts";
 
 export type Adapters = {
   objects: ObjectStore;
   records: RecordStore;
   notifier: Notifier;
   workflow: WorkflowStarter;
-  /** Reads scans for Extract; null where no engine is configured (a scan then fails with a reason). */
+  /** Reads scans for the Ocr step; null where no engine is configured (a scan then fails with a reason). */
   ocr: OcrEngine | null;
   /** Finds stored reports for the reprocess workflow. */
   selector: ReportSelector;
@@ -35,11 +37,27 @@ const factories: { [K in keyof Adapters]: (config: Config) => Adapters[K] } = {
       ? createFileNotifier(config.NOTIFICATIONS_LOG)
       : createSnsNotifier(createSnsClient(config), requireConfig(config, "TOPIC_ARN")),
   workflow: (config) => createSfnWorkflowStarter(createSfnClient(config), requireConfig(config, "STATE_MACHINE_ARN")),
-  // Engines are plugged in with setAdapters (the local stack: Tesseract; the cloud: the OCR step).
-  ocr: () => null,
+  // The cloud reads scans with Textract; the local stack plugs in Tesseract with setAdapters.
+  ocr: (config) => (config.OCR_ENGINE === "none" ? null : createTextractEngine(config)),
   selector: (config) => createDynamoReportSelector(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
   crossYear: (config) => createDynamoCrossYearStore(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
 };
+
+/**
+ * Textract reads a multi-page PDF only from S3: the bytes are staged in the artifacts bucket
+ * under their hash (the same scan staged twice is one object).
+ */
+export function createTextractEngine(config: Config, client: TextractSender = createTextractClient(config)): OcrEngine {
+  const bucket = requireConfig(config, "ARTIFACTS_BUCKET");
+  return new TextractOcrEngine({
+    client,
+    stagePdf: async (bytes) => {
+      const key = `ocr-input/${hashBytes(bytes)}.pdf`;
+      await getAdapter("objects").putOriginal(bucket, key, bytes, "application/pdf");
+      return { bucket, key };
+    },
+  });
+}
 
 /** One adapter, built from the configuration the first time it is asked for. */
 export function getAdapter<K extends keyof Adapters>(name: K): Adapters[K] {

@@ -44,6 +44,8 @@ export type ExtractedDocument = {
   pages: Page[];
   /** Recoverable problems met while reading (shown to the user, never thrown). */
   warnings: string[];
+  /** Set when pages or pictures were left unread because no OCR engine was given. */
+  needsOcr?: boolean;
 };
 
 /** Builds a table block from rows of plain strings. */

@@ -87,8 +87,19 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
     parserVersion: PARSER_VERSION,
     layout: reading.layout,
     inferredCells: reading.inferredCells,
+    ...ocrSummary(doc),
   });
   return { record, status };
+}
+
+/** The pages OCR read, for the record: a figure read by OCR deserves a second look. */
+function ocrSummary(doc: ExtractedDocument): { ocr?: ReportRecord["ocr"] } {
+  const read = doc.pages.filter((page) => page.ocr);
+  if (read.length === 0) return {};
+  const engines = [...new Set(read.map((page) => page.ocr!.engine))];
+  const confidences = read.map((page) => page.ocr!.confidence).filter((c): c is number => c !== undefined);
+  const confidence = confidences.length > 0 ? Math.round((confidences.reduce((a, b) => a + b, 0) / confidences.length) * 10) / 10 : undefined;
+  return { ocr: { engine: engines.join("+"), pages: read.map((page) => page.number), ...(confidence === undefined ? {} : { confidence }) } };
 }
 
 /** Convenience for text already in memory. */

@@ -58,6 +58,8 @@ const common = {
   layout: z.strictObject({ activeDisclosure: Layout, applications: Layout, reviewLitigation: Layout }),
   /** Cells whose place was chosen by an identity rather than read from the layout. */
   inferredCells: z.array(z.string()),
+  /** Which pages were read by OCR, by which engine, and its mean confidence (0..100). */
+  ocr: z.strictObject({ engine: z.string(), pages: z.array(z.number().int().positive()), confidence: z.number().min(0).max(100).optional() }).optional(),
 };
 
 const recordOf = <E extends Edition>(edition: E) =>

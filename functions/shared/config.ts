@@ -25,6 +25,8 @@ export const Config = z.object({
   DYNAMODB_ENDPOINT: OptionalUrl,
   SFN_ENDPOINT: OptionalUrl,
   SNS_ENDPOINT: OptionalUrl,
+  /** The OCR engine of the Ocr step: Textract in the cloud; the local stack plugs in Tesseract. */
+  OCR_ENGINE: z.enum(["textract", "none"]).default("textract"),
   /** OCR calls in flight at once across every execution (functions/adapters/rate-limiter.ts). */
   OCR_MAX_CONCURRENCY: z.coerce.number().int().positive().optional(),
   /** Longest wait for one OCR call before it counts as timed out (retried by the state machine). */

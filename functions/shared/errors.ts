@@ -20,6 +20,13 @@ export class UnreadableDocumentError extends NianbaoError {
   }
 }
 
+/**
+ * The document's content is pictures (a scan) and this step was given no OCR engine: the
+ * workflow's Ocr step reads it. Named like its parent, so a scan that no engine can read
+ * fails as an unreadable document.
+ */
+export class OcrRequiredError extends UnreadableDocumentError {}
+
 /** The document was read but is not a government information disclosure annual report. */
 export class NotAnnualReportError extends NianbaoError {
   constructor(message: string, options?: ErrorOptions) {

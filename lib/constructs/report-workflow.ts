@@ -7,7 +7,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { acknowledge, nagArn } from "../acknowledge.ts";
-import { ENV, NianbaoFunction, bindBucket, bindTable, bindTopic, hasHandler } from "./nianbao-function.ts";
+import { ENV, NianbaoFunction, bindBucket, bindTable, bindTopic } from "./nianbao-function.ts";
 
 /**
  * The Lambda ARNs the shared definition (lib/workflow.ts) puts into its Task states.
@@ -19,7 +19,7 @@ export interface WorkflowFunctionArns {
   readonly storeFunction: string;
   readonly recordFailureFunction: string;
   readonly notifyFunction: string;
-  readonly ocrFunction?: string;
+  readonly ocrFunction: string;
   readonly crossYearFunction?: string;
 }
 
@@ -74,8 +74,8 @@ export class ReportWorkflow extends Construct {
   public readonly notifyFunction: NianbaoFunction;
   /** Checks a stored record against the same agency's neighbouring years (after Store). */
   public readonly crossYearFunction: NianbaoFunction;
-  /** The OCR step, when its handler (functions/ocr/handler.ts) exists. */
-  public readonly ocrFunction?: NianbaoFunction;
+  /** Reads scans with Textract (functions/ocr/handler.ts). */
+  public readonly ocrFunction: NianbaoFunction;
   /** The state machine every upload starts. */
   public readonly stateMachine: sfn.StateMachine;
   /** Execution history log (level ALL). */
@@ -110,8 +110,17 @@ export class ReportWorkflow extends Construct {
     this.notifyFunction = step("Notify", "notify", 256, Duration.seconds(30));
     bindTopic(this.notifyFunction, props.topic);
 
-    if (hasHandler("ocr")) {
-      this.ocrFunction = step("Ocr", "ocr", 2048, Duration.minutes(15), true);
+    {
+      // A Textract job on a long scan is polled for up to 10 minutes (OCR_TIMEOUT_SECONDS).
+      this.ocrFunction = new NianbaoFunction(this, "Ocr", {
+        step: "ocr",
+        memorySize: 2048,
+        timeout: Duration.minutes(15),
+        environment: { ...environment, OCR_TIMEOUT_SECONDS: "660" },
+        readsPdf: true,
+      });
+      // The OCR limiter's semaphore lives in the table: every execution shares its slots.
+      bindTable(this.ocrFunction, props.table, "readWrite");
       bindBucket(this.ocrFunction, props.ingestBucket, "read", ENV.INGEST_BUCKET);
       bindBucket(this.ocrFunction, props.artifactsBucket, "readWrite", ENV.ARTIFACTS_BUCKET);
       this.ocrFunction.addToRolePolicy(
@@ -141,7 +150,7 @@ export class ReportWorkflow extends Construct {
       recordFailureFunction: this.recordFailureFunction.functionArn,
       notifyFunction: this.notifyFunction.functionArn,
       crossYearFunction: this.crossYearFunction.functionArn,
-      ...(this.ocrFunction ? { ocrFunction: this.ocrFunction.functionArn } : {}),
+      ocrFunction: this.ocrFunction.functionArn,
     });
 
     this.logGroup = new logs.LogGroup(this, "ExecutionLog", {
@@ -185,8 +194,9 @@ export class ReportWorkflow extends Construct {
       this.crossYearFunction,
       this.recordFailureFunction,
       this.notifyFunction,
+      this.ocrFunction,
     ];
-    return this.ocrFunction ? [...fns, this.ocrFunction] : fns;
+    return fns;
   }
 }
 

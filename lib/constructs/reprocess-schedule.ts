@@ -117,7 +117,7 @@ export class ReprocessSchedule extends Construct {
         recordFailureFunction: workflow.recordFailureFunction.functionArn,
         notifyFunction: workflow.notifyFunction.functionArn,
         crossYearFunction: workflow.crossYearFunction.functionArn,
-        ...(workflow.ocrFunction ? { ocrFunction: workflow.ocrFunction.functionArn } : {}),
+        ocrFunction: workflow.ocrFunction.functionArn,
         selectFunction: this.selectFunction.functionArn,
       },
       {

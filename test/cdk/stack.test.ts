@@ -130,6 +130,11 @@ describe("Lambda functions", () => {
       expect(actions(fn)).not.toContain("dynamodb:Scan");
     }
     expect(actions(stack.ingest.ingestFunction)).toContain("states:StartExecution");
+    // Only the Ocr step calls Textract (and holds the OCR limiter's slots in the table).
+    expect([...actions(w.ocrFunction)]).toEqual(expect.arrayContaining(["textract:AnalyzeDocument", "textract:StartDocumentAnalysis", "textract:GetDocumentAnalysis", "dynamodb:UpdateItem"]));
+    for (const fn of w.taskFunctions().filter((f) => f !== w.ocrFunction)) {
+      expect([...actions(fn)].some((a) => a.startsWith("textract:"))).toBe(false);
+    }
   });
 
   it("tells each function the names it reads", () => {
@@ -145,6 +150,13 @@ describe("Lambda functions", () => {
     template.hasResourceProperties("AWS::Lambda::Function", {
       Description: "nianbao ingest",
       Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: { Ref: logicalId(stack.workflow.stateMachine) } }) },
+    });
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: "nianbao ocr",
+      Timeout: 900,
+      Environment: {
+        Variables: Match.objectLike({ TABLE_NAME: { Ref: logicalId(stack.records.table) }, OCR_TIMEOUT_SECONDS: "660" }),
+      },
     });
     template.hasResourceProperties("AWS::Lambda::Function", {
       Description: "nianbao notify",
@@ -175,6 +187,7 @@ describe("state machine", () => {
       [WORKFLOW_STATES.CROSS_YEAR]: w.crossYearFunction,
       [WORKFLOW_STATES.RECORD_FAILURE]: w.recordFailureFunction,
       [WORKFLOW_STATES.NOTIFY]: w.notifyFunction,
+      [WORKFLOW_STATES.OCR]: w.ocrFunction,
     };
     for (const [state, fn] of Object.entries(expected)) {
       expect(definition.States[state]?.Resource).toBe(`{{${logicalId(fn)}.Arn}}`);

@@ -9,6 +9,7 @@ const RESOURCES: ReprocessResources = {
   storeFunction: arn("store"),
   recordFailureFunction: arn("record-failure"),
   notifyFunction: arn("notify"),
+  ocrFunction: arn("ocr"),
   selectFunction: arn("reprocess"),
 };
 

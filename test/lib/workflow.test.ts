@@ -15,6 +15,7 @@ const RESOURCES: WorkflowResources = {
   storeFunction: arn("store"),
   recordFailureFunction: arn("record-failure"),
   notifyFunction: arn("notify"),
+  ocrFunction: arn("ocr"),
 };
 
 function tasks(definition: ReturnType<typeof buildWorkflowDefinition>): [string, TaskState][] {
@@ -58,11 +59,15 @@ describe("buildWorkflowDefinition", () => {
     expect((definition.States[WORKFLOW_STATES.RECORD_FAILURE] as TaskState).Next).toBe(WORKFLOW_STATES.SHOULD_NOTIFY);
   });
 
-  it("adds the OCR branch only when an OCR function is given", () => {
-    expect(buildWorkflowDefinition(RESOURCES).States[WORKFLOW_STATES.OCR]).toBeUndefined();
-    const withOcr = buildWorkflowDefinition({ ...RESOURCES, ocrFunction: arn("ocr") });
-    expect(withOcr.States[WORKFLOW_STATES.EXTRACT]).toMatchObject({ Next: WORKFLOW_STATES.NEEDS_OCR });
-    expect(withOcr.States[WORKFLOW_STATES.OCR]).toMatchObject({ Resource: arn("ocr"), Next: WORKFLOW_STATES.PARSE });
+  it("sends a scan from Extract through Ocr to Parse, and everything else straight to Parse", () => {
+    const definition = buildWorkflowDefinition(RESOURCES);
+    expect(definition.States[WORKFLOW_STATES.EXTRACT]).toMatchObject({ Next: WORKFLOW_STATES.NEEDS_OCR });
+    expect(definition.States[WORKFLOW_STATES.NEEDS_OCR]).toMatchObject({
+      Type: "Choice",
+      Choices: [expect.objectContaining({ Next: WORKFLOW_STATES.OCR })],
+      Default: WORKFLOW_STATES.PARSE,
+    });
+    expect(definition.States[WORKFLOW_STATES.OCR]).toMatchObject({ Resource: arn("ocr"), ResultPath: "$.extracted", Next: WORKFLOW_STATES.PARSE });
   });
 
   it("runs CrossYear after Store when given, and lets its failure go on to the notification choice", () => {
@@ -76,10 +81,9 @@ describe("buildWorkflowDefinition", () => {
     expect(crossYear.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.crossYearError", Next: WORKFLOW_STATES.SHOULD_NOTIFY }]);
   });
 
-  it("is valid Amazon States Language, with or without OCR", async () => {
+  it("is valid Amazon States Language, with or without CrossYear", async () => {
     const { StateMachine } = await import("aws-local-stepfunctions");
     expect(() => new StateMachine(buildWorkflowDefinition(RESOURCES) as never)).not.toThrow();
-    expect(() => new StateMachine(buildWorkflowDefinition({ ...RESOURCES, ocrFunction: arn("ocr") }) as never)).not.toThrow();
     expect(() => new StateMachine(buildWorkflowDefinition({ ...RESOURCES, crossYearFunction: arn("cross-year") }) as never)).not.toThrow();
     expect(() => new StateMachine({ ...buildWorkflowDefinition(RESOURCES), StartAt: "Nowhere" } as never)).toThrow();
   });

@@ -10,6 +10,7 @@ const RESOURCES = {
   storeFunction: "arn:aws:lambda:us-east-1:000000000000:function:store",
   recordFailureFunction: "arn:aws:lambda:us-east-1:000000000000:function:record-failure",
   notifyFunction: "arn:aws:lambda:us-east-1:000000000000:function:notify",
+  ocrFunction: "arn:aws:lambda:us-east-1:000000000000:function:ocr",
 };
 const ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:test";
 
@@ -28,11 +29,51 @@ function machineWith(handlers: Partial<Record<keyof typeof RESOURCES, LambdaHand
       [RESOURCES.storeFunction]: record("store", handlers.storeFunction ?? (async () => ({ status: "VALID", written: true }))),
       [RESOURCES.recordFailureFunction]: record("record-failure", handlers.recordFailureFunction),
       [RESOURCES.notifyFunction]: record("notify", handlers.notifyFunction),
+      [RESOURCES.ocrFunction]: record("ocr", handlers.ocrFunction),
     },
   });
 }
 
 describe("the pipeline definition on the local interpreter", () => {
+  it("reads a scan through the Ocr step, retrying its throttling, and parses what it read", async () => {
+    // Prepare: Extract finds no text layer; the OCR engine is throttled once
+    const calls: string[] = [];
+    let parsedInput: { extracted?: { needsOcr?: boolean; pageCount?: number } } = {};
+    let ocrAttempts = 0;
+    const machine = await machineWith(
+      {
+        extractFunction: async () => ({ reportId: "r", artifactKey: "a", needsOcr: true, pageCount: 0 }),
+        ocrFunction: async (event) => {
+          if (++ocrAttempts === 1) throw new TransientError("Textract is busy");
+          return { ...(event as { extracted: object }).extracted, needsOcr: false, pageCount: 3 };
+        },
+        parseFunction: async (event) => {
+          parsedInput = event as typeof parsedInput;
+          return { status: "VALID" };
+        },
+      },
+      calls,
+    );
+
+    // Act
+    const execution = machine.start("scan", JSON.stringify({ bucket: "b", key: "scan.pdf" }));
+    await machine.idle();
+
+    // Assess
+    expect(execution.status).toBe("SUCCEEDED");
+    expect(calls).toEqual(["extract", "ocr", "ocr", "parse", "store"]);
+    expect(parsedInput.extracted).toMatchObject({ needsOcr: false, pageCount: 3 });
+  });
+
+  it("skips the Ocr step for a document with a text layer", async () => {
+    const calls: string[] = [];
+    const machine = await machineWith({ extractFunction: async () => ({ reportId: "r", artifactKey: "a", needsOcr: false }) }, calls);
+    const execution = machine.start("text", JSON.stringify({ bucket: "b", key: "report.docx" }));
+    await machine.idle();
+    expect(execution.status).toBe("SUCCEEDED");
+    expect(calls).toEqual(["extract", "parse", "store"]);
+  });
+
   it("retries a TransientError and goes on when the step then succeeds", async () => {
     // Prepare
     const calls: string[] = [];

@@ -237,7 +237,8 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
   it.skipIf(!findChromium() || !hasTesseract)("reads a scanned report with the local OCR engine", async () => {
     // Prepare: seed 003 printed to PDF, then scanned (300 dpi JPEG pages, no text layer)
     const seed = loadSeeds().find((s) => s.name.startsWith("003"))!;
-    const scan = imagesToPdf(await scanPdf(await seedPdf(seed)));
+    const scannedPages = await scanPdf(await seedPdf(seed));
+    const scan = imagesToPdf(scannedPages);
 
     // Act
     await drop("scans/003.pdf", scan);
@@ -249,6 +250,9 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
     expect(body.failure).toBeUndefined();
     expect(["VALID", "NEEDS_REVIEW"]).toContain(body.status);
     expect({ year: body.year, edition: body.edition }).toEqual({ year: seed.record.year, edition: seed.record.edition });
+    // Extract passed the scan on; the Ocr step read its pages and the record says so.
+    expect(body.ocr).toMatchObject({ engine: "tesseract", pages: expect.arrayContaining([1]) });
+    expect((body.ocr as { pages: number[] }).pages.every((n) => n >= 1 && n <= scannedPages.length)).toBe(true);
   }, 180_000);
 
   /** Runs a CLI command in-process, returning its exit code and what it wrote. */

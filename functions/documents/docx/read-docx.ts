@@ -4,7 +4,7 @@
  * to OCR in document order, one page each.
  */
 import { posix } from "node:path";
-import { UnreadableDocumentError } from "../../shared/errors.ts";
+import { OcrRequiredError, UnreadableDocumentError } from "../../shared/errors.ts";
 import type { ExtractLimits } from "../limits.ts";
 import { DOCUMENT_FORMAT, type Block, type ExtractedDocument, type Page } from "../model.ts";
 import { imageMediaType, mapConcurrent, type OcrEngine, type OcrImage } from "../ocr/engine.ts";
@@ -99,9 +99,9 @@ async function toDocument(items: BodyItem[], context: DocumentContext): Promise<
   }
   if (!context.ocr) {
     const message = `该 Word 文档的内容是图片（${pageImages.length} 张，扫描件），需要 OCR 才能读取表格 (the DOCX holds its tables as ${pageImages.length} picture(s); OCR is needed to read them)`;
-    if (textChars < MIN_TEXT_CHARS) throw new UnreadableDocumentError(message);
+    if (textChars < MIN_TEXT_CHARS) throw new OcrRequiredError(message);
     warnings.push(message);
-    return { format: DOCUMENT_FORMAT.DOCX, pages: [{ number: 1, blocks }], warnings };
+    return { format: DOCUMENT_FORMAT.DOCX, pages: [{ number: 1, blocks }], warnings, needsOcr: true };
   }
   if (pageImages.length > context.limits.maxOcrImages) {
     throw new UnreadableDocumentError(

@@ -6,7 +6,7 @@
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { UnreadableDocumentError } from "../../shared/errors.ts";
+import { OcrRequiredError, UnreadableDocumentError } from "../../shared/errors.ts";
 import type { ExtractLimits } from "../limits.ts";
 import { DOCUMENT_FORMAT, type ExtractedDocument, type Page } from "../model.ts";
 import type { OcrEngine, OcrResult } from "../ocr/engine.ts";
@@ -281,7 +281,7 @@ async function assemble(doc: PdfDocument, readings: PdfPageReading[], options: R
     if (!options.ocr) {
       const list = ocrPages.map((r) => r.number).join(", ");
       if (ocrPages.length === readings.length || readings.every((r) => r.needsOcr || r.reason === "empty")) {
-        throw new UnreadableDocumentError(
+        throw new OcrRequiredError(
           `这是扫描件 PDF（没有可用的文字层），需要 OCR 才能读取，但没有配置 OCR 引擎 (the PDF is a scan without a usable text layer; reading it needs OCR, and no OCR engine is configured)`,
         );
       }
@@ -316,5 +316,6 @@ async function assemble(doc: PdfDocument, readings: PdfPageReading[], options: R
     }
     return { number: r.number, blocks: blocksOf(laidOut[i]!) };
   });
-  return { format: DOCUMENT_FORMAT.PDF, pages, warnings };
+  const unread = !options.ocr && readings.some((r) => r.needsOcr);
+  return { format: DOCUMENT_FORMAT.PDF, pages, warnings, ...(unread ? { needsOcr: true } : {}) };
 }
