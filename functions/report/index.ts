@@ -11,6 +11,7 @@ import { NotAnnualReportError } from "../shared/errors.ts";
 import { detectEdition, readAgency, readTitle, readYear } from "./metadata.ts";
 import { normaliseText } from "./normalise.ts";
 import { readFigures, type Row } from "./read-figures.ts";
+import { readGrid, yearFromFirstLines } from "./read-grid.ts";
 import { ReportRecord } from "./record.ts";
 import { SEVERITY, STATUS } from "./template.ts";
 import { checkNarrative } from "./narrative.ts";
@@ -51,8 +52,19 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
   const text = rows.map((cells) => cells.join(" ")).join("\n");
   const lines = rows.map((cells) => cells.join(""));
 
-  const year = readYear(lines, text);
-  const edition = detectEdition(text, year);
+  let year = readYear(lines, text);
+  let edition = detectEdition(text, year);
+  // No Chinese header was read (Textract reads none): the figures are placed by grid position.
+  const grid = edition === null && readTitle(lines).agency === null ? readGrid(doc) : null;
+  if (grid) {
+    edition = grid.edition;
+    year ??= yearFromFirstLines(lines, grid.edition);
+    if (year === null) {
+      throw new NotAnnualReportError(
+        "无法确定报告年度：表格符合年度报告模板，但标题中的年份无法识别 (the tables follow the annual report template, but no year could be read from the title or first lines)",
+      );
+    }
+  }
   if (edition === null && readTitle(lines).agency !== null) {
     throw new NotAnnualReportError(
       "这是政府信息公开工作年度报告，但其统计表格不属于已知的模板版本（2019 版或 2021 版） (an annual report, but its tables follow no known edition of the template: neither the 2019 nor the 2021 edition)",
@@ -63,7 +75,7 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
       "不是政府信息公开工作年度报告：未找到年度报告的统计表格 (not a government information disclosure annual report: none of its tables was found)",
     );
   }
-  const reading = readFigures(rows, text, edition);
+  const reading = grid ? grid.reading : readFigures(rows, text, edition);
   if (reading.layout.activeDisclosure === "missing" && reading.layout.applications === "missing") {
     throw new NotAnnualReportError(
       "不是政府信息公开工作年度报告：未找到主动公开和依申请公开统计表 (not a government information disclosure annual report: its tables were not found)",
@@ -71,12 +83,14 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
   }
   const paragraphs = rows.filter((cells) => cells.length === 1).map((cells) => cells[0]!);
   const findings = [
+    ...(grid ? grid.findings : []),
     ...validateFigures(reading, edition),
     ...checkNarrative(paragraphs, year, reading.applications, reading.reviewLitigation),
   ];
   const status = findings.some((f) => f.severity === SEVERITY.ERROR) ? STATUS.NEEDS_REVIEW : STATUS.VALID;
   const record = ReportRecord.parse({
-    agency: readAgency(lines, text),
+    // Garbled labels spell no agency; the text of a Textract scan names none that can be read.
+    agency: grid ? null : readAgency(lines, text),
     year,
     edition,
     activeDisclosure: reading.activeDisclosure,

@@ -27,7 +27,8 @@ import {
 export type Row = string[];
 export type FigureTable = Record<string, Record<string, number>>;
 
-export const LAYOUT = { ROWS: "rows", ORDER: "order", MISSING: "missing" } as const;
+/** `grid`: placed by grid position because the labels were unreadable (see read-grid.ts). */
+export const LAYOUT = { ROWS: "rows", ORDER: "order", GRID: "grid", MISSING: "missing" } as const;
 export type Layout = (typeof LAYOUT)[keyof typeof LAYOUT];
 
 export type UnitAssumption = { cell: string; printed: number; recorded: number; label: string };

@@ -46,7 +46,7 @@ export type Finding = z.infer<typeof Finding>;
 export const ReportStatus = z.enum([STATUS.VALID, STATUS.NEEDS_REVIEW, STATUS.FAILED]);
 export type ReportStatus = z.infer<typeof ReportStatus>;
 
-const Layout = z.enum(["rows", "order", "missing"]);
+const Layout = z.enum(["rows", "order", "grid", "missing"]);
 
 const common = {
   agency: z.string().min(1).nullable(),

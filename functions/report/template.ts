@@ -253,6 +253,8 @@ export const RULE = {
   UNIT_ASSUMED: "activeDisclosure.unitAssumed",
   CELL_INFERRED: "table.inferred",
   CELL_UNREAD: "table.cellUnread",
+  /** Labels unreadable (Textract reads no Chinese): figures placed by grid position, labels not checked. */
+  LABELS_UNREAD: "table.labelsUnread",
   NARRATIVE_MISMATCH: "narrative.mismatch",
   CROSS_YEAR_CARRY_OVER: "crossYear.carryOver",
   CROSS_YEAR_IN_FORCE: "crossYear.inForce",

@@ -1,0 +1,94 @@
+/**
+ * Reports as Amazon Textract reads their scans: grids and digits kept, every Chinese label,
+ * title and header garbled. The figures are placed by grid position against the template.
+ */
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { blocksFromTextract } from "../../functions/adapters/textract-ocr.ts";
+import { extractDocument } from "../../functions/documents/index.ts";
+import type { ExtractedDocument } from "../../functions/documents/model.ts";
+import { parseReport } from "../../functions/report/index.ts";
+import { RULE } from "../../functions/report/template.ts";
+import { NotAnnualReportError } from "../../functions/shared/errors.ts";
+import { loadSeeds, seedHtml, type Seed } from "../fixtures/generate/index.ts";
+import { textractLike } from "../support/textract-like.ts";
+
+type Finding = { rule: string; severity: string; cells: string[]; expected: number | null; actual: number | null };
+
+/** Error and info findings as a comparable set (warnings depend on a parser's confidence). */
+function findingSet(findings: readonly Finding[]): string[] {
+  return findings
+    .filter((f) => f.severity !== "warning")
+    .map((f) => JSON.stringify([f.rule, f.severity, f.cells, f.expected, f.actual]))
+    .sort();
+}
+
+const CJK = /[\u3400-\u9fff]/;
+const seeds = loadSeeds();
+const readable = new Map<string, ExtractedDocument>();
+
+beforeAll(async () => {
+  for (const seed of seeds) readable.set(seed.name, await extractDocument(seedHtml(seed), { fileName: `${seed.name}.html` }));
+});
+
+const allText = (doc: ExtractedDocument): string[] =>
+  doc.pages.flatMap((p) => p.blocks.flatMap((b) => (b.kind === "paragraph" ? [b.text] : b.rows.flatMap((r) => r.map((c) => c.text)))));
+
+describe("textractLike", () => {
+  it("keeps the grids and digits but no Chinese character, the same way for the same seed", () => {
+    const doc = readable.get(seeds[0]!.name)!;
+    const garbled = textractLike(doc, 1);
+    expect(allText(garbled).some((t) => CJK.test(t))).toBe(false);
+    expect(JSON.stringify(textractLike(doc, 1))).toBe(JSON.stringify(garbled));
+    const shape = (d: ExtractedDocument) => d.pages.flatMap((p) => p.blocks.map((b) => (b.kind === "table" ? b.rows.map((r) => r.map((c) => [c.rowSpan, c.colSpan])) : "p")));
+    expect(shape(garbled)).toEqual(shape(doc));
+    const digits = (d: ExtractedDocument) => allText(d).filter((t) => /^\d+(\.\d+)?$/.test(t));
+    expect(digits(garbled)).toEqual(digits(doc));
+  });
+});
+
+describe.each(seeds)("a Textract reading of $name", (seed: Seed) => {
+  for (const randomSeed of [1, 2, 3]) {
+    it(`gives the expected figures, year, edition and findings (garbling seed ${randomSeed})`, () => {
+      const doc = textractLike(readable.get(seed.name)!, randomSeed * 101 + Number(seed.name.slice(0, 3)));
+      const { record, status } = parseReport(doc);
+      const expected = seed.record as unknown as { findings: Finding[] } & Record<string, unknown>;
+      expect(record.year).toBe(seed.record.year);
+      expect(record.edition).toBe(seed.record.edition);
+      expect(record.agency).toBeNull();
+      expect(record.activeDisclosure).toEqual(seed.record.activeDisclosure);
+      expect(record.applications).toEqual(seed.record.applications);
+      expect(record.reviewLitigation).toEqual(seed.record.reviewLitigation);
+      expect(findingSet(record.findings as Finding[])).toEqual(findingSet(expected.findings));
+      expect(status).toBe(expected.findings.some((f) => f.severity === "error") ? "NEEDS_REVIEW" : "VALID");
+      expect(record.layout).toEqual({ activeDisclosure: "grid", applications: "grid", reviewLitigation: "grid" });
+      expect(record.findings.filter((f) => f.rule === RULE.LABELS_UNREAD && f.cells.length === 0)).toHaveLength(3);
+      expect(record.ocr?.engine).toBe("textract");
+    });
+  }
+});
+
+describe("Textract readings that are not a report", () => {
+  it("rejects a garbled table of random figures", () => {
+    let n = 7;
+    const next = () => (n = (n * 48271) % 2147483647) % 500;
+    const rows = Array.from({ length: 12 }, (_, r) => [{ text: r === 0 ? "$=+$#(E)I" : "1E/9#" }, ...Array.from({ length: 6 }, () => ({ text: String(next()) }))]);
+    const doc: ExtractedDocument = { format: "pdf", warnings: [], pages: [{ number: 1, blocks: [{ kind: "paragraph", text: "2021#1820B" }, { kind: "table", rows }] }] };
+    expect(() => parseReport(doc)).toThrow(NotAnnualReportError);
+  });
+
+  it("rejects a report's tables whose title names no year, and says why", () => {
+    const doc = textractLike(readable.get(seeds[1]!.name)!, 5);
+    const noYear: ExtractedDocument = {
+      ...doc,
+      pages: doc.pages.map((p) => ({ ...p, blocks: p.blocks.map((b) => (b.kind === "paragraph" ? { ...b, text: b.text.replace(/\d/g, "#") } : b)) })),
+    };
+    expect(() => parseReport(noYear)).toThrow(/no year could be read/);
+  });
+
+  it("rejects the recorded Textract pages, which hold one item of section 二 only", () => {
+    const recorded = JSON.parse(readFileSync(new URL("../fixtures/textract/analyze-document-table.json", import.meta.url), "utf8"));
+    const pages = [...blocksFromTextract(recorded.Blocks).entries()].map(([number, r]) => ({ number, blocks: r.blocks, ocr: { engine: "textract" } }));
+    expect(() => parseReport({ format: "image", warnings: [], pages })).toThrow(NotAnnualReportError);
+  });
+});
