@@ -13,9 +13,8 @@ import { join, resolve } from "node:path";
 import { buildWorkflowDefinition, type WorkflowResources } from "../lib/workflow.ts";
 import { buildReprocessDefinition } from "../lib/reprocess-workflow.ts";
 import { handler as reprocessSelectHandler } from "../functions/reprocess/handler.ts";
-import { spawnSync } from "node:child_process";
 import { getAdapter, resetAdapters, setAdapters } from "../functions/adapters/index.ts";
-import { TesseractOcrEngine } from "../functions/adapters/tesseract-ocr.ts";
+import { isTesseractInstalled, TesseractOcrEngine } from "../functions/adapters/tesseract-ocr.ts";
 import { resetConfig } from "../functions/shared/config.ts";
 import { hashBytes } from "../functions/shared/hash.ts";
 import { logger } from "../functions/shared/logger.ts";
@@ -106,12 +105,6 @@ export type LocalStack = {
   idle(): Promise<void>;
   stop(): Promise<void>;
 };
-
-/** Whether the local OCR engine's binary answers (Debian's tesseract-ocr + tesseract-ocr-chi-sim). */
-function isTesseractInstalled(): boolean {
-  const probe = spawnSync("tesseract", ["--list-langs"], { encoding: "utf8", timeout: 10_000 });
-  return probe.status === 0 && /\bchi_sim\b/.test(`${probe.stdout}${probe.stderr}`);
-}
 
 /** Objects in the bucket that no record lists as a source yet. */
 async function findUnrecorded(bucket: string): Promise<{ key: string; size: number; eTag?: string }[]> {

@@ -4,7 +4,7 @@
  * rulings erased first (../documents/ocr/image-prep.ts); the rulings give the grid, Tesseract's
  * word boxes give the text.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { NianbaoError, TransientError } from "../shared/errors.ts";
 import type { OcrEngine, OcrImage, OcrResult } from "../documents/ocr/engine.ts";
 import { cropSheet, preparePage, toPgm, type PreparedPage } from "../documents/ocr/image-prep.ts";
@@ -21,6 +21,12 @@ export type TesseractOptions = {
   /** Pages read at once; each run is single-threaded (OMP_THREAD_LIMIT=1), which is fastest per core. @default 2 */
   concurrency?: number;
 };
+
+/** Whether the binary answers and has the simplified-Chinese model (Debian's tesseract-ocr + tesseract-ocr-chi-sim). */
+export function isTesseractInstalled(binary = "tesseract"): boolean {
+  const probe = spawnSync(binary, ["--list-langs"], { encoding: "utf8", timeout: 10_000 });
+  return probe.status === 0 && /\bchi_sim\b/.test(`${probe.stdout}${probe.stderr}`);
+}
 
 export class TesseractOcrEngine implements OcrEngine {
   readonly name = "tesseract";
