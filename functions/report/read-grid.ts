@@ -60,21 +60,27 @@ function placeCells(rows: readonly Cell[][]): { col: number; value: CellValue }[
 }
 
 /**
- * The first value column of a table: where most rows' trailing run of numbers and blanks
- * begins. A label read as nothing, or as a number, moves that start in a few rows only.
+ * The first value column of a table. In each row with a number, the value region starts no
+ * earlier than its trailing run of numbers and blanks (an empty label joins that run) and no later
+ * than its first number; the column that the most rows allow is taken, the rightmost on a tie
+ * (labels reach as far as the rows allow). A label read as a number, or a figure read as text,
+ * disagrees in its own row only.
  */
 function valueStart(placed: readonly { col: number; value: CellValue }[][]): number | null {
-  const votes = new Map<number, number>();
+  const bounds: { from: number; to: number }[] = [];
   for (const row of placed) {
     let start = row.length;
     while (start > 0 && isFigure(row[start - 1]!.value)) start--;
-    const tail = row.slice(start);
-    if (!tail.some((c) => isNumber(c.value))) continue;
-    const col = tail[0]!.col;
-    votes.set(col, (votes.get(col) ?? 0) + 1);
+    const first = row.findIndex((c, i) => i >= start && isNumber(c.value));
+    if (first < 0) continue;
+    bounds.push({ from: row[start]!.col, to: row[first]!.col });
   }
-  const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]);
-  return ranked[0]?.[0] ?? null;
+  let best: { col: number; rows: number } | null = null;
+  for (const col of new Set(bounds.flatMap((b) => [b.from, b.to]))) {
+    const rows = bounds.filter((b) => b.from <= col && col <= b.to).length;
+    if (!best || rows > best.rows || (rows === best.rows && col > best.col)) best = { col, rows };
+  }
+  return best?.col ?? null;
 }
 
 /** Every figure row of the document's tables, in reading order. */
@@ -141,19 +147,25 @@ function placeFor(rows: readonly FigureRow[], edition: Edition): Placement {
   const before = rows.slice(0, apps ? apps.start : rows.length).filter((r) => r.hasNumber);
   if (apps) {
     if (before.length >= widths.length) disclosure = fitsDisclosure(before.slice(before.length - widths.length));
+    // A row printed all blank (all zeros) has no number: try again with the blank rows kept.
+    const all = rows.slice(0, apps.start);
+    if (!disclosure && all.length >= widths.length) disclosure = fitsDisclosure(all.slice(all.length - widths.length));
   } else {
     for (let i = 0; i + widths.length <= before.length && !disclosure; i++) disclosure = fitsDisclosure(before.slice(i, i + widths.length));
   }
 
-  // Section 四: the cells after section 三, in rows that together hold exactly the review cells.
+  // Section 四: after section 三, the first rows that together hold exactly the review cells and a
+  // number (header rows read as nothing are skipped that way), else one row of blanks that wide.
   let review: CellValue[] | null = null;
   if (apps) {
-    const cells: CellValue[] = [];
-    for (const row of rows.slice(apps.end)) {
-      cells.push(...row.values);
-      if (cells.length >= reviewCells) break;
+    const after = rows.slice(apps.end);
+    const windows: CellValue[][] = [];
+    for (let i = 0; i < after.length; i++) {
+      const cells: CellValue[] = [];
+      for (let j = i; j < after.length && cells.length < reviewCells; j++) cells.push(...after[j]!.values);
+      if (cells.length === reviewCells) windows.push(cells);
     }
-    if (cells.length === reviewCells) review = cells;
+    review = windows.find((w) => w.some(isNumber)) ?? after.find((r) => r.values.length === reviewCells)?.values ?? null;
   }
   return { disclosure, applications: apps ? rows.slice(apps.start, apps.end).map((r) => r.values) : null, review };
 }

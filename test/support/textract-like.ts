@@ -48,13 +48,76 @@ function readLikeTextract(text: string, random: () => number, emptyRate: number)
 export type TextractLikeOptions = {
   /** Share of label cells (Chinese only) that come back empty. @default 0.08 */
   emptyRate?: number;
+  /**
+   * Table rows per scanned page: a longer table is split over pages, each part its own TABLE
+   * (Textract analyses page by page); a merged cell that crosses the break starts again, empty,
+   * at the top of the next page. @default no split
+   */
+  pageRows?: number;
 };
+
+/** Splits a table's rows at row `at`; merged cells crossing the break are cut and restarted empty. */
+export function splitTable(rows: readonly Cell[][], at: number): [Cell[][], Cell[][]] {
+  // The grid column of each cell, and which cells' row spans cross the break.
+  const covered: { until: number; cell: Cell }[] = [];
+  const starts: number[][] = [];
+  rows.forEach((row, r) => {
+    let col = 0;
+    starts.push(
+      row.map((cell) => {
+        while ((covered[col]?.until ?? -1) >= r) col++;
+        const start = col;
+        for (let k = 0; k < (cell.colSpan ?? 1); k++) covered[col + k] = { until: r + (cell.rowSpan ?? 1) - 1, cell };
+        col += cell.colSpan ?? 1;
+        return start;
+      }),
+    );
+  });
+  const first = rows.slice(0, at).map((row, r) => row.map((cell) => (r + (cell.rowSpan ?? 1) > at ? { ...cell, rowSpan: at - r } : cell)));
+  const restarted: { col: number; cell: Cell }[] = [];
+  rows.slice(0, at).forEach((row, r) =>
+    row.forEach((cell, i) => {
+      const left = r + (cell.rowSpan ?? 1) - at;
+      if (left > 0) restarted.push({ col: starts[r]![i]!, cell: { text: "", ...(left > 1 ? { rowSpan: left } : {}), ...(cell.colSpan ? { colSpan: cell.colSpan } : {}) } });
+    }),
+  );
+  const second = rows.slice(at).map((row) => [...row]);
+  if (second[0]) {
+    const top = [...restarted, ...second[0].map((cell, i) => ({ col: starts[at]![i]!, cell }))].sort((a, b) => a.col - b.col);
+    second[0] = top.map((t) => t.cell);
+  }
+  return [first, second];
+}
+
+/** Pages as a scan prints them: a table longer than `pageRows` goes on over the next page. */
+function splitPages(pages: readonly Page[], pageRows: number | undefined): Page[] {
+  if (!pageRows) return [...pages];
+  const out: Page[] = [];
+  let current: Page = { number: 1, blocks: [] };
+  for (const block of pages.flatMap((p) => p.blocks)) {
+    if (block.kind !== "table") {
+      current.blocks.push(block);
+      continue;
+    }
+    let rows = block.rows;
+    while (rows.length > pageRows) {
+      const [head, rest] = splitTable(rows, pageRows);
+      current.blocks.push({ kind: "table", rows: head });
+      out.push(current);
+      current = { number: current.number + 1, blocks: [] };
+      rows = rest;
+    }
+    current.blocks.push({ kind: "table", rows });
+  }
+  out.push(current);
+  return out;
+}
 
 /** The document as Textract would read its scan: same pages, grids and digits; Chinese garbled. */
 export function textractLike(doc: ExtractedDocument, seed: number, options: TextractLikeOptions = {}): ExtractedDocument {
   const random = seededRandom(seed);
   const emptyRate = options.emptyRate ?? 0.08;
-  const pages: Page[] = doc.pages.map((page) => ({
+  const pages: Page[] = splitPages(doc.pages, options.pageRows).map((page) => ({
     number: page.number,
     blocks: page.blocks.map((block) =>
       block.kind === "paragraph"
