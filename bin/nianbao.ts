@@ -12,11 +12,17 @@ const load = (path: string) => async (argv: string[]) => {
 };
 
 const COMMANDS: Record<string, Command> = {
-  parse: { summary: "parse FILE [--json]     read one report and print its record", run: load("./commands/parse.ts") },
-  up: { summary: "up [--port N] [--data DIR]   start the local stack and process the sample reports", run: load("./commands/up.ts") },
-  ingest: { summary: "ingest FILE|DIR... [--wait]  drop reports into the running local stack", run: load("./commands/ingest.ts") },
-  status: { summary: "status                  list the records of the running local stack", run: load("./commands/status.ts") },
-  reprocess: { summary: "reprocess [--status S]  re-read stored reports with the current parser", run: load("./commands/reprocess.ts") },
+  parse: { summary: "parse FILE [--json] [--no-ocr]\n      read one report (text, HTML, DOCX, PDF, image or scan) and print its record", run: load("./commands/parse.ts") },
+  up: { summary: "up [--port N] [--data DIR]\n      start the local stack, process the sample reports, serve the API and web page", run: load("./commands/up.ts") },
+  ingest: {
+    summary: "ingest FILE|DIR... [--wait] [--timeout S] [--prefix P] [--endpoint URL]\n      drop reports into the running local stack and print each one's status",
+    run: load("./commands/ingest.ts"),
+  },
+  status: { summary: "status [--json] [--no-notifications] [--endpoint URL]\n      list the records of the running local stack", run: load("./commands/status.ts") },
+  reprocess: {
+    summary: "reprocess [--status S]... [--year Y] [--agency A] [--older-than V] [--json] [--endpoint URL]\n      re-read stored reports with the current parser",
+    run: load("./commands/reprocess.ts"),
+  },
 };
 
 function usage(): string {
@@ -34,6 +40,10 @@ async function main(argv: string[]): Promise<number> {
     console.error(`nianbao: unknown command '${name}'\n${usage()}`);
     return 2;
   }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.error(`usage: nianbao ${command.summary}`);
+    return 0;
+  }
   return command.run(rest);
 }
 
@@ -46,6 +56,10 @@ try {
     process.exitCode = 2;
   } else if ((error as NodeJS.ErrnoException)?.code === "ERR_MODULE_NOT_FOUND") {
     console.error(`nianbao: this command is not available in this build (${(error as Error).message.split("\n")[0]})`);
+    process.exitCode = 2;
+  } else if ((error as NodeJS.ErrnoException)?.code?.startsWith("ERR_PARSE_ARGS_")) {
+    // A mistyped option: say so and show the usage, not "unexpected error".
+    console.error(`nianbao: ${(error as Error).message.split(".")[0]}\n${usage()}`);
     process.exitCode = 2;
   } else {
     console.error(process.env.NIANBAO_DEBUG ? error : `nianbao: unexpected error: ${(error as Error)?.message ?? error}`);
