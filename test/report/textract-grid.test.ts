@@ -11,7 +11,7 @@ import { parseReport } from "../../functions/report/index.ts";
 import { RULE } from "../../functions/report/template.ts";
 import { NotAnnualReportError } from "../../functions/shared/errors.ts";
 import { loadSeeds, seedHtml, type Seed } from "../fixtures/generate/index.ts";
-import { splitTable, textractLike, type TextractLikeOptions } from "../support/textract-like.ts";
+import { splitTable, textractBlocks, textractLike, type TextractLikeOptions } from "../support/textract-like.ts";
 
 type Finding = { rule: string; severity: string; cells: string[]; expected: number | null; actual: number | null };
 
@@ -84,6 +84,23 @@ describe.each(seeds)("a Textract reading of $name", (seed: Seed) => {
       expect(record.ocr?.engine).toBe("textract");
     });
   }
+});
+
+describe("through the Textract adapter", () => {
+  it.each(seeds)("reads $name back from the Block graph Textract would return", (seed) => {
+    const garbled = textractLike(readable.get(seed.name)!, 11, { pageRows: 16 });
+    const pages = [...blocksFromTextract(textractBlocks(garbled) as Parameters<typeof blocksFromTextract>[0]).entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([number, r]) => ({ number, blocks: r.blocks, ocr: { engine: "textract", ...(r.confidence === undefined ? {} : { confidence: r.confidence }) } }));
+    expect(pages.flatMap((p) => p.blocks.map((b) => b.kind))).toEqual(garbled.pages.flatMap((p) => p.blocks.filter((b) => b.kind === "table" || b.text !== "").map((b) => b.kind)));
+    const { record } = parseReport({ format: "pdf", warnings: [], pages });
+    expect(record.year).toBe(seed.record.year);
+    expect(record.edition).toBe(seed.record.edition);
+    expect(record.activeDisclosure).toEqual(seed.record.activeDisclosure);
+    expect(record.applications).toEqual(seed.record.applications);
+    expect(record.reviewLitigation).toEqual(seed.record.reviewLitigation);
+    expect(findingSet(record.findings as Finding[])).toEqual(findingSet((seed.record as unknown as { findings: Finding[] }).findings));
+  });
 });
 
 describe("Textract readings that are not a report", () => {

@@ -138,3 +138,87 @@ export function textractLike(doc: ExtractedDocument, seed: number, options: Text
   }));
   return { format: "pdf", pages, warnings: [] };
 }
+
+/** A Textract block, as much of it as `blocksFromTextract` reads. */
+export type TextractLikeBlock = {
+  BlockType: "PAGE" | "LINE" | "WORD" | "TABLE" | "CELL" | "MERGED_CELL";
+  Id: string;
+  Page: number;
+  Text?: string;
+  Confidence?: number;
+  RowIndex?: number;
+  ColumnIndex?: number;
+  RowSpan?: number;
+  ColumnSpan?: number;
+  Geometry?: { BoundingBox: { Top: number; Left: number; Width: number; Height: number } };
+  Relationships?: { Type: "CHILD" | "MERGED_CELL"; Ids: string[] }[];
+};
+
+/**
+ * The Block graph AnalyzeDocument / GetDocumentAnalysis would return for a (Textract-like)
+ * document: one CELL per grid position, a MERGED_CELL over each spanned cell with its words in
+ * the top-left member, LINEs of WORDs for paragraphs, in reading order top to bottom.
+ */
+export function textractBlocks(doc: ExtractedDocument): TextractLikeBlock[] {
+  const out: TextractLikeBlock[] = [];
+  let next = 0;
+  const id = () => `b-${(next++).toString(16).padStart(8, "0")}`;
+  const box = (top: number) => ({ BoundingBox: { Top: top, Left: 0.1, Width: 0.8, Height: 0.001 } });
+  const words = (text: string, page: number, confidence: number): string[] =>
+    text
+      .split(/\s+/)
+      .filter((w) => w !== "")
+      .map((w) => {
+        const wordId = id();
+        out.push({ BlockType: "WORD", Id: wordId, Page: page, Text: w, Confidence: confidence });
+        return wordId;
+      });
+  for (const page of doc.pages) {
+    const pageBlock: TextractLikeBlock = { BlockType: "PAGE", Id: id(), Page: page.number, Relationships: [{ Type: "CHILD", Ids: [] }] };
+    out.push(pageBlock);
+    page.blocks.forEach((block, index) => {
+      const top = (index + 1) / (page.blocks.length + 2);
+      if (block.kind === "paragraph") {
+        if (block.text.trim() === "") return;
+        const line: TextractLikeBlock = { BlockType: "LINE", Id: id(), Page: page.number, Text: block.text, Confidence: 90, Geometry: box(top) };
+        line.Relationships = [{ Type: "CHILD", Ids: words(block.text, page.number, 90) }];
+        out.push(line);
+        pageBlock.Relationships![0]!.Ids.push(line.Id);
+        return;
+      }
+      const table: TextractLikeBlock = { BlockType: "TABLE", Id: id(), Page: page.number, Confidence: 95, Geometry: box(top), Relationships: [] };
+      const cellIds: string[] = [];
+      const mergedIds: string[] = [];
+      const covered = new Set<string>();
+      block.rows.forEach((row, r) => {
+        let col = 0;
+        for (const cell of row) {
+          while (covered.has(`${r}:${col}`)) col++;
+          const rowSpan = cell.rowSpan ?? 1;
+          const colSpan = cell.colSpan ?? 1;
+          const members: string[] = [];
+          for (let dr = 0; dr < rowSpan; dr++) {
+            for (let dc = 0; dc < colSpan; dc++) {
+              covered.add(`${r + dr}:${col + dc}`);
+              const member: TextractLikeBlock = { BlockType: "CELL", Id: id(), Page: page.number, RowIndex: r + dr + 1, ColumnIndex: col + dc + 1, RowSpan: 1, ColumnSpan: 1, Confidence: cell.confidence ?? 90 };
+              if (dr === 0 && dc === 0 && cell.text !== "") member.Relationships = [{ Type: "CHILD", Ids: words(cell.text, page.number, cell.confidence ?? 90) }];
+              out.push(member);
+              cellIds.push(member.Id);
+              members.push(member.Id);
+            }
+          }
+          if (members.length > 1) {
+            const merged: TextractLikeBlock = { BlockType: "MERGED_CELL", Id: id(), Page: page.number, RowIndex: r + 1, ColumnIndex: col + 1, RowSpan: rowSpan, ColumnSpan: colSpan, Confidence: cell.confidence ?? 90, Relationships: [{ Type: "CHILD", Ids: members }] };
+            out.push(merged);
+            mergedIds.push(merged.Id);
+          }
+          col += colSpan;
+        }
+      });
+      table.Relationships = [{ Type: "CHILD", Ids: cellIds }, ...(mergedIds.length ? [{ Type: "MERGED_CELL" as const, Ids: mergedIds }] : [])];
+      out.push(table);
+      pageBlock.Relationships![0]!.Ids.push(table.Id);
+    });
+  }
+  return out;
+}
