@@ -133,8 +133,9 @@ function placeFor(rows: readonly FigureRow[], edition: Edition): Placement {
     i = j > i ? j : i + 1;
   }
 
-  // Section 二: the edition's disclosure rows, just before section 三 (or anywhere without it).
+  // Section 二: the edition's disclosure rows, just before section 三 (or the first that fit without it).
   const fitsDisclosure = (window: readonly FigureRow[]): CellValue[][] | null => {
+    if (window.length !== widths.length) return null;
     const out: CellValue[][] = [];
     for (const [i, row] of window.entries()) {
       const fitted = fit(row.values, widths[i]!);
@@ -144,21 +145,26 @@ function placeFor(rows: readonly FigureRow[], edition: Edition): Placement {
     return out;
   };
   let disclosure: CellValue[][] | null = null;
-  const before = rows.slice(0, apps ? apps.start : rows.length).filter((r) => r.hasNumber);
+  let disclosureEnd = 0;
+  const numbered = rows.map((row, index) => ({ row, index })).filter(({ row, index }) => row.hasNumber && index < (apps?.start ?? rows.length));
   if (apps) {
-    if (before.length >= widths.length) disclosure = fitsDisclosure(before.slice(before.length - widths.length));
+    disclosure = fitsDisclosure(numbered.slice(-widths.length).map(({ row }) => row));
     // A row printed all blank (all zeros) has no number: try again with the blank rows kept.
-    const all = rows.slice(0, apps.start);
-    if (!disclosure && all.length >= widths.length) disclosure = fitsDisclosure(all.slice(all.length - widths.length));
+    disclosure ??= fitsDisclosure(rows.slice(Math.max(0, apps.start - widths.length), apps.start));
   } else {
-    for (let i = 0; i + widths.length <= before.length && !disclosure; i++) disclosure = fitsDisclosure(before.slice(i, i + widths.length));
+    for (let i = 0; i + widths.length <= numbered.length && !disclosure; i++) {
+      const window = numbered.slice(i, i + widths.length);
+      disclosure = fitsDisclosure(window.map(({ row }) => row));
+      if (disclosure) disclosureEnd = window.at(-1)!.index + 1;
+    }
   }
 
-  // Section 四: after section 三, the first rows that together hold exactly the review cells and a
-  // number (header rows read as nothing are skipped that way), else one row of blanks that wide.
+  // Section 四: after section 三 (after section 二 without it), the first rows that together hold
+  // exactly the review cells and a number (header rows read as nothing are skipped that way),
+  // else one row of blanks that wide.
   let review: CellValue[] | null = null;
-  if (apps) {
-    const after = rows.slice(apps.end);
+  if (apps || disclosure) {
+    const after = rows.slice(apps ? apps.end : disclosureEnd);
     const windows: CellValue[][] = [];
     for (let i = 0; i < after.length; i++) {
       const cells: CellValue[] = [];
@@ -174,19 +180,21 @@ export type GridReading = { edition: Edition; reading: FigureReading; findings: 
 
 /**
  * Reads the figures of a document whose labels are unreadable, or returns null when its tables
- * do not have the shape of either edition of the template. Section 三 decides the edition, with
- * section 二 where section 三 is not found; both must agree where both are found.
+ * do not have the shape of either edition of the template. Section 二 names the edition most
+ * surely (each edition prints its own row widths), section 三 by its row count only, which a
+ * damaged grid can match by chance: where the two disagree, section 二 wins and section 三 is
+ * recorded as missing. Without section 三, sections 二 and 四 must both be found.
  */
 export function readGrid(doc: ExtractedDocument): GridReading | null {
   const rows = figureRows(doc);
   const candidates = EDITIONS.map((edition) => ({ edition, placement: placeFor(rows, edition) }));
-  const score = ({ placement: p }: { placement: Placement }) => (p.applications ? 2 : 0) + (p.disclosure ? 1 : 0);
+  const score = ({ placement: p }: { placement: Placement }) => (p.disclosure ? 2 : 0) + (p.applications ? 1 : 0);
   const ranked = [...candidates].sort((a, b) => score(b) - score(a));
   const best = ranked[0]!;
-  // Without section 三, section 二 alone must be backed by section 四 to call this a report.
-  if (score(best) === 0 || (!best.placement.applications && !best.placement.review) || score(ranked[1]!) === score(best)) return null;
+  if (score(best) === 0 || score(ranked[1]!) === score(best)) return null;
   const { edition, placement } = best;
-  if (!placement.applications && placement.review === null) return null;
+  // Without section 三, section 二 alone must be backed by section 四 to call this a report.
+  if (!placement.applications && !placement.review) return null;
 
   const unitAssumptions: UnitAssumption[] = [];
   const findings: Finding[] = [];

@@ -103,6 +103,31 @@ describe("through the Textract adapter", () => {
   });
 });
 
+describe("Textract readings that do not fit the template everywhere", () => {
+  it("records section 三 as missing when Textract split one of its rows in two, and still reads 二 and 四", () => {
+    const seed = seeds[2]!;
+    const doc = textractLike(readable.get(seed.name)!, 4);
+    const tables = doc.pages.flatMap((p) => p.blocks).filter((b) => b.kind === "table");
+    const applications = tables.find((t) => t.rows.length > 20)!;
+    const at = applications.rows.length - 3;
+    applications.rows.splice(at, 0, applications.rows[at]!.map((c) => ({ ...c })));
+    const { record, status } = parseReport(doc);
+    expect(record.layout).toEqual({ activeDisclosure: "grid", applications: "missing", reviewLitigation: "grid" });
+    expect(record.applications).toEqual({});
+    expect(record.activeDisclosure).toEqual(seed.record.activeDisclosure);
+    expect(record.reviewLitigation).toEqual(seed.record.reviewLitigation);
+    expect(record.findings.map((f) => f.rule)).toContain(RULE.TABLE_MISSING);
+    expect(status).toBe("NEEDS_REVIEW");
+  });
+
+  it("takes a money figure under an unreadable header as 万元 below a million and says so", () => {
+    const seed = seeds.find((s) => s.name.startsWith("000"))!;
+    const { record } = parseReport(textractLike(readable.get(seed.name)!, 9));
+    expect(record.activeDisclosure.procurement).toEqual({ projects: 782, amountTenThousandYuan: 16700 });
+    expect(record.findings).toContainEqual(expect.objectContaining({ rule: RULE.LABELS_UNREAD, severity: "warning", cells: ["procurement.amountTenThousandYuan"], actual: 16700 }));
+  });
+});
+
 describe("Textract readings that are not a report", () => {
   it("rejects a garbled table of random figures", () => {
     let n = 7;
