@@ -8,6 +8,7 @@ import { createFileNotifier, createSnsNotifier, type Notifier } from "./notifier
 import { createS3ObjectStore, type ObjectStore } from "./object-store.ts";
 import { createDynamoCrossYearStore, type CrossYearStore } from "./cross-year-store.ts";
 import { createDynamoRecordStore, type RecordStore } from "./record-store.ts";
+import { createDynamoProgressStore, type ProgressStore } from "./progress-store.ts";
 import { createDynamoReportSelector, type ReportSelector } from "./report-selector.ts";
 import { createSfnWorkflowStarter, type WorkflowStarter } from "./workflow-starter.ts";
 import type { OcrEngine } from "../documents/ocr/engine.ts";
@@ -25,6 +26,8 @@ export type Adapters = {
   selector: ReportSelector;
   /** Cross-year findings on pairs of records (CrossYear). */
   crossYear: CrossYearStore;
+  /** Which workflow steps a report has reached (the upload box on the page watches it). */
+  progress: ProgressStore;
 };
 
 const built: Partial<Adapters> = {};
@@ -41,6 +44,7 @@ const factories: { [K in keyof Adapters]: (config: Config) => Adapters[K] } = {
   ocr: (config) => (config.OCR_ENGINE === "none" ? null : createTextractEngine(config)),
   selector: (config) => createDynamoReportSelector(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
   crossYear: (config) => createDynamoCrossYearStore(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
+  progress: (config) => createDynamoProgressStore(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
 };
 
 /**
@@ -83,3 +87,5 @@ export type { ObjectStore, ObjectInfo } from "./object-store.ts";
 export type { RecordStore, StoredReport, ReportSummary, ReportStatus, Source } from "./record-store.ts";
 export { REPORT_STATUS } from "./record-store.ts";
 export type { WorkflowStarter } from "./workflow-starter.ts";
+export type { ProgressStore, ProgressStep, ReportProgress, StepMark } from "./progress-store.ts";
+export { PROGRESS_STEPS } from "./progress-store.ts";

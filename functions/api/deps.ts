@@ -8,9 +8,10 @@ import { getAdapter } from "../adapters/index.ts";
 import { createDocumentClient, createS3Client } from "../adapters/clients.ts";
 import { createDynamoRecordQuery, type RecordQuery } from "../adapters/record-query.ts";
 import type { RecordStore } from "../adapters/record-store.ts";
+import type { ProgressStore } from "../adapters/progress-store.ts";
 import { readConfig, requireConfig, type Config } from "../shared/config.ts";
 
-export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client };
+export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore };
 
 let built: { config: Config; query: RecordQuery; s3: S3Client } | undefined;
 let override: Partial<ApiDeps> = {};
@@ -25,7 +26,12 @@ export function getApiDeps(): ApiDeps {
       s3: createS3Client(config),
     };
   }
-  return { records: override.records ?? getAdapter("records"), query: override.query ?? built.query, s3: override.s3 ?? built.s3 };
+  return {
+    records: override.records ?? getAdapter("records"),
+    query: override.query ?? built.query,
+    s3: override.s3 ?? built.s3,
+    progress: override.progress ?? getAdapter("progress"),
+  };
 }
 
 /** Replaces dependencies (tests). */

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { EDITIONS } from "../report/template.ts";
 import type { PageCursor } from "../adapters/record-query.ts";
+import { PROGRESS_STEPS } from "../adapters/progress-store.ts";
 
 export const STATUSES = ["VALID", "NEEDS_REVIEW", "FAILED"] as const;
 
@@ -254,7 +255,27 @@ export const UploadTicket = z.object({
   maxBytes: z.number().int(),
   expiresAt: z.string(),
   statusPath: z.string().meta({ description: "Poll this until the record appears" }),
+  progressPath: z.string().meta({ description: "Poll this to watch the report move through the workflow's steps" }),
 });
+
+const ProgressStepName = z.enum(PROGRESS_STEPS);
+export const ReportProgressBody = z
+  .object({
+    reportId: z.string(),
+    steps: z
+      .array(z.object({ step: ProgressStepName, at: z.string().meta({ description: "When the step (last) started" }) }))
+      .meta({ description: "The steps this report reached, in workflow order (Ocr only for scans, RecordFailure only on failure)" }),
+    current: z
+      .union([ProgressStepName, z.literal("Done")])
+      .nullable()
+      .meta({ description: "The step running now, Done once the record is stored, null for a record whose progress has expired" }),
+    done: z.boolean().meta({ description: "The record is stored: `status` (and `failure`) say how it ended" }),
+    status: Status.optional(),
+    failure: z.object({ error: z.string(), cause: z.string() }).optional(),
+    finishedAt: z.string().optional().meta({ description: "When the record was last written (its updatedAt)" }),
+  })
+  .meta({ description: "Where a report is in the workflow: upload → Extract → Ocr (scans) → Parse → Store → done" });
+export type ReportProgressBody = z.infer<typeof ReportProgressBody>;
 
 const Labelled = z.object({ key: z.string(), label: z.string() });
 export const TemplateBody = z.object({

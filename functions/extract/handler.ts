@@ -13,6 +13,7 @@ import { OcrRequiredError, UnreadableDocumentError } from "../shared/errors.ts";
 import { detectContentKind } from "../documents/detect.ts";
 import { readConfig, requireConfig } from "../shared/config.ts";
 import { parseEventWith } from "../shared/handler-kit.ts";
+import { markProgress } from "../shared/progress.ts";
 import { hashBytes } from "../shared/hash.ts";
 import { stepLogger } from "../shared/logger.ts";
 import { ExecutionInput, toDocumentArtifactKey, type Extracted } from "../shared/workflow-payloads.ts";
@@ -35,6 +36,7 @@ export const handler = middy<ExecutionInput, Extracted>()
     const bytes = await objects.getBytes(event.bucket, event.key);
     const reportId = hashBytes(bytes);
     log.appendPersistentKeys({ reportId });
+    await markProgress(reportId, "Extract", log);
     const fileName = basename(event.key);
     const artifactKey = toDocumentArtifactKey(reportId);
     try {

@@ -12,6 +12,7 @@ import { extractDocument } from "../documents/index.ts";
 import { readConfig, requireConfig } from "../shared/config.ts";
 import { InvalidEventError } from "../shared/errors.ts";
 import { parseEventWith } from "../shared/handler-kit.ts";
+import { markProgress } from "../shared/progress.ts";
 import { hashBytes } from "../shared/hash.ts";
 import { stepLogger } from "../shared/logger.ts";
 import { ParseInput, type Extracted } from "../shared/workflow-payloads.ts";
@@ -23,6 +24,7 @@ export const handler = middy<ParseInput, Extracted>()
     const artifactsBucket = requireConfig(config, "ARTIFACTS_BUCKET");
     const { reportId, artifactKey, fileName } = event.extracted;
     const log = stepLogger("ocr", { reportId, source: `s3://${event.bucket}/${event.key}` });
+    await markProgress(reportId, "Ocr", log);
     const objects = getAdapter("objects");
 
     const bytes = await objects.getBytes(event.bucket, event.key);

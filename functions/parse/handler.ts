@@ -8,6 +8,7 @@ import type { ExtractedDocument } from "../documents/model.ts";
 import { PARSER_VERSION, parseReport } from "../report/index.ts";
 import { readConfig, requireConfig } from "../shared/config.ts";
 import { parseEventWith } from "../shared/handler-kit.ts";
+import { markProgress } from "../shared/progress.ts";
 import { stepLogger } from "../shared/logger.ts";
 import { describeErrors } from "../shared/problems.ts";
 import { ParseInput, toRecordArtifactKey, type Parsed } from "../shared/workflow-payloads.ts";
@@ -30,6 +31,7 @@ export const handler = middy<ParseInput, Parsed>()
     const artifactsBucket = requireConfig(readConfig(), "ARTIFACTS_BUCKET");
     const { reportId, artifactKey } = event.extracted;
     const log = stepLogger("parse", { reportId });
+    await markProgress(reportId, "Parse", log);
     const objects = getAdapter("objects");
 
     const doc = await objects.getJson<ExtractedDocument>(artifactsBucket, artifactKey);

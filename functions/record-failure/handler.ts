@@ -7,6 +7,7 @@ import middy from "@middy/core";
 import { getAdapter } from "../adapters/index.ts";
 import { PARSER_VERSION } from "../report/index.ts";
 import { parseEventWith } from "../shared/handler-kit.ts";
+import { markProgress } from "../shared/progress.ts";
 import { hashBytes } from "../shared/hash.ts";
 import { stepLogger } from "../shared/logger.ts";
 import { RecordFailureInput, type StepError, type Stored } from "../shared/workflow-payloads.ts";
@@ -50,6 +51,7 @@ export const handler = middy<RecordFailureInput, Stored>()
   .handler(async (event) => {
     const reportId = await identify(event);
     const log = stepLogger("record-failure", { reportId, source: `s3://${event.bucket}/${event.key}` });
+    await markProgress(reportId, "RecordFailure", log);
     const failure = { error: event.error.Error, cause: readCause(event.error) };
     const outcome = await getAdapter("records").putFailure({
       reportId,

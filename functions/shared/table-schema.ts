@@ -10,6 +10,11 @@
  * - by agency and year: index `byAgencyYear` (`agencyKey`, `year`);
  * - by status: index `byStatus` (`status`, `updatedAt`);
  * - by parser version: index `byParserVersion` (`parserVersion`, `updatedAt`).
+ *
+ * Other items share the table under their own pk prefix and carry none of the index key
+ * attributes (GSIs are sparse), so no listing ever sees them: OCR limiter slots
+ * (`LIMITER#<name>`) and workflow progress (`PROGRESS#<id>`, `sk = PROGRESS`), which
+ * expires through the table's TTL attribute.
  */
 
 /** DynamoDB scalar attribute types used by keys: S = string, N = number. */
@@ -56,7 +61,20 @@ export const KEY_PREFIXES = {
   REPORT: "REPORT#",
   RECORD_SK: "RECORD",
   SOURCE_SK: "SOURCE#",
+  PROGRESS: "PROGRESS#",
+  PROGRESS_SK: "PROGRESS",
 } as const;
+
+/**
+ * The table's TTL attribute, in epoch seconds: items that should vanish on their own set it.
+ * (Not `expiresAt`: the OCR limiter's slots use that name for their lease, in milliseconds.)
+ */
+export const TIME_TO_LIVE_ATTRIBUTE = "expireAfter";
+
+/** Partition key of a report's workflow progress item. */
+export function toProgressPk(reportId: string): string {
+  return `${KEY_PREFIXES.PROGRESS}${reportId}`;
+}
 
 /** Partition key of a report's items, from its id (the SHA-256 hex of the source bytes). */
 export function toReportPk(reportId: string): string {

@@ -6,6 +6,7 @@ import middy from "@middy/core";
 import { getAdapter } from "../adapters/index.ts";
 import { readConfig, requireConfig } from "../shared/config.ts";
 import { parseEventWith } from "../shared/handler-kit.ts";
+import { markProgress } from "../shared/progress.ts";
 import { stepLogger } from "../shared/logger.ts";
 import { StoreInput, type Stored } from "../shared/workflow-payloads.ts";
 
@@ -15,6 +16,7 @@ export const handler = middy<StoreInput, Stored>()
     const artifactsBucket = requireConfig(readConfig(), "ARTIFACTS_BUCKET");
     const { reportId, recordKey, status, parserVersion } = event.parsed;
     const log = stepLogger("store", { reportId });
+    await markProgress(reportId, "Store", log);
 
     const record = await getAdapter("objects").getJson<Record<string, unknown>>(artifactsBucket, recordKey);
     const outcome = await getAdapter("records").putParsed({

@@ -54,6 +54,7 @@ export const createUploadRoute = defineRoute({
       maxBytes: config.UPLOAD_MAX_BYTES,
       expiresAt: new Date(Date.now() + config.PRESIGN_TTL_SECONDS * 1000).toISOString(),
       statusPath: `/reports/${body.sha256}`,
+      progressPath: `/reports/${body.sha256}/progress`,
     });
   },
 });

@@ -5,6 +5,7 @@ import { createUploadRoute } from "./create-upload.ts";
 import { exportCsvRoute } from "./export-csv.ts";
 import { getReportSourceRoute } from "./get-report-source.ts";
 import { getReportRoute } from "./get-report.ts";
+import { getReportProgressRoute } from "./get-report-progress.ts";
 import { getStatsRoute } from "./get-stats.ts";
 import { getTemplateRoute } from "./get-template.ts";
 import { getAgencySeriesRoute } from "./get-agency-series.ts";
@@ -21,6 +22,7 @@ const DATA_ROUTES: readonly Route[] = [
   listReportsRoute,
   getReportRoute,
   getReportSourceRoute,
+  getReportProgressRoute,
   getStatsRoute,
   exportCsvRoute,
   createUploadRoute,

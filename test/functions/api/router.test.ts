@@ -4,6 +4,7 @@ import { setApiDeps } from "../../../functions/api/deps.ts";
 import { handler } from "../../../functions/api/handler.ts";
 import type { RecordQuery } from "../../../functions/adapters/record-query.ts";
 import type { RecordStore } from "../../../functions/adapters/record-store.ts";
+import type { ProgressStore, ReportProgress } from "../../../functions/adapters/progress-store.ts";
 import { logger } from "../../../functions/shared/logger.ts";
 import { loadSeedReports } from "./seed-reports.ts";
 
@@ -17,6 +18,12 @@ const query: RecordQuery = {
   },
 };
 const records = { get: async (id: string) => reports.find((r) => r.reportId === id) } as unknown as RecordStore;
+// Progress of one report still in the workflow, and of one whose record is stored.
+const running = "a".repeat(64);
+const marks = new Map<string, ReportProgress>([
+  [running, { reportId: running, steps: [{ step: "Extract", at: "2026-01-01T00:00:00.000Z" }, { step: "Ocr", at: "2026-01-01T00:00:01.000Z" }] }],
+]);
+const progress: ProgressStore = { mark: async () => {}, get: async (id) => marks.get(id) };
 
 function request(method: string, path: string, query: Record<string, string> = {}, headers: Record<string, string> = {}, body?: string) {
   const event = {
@@ -38,7 +45,7 @@ describe("API router", () => {
   beforeAll(() => {
     process.env.TABLE_NAME ??= "unused";
     process.env.WEB_ORIGIN = "http://127.0.0.1:3000";
-    setApiDeps({ query, records });
+    setApiDeps({ query, records, progress });
     logger.setLogLevel("SILENT");
   });
   afterAll(() => {
@@ -77,6 +84,19 @@ describe("API router", () => {
     expect(bodyOf(res)).toMatchObject({ id: reports[1]!.reportId, agency: reports[1]!.agency });
   });
 
+  it("answers a report's progress: the step running, done with the status once recorded, 404 before Extract", async () => {
+    const inFlight = bodyOf(await request("GET", `/reports/${running}/progress`));
+    expect(inFlight).toMatchObject({ reportId: running, current: "Ocr", done: false });
+    expect(inFlight).not.toHaveProperty("status");
+    const recorded = reports[1]!;
+    const done = bodyOf(await request("GET", `/reports/${recorded.reportId}/progress`));
+    expect(done).toMatchObject({ reportId: recorded.reportId, steps: [], current: "Done", done: true, status: recorded.status, finishedAt: recorded.updatedAt });
+    const unknown = await request("GET", `/reports/${"e".repeat(64)}/progress`);
+    expect(unknown.statusCode).toBe(404);
+    expect(bodyOf(unknown).message).toContain("Extract");
+    expect((await request("GET", "/reports/xyz/progress")).statusCode).toBe(400);
+  });
+
   it("answers unknown paths with 404 and wrong methods with 405", async () => {
     expect((await request("GET", "/nothing")).statusCode).toBe(404);
     const res = await request("DELETE", "/reports");
@@ -106,7 +126,7 @@ describe("API router", () => {
     const doc = bodyOf(await request("GET", "/openapi.json")) as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string }[] }>> };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ["/agencies/{id}/series", "/compare", "/export.csv", "/openapi.json", "/reports", "/reports/{id}", "/reports/{id}/source", "/stats", "/template", "/uploads"].sort(),
+      ["/agencies/{id}/series", "/compare", "/export.csv", "/openapi.json", "/reports", "/reports/{id}", "/reports/{id}/progress", "/reports/{id}/source", "/stats", "/template", "/uploads"].sort(),
     );
     const listParams = doc.paths["/reports"]!.get!.parameters.map((p) => p.name);
     expect(listParams).toEqual(expect.arrayContaining(["agency", "year", "status", "edition", "limit", "cursor"]));
