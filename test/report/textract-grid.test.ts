@@ -8,6 +8,7 @@ import { blocksFromTextract } from "../../functions/adapters/textract-ocr.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
 import type { ExtractedDocument } from "../../functions/documents/model.ts";
 import { parseReport } from "../../functions/report/index.ts";
+import { yearFromFirstLines } from "../../functions/report/read-grid.ts";
 import { RULE } from "../../functions/report/template.ts";
 import { NotAnnualReportError } from "../../functions/shared/errors.ts";
 import { loadSeeds, seedHtml, type Seed } from "../fixtures/generate/index.ts";
@@ -125,6 +126,21 @@ describe("Textract readings that do not fit the template everywhere", () => {
     const { record } = parseReport(textractLike(readable.get(seed.name)!, 9));
     expect(record.activeDisclosure.procurement).toEqual({ projects: 782, amountTenThousandYuan: 16700 });
     expect(record.findings).toContainEqual(expect.objectContaining({ rule: RULE.LABELS_UNREAD, severity: "warning", cells: ["procurement.amountTenThousandYuan"], actual: 16700 }));
+  });
+});
+
+describe("yearFromFirstLines", () => {
+  it("finds the title's year among garbled characters, digit-like ones included", () => {
+    expect(yearFromFirstLines(["(*_[f!>)/'2019*%i~|FTh:)i", "2020-f1aE20}"], "2019")).toBe(2019);
+    expect(yearFromFirstLines(["E#12022&*l"], "2021")).toBe(2022);
+    // Windows of digits run together: the one the edition allows is taken.
+    expect(yearFromFirstLines(["$2012020&"], "2019")).toBe(2020);
+    expect(yearFromFirstLines(["2021#1820B"], "2021")).toBe(2021);
+  });
+
+  it("gives null where the first lines hold no plausible year", () => {
+    expect(yearFromFirstLines(["$=+$#(E)I", "1E/9# 17&i+9 1820"], "2019")).toBeNull();
+    expect(yearFromFirstLines(["a", "b", "c", "d", "e", "2020"], "2019")).toBeNull();
   });
 });
 
