@@ -1,7 +1,7 @@
 import { RemovalPolicy } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import { Construct } from "constructs";
-import { ALL_TABLE_INDEXES, TABLE_KEYS, type KeyAttribute } from "../../functions/shared/table-schema.ts";
+import { ALL_TABLE_INDEXES, TABLE_KEYS, TIME_TO_LIVE_ATTRIBUTE, type KeyAttribute } from "../../functions/shared/table-schema.ts";
 
 export interface RecordsTableProps {
   /**
@@ -47,6 +47,8 @@ export class RecordsTable extends Construct {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      // Workflow progress items expire on their own; records never set it.
+      timeToLiveAttribute: TIME_TO_LIVE_ATTRIBUTE,
     });
     for (const index of ALL_TABLE_INDEXES) {
       this.table.addGlobalSecondaryIndex({

@@ -8,6 +8,7 @@ import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { acknowledge, nagArn } from "../acknowledge.ts";
 import { ENV, NianbaoFunction, bindBucket, bindTable, bindTopic } from "./nianbao-function.ts";
+import { KEY_PREFIXES } from "../../functions/shared/table-schema.ts";
 
 /**
  * The Lambda ARNs the shared definition (lib/workflow.ts) puts into its Task states.
@@ -91,9 +92,11 @@ export class ReportWorkflow extends Construct {
     this.extractFunction = step("Extract", "extract", 1536, Duration.minutes(5), true);
     bindBucket(this.extractFunction, props.ingestBucket, "read", ENV.INGEST_BUCKET);
     bindBucket(this.extractFunction, props.artifactsBucket, "readWrite", ENV.ARTIFACTS_BUCKET);
+    bindProgress(this.extractFunction, props.table);
 
     this.parseFunction = step("Parse", "parse", 1024, Duration.minutes(2));
     bindBucket(this.parseFunction, props.artifactsBucket, "readWrite", ENV.ARTIFACTS_BUCKET);
+    bindProgress(this.parseFunction, props.table);
 
     this.storeFunction = step("Store", "store", 256, Duration.seconds(30));
     bindBucket(this.storeFunction, props.artifactsBucket, "read", ENV.ARTIFACTS_BUCKET);
@@ -198,6 +201,23 @@ export class ReportWorkflow extends Construct {
     ];
     return fns;
   }
+}
+
+/**
+ * Grants of a step that touches the table only to mark its progress (Extract, Parse):
+ * UpdateItem on progress items alone — `dynamodb:LeadingKeys` limits it to partition keys
+ * `PROGRESS#…`, so the step can never write a record. (Store, Ocr and RecordFailure mark
+ * through the read-write grant they already hold.)
+ */
+function bindProgress(fn: NianbaoFunction, table: dynamodb.Table): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ["dynamodb:UpdateItem"],
+      resources: [table.tableArn],
+      conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIXES.PROGRESS}*`] } },
+    }),
+  );
+  fn.addEnvironment(ENV.TABLE_NAME, table.tableName);
 }
 
 /**

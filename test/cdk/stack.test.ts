@@ -7,7 +7,7 @@ import { CfnElement, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TABLE_INDEXES, TABLE_KEYS } from "../../functions/shared/table-schema.ts";
+import { KEY_PREFIXES, TABLE_INDEXES, TABLE_KEYS, TIME_TO_LIVE_ATTRIBUTE } from "../../functions/shared/table-schema.ts";
 import { PROJECT_ROOT } from "../../lib/constructs/nianbao-function.ts";
 import { NianbaoStack } from "../../lib/nianbao-stack.ts";
 import { PARSER_VERSION } from "../../functions/report/index.ts";
@@ -120,7 +120,17 @@ describe("Lambda functions", () => {
     expect(actions(w.storeFunction)).not.toContain("sns:Publish");
     expect(actions(w.notifyFunction)).toContain("sns:Publish");
     expect([...actions(w.notifyFunction)].some((a) => a.startsWith("dynamodb:") || a.startsWith("s3:"))).toBe(false);
-    expect([...actions(w.parseFunction)].some((a) => a.startsWith("dynamodb:"))).toBe(false);
+    // Extract and Parse touch the table only to mark their progress: UpdateItem on PROGRESS# keys alone.
+    for (const fn of [w.extractFunction, w.parseFunction]) {
+      const tableStatements = statementsOfRole(logicalId(fn.role!)).filter((s) => actionsOf([s]).some((a) => a.startsWith("dynamodb:")));
+      expect(tableStatements).toHaveLength(1);
+      expect(tableStatements[0]).toMatchObject({
+        Action: "dynamodb:UpdateItem",
+        Resource: { "Fn::GetAtt": [logicalId(stack.records.table), "Arn"] },
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIXES.PROGRESS}*`] } },
+      });
+    }
+    expect(actions(stack.api.apiFunction)).toContain("dynamodb:GetItem");
     expect([...actions(w.crossYearFunction)].filter((a) => a.startsWith("dynamodb:")).sort()).toEqual(["dynamodb:Query", "dynamodb:UpdateItem"]);
     expect([...actions(w.crossYearFunction)].some((a) => a.startsWith("s3:") || a.startsWith("sns:"))).toBe(false);
     expect(actions(stack.api.apiFunction)).toContain("dynamodb:Query");
@@ -307,6 +317,12 @@ describe("records table", () => {
         { AttributeName: TABLE_KEYS.PARTITION_KEY.name, KeyType: "HASH" },
         { AttributeName: TABLE_KEYS.SORT_KEY.name, KeyType: "RANGE" },
       ],
+    });
+  });
+
+  it("expires items by the shared TTL attribute (workflow progress)", () => {
+    template.hasResourceProperties("AWS::DynamoDB::Table", {
+      TimeToLiveSpecification: { AttributeName: TIME_TO_LIVE_ATTRIBUTE, Enabled: true },
     });
   });
 
