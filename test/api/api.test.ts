@@ -281,3 +281,45 @@ describe("template, OpenAPI, CORS and the web page", () => {
     expect(root.status).toBe(302);
   });
 });
+
+// Last in the file: it adds a FAILED record and a second source, which the counts above do not expect.
+describe("GET /reports/{id}/progress", () => {
+  type Progress = { reportId: string; steps: { step: string; at: string }[]; current: string | null; done: boolean; status?: string; failure?: { cause: string } };
+
+  it("lists a dropped report's steps in order, Extract, Parse, Store, then done with its status", async () => {
+    const id = sha256(seedBytes.get("000_da3b4a7bec10951f")!);
+    const { status, body } = (await get(`/reports/${id}/progress`)) as { status: number; body: Progress };
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ reportId: id, current: "Done", done: true, status: "NEEDS_REVIEW" });
+    expect(body.steps.map((s) => s.step)).toEqual(["Extract", "Parse", "Store"]);
+    const times = body.steps.map((s) => Date.parse(s.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    const record = await get(`/reports/${id}`);
+    expect(Date.parse(record.body.updatedAt)).toBeGreaterThanOrEqual(times.at(-1)!);
+  });
+
+  it("answers an id the workflow never saw with 404 and a malformed one with 400", async () => {
+    const unknown = await get(`/reports/${"cd".repeat(32)}/progress`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toContain("cd".repeat(32));
+    expect((await get("/reports/not-a-hash/progress")).status).toBe(400);
+  });
+
+  it("ends a report that fails with RecordFailure and the reason", async () => {
+    const bytes = new TextEncoder().encode("这不是政府信息公开工作年度报告，只是一张便条。\n");
+    await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: "incoming/note.txt", Body: bytes }));
+    await local.stack.idle();
+    const { body } = (await get(`/reports/${sha256(bytes)}/progress`)) as { body: Progress };
+    expect(body).toMatchObject({ done: true, status: "FAILED", current: "Done" });
+    expect(body.steps.map((s) => s.step)).toEqual(["Extract", "Parse", "RecordFailure"]);
+    expect(body.failure?.cause.length).toBeGreaterThan(0);
+  });
+
+  it("is done at once for bytes uploaded again after they were recorded", async () => {
+    const bytes = seedBytes.get("004_3c5ccc28fdec33c7")!;
+    await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: "incoming/again.txt", Body: bytes }));
+    const { body } = (await get(`/reports/${sha256(bytes)}/progress`)) as { body: Progress };
+    expect(body).toMatchObject({ done: true, current: "Done" });
+    await local.stack.idle();
+  });
+});

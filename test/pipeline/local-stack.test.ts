@@ -240,8 +240,18 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
     const scannedPages = await scanPdf(await seedPdf(seed));
     const scan = imagesToPdf(scannedPages);
 
-    // Act
+    // Act: watch its progress the way the page does, until the record is stored
     await drop("scans/003.pdf", scan);
+    type Progress = { steps: { step: string }[]; current: string | null; done: boolean };
+    const seen: string[] = [];
+    let progress: Progress | undefined;
+    for (const until = Date.now() + 150_000; Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
+      const res = await getJson<Progress>(`/reports/${sha256(scan)}/progress`);
+      if (res.status !== 200) continue;
+      progress = res.body;
+      if (progress.current && seen.at(-1) !== progress.current) seen.push(progress.current);
+      if (progress.done) break;
+    }
     await stack.idle();
 
     // Assess: read by OCR into a record (how exactly OCR reads it is the documents tests' concern)
@@ -253,6 +263,10 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
     // Extract passed the scan on; the Ocr step read its pages and the record says so.
     expect(body.ocr).toMatchObject({ engine: "tesseract", pages: expect.arrayContaining([1]) });
     expect((body.ocr as { pages: number[] }).pages.every((n) => n >= 1 && n <= scannedPages.length)).toBe(true);
+    // The progress went through Ocr, seen while it ran (OCR takes seconds), and ended done.
+    expect(progress?.steps.map((s) => s.step)).toEqual(["Extract", "Ocr", "Parse", "Store"]);
+    expect(seen).toContain("Ocr");
+    expect(seen.at(-1)).toBe("Done");
   }, 180_000);
 
   /** Runs a CLI command in-process, returning its exit code and what it wrote. */
