@@ -1,10 +1,21 @@
 // The upload box: hash the file (its SHA-256 is the report id), ask the API for a presigned
-// POST, send the file straight to the bucket, then poll GET /reports/{id} until the
-// pipeline has written the record and show its status.
+// POST, send the file straight to the bucket, then watch GET /reports/{id}/progress move
+// through the workflow's steps (上传 → 提取 → 识别 for scans → 解析校验 → 保存 → 完成) until the
+// record is stored, and show its status.
 import { ApiError, escapeHtml, getJson, postJson } from "./api.js";
 
-const POLL_MS = 1000;
+const POLL_MS = 500;
 const GIVE_UP_MS = 5 * 60 * 1000;
+
+/** The steps drawn, in workflow order: "Upload" is the browser's own, the rest the workflow's. */
+const STEPS = [
+  { step: "Upload", label: "上传 Upload" },
+  { step: "Extract", label: "提取 Extract" },
+  { step: "Ocr", label: "识别 OCR", onlyIfReached: true },
+  { step: "Parse", label: "解析校验 Parse" },
+  { step: "Store", label: "保存 Store" },
+  { step: "Done", label: "完成 Done" },
+];
 
 async function sha256Hex(buffer) {
   const digest = await crypto.subtle.digest("SHA-256", buffer);
@@ -25,24 +36,84 @@ function postForm(ticket, file, onProgress) {
   });
 }
 
-function renderItem(li, { name, stage, status, progress, id, message }) {
+const seconds = (ms) => `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
+
+/**
+ * Each drawn step's state (todo, current, done, failed, skipped) and duration, from what the
+ * page measured (the upload) and what the workflow marked (`progress`, server times: a
+ * step's duration is the gap to the next mark, the running one's is timed by this page).
+ */
+export function describeSteps(state, now = Date.now()) {
+  const { progress } = state;
+  const marks = new Map((progress?.steps ?? []).map((m) => [m.step, Date.parse(m.at)]));
+  const failedAfter = marks.has("RecordFailure");
+  const reached = [...marks.keys()].filter((s) => s !== "RecordFailure");
+  const lastReached = reached.at(-1);
+  const nextMarkAfter = (step) => {
+    const order = (progress?.steps ?? []).map((m) => m.step);
+    const next = order[order.indexOf(step) + 1];
+    return next ? marks.get(next) : undefined;
+  };
+  return STEPS.filter((s) => !s.onlyIfReached || marks.has(s.step)).map(({ step, label }) => {
+    if (step === "Upload") {
+      const ended = state.uploadedAt ?? (state.uploadStartedAt ? now : undefined);
+      const status = state.uploadedAt ? "done" : state.uploadStartedAt ? (state.error ? "failed" : "current") : "todo";
+      return { step, label, state: status, ms: state.uploadStartedAt ? ended - state.uploadStartedAt : undefined };
+    }
+    if (step === "Done") {
+      if (progress?.done) return { step, label, state: progress.status === "FAILED" ? "failed" : "done" };
+      return { step, label, state: "todo" };
+    }
+    if (!marks.has(step)) {
+      // Finished without this step: the workflow failed before it (or the record predates the marks).
+      if (progress?.done) return { step, label, state: failedAfter || progress.status === "FAILED" ? "skipped" : "done" };
+      return { step, label, state: "todo" };
+    }
+    const next = nextMarkAfter(step);
+    if (failedAfter && step === lastReached) return { step, label, state: "failed", ms: next !== undefined ? next - marks.get(step) : undefined };
+    if (next !== undefined || progress?.done) {
+      const end = next ?? (progress?.finishedAt ? Date.parse(progress.finishedAt) : undefined);
+      return { step, label, state: "done", ms: end !== undefined ? end - marks.get(step) : undefined };
+    }
+    const since = state.currentSince?.step === step ? state.currentSince.at : now;
+    return { step, label, state: "current", ms: now - since };
+  });
+}
+
+function renderItem(li, state) {
+  const { name, stage, status, progress, id, message } = state;
+  const now = Date.now();
   const badge = status
     ? `<span class="badge ${escapeHtml(status)}" data-status="${escapeHtml(status)}">${escapeHtml(status)}</span>`
     : `<span class="badge PENDING">${escapeHtml(stage)}</span>`;
-  const bar = progress !== undefined && progress < 1 ? `<progress max="1" value="${progress}"></progress>` : "";
+  const bar = state.uploadProgress !== undefined && state.uploadProgress < 1 ? `<progress max="1" value="${state.uploadProgress}"></progress>` : "";
   const link = status && id ? ` <a href="#/reports/${id}" class="open-report">查看 open</a>` : "";
-  li.innerHTML = `<span class="name" title="${escapeHtml(name)}">${escapeHtml(name)}</span>${bar}<span>${badge}${link}</span>${
+  const elapsed = state.startedAt ? `<span class="elapsed" title="elapsed">${seconds((state.finishedAt ?? now) - state.startedAt)}</span>` : "";
+  const steps = state.uploadStartedAt
+    ? `<ol class="steps">${describeSteps(state, now)
+        .map(
+          (s) =>
+            `<li class="step ${s.state}" data-step="${s.step}" data-state="${s.state}"${s.state === "current" ? ' aria-current="step"' : ""}>${escapeHtml(s.label)}${
+              s.ms !== undefined ? ` <small>${seconds(s.ms)}</small>` : ""
+            }</li>`,
+        )
+        .join("")}</ol>`
+    : "";
+  const note = progress?.done && (progress.steps ?? []).length === 0 ? `<span class="note">已有记录 already recorded</span>` : "";
+  li.innerHTML = `<div class="upload-head"><span class="name" title="${escapeHtml(name)}">${escapeHtml(name)}</span>${bar}<span>${badge}${link} ${elapsed}</span></div>${steps}${note}${
     message ? `<span class="error">${escapeHtml(message)}</span>` : ""
   }`;
 }
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function uploadOne(file, list, onRecord) {
   const li = document.createElement("li");
   li.className = "upload";
   list.prepend(li);
-  const state = { name: file.name, stage: "计算摘要 hashing" };
-  const show = (patch) => renderItem(li, Object.assign(state, patch));
-  show({});
+  const state = { name: file.name, stage: "计算摘要 hashing", startedAt: Date.now() };
+  const show = (patch = {}) => renderItem(li, Object.assign(state, patch));
+  show();
   try {
     const bytes = await file.arrayBuffer();
     const id = await sha256Hex(bytes);
@@ -54,24 +125,34 @@ async function uploadOne(file, list, onRecord) {
       size: file.size,
       contentType: file.type || "application/octet-stream",
     });
-    show({ stage: "上传中 uploading", progress: 0 });
-    await postForm(ticket, file, (p) => show({ progress: p }));
-    show({ stage: "处理中 processing", progress: 1 });
+    show({ stage: "上传中 uploading", uploadProgress: 0, uploadStartedAt: Date.now() });
+    await postForm(ticket, file, (p) => show({ uploadProgress: p }));
+    show({ stage: "处理中 processing", uploadProgress: 1, uploadedAt: Date.now() });
+    const progressPath = ticket.progressPath ?? `/reports/${id}/progress`;
     const started = Date.now();
     for (;;) {
       try {
-        const record = await getJson(ticket.statusPath);
-        show({ status: record.status, message: record.failure ? record.failure.cause : undefined });
-        onRecord?.(record);
-        return;
+        const progress = await getJson(progressPath);
+        const current = progress.current;
+        // The running step is timed from when this page first saw it.
+        if (current && state.currentSince?.step !== current) state.currentSince = { step: current, at: Date.now() };
+        show({ progress, stage: current && current !== "Done" ? `处理中 ${current}` : state.stage });
+        if (progress.done) {
+          const record = await getJson(ticket.statusPath);
+          show({ status: record.status, finishedAt: Date.now(), message: record.failure ? record.failure.cause : undefined });
+          onRecord?.(record);
+          return;
+        }
       } catch (error) {
+        // 404 until Extract has read the upload.
         if (!(error instanceof ApiError && error.status === 404)) throw error;
+        show();
       }
       if (Date.now() - started > GIVE_UP_MS) throw new Error("no record after 5 minutes");
-      await new Promise((r) => setTimeout(r, POLL_MS));
+      await sleep(POLL_MS);
     }
   } catch (error) {
-    show({ stage: "失败 failed", message: error.message });
+    show({ stage: "失败 failed", error: true, finishedAt: Date.now(), message: error.message });
   }
 }
 

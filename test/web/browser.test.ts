@@ -1,6 +1,7 @@
 /**
  * The web page in a real browser (Debian's chromium driven by playwright-core) against the
- * local stack: upload seed 000 through the upload box, watch it reach NEEDS_REVIEW, open
+ * local stack: upload seed 000 through the upload box, watch it move through the workflow's
+ * steps (GET /reports/{id}/progress) to NEEDS_REVIEW, open
  * it and find the highlighted （七）总计 cell with its finding's message. Screenshots go to
  * test-artifacts/web/.
  */
@@ -71,12 +72,36 @@ describe.skipIf(!existsSync(CHROMIUM))("web page in chromium", () => {
     await page.screenshot({ path: join(ARTIFACTS, "1-list.png"), fullPage: true });
   });
 
-  it("uploads seed 000 through the box and shows it reach NEEDS_REVIEW", async () => {
+  it("uploads seed 000 through the box and shows it move through the steps to NEEDS_REVIEW", async () => {
+    // Every step the box highlights as running, as it happens (the test's own observer).
+    await page.evaluate(`(() => {
+      window.seenCurrent = [];
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll("#upload-list li.step[data-state=current]")) {
+          if (window.seenCurrent.at(-1) !== el.dataset.step) window.seenCurrent.push(el.dataset.step);
+        }
+      }).observe(document.querySelector("#upload-list"), { childList: true, subtree: true });
+    })()`);
     await page.setInputFiles("#upload-input", SEED_000);
     const badge = page.locator("#upload-list li.upload [data-status]");
     await badge.waitFor({ timeout: 90_000 });
     expect(await badge.textContent()).toBe("NEEDS_REVIEW");
     await page.waitForFunction('document.querySelectorAll("#report-table tbody tr[data-id]").length === 5');
+    const steps = page.locator("#upload-list li.upload li.step");
+    expect(await steps.evaluateAll((els) => els.map((el) => [el.getAttribute("data-step"), el.getAttribute("data-state")]))).toEqual([
+      ["Upload", "done"],
+      ["Extract", "done"],
+      ["Parse", "done"],
+      ["Store", "done"],
+      ["Done", "done"],
+    ]);
+    // Each workflow step shows how long it took (seconds from the marks' gaps).
+    for (const step of ["Extract", "Parse", "Store"]) {
+      expect(await page.locator(`#upload-list li.step[data-step="${step}"] small`).textContent()).toMatch(/^\d+\.\d s$/);
+    }
+    expect(await page.locator("#upload-list .elapsed").textContent()).toMatch(/^\d+\.\d s$/);
+    expect(await page.evaluate<string[]>("window.seenCurrent")).toContain("Upload");
+    await page.locator("#upload-card").screenshot({ path: join(ARTIFACTS, "2-upload-steps.png") });
     await page.screenshot({ path: join(ARTIFACTS, "2-uploaded.png"), fullPage: true });
   });
 
@@ -110,6 +135,18 @@ describe.skipIf(!existsSync(CHROMIUM))("web page in chromium", () => {
     expect(await page.locator('#table-applications tr[data-row="otherHandling"]').count()).toBe(0);
     expect(await page.locator("td.finding-error").count()).toBe(0);
     await page.screenshot({ path: join(ARTIFACTS, "5-report-2021.png"), fullPage: true });
+  });
+
+  it("shows bytes uploaded again after they were recorded as done at once", async () => {
+    await page.goto(`${local.stack.apiUrl}/web/#/`);
+    await page.setInputFiles("#upload-input", SEED_000);
+    // The newest upload is listed first.
+    const item = page.locator("#upload-list > li.upload").first();
+    await item.locator("[data-status]").waitFor({ timeout: 10_000 });
+    expect(await item.locator("[data-status]").textContent()).toBe("NEEDS_REVIEW");
+    expect(await item.locator('li.step[data-step="Done"]').getAttribute("data-state")).toBe("done");
+    expect(await page.locator("#upload-list > li.upload").count()).toBe(2);
+    await local.stack.idle();
   });
 
   it("logs no script errors", () => {
