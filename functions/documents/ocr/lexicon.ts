@@ -34,8 +34,12 @@ function comparable(text: string): string {
     .replace(/[、.．·]/g, ".");
 }
 
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+/**
+ * Levenshtein distance of `a` to `b`, or (with `prefixOfB`) to the closest prefix of `b`: a long
+ * label wrapped over lines often reaches OCR without its end. Above `limit`, returns `limit + 1`.
+ */
+function editDistance(a: string, b: string, limit: number, prefixOfB = false): number {
+  if (!prefixOfB && Math.abs(a.length - b.length) > limit) return limit + 1;
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];
@@ -48,15 +52,19 @@ function editDistance(a: string, b: string, limit: number): number {
     if (best > limit) return limit + 1;
     previous = current;
   }
-  return previous[b.length]!;
+  return prefixOfB ? Math.min(...previous) : previous[b.length]!;
 }
+
+/** Shorter OCR text is compared with a label's beginning only when it is long enough to be telling. */
+const MIN_PREFIX_CHARS = 8;
 
 const ENTRIES = TEMPLATE_LABELS.map((label) => ({ label, key: comparable(label) }));
 
 /**
  * The template label an OCR'd cell stands for, or the text unchanged when none is close and unique.
- * Close: at most 30% of the longer string's characters differ (a wrapped label often loses the end
- * of its second line).
+ * Close: at most 30% of the longer string's characters differ; a cell much shorter than a label
+ * (at least 8 characters) is compared with the label's beginning, since a wrapped label often
+ * loses the end of its second line.
  */
 export function correctLabel(text: string): string {
   const key = comparable(text);
@@ -67,7 +75,8 @@ export function correctLabel(text: string): string {
   for (const entry of ENTRIES) {
     if (entry.key === key) return entry.label;
     const limit = Math.max(1, Math.floor(Math.max(key.length, entry.key.length) * 0.3));
-    const d = editDistance(key, entry.key, limit);
+    const truncated = key.length >= MIN_PREFIX_CHARS && entry.key.length > key.length + limit;
+    const d = editDistance(key, entry.key, limit, truncated);
     if (d > limit) continue;
     if (d < bestDistance) {
       best = entry.label;

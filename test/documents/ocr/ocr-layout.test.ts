@@ -22,6 +22,14 @@ describe("OCR clean-up", () => {
     expect(correctLabel("本年度未收取政府信息公开信息处理费")).toBe("本年度未收取政府信息公开信息处理费");
   });
 
+  it("corrects a wrapped label that reached OCR without its end, by the label's beginning", () => {
+    // Seed 004's scan: the second and third lines of the (二) label were lost or misread.
+    expect(correctLabel("二) 部 分公 文分处 理的，只 计这一情")).toBe("（二）部分公开（区分处理的，只计这一情形，不计其他情形）");
+    // Too short to tell which label it begins, or not the beginning of any: left as read.
+    expect(correctLabel("部分公开")).toBe("部分公开");
+    expect(correctLabel("本年度办理结果情况统计如下")).toBe("本年度办理结果情况统计如下");
+  });
+
   it("parses Tesseract TSV words", () => {
     const tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n5\t1\t1\t1\t1\t1\t100\t200\t40\t30\t96.5\t规章\n4\t1\t1\t1\t1\t0\t100\t200\t400\t30\t-1\t\n";
     expect(parseTesseractTsv(tsv)).toEqual([{ left: 100, top: 200, width: 40, height: 30, confidence: 96.5, text: "规章" }]);
