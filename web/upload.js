@@ -48,7 +48,8 @@ export function describeSteps(state, now = Date.now()) {
   const marks = new Map((progress?.steps ?? []).map((m) => [m.step, Date.parse(m.at)]));
   const failedAfter = marks.has("RecordFailure");
   const reached = [...marks.keys()].filter((s) => s !== "RecordFailure");
-  const lastReached = reached.at(-1);
+  // The step that failed: the last one reached (Extract when it failed before naming the report).
+  const failedStep = failedAfter ? (reached.at(-1) ?? "Extract") : undefined;
   const nextMarkAfter = (step) => {
     const order = (progress?.steps ?? []).map((m) => m.step);
     const next = order[order.indexOf(step) + 1];
@@ -64,13 +65,16 @@ export function describeSteps(state, now = Date.now()) {
       if (progress?.done) return { step, label, state: progress.status === "FAILED" ? "failed" : "done" };
       return { step, label, state: "todo" };
     }
+    if (step === failedStep) {
+      const next = marks.has(step) ? nextMarkAfter(step) : undefined;
+      return { step, label, state: "failed", ms: next !== undefined ? next - marks.get(step) : undefined };
+    }
     if (!marks.has(step)) {
       // Finished without this step: the workflow failed before it (or the record predates the marks).
       if (progress?.done) return { step, label, state: failedAfter || progress.status === "FAILED" ? "skipped" : "done" };
       return { step, label, state: "todo" };
     }
     const next = nextMarkAfter(step);
-    if (failedAfter && step === lastReached) return { step, label, state: "failed", ms: next !== undefined ? next - marks.get(step) : undefined };
     if (next !== undefined || progress?.done) {
       const end = next ?? (progress?.finishedAt ? Date.parse(progress.finishedAt) : undefined);
       return { step, label, state: "done", ms: end !== undefined ? end - marks.get(step) : undefined };

@@ -149,6 +149,28 @@ describe.skipIf(!existsSync(CHROMIUM))("web page in chromium", () => {
     await local.stack.idle();
   });
 
+  it("shows a failing upload stop at the step that failed, with the reason", async () => {
+    await page.reload();
+    await page.setInputFiles("#upload-input", {
+      name: "note.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("这不是政府信息公开工作年度报告，只是一张便条。\n", "utf8"),
+    });
+    const item = page.locator("#upload-list > li.upload").first();
+    await item.locator("[data-status]").waitFor({ timeout: 60_000 });
+    expect(await item.locator("[data-status]").textContent()).toBe("FAILED");
+    expect(await item.locator("li.step").evaluateAll((els) => els.map((el) => [el.getAttribute("data-step"), el.getAttribute("data-state")]))).toEqual([
+      ["Upload", "done"],
+      ["Extract", "done"],
+      ["Parse", "failed"],
+      ["Store", "skipped"],
+      ["Done", "failed"],
+    ]);
+    expect((await item.locator(".error").textContent())?.length).toBeGreaterThan(0);
+    await page.locator("#upload-card").screenshot({ path: join(ARTIFACTS, "6-upload-failed.png") });
+    await local.stack.idle();
+  });
+
   it("logs no script errors", () => {
     // The upload box polls GET /reports/{id}, which is 404 until the record exists.
     expect(consoleErrors.filter((m) => !/Failed to load resource: .* 404/.test(m))).toEqual([]);
