@@ -16,7 +16,7 @@ export const WEB_DIR = join(ROOT, "web");
 export const WEB_PATH = "/web/";
 
 /** Files served from node_modules under /web/vendor/ (no build step, no copy). */
-const VENDOR: Record<string, string> = {
+export const VENDOR_FILES: Readonly<Record<string, string>> = {
   "chart.umd.min.js": join(ROOT, "node_modules", "chart.js", "dist", "chart.umd.min.js"),
 };
 
@@ -33,7 +33,7 @@ const TYPES: Record<string, string> = {
 export function resolveWebFile(pathname: string): string | undefined {
   if (!pathname.startsWith(WEB_PATH)) return undefined;
   const rest = decodeURIComponent(pathname.slice(WEB_PATH.length)) || "index.html";
-  if (rest.startsWith("vendor/")) return VENDOR[rest.slice("vendor/".length)];
+  if (rest.startsWith("vendor/")) return VENDOR_FILES[rest.slice("vendor/".length)];
   const file = normalize(join(WEB_DIR, rest));
   return file.startsWith(WEB_DIR + sep) ? file : undefined;
 }
