@@ -72,6 +72,8 @@ export function describeSteps(state, now = Date.now()) {
     if (!marks.has(step)) {
       // Finished without this step: the workflow failed before it (or the record predates the marks).
       if (progress?.done) return { step, label, state: failedAfter || progress.status === "FAILED" ? "skipped" : "done" };
+      // Uploaded, and the workflow has not marked anything yet: it is starting on Extract.
+      if (step === "Extract" && state.uploadedAt && marks.size === 0) return { step, label, state: "current", ms: now - state.uploadedAt };
       return { step, label, state: "todo" };
     }
     const next = nextMarkAfter(step);
