@@ -24,3 +24,12 @@ export function nagArn(resource: IConstruct): string {
   const logicalId = Stack.of(element).resolve(element.logicalId) as string;
   return `<${logicalId}.Arn>`;
 }
+
+/** How cdk-nag prints `Ref <resource>` in a finding: `<LogicalId>`. */
+export function nagRef(resource: IConstruct): string {
+  const element = (CfnElement.isCfnElement(resource) ? resource : resource.node.defaultChild) as CfnElement | undefined;
+  if (!element || !CfnElement.isCfnElement(element)) {
+    throw new Error(`nagRef: ${resource.node.path} has no CloudFormation resource`);
+  }
+  return `<${Stack.of(element).resolve(element.logicalId) as string}>`;
+}

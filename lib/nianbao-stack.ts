@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, Stack, Token, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { PARSER_VERSION } from "../functions/report/index.ts";
 import { IngestPipeline } from "./constructs/ingest-pipeline.ts";
@@ -10,13 +10,16 @@ import { RecordsTable } from "./constructs/records-table.ts";
 import { ReportBuckets } from "./constructs/report-buckets.ts";
 import { ReportWorkflow } from "./constructs/report-workflow.ts";
 import { ReprocessSchedule } from "./constructs/reprocess-schedule.ts";
+import { WebSignIn } from "./constructs/web-sign-in.ts";
+import { WebSite } from "./constructs/web-site.ts";
 import { buildReprocessDefinition } from "./reprocess-workflow.ts";
 import { buildWorkflowDefinition } from "./workflow.ts";
 
 export interface NianbaoStackProps extends StackProps {
   /**
-   * The web origin allowed to call the API from a browser (CORS).
-   * @default - context `webOrigin`, else "http://localhost:3000"
+   * The web origin allowed to call the API from a browser (CORS), e.g. a custom domain in
+   * front of the web site's distribution; it is also a sign-in return URL.
+   * @default - context `webOrigin`, else the web site's `https://<distribution domain>`
    */
   readonly webOrigin?: string;
   /**
@@ -39,15 +42,21 @@ export class NianbaoStack extends Stack {
   public readonly api: RecordsApi;
   public readonly reprocess: ReprocessSchedule;
   public readonly alarms: PipelineAlarms;
+  public readonly web: WebSite;
+  public readonly signIn: WebSignIn;
 
   constructor(scope: Construct, id: string, props: NianbaoStackProps = {}) {
     super(scope, id, props);
-    const webOrigin = props.webOrigin ?? (this.node.tryGetContext("webOrigin") as string | undefined) ?? "http://localhost:3000";
     const emailContext = this.node.tryGetContext("notificationEmails") as string | undefined;
     const notificationEmails = props.notificationEmails ?? emailContext?.split(",").map((e) => e.trim()).filter(Boolean);
     const environment = { [ENV.PARSER_VERSION]: PARSER_VERSION };
 
-    this.buckets = new ReportBuckets(this, "Buckets", { browserOrigins: [webOrigin] });
+    this.buckets = new ReportBuckets(this, "Buckets");
+    // The site (bucket + distribution) depends on nothing below, so its domain can be the
+    // CORS origin of the ingest bucket and the API without a cycle; its files come last.
+    this.web = new WebSite(this, "Web", { accessLogsBucket: this.buckets.accessLogs });
+    const webOrigin = props.webOrigin ?? (this.node.tryGetContext("webOrigin") as string | undefined) ?? this.web.url;
+    this.buckets.allowBrowserOrigins([webOrigin]);
     this.records = new RecordsTable(this, "Records");
     this.notifications = new NotificationTopic(this, "Notifications", { emailSubscribers: notificationEmails });
     this.workflow = new ReportWorkflow(this, "Workflow", {
@@ -69,6 +78,22 @@ export class NianbaoStack extends Stack {
       allowedOrigin: webOrigin,
       environment,
     });
+    this.signIn = new WebSignIn(this, "SignIn", {
+      webOrigins: [this.web.url, webOrigin],
+      domainPrefix: cognitoDomainPrefix(this),
+    });
+    this.api.grantWebInvoke(this.signIn.authenticatedRole);
+    this.web.publish({
+      apiUrl: this.api.api.url,
+      region: this.region,
+      userPoolId: this.signIn.userPool.userPoolId,
+      userPoolClientId: this.signIn.client.userPoolClientId,
+      signInUrl: this.signIn.signInUrl,
+      identityPoolId: this.signIn.identityPool.identityPoolId,
+    });
+    new CfnOutput(this, "WebUrl", { value: `${this.web.url}/`, description: "The web page (sign in with a user of the user pool)" });
+    new CfnOutput(this, "UserPoolId", { value: this.signIn.userPool.userPoolId, description: "Create web users here (admin-create-user)" });
+
     this.reprocess = new ReprocessSchedule(this, "Reprocess", {
       buildDefinition: buildReprocessDefinition,
       workflow: this.workflow,
@@ -86,4 +111,18 @@ export class NianbaoStack extends Stack {
       ],
     });
   }
+}
+
+/**
+ * `<stack name>-<account>` in lower case: the hosted UI's domain prefix, unique per account
+ * and region. Cognito refuses "aws", "amazon" and "cognito" in it.
+ */
+function cognitoDomainPrefix(stack: Stack): string {
+  const name = stack.stackName
+    .toLowerCase()
+    .replace(/aws|amazon|cognito/g, "")
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  const account = Token.isUnresolved(stack.account) ? stack.account : stack.account.toLowerCase();
+  return `${name || "nianbao"}-${account}`;
 }

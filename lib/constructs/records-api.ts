@@ -1,10 +1,11 @@
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
-import { acknowledge, nagArn } from "../acknowledge.ts";
+import { acknowledge, nagArn, nagRef } from "../acknowledge.ts";
 import { ENV, NianbaoFunction, bindBucket, bindTable } from "./nianbao-function.ts";
 
 export interface RecordsApiProps {
@@ -153,6 +154,31 @@ export class RecordsApi extends Construct {
     proxy.addMethod("ANY", integration, methodOptions);
 
     this.acknowledgeFindings();
+  }
+
+  /**
+   * Lets `role` call the routes the web page uses, signed with SigV4: every GET (the
+   * queries, the template, the OpenAPI document, CSV export, presigned source downloads)
+   * and `POST /uploads`. Nothing else (e.g. no other POST).
+   *
+   * @example
+   * api.grantWebInvoke(signIn.authenticatedRole);
+   */
+  public grantWebInvoke(role: iam.IRole): iam.Grant {
+    const stage = this.api.deploymentStage.stageName;
+    const grant = iam.Grant.addToPrincipal({
+      grantee: role,
+      actions: ["execute-api:Invoke"],
+      resourceArns: [this.api.arnForExecuteApi("GET", "/*", stage), this.api.arnForExecuteApi("POST", "/uploads", stage)],
+    });
+    const apiId = nagRef(this.api);
+    const stageId = nagRef(this.api.deploymentStage);
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:${apiId}/${stageId}/GET/*]`,
+      "The page reads every GET route of the records API (lists, reports, series, comparisons, stats, export); all are reads of the same records.",
+    );
+    return grant;
   }
 
   private acknowledgeFindings(): void {

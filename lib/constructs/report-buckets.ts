@@ -76,21 +76,13 @@ export class ReportBuckets extends Construct {
       versioned: true,
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: "ingest/",
-      cors: props.browserOrigins?.length
-        ? [
-            {
-              allowedOrigins: [...props.browserOrigins],
-              allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.GET],
-              allowedHeaders: ["*"],
-              maxAge: 3600,
-            },
-          ]
-        : undefined,
       lifecycleRules: [
         { noncurrentVersionExpiration: Duration.days(props.noncurrentVersionRetentionDays ?? 90) },
         { abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
     });
+
+    if (props.browserOrigins?.length) this.allowBrowserOrigins(props.browserOrigins);
 
     this.artifacts = new s3.Bucket(this, "Artifacts", {
       ...common,
@@ -105,6 +97,20 @@ export class ReportBuckets extends Construct {
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],
+    });
+  }
+
+  /**
+   * Lets web pages from `origins` upload to the ingest bucket with presigned POSTs and
+   * download sources with presigned GETs (S3 CORS). For origins known only after the
+   * buckets exist, e.g. a CloudFront distribution whose access logs go to `accessLogs`.
+   */
+  public allowBrowserOrigins(origins: readonly string[]): void {
+    this.ingest.addCorsRule({
+      allowedOrigins: [...origins],
+      allowedMethods: [s3.HttpMethods.POST, s3.HttpMethods.GET],
+      allowedHeaders: ["*"],
+      maxAge: 3600,
     });
   }
 }

@@ -263,9 +263,9 @@ describe("ingest bucket and queue", () => {
   });
 
   it("denies every request without TLS on every bucket", () => {
-    template.resourceCountIs("AWS::S3::Bucket", 3);
+    template.resourceCountIs("AWS::S3::Bucket", 4);
     const policies = resourcesOf("AWS::S3::BucketPolicy");
-    const buckets = [stack.buckets.ingest, stack.buckets.artifacts, stack.buckets.accessLogs].map(logicalId);
+    const buckets = [stack.buckets.ingest, stack.buckets.artifacts, stack.buckets.accessLogs, stack.web.bucket].map(logicalId);
     for (const bucketId of buckets) {
       const policy = policies.find((p) => p.Properties.Bucket.Ref === bucketId);
       expect(policy, bucketId).toBeDefined();
