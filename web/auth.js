@@ -59,7 +59,7 @@ export async function startCloudSession(config) {
   const identityUrl = config.identityEndpoint ?? `https://cognito-identity.${config.region}.amazonaws.com/`;
   const provider = `cognito-idp.${config.region}.amazonaws.com/${config.userPoolId}`;
   const signer = import("./vendor/sigv4.js");
-  let credentials = null;
+  let credentials = null; // { value: Promise<credentials>, expiresAt } (Infinity while being fetched)
   let identityId = null;
 
   async function idToken() {
@@ -78,18 +78,31 @@ export async function startCloudSession(config) {
     return redirectToSignIn(config, returnUrl);
   }
 
-  async function currentCredentials() {
-    if (credentials && credentials.expiresAt - EARLY_MS > Date.now()) return credentials;
+  // One request for credentials at a time: the page's first calls start together.
+  function currentCredentials() {
+    if (!credentials || credentials.expiresAt - EARLY_MS <= Date.now()) {
+      const entry = { expiresAt: Infinity, value: null };
+      entry.value = fetchCredentials().then(
+        (fetched) => {
+          entry.expiresAt = fetched.expiresAt;
+          return fetched.value;
+        },
+        (error) => {
+          if (credentials === entry) credentials = null;
+          throw error;
+        },
+      );
+      credentials = entry;
+    }
+    return credentials.value;
+  }
+
+  async function fetchCredentials() {
     const logins = { [provider]: await idToken() };
     identityId ??= (await callIdentity(identityUrl, "GetId", { IdentityPoolId: config.identityPoolId, Logins: logins })).IdentityId;
     const { Credentials: c } = await callIdentity(identityUrl, "GetCredentialsForIdentity", { IdentityId: identityId, Logins: logins });
-    credentials = {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretKey,
-      sessionToken: c.SessionToken,
-      expiresAt: Number(c.Expiration) * 1000,
-    };
-    return credentials;
+    const value = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretKey, sessionToken: c.SessionToken };
+    return { value, expiresAt: Number(c.Expiration) * 1000 };
   }
 
   async function signedFetch(url, init = {}) {
