@@ -120,6 +120,9 @@ export class WebSite extends Construct {
       retainOnDelete: false,
       distribution: this.distribution,
       distributionPaths: ["/*"],
+      // Browsers revalidate every file (the modules must not mix two deployments); the edge
+      // keeps them a day, and each deployment invalidates it.
+      cacheControl: [s3deploy.CacheControl.fromString("public, max-age=0, must-revalidate, s-maxage=86400")],
       memoryLimit: 256,
       logGroup: new logs.LogGroup(this, "DeploymentLog", {
         retention: logs.RetentionDays.ONE_MONTH,

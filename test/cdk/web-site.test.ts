@@ -122,7 +122,7 @@ describe("hosting", () => {
 });
 
 describe("deployment", () => {
-  it("publishes the files and config.json to the site's bucket, pruning old files and invalidating the distribution", () => {
+  it("publishes the files and config.json to the site's bucket, pruning old files, invalidating the distribution, revalidated by browsers", () => {
     const deployment = only(resourcesOf(template, "Custom::CDKBucketDeployment"))[1];
     expect(deployment.Properties).toMatchObject({
       DestinationBucketName: { Ref: logicalId(stack.web.bucket) },
@@ -130,6 +130,7 @@ describe("deployment", () => {
       DistributionPaths: ["/*"],
       Prune: true,
       RetainOnDelete: false,
+      SystemMetadata: { "cache-control": "public, max-age=0, must-revalidate, s-maxage=86400" },
     });
     expect(deployment.Properties.SourceObjectKeys).toHaveLength(2);
   });
