@@ -75,6 +75,10 @@ function base64Url(data: Buffer | string): string {
   return Buffer.from(data).toString("base64url");
 }
 
+function idTokenFor(email: string): string {
+  return [base64Url('{"alg":"none"}'), base64Url(JSON.stringify({ email, aud: CLIENT_ID })), "sig"].join(".");
+}
+
 /** Recomputes the request's signature from its signed headers with the issued credentials. */
 async function verifySignature(req: IncomingMessage, url: URL, body: string): Promise<string | undefined> {
   const auth = req.headers.authorization ?? "";
@@ -130,14 +134,18 @@ async function handleFake(req: IncomingMessage, res: ServerResponse): Promise<vo
   } else if (url.pathname === "/oauth2/token") {
     const form = new URLSearchParams(body);
     tokenRequests.push(form);
+    if (form.get("grant_type") === "refresh_token") {
+      if (form.get("refresh_token") !== "refresh" || form.get("client_id") !== CLIENT_ID) json(400, { error: "invalid_grant" });
+      else json(200, { id_token: idTokenFor(EMAIL), access_token: "access", expires_in: 3600, token_type: "Bearer" });
+      return;
+    }
     const challenge = challenges.get(form.get("code") ?? "");
     const verifierHash = base64Url(createHash("sha256").update(form.get("code_verifier") ?? "").digest());
     if (form.get("grant_type") !== "authorization_code" || !challenge || challenge !== verifierHash || form.get("client_id") !== CLIENT_ID) {
       json(400, { error: "invalid_grant" });
       return;
     }
-    const idToken = [base64Url('{"alg":"none"}'), base64Url(JSON.stringify({ email: EMAIL, aud: CLIENT_ID })), "sig"].join(".");
-    json(200, { id_token: idToken, access_token: "access", refresh_token: "refresh", expires_in: 3600, token_type: "Bearer" });
+    json(200, { id_token: idTokenFor(EMAIL), access_token: "access", refresh_token: "refresh", expires_in: 3600, token_type: "Bearer" });
   } else if (url.pathname === "/identity/") {
     const target = String(req.headers["x-amz-target"] ?? "");
     const payload = JSON.parse(body) as Record<string, any>;
@@ -280,6 +288,26 @@ describe.skipIf(!existsSync(CHROMIUM))("web page in the cloud, in chromium", () 
       api.postJson("/uploads", { fileName: "年报.txt", contentType: "text/plain", size: 10, sha256: "${"a".repeat(64)}" }))`);
     expect(apiCalls.slice(before)).toEqual([{ method: "POST", path: "/uploads", verified: true, reason: undefined }]);
     expect(ticket).toHaveProperty("statusPath", `/reports/${"a".repeat(64)}`);
+  });
+
+  it("renews an expired ID token with the refresh token, without signing in again", async () => {
+    // Prepare: the session's tokens expired.
+    await page.evaluate(`(() => {
+      const tokens = JSON.parse(sessionStorage.getItem("nianbao.tokens"));
+      sessionStorage.setItem("nianbao.tokens", JSON.stringify({ ...tokens, expiresAt: 0 }));
+    })()`);
+    const identityBefore = identityCalls.length;
+    // Act
+    await page.reload();
+    await page.waitForSelector("#report-table tbody tr[data-id]");
+    // Assess
+    expect(tokenRequests.map((f) => f.get("grant_type"))).toEqual(["authorization_code", "refresh_token"]);
+    expect(identityCalls.slice(identityBefore).map((c) => c.target)).toEqual([
+      "AWSCognitoIdentityService.GetId",
+      "AWSCognitoIdentityService.GetCredentialsForIdentity",
+    ]);
+    expect(authorizeRequests).toHaveLength(1);
+    expect(apiCalls.filter((c) => !c.verified)).toEqual([]);
   });
 
   it("signs out through the hosted UI's logout endpoint", async () => {
