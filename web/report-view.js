@@ -45,6 +45,13 @@ function ownCells(finding, record) {
   return { ...finding, cells: (finding.cells ?? []).filter((c) => c.startsWith(own)) };
 }
 
+/** Which pages OCR read: figures read from a scan deserve a second look. */
+function ocrLine(ocr) {
+  if (!ocr) return "";
+  const confidence = ocr.confidence === undefined ? "" : ` · 置信度 confidence ${escapeHtml(ocr.confidence)}`;
+  return `<div class="meta ocr-note" data-engine="${escapeHtml(ocr.engine)}">扫描件 OCR: ${escapeHtml(ocr.engine)} · 第 ${escapeHtml(ocr.pages.join("、"))} 页 pages${confidence}</div>`;
+}
+
 /** Where a text finding comes from: the sentence of the prose, or the other year's report. */
 function origin(f) {
   if (f.sentence) return ` <q class="sentence">${escapeHtml(f.sentence)}</q>`;
@@ -215,7 +222,7 @@ export async function renderReport(container, id) {
       <div>
         <h1>${escapeHtml(record.agency ?? "（未识别机关）")} ${escapeHtml(record.year ?? "")}年度报告</h1>
         <div class="meta">模板版本 edition ${escapeHtml(record.edition ?? "—")} · parser ${escapeHtml(record.parserVersion)} · id <code>${escapeHtml(record.id)}</code></div>
-        <div class="meta">来源 ${record.sources.map((s) => escapeHtml(s.uri)).join(", ")}</div>
+        <div class="meta">来源 ${record.sources.map((s) => escapeHtml(s.uri)).join(", ")}</div>${ocrLine(record.ocr)}
       </div>
       <div>
         <span class="badge ${escapeHtml(record.status)}" id="report-status">${escapeHtml(record.status)}</span>

@@ -1,0 +1,105 @@
+/**
+ * The upload box with real documents, in chromium against the local stack: a Word document
+ * (seed 001 rendered as DOCX) goes Extract → Parse → Store; a scanned PDF (seed 003 printed,
+ * rasterised at 300 dpi, no text layer) also passes through OCR, which the box shows as a step.
+ * Screenshots go to test-artifacts/web/.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadSeeds, seedDocx, seedPdf } from "../fixtures/generate/index.ts";
+import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
+import { startTestStack, type TestStack } from "../support/local-stack.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
+const hasTesseract = spawnSync("tesseract", ["--list-langs"], { encoding: "utf8" }).stdout?.includes("chi_sim") ?? false;
+const seeds = loadSeeds();
+const seed = (prefix: string) => seeds.find((s) => s.name.startsWith(prefix))!;
+
+let local: TestStack;
+let browser: BrowserContext;
+let page: Page;
+let dir: string;
+const consoleErrors: string[] = [];
+
+/** Uploads a file through the box and waits for its status; returns the status and the steps as drawn. */
+async function upload(path: string): Promise<{ status: string | null; steps: [string | null, string | null][] }> {
+  await page.setInputFiles("#upload-input", path);
+  // The newest upload is listed first.
+  const item = page.locator("#upload-list li.upload").first();
+  const badge = item.locator("[data-status]");
+  await badge.waitFor({ timeout: 150_000 });
+  const steps = await item.locator("li.step").evaluateAll((els) => els.map((el) => [el.getAttribute("data-step"), el.getAttribute("data-state")] as [string | null, string | null]));
+  return { status: await badge.textContent(), steps };
+}
+
+describe.skipIf(!existsSync(CHROMIUM))("the upload box with a DOCX and a scanned PDF", () => {
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    dir = await mkdtemp(join(tmpdir(), "nianbao-upload-docs-"));
+    local = await startTestStack("nianbao-web-docs-");
+    browser = await chromium.launchPersistentContext(join(dir, "profile"), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1360, height: 1000 },
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on("console", (m) => m.type() === "error" && !/404/.test(m.text()) && consoleErrors.push(m.text()));
+    page.on("pageerror", (e) => consoleErrors.push(e.message));
+    await page.goto(`${local.stack.apiUrl}/web/`);
+    await page.waitForSelector("#upload-input", { state: "attached" });
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await local?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("takes a Word document through Extract, Parse and Store to its status", async () => {
+    const path = join(dir, "西湖区-001.docx");
+    await writeFile(path, await seedDocx(seed("001")));
+    const { status, steps } = await upload(path);
+    expect(status).toBe("VALID");
+    expect(steps).toEqual([
+      ["Upload", "done"],
+      ["Extract", "done"],
+      ["Parse", "done"],
+      ["Store", "done"],
+      ["Done", "done"],
+    ]);
+  }, 180_000);
+
+  it.skipIf(!hasTesseract)("takes a scanned PDF through OCR, shown as its own step", async () => {
+    const path = join(dir, "scan-003.pdf");
+    await writeFile(path, imagesToPdf(await scanPdf(await seedPdf(seed("003")))));
+    const { status, steps } = await upload(path);
+    expect(status).toBe("VALID");
+    expect(steps).toEqual([
+      ["Upload", "done"],
+      ["Extract", "done"],
+      ["Ocr", "done"],
+      ["Parse", "done"],
+      ["Store", "done"],
+      ["Done", "done"],
+    ]);
+    await page.locator("#upload-card").screenshot({ path: join(ARTIFACTS, "7-upload-docx-and-scan.png") });
+    // The report view says which pages OCR read, and with which engine.
+    await page.locator("#upload-list li.upload").first().locator("a.open-report").click();
+    const note = page.locator("#report-view .ocr-note");
+    await note.waitFor();
+    expect(await note.getAttribute("data-engine")).toBe("tesseract");
+    expect(await note.textContent()).toMatch(/第 1(、2)? 页/);
+    await page.screenshot({ path: join(ARTIFACTS, "8-scan-report.png"), fullPage: true });
+  }, 240_000);
+
+  it("logs no script errors", () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
