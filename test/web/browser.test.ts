@@ -6,25 +6,22 @@
  * test-artifacts/web/.
  */
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
+import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
 const SEED_000 = join(SEEDS_DIR, "000_da3b4a7bec10951f.txt");
 const OTHER_SEEDS = ["001_4b9b066e761ef3f1", "002_732b3b243defc543", "003_d18ac2812112a4c0", "004_3c5ccc28fdec33c7"];
 
 let local: TestStack;
-let browser: BrowserContext;
+let chromium: TestBrowser;
 let page: Page;
-let profile: string;
-const consoleErrors: string[] = [];
 
 describe.skipIf(!existsSync(CHROMIUM))("web page in chromium", () => {
   beforeAll(async () => {
@@ -35,31 +32,13 @@ describe.skipIf(!existsSync(CHROMIUM))("web page in chromium", () => {
       await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: `incoming/${seed}.txt`, Body: body }));
     }
     await local.stack.idle();
-    profile = await mkdtemp(join(tmpdir(), "nianbao-chromium-"));
-    // A fresh profile per run (launchPersistentContext owns --user-data-dir).
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1360, height: 1000 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-    page.on("pageerror", (e) => consoleErrors.push(e.message));
+    chromium = await launchChromium({ viewport: { width: 1360, height: 1000 } });
+    page = chromium.page;
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await local?.stop();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it("lists the stored reports and draws the charts", async () => {
@@ -174,6 +153,6 @@ describe.skipIf(!existsSync(CHROMIUM))("web page in chromium", () => {
 
   it("logs no script errors", () => {
     // The upload box polls GET /reports/{id}, which is 404 until the record exists.
-    expect(consoleErrors.filter((m) => !/Failed to load resource: .* 404/.test(m))).toEqual([]);
+    expect(chromium.consoleErrors.filter((m) => !/Failed to load resource: .* 404/.test(m))).toEqual([]);
   });
 });

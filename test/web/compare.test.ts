@@ -6,29 +6,26 @@
  * Screenshots go to test-artifacts/web/.
  */
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashBytes } from "../../functions/shared/hash.ts";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
 import { breakCarryOver, consistentPair, reportText } from "../support/cross-year-pair.ts";
+import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
 const AGENCY = "乌海市民政局";
 const [FIRST, SECOND_OK] = consistentPair(12, AGENCY, 2020);
 const SECOND = breakCarryOver(SECOND_OK, ["naturalPerson", "total"], 3);
 
 let local: TestStack;
-let browser: BrowserContext;
+let chromium: TestBrowser;
 let page: Page;
-let profile: string;
 const ids: Record<string, string> = {};
-const consoleErrors: string[] = [];
 
 async function drop(key: string, bytes: Uint8Array): Promise<string> {
   await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: key, Body: bytes }));
@@ -44,22 +41,13 @@ describe.skipIf(!existsSync(CHROMIUM))("web page: text findings, agency years an
     ids.first = await drop("incoming/first.txt", new TextEncoder().encode(reportText(FIRST)));
     ids.second = await drop("incoming/second.txt", new TextEncoder().encode(reportText(SECOND)));
     await local.stack.idle();
-    profile = await mkdtemp(join(tmpdir(), "nianbao-chromium-"));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1360, height: 1000 },
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-    page.on("pageerror", (e) => consoleErrors.push(e.message));
+    chromium = await launchChromium({ viewport: { width: 1360, height: 1000 } });
+    page = chromium.page;
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await local?.stop();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it("shows a narrative mismatch beside the sentence it comes from", async () => {
@@ -143,6 +131,6 @@ describe.skipIf(!existsSync(CHROMIUM))("web page: text findings, agency years an
 
   it("logs no script errors", () => {
     // The compare form's unknown agency is a 404 the page reports itself.
-    expect(consoleErrors.filter((m) => !/Failed to load resource: .* 404/.test(m))).toEqual([]);
+    expect(chromium.consoleErrors.filter((m) => !/Failed to load resource: .* 404/.test(m))).toEqual([]);
   });
 });

@@ -9,23 +9,22 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSeeds, seedDocx, seedPdf } from "../fixtures/generate/index.ts";
 import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
+import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
 const hasTesseract = spawnSync("tesseract", ["--list-langs"], { encoding: "utf8" }).stdout?.includes("chi_sim") ?? false;
 const seeds = loadSeeds();
 const seed = (prefix: string) => seeds.find((s) => s.name.startsWith(prefix))!;
 
 let local: TestStack;
-let browser: BrowserContext;
+let chromium: TestBrowser;
 let page: Page;
 let dir: string;
-const consoleErrors: string[] = [];
 
 /** Uploads a file through the box and waits for its status; returns the status and the steps as drawn. */
 async function upload(path: string): Promise<{ status: string | null; steps: [string | null, string | null][] }> {
@@ -43,21 +42,15 @@ describe.skipIf(!existsSync(CHROMIUM))("the upload box with a DOCX and a scanned
     await mkdir(ARTIFACTS, { recursive: true });
     dir = await mkdtemp(join(tmpdir(), "nianbao-upload-docs-"));
     local = await startTestStack("nianbao-web-docs-");
-    browser = await chromium.launchPersistentContext(join(dir, "profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1360, height: 1000 },
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.on("console", (m) => m.type() === "error" && !/404/.test(m.text()) && consoleErrors.push(m.text()));
-    page.on("pageerror", (e) => consoleErrors.push(e.message));
+    // The page asks for config.json, which only the cloud deployment has: that 404 is expected.
+    chromium = await launchChromium({ viewport: { width: 1360, height: 1000 }, ignoreConsole: /404/ });
+    page = chromium.page;
     await page.goto(`${local.stack.apiUrl}/web/`);
     await page.waitForSelector("#upload-input", { state: "attached" });
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await local?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -100,6 +93,6 @@ describe.skipIf(!existsSync(CHROMIUM))("the upload box with a DOCX and a scanned
   }, 240_000);
 
   it("logs no script errors", () => {
-    expect(consoleErrors).toEqual([]);
+    expect(chromium.consoleErrors).toEqual([]);
   });
 });
