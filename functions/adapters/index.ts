@@ -13,6 +13,7 @@ import { createDynamoReportSelector, type ReportSelector } from "./report-select
 import { createSfnWorkflowStarter, type WorkflowStarter } from "./workflow-starter.ts";
 import type { OcrEngine } from "../documents/ocr/engine.ts";
 import { hashBytes } from "../shared/hash.ts";
+import { ARTIFACT_PREFIX } from "../shared/workflow-payloads.ts";
 import { TextractOcrEngine, type TextractSender } from "./textract-ocr.ts";
 
 export type Adapters = {
@@ -56,7 +57,7 @@ export function createTextractEngine(config: Config, client: TextractSender = cr
   return new TextractOcrEngine({
     client,
     stagePdf: async (bytes) => {
-      const key = `ocr-input/${hashBytes(bytes)}.pdf`;
+      const key = `${ARTIFACT_PREFIX}ocr-input/${hashBytes(bytes)}.pdf`;
       await getAdapter("objects").putOriginal(bucket, key, bytes, "application/pdf");
       return { bucket, key };
     },

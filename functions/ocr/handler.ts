@@ -2,11 +2,13 @@
  * Ocr: reads a scan (or the unread pages and pictures of a document) with the configured OCR
  * engine — Textract in the cloud, Tesseract on the local stack — and replaces the extracted
  * document artifact. Every engine call holds a slot shared by all executions, with a timeout;
- * throttling and timeouts surface as TransientError, which the state machine retries.
+ * throttling and timeouts surface as TransientError, which the state machine retries. What the
+ * engine read is kept (functions/adapters/ocr-cache.ts), so reprocessing a scan reads it once.
  */
 import middy from "@middy/core";
 import { createDocumentClient } from "../adapters/clients.ts";
 import { getAdapter } from "../adapters/index.ts";
+import { cacheOcrResults } from "../adapters/ocr-cache.ts";
 import { limitOcr } from "../adapters/rate-limiter.ts";
 import { extractDocument } from "../documents/index.ts";
 import { readConfig, requireConfig } from "../shared/config.ts";
@@ -31,7 +33,9 @@ export const handler = middy<ParseInput, Extracted>()
     // The object under this key changed since Extract named it (originals are immutable; a bug if so).
     if (hashBytes(bytes) !== reportId) throw new InvalidEventError(`s3://${event.bucket}/${event.key} no longer holds report ${reportId}`);
     const engine = getAdapter("ocr");
-    const ocr = engine ? limitOcr(engine, config, () => createDocumentClient(config)) : undefined;
+    // What an engine read is kept by the bytes' hash: reading the scan again costs no OCR. Outside
+    // the limiter, so a kept result takes no slot.
+    const ocr = engine ? cacheOcrResults(limitOcr(engine, config, () => createDocumentClient(config)), objects, artifactsBucket, log) : undefined;
     // Without an engine, extraction fails with the reason (a scan needs OCR; none is configured).
     const doc = await extractDocument(bytes, { fileName, ...(ocr ? { ocr } : {}) });
     await objects.putJson(artifactsBucket, artifactKey, doc);

@@ -1,6 +1,8 @@
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { OCR_CACHE_PREFIX } from "../../functions/adapters/ocr-cache.ts";
+import { ARTIFACT_PREFIX } from "../../functions/shared/workflow-payloads.ts";
 
 export interface ReportBucketsProps {
   /**
@@ -9,6 +11,13 @@ export interface ReportBucketsProps {
    * @default 30
    */
   readonly artifactRetentionDays?: number;
+
+  /**
+   * Days after which what OCR read (kept by the scan's hash) expires; until then, reprocessing a
+   * scan costs no OCR.
+   * @default 400
+   */
+  readonly ocrCacheRetentionDays?: number;
 
   /**
    * Days after which non-current versions of uploaded reports expire.
@@ -91,11 +100,11 @@ export class ReportBuckets extends Construct {
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: "artifacts/",
       lifecycleRules: [
-        {
-          expiration: Duration.days(props.artifactRetentionDays ?? 30),
-          noncurrentVersionExpiration: Duration.days(1),
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
+        // Documents and records between steps, reprocess manifests, PDFs staged for Textract.
+        { prefix: ARTIFACT_PREFIX, expiration: Duration.days(props.artifactRetentionDays ?? 30) },
+        // What OCR read, by the scan's hash: kept longer, so reprocessing a scan costs no OCR.
+        { prefix: OCR_CACHE_PREFIX, expiration: Duration.days(props.ocrCacheRetentionDays ?? 400) },
+        { noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });
   }

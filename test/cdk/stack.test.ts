@@ -262,6 +262,20 @@ describe("ingest bucket and queue", () => {
     });
   });
 
+  it("expires intermediates after 30 days and what OCR read after 400, by prefix", () => {
+    const artifacts = template.toJSON().Resources[logicalId(stack.buckets.artifacts)];
+    const rules = artifacts.Properties.LifecycleConfiguration.Rules as Array<Record<string, unknown>>;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Prefix: "artifacts/", ExpirationInDays: 30, Status: "Enabled" }),
+        expect.objectContaining({ Prefix: "ocr-cache/", ExpirationInDays: 400, Status: "Enabled" }),
+        expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+      ]),
+    );
+    // No rule without a prefix expires current objects: the cache would go with the intermediates.
+    expect(rules.filter((r) => r.ExpirationInDays !== undefined && r.Prefix === undefined)).toEqual([]);
+  });
+
   it("denies every request without TLS on every bucket", () => {
     template.resourceCountIs("AWS::S3::Bucket", 4);
     const policies = resourcesOf("AWS::S3::BucketPolicy");

@@ -106,6 +106,41 @@ describe("a scan through Extract and Ocr", () => {
     expect(textract.sent).toHaveLength(1);
   });
 
+  it("reads a scan once: the Ocr step run again answers from the kept result, with the same document", async () => {
+    // Prepare: one recorded answer only — a second Textract call would fail the test
+    const textract = new RecordedTextract(new Map([["AnalyzeDocumentCommand", [fixture("analyze-document-table.json")]]]));
+    setAdapters({ ocr: createTextractEngine(config, textract) });
+    const event = { bucket: INGEST, key: "scans/page.png" };
+    const extracted = (await extract(event, context)) as Extracted;
+    await ocr({ ...event, extracted }, context);
+    const first = await objects.getJson<ExtractedDocument>(ARTIFACTS, extracted.artifactKey);
+
+    // Act: the same scan again (a reprocess), and the same bytes under another key
+    objects.objects.set(`${INGEST}/elsewhere/copy.png`, PNG);
+    await ocr({ ...event, extracted }, context);
+    await ocr({ bucket: INGEST, key: "elsewhere/copy.png", extracted: { ...extracted, fileName: "copy.png" } }, context);
+
+    // Assess
+    expect(textract.sent).toHaveLength(1);
+    expect(await objects.getJson<ExtractedDocument>(ARTIFACTS, extracted.artifactKey)).toEqual(first);
+    expect([...objects.objects.keys()].filter((k) => k.startsWith(`${ARTIFACTS}/ocr-cache/v1/textract/`))).toEqual([
+      `${ARTIFACTS}/ocr-cache/v1/textract/${hashBytes(PNG)}.json`,
+    ]);
+  });
+
+  it("still reads a scan when its result cannot be kept", async () => {
+    const textract = new RecordedTextract(new Map([["AnalyzeDocumentCommand", [fixture("analyze-document-table.json")]]]));
+    setAdapters({ ocr: createTextractEngine(config, textract) });
+    const putJson = objects.putJson.bind(objects);
+    objects.putJson = async (bucket, key, value) => {
+      if (key.startsWith("ocr-cache/")) throw new Error("SlowDown");
+      return putJson(bucket, key, value);
+    };
+    const event = { bucket: INGEST, key: "scans/page.png" };
+    const extracted = (await extract(event, context)) as Extracted;
+    await expect(ocr({ ...event, extracted }, context)).resolves.toMatchObject({ needsOcr: false, pageCount: 1 });
+  });
+
   it("fails the scan with a reason a user understands when no engine is configured", async () => {
     setAdapters({ ocr: null });
     const event = { bucket: INGEST, key: "scans/page.png" };
@@ -156,7 +191,7 @@ describe("the Textract engine of the Ocr step", () => {
     const pages = await engine.recognizePdf!(pdf, [1, 2]);
 
     // Assess
-    const key = `ocr-input/${hashBytes(pdf)}.pdf`;
+    const key = `artifacts/ocr-input/${hashBytes(pdf)}.pdf`;
     expect(objects.objects.get(`${ARTIFACTS}/${key}`)).toEqual(pdf);
     const start = textract.sent[0] as StartDocumentAnalysisCommand;
     expect(start).toBeInstanceOf(StartDocumentAnalysisCommand);

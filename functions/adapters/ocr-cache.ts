@@ -1,0 +1,46 @@
+/**
+ * Keeps what an OCR engine read, keyed by the engine and the SHA-256 of the image or PDF, so that
+ * reading the same scan again (a new parser version, a reprocessed FAILED report, the same bytes
+ * under another key) costs no Textract pages and no Tesseract minutes. Only the engine's output is
+ * kept; the readers and the parser run again on it. Bump OCR_CACHE_VERSION when an engine adapter
+ * changes what it returns for the same input.
+ */
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { OcrEngine, OcrImage, OcrResult } from "../documents/ocr/engine.ts";
+import { hashBytes } from "../shared/hash.ts";
+import type { ObjectStore } from "./object-store.ts";
+
+export const OCR_CACHE_PREFIX = "ocr-cache/";
+const OCR_CACHE_VERSION = "v1";
+
+type Log = Pick<Logger, "info" | "warn">;
+
+/** Wraps an engine so that each image or PDF job is read once and then answered from the bucket. */
+export function cacheOcrResults(engine: OcrEngine, objects: ObjectStore, bucket: string, log?: Log): OcrEngine {
+  const keyOf = (bytes: Uint8Array, suffix = "") => `${OCR_CACHE_PREFIX}${OCR_CACHE_VERSION}/${engine.name}/${hashBytes(bytes)}${suffix}.json`;
+
+  async function cached<T>(key: string, read: () => Promise<T>): Promise<T> {
+    if (await objects.head(bucket, key)) {
+      log?.info("OCR result reused", { key });
+      return objects.getJson<T>(bucket, key);
+    }
+    const result = await read();
+    // Keeping it is an optimisation: a failed write must not fail the reading.
+    await objects.putJson(bucket, key, result).catch((error: unknown) => log?.warn("OCR result not kept", { key, error: String(error) }));
+    return result;
+  }
+
+  const wrapped: OcrEngine = {
+    name: engine.name,
+    ...(engine.concurrency === undefined ? {} : { concurrency: engine.concurrency }),
+    recognizeImage: (image: OcrImage) => cached(keyOf(image.bytes), () => engine.recognizeImage(image)),
+  };
+  if (engine.recognizePdf) {
+    const recognizePdf = engine.recognizePdf.bind(engine);
+    wrapped.recognizePdf = async (bytes, pageNumbers) => {
+      const entries = await cached(keyOf(bytes, `.pages-${pageNumbers.join("_")}`), async () => [...(await recognizePdf(bytes, pageNumbers)).entries()]);
+      return new Map<number, OcrResult>(entries);
+    };
+  }
+  return wrapped;
+}
