@@ -7,8 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { loadSeeds, SEEDS_DIR, seedDocx, seedHtml, seedPdf } from "../fixtures/generate/index.ts";
-import { execFileSync } from "node:child_process";
-import { TesseractOcrEngine } from "../../functions/adapters/tesseract-ocr.ts";
+import { isTesseractInstalled, TesseractOcrEngine } from "../../functions/adapters/tesseract-ocr.ts";
 import type { OcrEngine, OcrImage } from "../../functions/documents/ocr/engine.ts";
 import { layoutReport } from "../fixtures/generate/index.ts";
 import { findChromium, renderPdf } from "../fixtures/generate/render-pdf.ts";
@@ -59,17 +58,10 @@ export async function benchDocuments(runs = 15): Promise<Row[]> {
     });
   }
   if (!findChromium()) rows.push({ extractor: "pdf (text layer)", documents: 0, "pages (model)": 0, "ms per document": "chromium not installed", "pages per second": "-", "KB per document": "-" });
-  if (findChromium() && hasTesseract()) rows.push(...(await benchLocalOcr()));
+  if (findChromium() && isTesseractInstalled()) rows.push(...(await benchLocalOcr()));
   return rows;
 }
 
-function hasTesseract(): boolean {
-  try {
-    return execFileSync("tesseract", ["--list-langs"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).includes("chi_sim");
-  } catch {
-    return false;
-  }
-}
 
 /** Counts the pages an engine is asked to read, passing them on. */
 class CountingOcr implements OcrEngine {

@@ -4,22 +4,14 @@
  * The test reports the share of the record's cells read right; the scanned DOCX (the same page
  * images pasted into Word) is read for one seed, as it exercises the DOCX picture path only.
  */
-import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { TesseractOcrEngine } from "../../functions/adapters/tesseract-ocr.ts";
+import { isTesseractInstalled, TesseractOcrEngine } from "../../functions/adapters/tesseract-ocr.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { parseReport } from "../../functions/report/index.ts";
 import { loadSeeds, seedPdf, type Seed } from "../fixtures/generate/index.ts";
 import { findChromium } from "../fixtures/generate/render-pdf.ts";
 import { imagesToDocx, imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
 
-function hasTesseract(): boolean {
-  try {
-    return execFileSync("tesseract", ["--list-langs"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).includes("chi_sim");
-  } catch {
-    return false;
-  }
-}
 
 type Figures = Record<string, Record<string, number>>;
 
@@ -43,7 +35,7 @@ export function cellAccuracy(expected: Seed["record"], actual: { activeDisclosur
 
 /** The target: at least 99% of the record's cells read right. */
 const ACCURACY_FLOOR = 0.99;
-const enabled = hasTesseract() && findChromium() !== undefined;
+const enabled = isTesseractInstalled() && findChromium() !== undefined;
 const ocr = new TesseractOcrEngine();
 const seeds = loadSeeds();
 /**

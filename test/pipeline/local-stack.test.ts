@@ -11,6 +11,7 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { run as runIngest } from "../../bin/commands/ingest.ts";
 import { run as runStatus } from "../../bin/commands/status.ts";
+import { isTesseractInstalled } from "../../functions/adapters/tesseract-ocr.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { parseReport } from "../../functions/report/index.ts";
 import { startLocalStack, type LocalStack } from "../../local/stack.ts";
@@ -18,9 +19,8 @@ import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 import { loadSeeds, seedDocx, seedHtml, seedPdf, type Seed } from "../fixtures/generate/index.ts";
 import { findChromium } from "../fixtures/generate/render-pdf.ts";
 import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
-import { spawnSync } from "node:child_process";
 
-const hasTesseract = spawnSync("tesseract", ["--list-langs"], { encoding: "utf8" }).stdout?.includes("chi_sim") ?? false;
+const hasTesseract = isTesseractInstalled();
 
 const EXPECTED_STATUS: Record<string, string> = {
   "000_da3b4a7bec10951f": "NEEDS_REVIEW",

@@ -6,8 +6,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { findChromium } from "../fixtures/generate/render-pdf.ts";
 
-export const CHROMIUM = "/usr/bin/chromium";
+/** The installed Chromium (Debian's, from .ci/run), or undefined: the browser tests then skip. */
+export const CHROMIUM = findChromium();
 
 export type TestBrowser = {
   browser: BrowserContext;
@@ -21,7 +23,7 @@ export async function launchChromium(options: { viewport?: { width: number; heig
   // A fresh profile per run (launchPersistentContext owns --user-data-dir).
   const profile = await mkdtemp(join(tmpdir(), "nianbao-chromium-"));
   const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: CHROMIUM!,
     headless: true,
     ...(options.viewport ? { viewport: options.viewport } : {}),
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],

@@ -5,7 +5,6 @@
  * it and find the highlighted （七）总计 cell with its finding's message. Screenshots go to
  * test-artifacts/web/.
  */
-import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
@@ -23,7 +22,7 @@ let local: TestStack;
 let chromium: TestBrowser;
 let page: Page;
 
-describe.skipIf(!existsSync(CHROMIUM))("web page in chromium", () => {
+describe.skipIf(!CHROMIUM)("web page in chromium", () => {
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     local = await startTestStack("nianbao-web-");

@@ -6,7 +6,6 @@
  * issued before passing it on, unsigned, to the local stack's API.
  */
 import { createHash, createHmac } from "node:crypto";
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -18,9 +17,9 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stageWeb } from "../../lib/web/stage-web.ts";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
+import { CHROMIUM } from "../support/chromium.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const REGION = "eu-west-1";
 const CLIENT_ID = "webclient123";
 const USER_POOL_ID = `${REGION}_TestPool`;
@@ -205,7 +204,7 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => Pr
   return [server, `http://${host}:${(server.address() as AddressInfo).port}`];
 }
 
-describe.skipIf(!existsSync(CHROMIUM))("web page in the cloud, in chromium", () => {
+describe.skipIf(!CHROMIUM)("web page in the cloud, in chromium", () => {
   beforeAll(async () => {
     local = await startTestStack("nianbao-web-cloud-");
     const seed = await readFile(join(SEEDS_DIR, "001_4b9b066e761ef3f1.txt"));
@@ -232,7 +231,7 @@ describe.skipIf(!existsSync(CHROMIUM))("web page in the cloud, in chromium", () 
 
     profile = await mkdtemp(join(tmpdir(), "nianbao-chromium-"));
     browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath: CHROMIUM!,
       headless: true,
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });

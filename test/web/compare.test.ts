@@ -5,7 +5,6 @@
  * link to the other year, the series chart, the comparison with differing cells marked).
  * Screenshots go to test-artifacts/web/.
  */
-import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
@@ -32,7 +31,7 @@ async function drop(key: string, bytes: Uint8Array): Promise<string> {
   return hashBytes(bytes);
 }
 
-describe.skipIf(!existsSync(CHROMIUM))("web page: text findings, agency years and side by side", () => {
+describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by side", () => {
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     local = await startTestStack("nianbao-web-compare-");

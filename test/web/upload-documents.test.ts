@@ -4,20 +4,19 @@
  * rasterised at 300 dpi, no text layer) also passes through OCR, which the box shows as a step.
  * Screenshots go to test-artifacts/web/.
  */
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isTesseractInstalled } from "../../functions/adapters/tesseract-ocr.ts";
 import { loadSeeds, seedDocx, seedPdf } from "../fixtures/generate/index.ts";
 import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
 import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
 
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
-const hasTesseract = spawnSync("tesseract", ["--list-langs"], { encoding: "utf8" }).stdout?.includes("chi_sim") ?? false;
+const hasTesseract = isTesseractInstalled();
 const seeds = loadSeeds();
 const seed = (prefix: string) => seeds.find((s) => s.name.startsWith(prefix))!;
 
@@ -37,7 +36,7 @@ async function upload(path: string): Promise<{ status: string | null; steps: [st
   return { status: await badge.textContent(), steps };
 }
 
-describe.skipIf(!existsSync(CHROMIUM))("the upload box with a DOCX and a scanned PDF", () => {
+describe.skipIf(!CHROMIUM)("the upload box with a DOCX and a scanned PDF", () => {
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
     dir = await mkdtemp(join(tmpdir(), "nianbao-upload-docs-"));

@@ -2,18 +2,19 @@
  * `nianbao parse` on a scanned PDF (seed 003 printed by chromium, rasterised at 300 dpi with no
  * text layer): read with the local OCR engine, progress on stderr, the record on stdout.
  */
-import { execFile, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isTesseractInstalled } from "../../../functions/adapters/tesseract-ocr.ts";
 import { loadSeeds, seedPdf } from "../../fixtures/generate/index.ts";
 import { findChromium } from "../../fixtures/generate/render-pdf.ts";
 import { imagesToPdf, scanPdf } from "../../fixtures/generate/render-scan.ts";
 
 const run = promisify(execFile);
-const hasTesseract = spawnSync("tesseract", ["--list-langs"], { encoding: "utf8" }).stdout?.includes("chi_sim") ?? false;
+const hasTesseract = isTesseractInstalled();
 const seed = loadSeeds().find((s) => s.name.startsWith("003"))!;
 let dir: string;
 let scan: string;

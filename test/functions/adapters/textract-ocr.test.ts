@@ -1,26 +1,11 @@
-import { readFileSync } from "node:fs";
 import { AnalyzeDocumentCommand, GetDocumentAnalysisCommand, StartDocumentAnalysisCommand } from "@aws-sdk/client-textract";
 import { describe, expect, it } from "vitest";
-import { blocksFromTextract, TextractOcrEngine, type TextractSender } from "../../../functions/adapters/textract-ocr.ts";
+import { blocksFromTextract, TextractOcrEngine } from "../../../functions/adapters/textract-ocr.ts";
 import { TransientError, UnreadableDocumentError } from "../../../functions/shared/errors.ts";
+import { RecordedTextract, textractFixture } from "../../support/recorded-textract.ts";
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/textract/${name}`, import.meta.url), "utf8"));
+const fixture = textractFixture;
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-/** Answers each command with the next recorded response for its type, and records what was sent. */
-class RecordedTextract implements TextractSender {
-  readonly sent: unknown[] = [];
-  constructor(private readonly responses: Map<string, unknown[]>) {}
-  async send(command: unknown) {
-    this.sent.push(command);
-    const name = (command as object).constructor.name;
-    const queue = this.responses.get(name);
-    const next = queue?.shift();
-    if (next === undefined) throw new Error(`no recorded response for ${name}`);
-    if (next instanceof Error) throw next;
-    return next;
-  }
-}
 
 const sdkError = (name: string, status = 400) => Object.assign(new Error(`${name}: simulated`), { name, $metadata: { httpStatusCode: status } });
 

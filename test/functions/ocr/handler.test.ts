@@ -3,20 +3,19 @@
  * (here Textract, answering from recorded responses) and replaces the document artifact.
  * Objects live in an in-memory store; the AWS client is the only thing recorded.
  */
-import { readFileSync } from "node:fs";
 import { StartDocumentAnalysisCommand } from "@aws-sdk/client-textract";
 import type { Context } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTextractEngine, resetAdapters, setAdapters, type ObjectInfo, type ObjectStore } from "../../../functions/adapters/index.ts";
-import type { TextractSender } from "../../../functions/adapters/textract-ocr.ts";
 import type { ExtractedDocument } from "../../../functions/documents/model.ts";
 import { handler as extract } from "../../../functions/extract/handler.ts";
 import { handler as ocr } from "../../../functions/ocr/handler.ts";
 import { Config, resetConfig } from "../../../functions/shared/config.ts";
 import { hashBytes } from "../../../functions/shared/hash.ts";
 import type { Extracted } from "../../../functions/shared/workflow-payloads.ts";
+import { RecordedTextract, textractFixture } from "../../support/recorded-textract.ts";
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/textract/${name}`, import.meta.url), "utf8"));
+const fixture = textractFixture;
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
 const INGEST = "ingest";
 const ARTIFACTS = "artifacts";
@@ -46,18 +45,6 @@ class MemoryObjects implements ObjectStore {
   }
   async list() {
     return [];
-  }
-}
-
-/** Answers each command with the next recorded response for its type. */
-class RecordedTextract implements TextractSender {
-  readonly sent: unknown[] = [];
-  constructor(private readonly responses: Map<string, unknown[]>) {}
-  async send(command: unknown) {
-    this.sent.push(command);
-    const next = this.responses.get((command as object).constructor.name)?.shift();
-    if (next === undefined) throw new Error(`no recorded response for ${(command as object).constructor.name}`);
-    return next;
   }
 }
 
