@@ -39,11 +39,6 @@ export function handlerEntry(step: string): string {
   return join(PROJECT_ROOT, "functions", step, "handler.ts");
 }
 
-/** Whether the handler of a step exists yet (optional steps such as reprocess). */
-export function hasHandler(step: string): boolean {
-  return existsSync(handlerEntry(step));
-}
-
 export interface NianbaoFunctionProps {
   /**
    * The step whose handler this function runs: `functions/<step>/handler.ts`, export `handler`.
