@@ -242,64 +242,30 @@ function tableRulings(candidates: readonly Segment[], dpi: number): Segment[] {
 /** Removes specks: connected blots of ink smaller than `maxArea` pixels (a full stop is larger). */
 export function despeckle(ink: Uint8Array, width: number, height: number, maxArea: number): void {
   const seen = new Uint8Array(ink.length);
-  const stack = new Int32Array(maxArea + 8);
-  const blob: number[] = [];
+  const stack: number[] = [];
+  // The blot's pixels, up to one more than a speck may have: past that it is kept whole.
+  const blot: number[] = [];
   for (let start = 0; start < ink.length; start += 1) {
     if (!ink[start] || seen[start]) continue;
-    let top = 0;
-    stack[top++] = start;
     seen[start] = 1;
-    blob.length = 0;
-    let large = false;
-    while (top > 0) {
-      const p = stack[--top]!;
-      if (!large) blob.push(p);
-      if (blob.length > maxArea) large = true;
+    stack.push(start);
+    blot.length = 0;
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      if (blot.length <= maxArea) blot.push(p);
       const x = p % width;
       const y = (p - x) / width;
-      for (let dy = -1; dy <= 1; dy += 1) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx += 1) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= width) continue;
+      for (let ny = Math.max(0, y - 1); ny <= Math.min(height - 1, y + 1); ny += 1) {
+        for (let nx = Math.max(0, x - 1); nx <= Math.min(width - 1, x + 1); nx += 1) {
           const q = ny * width + nx;
           if (ink[q] && !seen[q]) {
             seen[q] = 1;
-            // A blob already known to be large is still flooded (marked seen) but its stack may grow: use an array then.
-            if (top >= stack.length) {
-              large = true;
-              floodRest(ink, seen, width, height, q);
-              continue;
-            }
-            stack[top++] = q;
+            stack.push(q);
           }
         }
       }
     }
-    if (!large) for (const p of blob) ink[p] = 0;
-  }
-}
-
-function floodRest(ink: Uint8Array, seen: Uint8Array, width: number, height: number, from: number): void {
-  const stack = [from];
-  while (stack.length > 0) {
-    const p = stack.pop()!;
-    const x = p % width;
-    const y = (p - x) / width;
-    for (let dy = -1; dy <= 1; dy += 1) {
-      const ny = y + dy;
-      if (ny < 0 || ny >= height) continue;
-      for (let dx = -1; dx <= 1; dx += 1) {
-        const nx = x + dx;
-        if (nx < 0 || nx >= width) continue;
-        const q = ny * width + nx;
-        if (ink[q] && !seen[q]) {
-          seen[q] = 1;
-          stack.push(q);
-        }
-      }
-    }
+    if (blot.length <= maxArea) for (const p of blot) ink[p] = 0;
   }
 }
 

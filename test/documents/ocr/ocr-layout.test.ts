@@ -95,6 +95,19 @@ describe("page image preparation", () => {
     expect(ink[11 * width + 11]).toBe(1);
   });
 
+  it("erases a blot of exactly the speck size and keeps one pixel more, and a long stroke whole", () => {
+    const width = 300;
+    const height = 20;
+    const ink = new Uint8Array(width * height);
+    for (let x = 2; x < 10; x += 1) ink[2 * width + x] = 1; // 8 pixels: a speck at maxArea 8
+    for (let x = 2; x < 11; x += 1) ink[6 * width + x] = 1; // 9 pixels: kept
+    for (let x = 0; x < width; x += 1) ink[12 * width + x] = 1; // a ruled stroke far larger than the flood's first guess
+    despeckle(ink, width, height, 8);
+    expect(ink.slice(2 * width, 3 * width).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(ink.slice(6 * width, 7 * width).reduce((a, b) => a + b, 0)).toBe(9);
+    expect(ink.slice(12 * width, 13 * width).reduce((a, b) => a + b, 0)).toBe(width);
+  });
+
   it("measures the skew of ruled lines", () => {
     const width = 800;
     const height = 400;
