@@ -27,7 +27,7 @@ import {
 } from "./workflow.ts";
 
 export type ReprocessResources = WorkflowResources & {
-  /** The function that selects reports and writes the manifest (functions/reprocess/handler.ts). */
+  /** The function that selects reports and writes the manifest (functions/steps/09-reprocess/handler.ts). */
   selectFunction: string;
 };
 

@@ -28,7 +28,7 @@ export type WorkflowResources = {
   notifyFunction: string;
   /** Reads scans (Extract passes them on with needsOcr): Textract in the cloud, Tesseract locally. */
   ocrFunction: string;
-  /** Checks the stored record against the agency's neighbouring years (functions/cross-year/). */
+  /** Checks the stored record against the agency's neighbouring years (functions/steps/06-cross-year/). */
   crossYearFunction?: string;
 };
 

@@ -15,7 +15,7 @@ import {
 import { z } from "zod";
 import { LOCAL_CREDENTIALS } from "../../functions/adapters/clients.ts";
 import { NianbaoError } from "../../functions/shared/errors.ts";
-import { ReprocessFilter } from "../../functions/reprocess/selection.ts";
+import { ReprocessFilter } from "../../functions/steps/09-reprocess/selection.ts";
 import { createLocalApiClient, resolveEndpoint } from "./local-client.ts";
 
 export class ReprocessFailedError extends NianbaoError {

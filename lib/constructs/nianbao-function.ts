@@ -34,20 +34,40 @@ export const ENV = {
   LOG_LEVEL: "LOG_LEVEL",
 } as const;
 
-/** Path of a step's handler entry file: `functions/<step>/handler.ts` under the project root. */
+/**
+ * The folder of each step under `functions/steps/`, numbered in the order a report meets them
+ * (lib/workflow.ts); the reprocess workflow's Select step comes last.
+ */
+export const STEP_FOLDERS = {
+  ingest: "01-ingest",
+  extract: "02-extract",
+  ocr: "03-ocr",
+  parse: "04-parse",
+  store: "05-store",
+  "cross-year": "06-cross-year",
+  notify: "07-notify",
+  "record-failure": "08-record-failure",
+  reprocess: "09-reprocess",
+} as const;
+
+/**
+ * Path of a function's handler entry file under the project root: `functions/steps/<nn-step>/handler.ts`
+ * for a workflow step, `functions/<name>/handler.ts` otherwise (the API).
+ */
 export function handlerEntry(step: string): string {
-  return join(PROJECT_ROOT, "functions", step, "handler.ts");
+  const folder = STEP_FOLDERS[step as keyof typeof STEP_FOLDERS];
+  return folder ? join(PROJECT_ROOT, "functions", "steps", folder, "handler.ts") : join(PROJECT_ROOT, "functions", step, "handler.ts");
 }
 
 export interface NianbaoFunctionProps {
   /**
-   * The step whose handler this function runs: `functions/<step>/handler.ts`, export `handler`.
+   * The step whose handler this function runs (see `handlerEntry`), export `handler`.
    */
   readonly step: string;
 
   /**
    * The handler entry file, when it is not the step's own (tests bundle fixtures this way).
-   * @default - functions/<step>/handler.ts under the project root
+   * @default - `handlerEntry(step)`
    */
   readonly entry?: string;
 

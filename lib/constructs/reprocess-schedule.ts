@@ -54,7 +54,7 @@ export interface ReprocessScheduleProps {
   readonly toleratedFailurePercentage?: number;
   /**
    * The Select handler's entry file.
-   * @default - functions/reprocess/handler.ts
+   * @default - functions/steps/09-reprocess/handler.ts
    */
   readonly entry?: string;
   /**

@@ -3,12 +3,12 @@
  * lists this object as one of its sources.
  */
 import middy from "@middy/core";
-import { getAdapter } from "../adapters/index.ts";
-import { readConfig, requireConfig } from "../shared/config.ts";
-import { parseEventWith } from "../shared/handler-kit.ts";
-import { markProgress } from "../shared/progress.ts";
-import { stepLogger } from "../shared/logger.ts";
-import { StoreInput, type Stored } from "../shared/workflow-payloads.ts";
+import { getAdapter } from "../../adapters/index.ts";
+import { readConfig, requireConfig } from "../../shared/config.ts";
+import { parseEventWith } from "../../shared/handler-kit.ts";
+import { markProgress } from "../../shared/progress.ts";
+import { stepLogger } from "../../shared/logger.ts";
+import { StoreInput, type Stored } from "../../shared/workflow-payloads.ts";
 
 export const handler = middy<StoreInput, Stored>()
   .use(parseEventWith(StoreInput))

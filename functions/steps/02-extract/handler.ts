@@ -6,17 +6,17 @@
  */
 import middy from "@middy/core";
 import { basename } from "node:path";
-import { getAdapter } from "../adapters/index.ts";
-import { extractDocument } from "../documents/index.ts";
-import { DEFAULT_EXTRACT_LIMITS, formatBytes } from "../documents/limits.ts";
-import { OcrRequiredError, UnreadableDocumentError } from "../shared/errors.ts";
-import { detectContentKind } from "../documents/detect.ts";
-import { readConfig, requireConfig } from "../shared/config.ts";
-import { parseEventWith } from "../shared/handler-kit.ts";
-import { markProgress } from "../shared/progress.ts";
-import { hashBytes } from "../shared/hash.ts";
-import { stepLogger } from "../shared/logger.ts";
-import { ExecutionInput, toDocumentArtifactKey, type Extracted } from "../shared/workflow-payloads.ts";
+import { getAdapter } from "../../adapters/index.ts";
+import { extractDocument } from "../../documents/index.ts";
+import { DEFAULT_EXTRACT_LIMITS, formatBytes } from "../../documents/limits.ts";
+import { OcrRequiredError, UnreadableDocumentError } from "../../shared/errors.ts";
+import { detectContentKind } from "../../documents/detect.ts";
+import { readConfig, requireConfig } from "../../shared/config.ts";
+import { parseEventWith } from "../../shared/handler-kit.ts";
+import { markProgress } from "../../shared/progress.ts";
+import { hashBytes } from "../../shared/hash.ts";
+import { stepLogger } from "../../shared/logger.ts";
+import { ExecutionInput, toDocumentArtifactKey, type Extracted } from "../../shared/workflow-payloads.ts";
 
 export const handler = middy<ExecutionInput, Extracted>()
   .use(parseEventWith(ExecutionInput))

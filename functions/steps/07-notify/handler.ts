@@ -1,9 +1,9 @@
 /** Notify: tells people that a record needs review (which cells) or failed (why). */
 import middy from "@middy/core";
-import { getAdapter, type Notification } from "../adapters/index.ts";
-import { parseEventWith } from "../shared/handler-kit.ts";
-import { stepLogger } from "../shared/logger.ts";
-import { NotifyInput } from "../shared/workflow-payloads.ts";
+import { getAdapter, type Notification } from "../../adapters/index.ts";
+import { parseEventWith } from "../../shared/handler-kit.ts";
+import { stepLogger } from "../../shared/logger.ts";
+import { NotifyInput } from "../../shared/workflow-payloads.ts";
 
 /** The notification for a stored record; undefined for a VALID one (nothing to say). */
 export function buildNotification(event: NotifyInput): Notification | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readCause } from "../../../functions/record-failure/handler.ts";
+import { readCause } from "../../../../functions/steps/08-record-failure/handler.ts";
 
 describe("readCause", () => {
   it("takes errorMessage from the JSON cause Lambda reports", () => {

@@ -4,13 +4,13 @@
  * SHA-256 of the object's bytes.
  */
 import middy from "@middy/core";
-import { getAdapter } from "../adapters/index.ts";
-import { PARSER_VERSION } from "../report/index.ts";
-import { parseEventWith } from "../shared/handler-kit.ts";
-import { markProgress } from "../shared/progress.ts";
-import { hashBytes } from "../shared/hash.ts";
-import { stepLogger } from "../shared/logger.ts";
-import { RecordFailureInput, type StepError, type Stored } from "../shared/workflow-payloads.ts";
+import { getAdapter } from "../../adapters/index.ts";
+import { PARSER_VERSION } from "../../report/index.ts";
+import { parseEventWith } from "../../shared/handler-kit.ts";
+import { markProgress } from "../../shared/progress.ts";
+import { hashBytes } from "../../shared/hash.ts";
+import { stepLogger } from "../../shared/logger.ts";
+import { RecordFailureInput, type StepError, type Stored } from "../../shared/workflow-payloads.ts";
 
 const MAX_CAUSE_LENGTH = 2000;
 

@@ -5,10 +5,10 @@
  */
 import middy from "@middy/core";
 import { randomUUID } from "node:crypto";
-import { getAdapter } from "../adapters/index.ts";
-import { readConfig, requireConfig } from "../shared/config.ts";
-import { parseEventWith } from "../shared/handler-kit.ts";
-import { stepLogger } from "../shared/logger.ts";
+import { getAdapter } from "../../adapters/index.ts";
+import { readConfig, requireConfig } from "../../shared/config.ts";
+import { parseEventWith } from "../../shared/handler-kit.ts";
+import { stepLogger } from "../../shared/logger.ts";
 import { SelectInput, toManifestKey, type Selection, type SelectionItem } from "./selection.ts";
 
 export const handler = middy<SelectInput, Selection>()

@@ -6,14 +6,14 @@
 import { StartDocumentAnalysisCommand } from "@aws-sdk/client-textract";
 import type { Context } from "aws-lambda";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTextractEngine, resetAdapters, setAdapters, type ObjectInfo, type ObjectStore } from "../../../functions/adapters/index.ts";
-import type { ExtractedDocument } from "../../../functions/documents/model.ts";
-import { handler as extract } from "../../../functions/extract/handler.ts";
-import { handler as ocr } from "../../../functions/ocr/handler.ts";
-import { Config, resetConfig } from "../../../functions/shared/config.ts";
-import { hashBytes } from "../../../functions/shared/hash.ts";
-import type { Extracted } from "../../../functions/shared/workflow-payloads.ts";
-import { RecordedTextract, textractFixture } from "../../support/recorded-textract.ts";
+import { createTextractEngine, resetAdapters, setAdapters, type ObjectInfo, type ObjectStore } from "../../../../functions/adapters/index.ts";
+import type { ExtractedDocument } from "../../../../functions/documents/model.ts";
+import { handler as extract } from "../../../../functions/steps/02-extract/handler.ts";
+import { handler as ocr } from "../../../../functions/steps/03-ocr/handler.ts";
+import { Config, resetConfig } from "../../../../functions/shared/config.ts";
+import { hashBytes } from "../../../../functions/shared/hash.ts";
+import type { Extracted } from "../../../../functions/shared/workflow-payloads.ts";
+import { RecordedTextract, textractFixture } from "../../../support/recorded-textract.ts";
 
 const fixture = textractFixture;
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
@@ -150,7 +150,7 @@ describe("a scan through Extract and Ocr", () => {
 describe("the Textract engine of the Ocr step", () => {
   it("is the default engine, and none when OCR_ENGINE=none", async () => {
     resetAdapters();
-    const { getAdapter } = await import("../../../functions/adapters/index.ts");
+    const { getAdapter } = await import("../../../../functions/adapters/index.ts");
     expect(getAdapter("ocr")?.name).toBe("textract");
     process.env.OCR_ENGINE = "none";
     resetConfig();

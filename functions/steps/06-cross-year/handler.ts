@@ -5,14 +5,14 @@
  * (reprocessing), so a pair's findings always follow the current bodies.
  */
 import middy from "@middy/core";
-import { getAdapter } from "../adapters/index.ts";
-import type { CrossYearItem, CrossYearStore } from "../adapters/cross-year-store.ts";
-import { agencyKeyOf, checkCrossYear } from "../report/cross-year.ts";
-import type { ReportRecord } from "../report/record.ts";
-import { TransientError } from "../shared/errors.ts";
-import { parseEventWith } from "../shared/handler-kit.ts";
-import { stepLogger } from "../shared/logger.ts";
-import { CrossYearInput, type CrossYearResult } from "../shared/workflow-payloads.ts";
+import { getAdapter } from "../../adapters/index.ts";
+import type { CrossYearItem, CrossYearStore } from "../../adapters/cross-year-store.ts";
+import { agencyKeyOf, checkCrossYear } from "../../report/cross-year.ts";
+import type { ReportRecord } from "../../report/record.ts";
+import { TransientError } from "../../shared/errors.ts";
+import { parseEventWith } from "../../shared/handler-kit.ts";
+import { stepLogger } from "../../shared/logger.ts";
+import { CrossYearInput, type CrossYearResult } from "../../shared/workflow-payloads.ts";
 
 /** Reads and writes again this many times when a record changed between the two. */
 const MAX_ATTEMPTS = 4;

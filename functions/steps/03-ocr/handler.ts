@@ -6,18 +6,18 @@
  * engine read is kept (functions/adapters/ocr-cache.ts), so reprocessing a scan reads it once.
  */
 import middy from "@middy/core";
-import { createDocumentClient } from "../adapters/clients.ts";
-import { getAdapter } from "../adapters/index.ts";
-import { cacheOcrResults } from "../adapters/ocr-cache.ts";
-import { limitOcr } from "../adapters/rate-limiter.ts";
-import { extractDocument } from "../documents/index.ts";
-import { readConfig, requireConfig } from "../shared/config.ts";
-import { InvalidEventError } from "../shared/errors.ts";
-import { parseEventWith } from "../shared/handler-kit.ts";
-import { markProgress } from "../shared/progress.ts";
-import { hashBytes } from "../shared/hash.ts";
-import { stepLogger } from "../shared/logger.ts";
-import { ParseInput, type Extracted } from "../shared/workflow-payloads.ts";
+import { createDocumentClient } from "../../adapters/clients.ts";
+import { getAdapter } from "../../adapters/index.ts";
+import { cacheOcrResults } from "../../adapters/ocr-cache.ts";
+import { limitOcr } from "../../adapters/rate-limiter.ts";
+import { extractDocument } from "../../documents/index.ts";
+import { readConfig, requireConfig } from "../../shared/config.ts";
+import { InvalidEventError } from "../../shared/errors.ts";
+import { parseEventWith } from "../../shared/handler-kit.ts";
+import { markProgress } from "../../shared/progress.ts";
+import { hashBytes } from "../../shared/hash.ts";
+import { stepLogger } from "../../shared/logger.ts";
+import { ParseInput, type Extracted } from "../../shared/workflow-payloads.ts";
 
 export const handler = middy<ParseInput, Extracted>()
   .use(parseEventWith(ParseInput))

@@ -3,15 +3,15 @@
  * record of the contract to the artifacts bucket and passes on its key and status.
  */
 import middy from "@middy/core";
-import { getAdapter } from "../adapters/index.ts";
-import type { ExtractedDocument } from "../documents/model.ts";
-import { PARSER_VERSION, parseReport } from "../report/index.ts";
-import { readConfig, requireConfig } from "../shared/config.ts";
-import { parseEventWith } from "../shared/handler-kit.ts";
-import { markProgress } from "../shared/progress.ts";
-import { stepLogger } from "../shared/logger.ts";
-import { describeErrors } from "../shared/problems.ts";
-import { ParseInput, toRecordArtifactKey, type Parsed } from "../shared/workflow-payloads.ts";
+import { getAdapter } from "../../adapters/index.ts";
+import type { ExtractedDocument } from "../../documents/model.ts";
+import { PARSER_VERSION, parseReport } from "../../report/index.ts";
+import { readConfig, requireConfig } from "../../shared/config.ts";
+import { parseEventWith } from "../../shared/handler-kit.ts";
+import { markProgress } from "../../shared/progress.ts";
+import { stepLogger } from "../../shared/logger.ts";
+import { describeErrors } from "../../shared/problems.ts";
+import { ParseInput, toRecordArtifactKey, type Parsed } from "../../shared/workflow-payloads.ts";
 
 type FindingLike = { severity?: unknown; cells?: unknown };
 

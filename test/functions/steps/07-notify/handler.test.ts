@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildNotification } from "../../../functions/notify/handler.ts";
+import { buildNotification } from "../../../../functions/steps/07-notify/handler.ts";
 
 const ID = "b".repeat(64);
 const base = { bucket: "ingest", key: "reports/x.txt" };

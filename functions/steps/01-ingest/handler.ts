@@ -9,11 +9,11 @@
  */
 import middy from "@middy/core";
 import { z } from "zod";
-import { getAdapter } from "../adapters/index.ts";
-import { parseEventWith } from "../shared/handler-kit.ts";
-import { hashBytes } from "../shared/hash.ts";
-import { stepLogger } from "../shared/logger.ts";
-import { ARTIFACT_PREFIX, type ExecutionInput } from "../shared/workflow-payloads.ts";
+import { getAdapter } from "../../adapters/index.ts";
+import { parseEventWith } from "../../shared/handler-kit.ts";
+import { hashBytes } from "../../shared/hash.ts";
+import { stepLogger } from "../../shared/logger.ts";
+import { ARTIFACT_PREFIX, type ExecutionInput } from "../../shared/workflow-payloads.ts";
 
 const S3Record = z.looseObject({
   eventName: z.string(),

@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { logger } from "../../../functions/shared/logger.ts";
-import { resetAdapters, setAdapters } from "../../../functions/adapters/index.ts";
-import type { WorkflowStarter } from "../../../functions/adapters/workflow-starter.ts";
-import { handler, readObjectCreated, toExecutionName } from "../../../functions/ingest/handler.ts";
+import { logger } from "../../../../functions/shared/logger.ts";
+import { resetAdapters, setAdapters } from "../../../../functions/adapters/index.ts";
+import type { WorkflowStarter } from "../../../../functions/adapters/workflow-starter.ts";
+import { handler, readObjectCreated, toExecutionName } from "../../../../functions/steps/01-ingest/handler.ts";
 
 function s3Event(key: string, sequencer = "0055AED6DCD90281E5") {
   return {
