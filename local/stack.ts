@@ -12,21 +12,24 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { buildWorkflowDefinition, type WorkflowResources } from "../lib/workflow.ts";
 import { buildReprocessDefinition } from "../lib/reprocess-workflow.ts";
-import { handler as reprocessSelectHandler } from "../functions/steps/09-reprocess/handler.ts";
-import { getAdapter, resetAdapters, setAdapters } from "../functions/adapters/index.ts";
+import { buildAdapters, type Adapters } from "../functions/adapters/index.ts";
 import { isTesseractInstalled, TesseractOcrEngine } from "../functions/adapters/tesseract-ocr.ts";
-import { resetConfig } from "../functions/shared/config.ts";
+import { Config } from "../functions/shared/config.ts";
 import { hashBytes } from "../functions/shared/hash.ts";
 import { logger } from "../functions/shared/logger.ts";
-import { handler as extractHandler } from "../functions/steps/02-extract/handler.ts";
-import { handler as parseHandler } from "../functions/steps/04-parse/handler.ts";
-import { handler as storeHandler } from "../functions/steps/05-store/handler.ts";
-import { handler as recordFailureHandler } from "../functions/steps/08-record-failure/handler.ts";
-import { handler as notifyHandler } from "../functions/steps/07-notify/handler.ts";
-import { handler as crossYearHandler } from "../functions/steps/06-cross-year/handler.ts";
-import { handler as ocrHandler } from "../functions/steps/03-ocr/handler.ts";
-import { handler as ingestHandler } from "../functions/steps/01-ingest/handler.ts";
-import { handler as apiHandler } from "../functions/api/handler.ts";
+import { createIngestHandler } from "../functions/steps/01-ingest/handler.ts";
+import { createExtractHandler } from "../functions/steps/02-extract/handler.ts";
+import { createOcrHandler } from "../functions/steps/03-ocr/handler.ts";
+import { createParseHandler } from "../functions/steps/04-parse/handler.ts";
+import { createStoreHandler } from "../functions/steps/05-store/handler.ts";
+import { createCrossYearHandler } from "../functions/steps/06-cross-year/handler.ts";
+import { createNotifyHandler } from "../functions/steps/07-notify/handler.ts";
+import { createRecordFailureHandler } from "../functions/steps/08-record-failure/handler.ts";
+import { createSelectReportsHandler } from "../functions/steps/09-reprocess/handler.ts";
+import { ApiConfig } from "../functions/api/config.ts";
+import { buildApiDeps, type ApiDeps } from "../functions/api/deps.ts";
+import { createApiHandler } from "../functions/api/router.ts";
+import { ROUTES } from "../functions/api/routes/index.ts";
 import { ensureRecordsTable, startDynamoDbLocal } from "./dynamodb.ts";
 import { startLocalS3 } from "./s3.ts";
 import { createLocalStateMachine, type LambdaHandler } from "./step-functions.ts";
@@ -34,7 +37,7 @@ import { startLocalSfnEndpoint } from "./sfn-endpoint.ts";
 import { createLocalQueue } from "./queue.ts";
 import { startLocalApi } from "./api-server.ts";
 import { allowBrowserUploads } from "./web.ts";
-import { deliverEvents, HUNG_OCR_ENGINE, injectFaults, readFaultPlan } from "./faults.ts";
+import { deliverEvents, HUNG_OCR_ENGINE, injectFaults, readFaultPlan, type FaultPlan } from "./faults.ts";
 
 export const LOCAL_NAMES = {
   INGEST_BUCKET: "nianbao-ingest",
@@ -61,15 +64,22 @@ export const LOCAL_RESOURCES = {
   ocrFunction: localFunction("ocr"),
 } as const satisfies WorkflowResources;
 
-const LOCAL_HANDLERS: Record<string, LambdaHandler> = {
-  [LOCAL_RESOURCES.extractFunction]: extractHandler as LambdaHandler,
-  [LOCAL_RESOURCES.parseFunction]: parseHandler as LambdaHandler,
-  [LOCAL_RESOURCES.storeFunction]: storeHandler as LambdaHandler,
-  [LOCAL_RESOURCES.recordFailureFunction]: recordFailureHandler as LambdaHandler,
-  [LOCAL_RESOURCES.notifyFunction]: notifyHandler as LambdaHandler,
-  [LOCAL_RESOURCES.crossYearFunction]: crossYearHandler as LambdaHandler,
-  [LOCAL_RESOURCES.ocrFunction]: ocrHandler as LambdaHandler,
-};
+/** What every local step and the API are given: the adapters plus the artifacts bucket. */
+export type LocalDeps = Adapters & { artifactsBucket: string };
+
+/** The Task resources' handlers: each step's own middy composition, over the local stack's deps. */
+function localHandlers(deps: LocalDeps): Record<string, LambdaHandler> {
+  const given = () => deps;
+  return {
+    [LOCAL_RESOURCES.extractFunction]: createExtractHandler(given) as LambdaHandler,
+    [LOCAL_RESOURCES.ocrFunction]: createOcrHandler(given) as LambdaHandler,
+    [LOCAL_RESOURCES.parseFunction]: createParseHandler(given) as LambdaHandler,
+    [LOCAL_RESOURCES.storeFunction]: createStoreHandler(given) as LambdaHandler,
+    [LOCAL_RESOURCES.crossYearFunction]: createCrossYearHandler(given) as LambdaHandler,
+    [LOCAL_RESOURCES.notifyFunction]: createNotifyHandler(given) as LambdaHandler,
+    [LOCAL_RESOURCES.recordFailureFunction]: createRecordFailureHandler(given) as LambdaHandler,
+  };
+}
 
 /** The reprocess workflow's Select step (lib/reprocess-workflow.ts). */
 const LOCAL_SELECT_FUNCTION = localFunction("reprocess");
@@ -86,6 +96,12 @@ export type LocalStackOptions = {
   reconcile?: boolean;
   /** Read scans with the local Tesseract (when installed); false: a scan fails with a reason. */
   ocr?: boolean;
+  /** Tests only: faults injected into the wiring (local/faults.ts); default: the plan in NIANBAO_FAULTS, if any. */
+  faults?: FaultPlan;
+  /** Settings over the local ones (e.g. `OCR_TIMEOUT_SECONDS`), as a Lambda's environment would set them. */
+  config?: Partial<Config>;
+  /** Tests only: replaces adapters once built (e.g. wraps the object store to watch its reads). */
+  adapters?: (built: Adapters) => Partial<Adapters>;
 };
 
 export type LocalStack = {
@@ -99,6 +115,8 @@ export type LocalStack = {
   reprocessStateMachineArn: string;
   ingestBucket: string;
   notificationsLog: string;
+  /** The adapters the steps and the API are given (tests write records through them). */
+  adapters: Adapters;
   /** How many objects were re-ingested at start-up. */
   reconciled: number;
   /** Resolves when no event is queued and no execution is running. */
@@ -107,9 +125,7 @@ export type LocalStack = {
 };
 
 /** Objects in the bucket that no record lists as a source yet. */
-async function findUnrecorded(bucket: string): Promise<{ key: string; size: number; eTag?: string }[]> {
-  const objects = getAdapter("objects");
-  const records = getAdapter("records");
+async function findUnrecorded({ objects, records }: Adapters, bucket: string): Promise<{ key: string; size: number; eTag?: string }[]> {
   const missing: { key: string; size: number; eTag?: string }[] = [];
   for (const info of await objects.list(bucket)) {
     if (info.key.endsWith("/")) continue;
@@ -135,9 +151,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   logger.setLogLevel(options.logLevel ?? "ERROR");
 
   // Tests only: faults injected into this runner's wiring (local/faults.ts), read once here.
-  const faults = readFaultPlan();
+  const faults = options.faults ?? readFaultPlan();
   const retryOverride = faults?.retryIntervalMs !== undefined ? { retryIntervalMs: faults.retryIntervalMs } : {};
-  const handlers = injectFaults(LOCAL_HANDLERS, faults);
+  // The handlers' dependencies, filled in below once the stand-ins listen; every Task calls
+  // through `deps`, so nothing runs before they are set.
+  const deps = {} as LocalDeps;
+  const handlers = injectFaults(localHandlers(deps), faults);
   const stops: (() => Promise<void> | void)[] = [];
   const stop = async () => {
     for (const fn of stops.splice(0).reverse()) await fn();
@@ -166,7 +185,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         { ...LOCAL_RESOURCES, selectFunction: LOCAL_SELECT_FUNCTION },
         { mode: "inline", maxConcurrency: options.concurrency ?? 2 },
       ),
-      handlers: { ...handlers, [LOCAL_SELECT_FUNCTION]: reprocessSelectHandler as LambdaHandler },
+      handlers: { ...handlers, [LOCAL_SELECT_FUNCTION]: createSelectReportsHandler(() => deps) as LambdaHandler },
       ...retryOverride,
       concurrency: 1,
       historyFile: join(dataDir, "executions.log"),
@@ -175,8 +194,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const sfn = await startLocalSfnEndpoint([machine, reprocessMachine]);
     stops.push(sfn.stop);
 
-    // The handlers read this once, through functions/shared/config.ts, as they do in Lambda.
-    Object.assign(process.env, {
+    // The configuration a Lambda reads from its environment, as a value: names of the local
+    // buckets, table and state machine, and endpoints pointing the SDK clients at the stand-ins.
+    const config = Config.parse({
       AWS_REGION: LOCAL_NAMES.REGION,
       INGEST_BUCKET: LOCAL_NAMES.INGEST_BUCKET,
       ARTIFACTS_BUCKET: LOCAL_NAMES.ARTIFACTS_BUCKET,
@@ -186,23 +206,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       S3_ENDPOINT: s3.endpoint,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       SFN_ENDPOINT: sfn.endpoint,
+      ...options.config,
     });
-    resetConfig();
-    resetAdapters();
-    const ocr = (options.ocr ?? true) && isTesseractInstalled();
     // Textract has no local stand-in: without Tesseract a scan fails with a reason that says so.
-    setAdapters({ ocr: ocr ? new TesseractOcrEngine() : null });
-
-    if (faults?.hangOcr) setAdapters({ ocr: HUNG_OCR_ENGINE });
+    const useTesseract = (options.ocr ?? true) && isTesseractInstalled();
+    const ocr = faults?.hangOcr ? HUNG_OCR_ENGINE : useTesseract ? new TesseractOcrEngine() : null;
+    const built = buildAdapters(config, { ocr });
+    const adapters: Adapters = { ...built, ...options.adapters?.(built) };
+    Object.assign(deps, adapters, { artifactsBucket: LOCAL_NAMES.ARTIFACTS_BUCKET });
 
     const queue = createLocalQueue({
-      handler: ingestHandler as LambdaHandler,
+      handler: createIngestHandler(() => deps) as LambdaHandler,
       deadLetterFile: join(dataDir, "dead-letters.log"),
     });
     stops.push(() => queue.stop());
     const deliver = deliverEvents((body) => queue.send(body), faults);
     s3.onObjectCreated((event) => deliver(JSON.stringify(event)));
 
+    // The page at <api>/web/ is the one origin allowed to read the API and POST uploads: known
+    // once the server listens, before its first request.
+    let apiDeps: ApiDeps | undefined;
+    const apiHandler = createApiHandler(ROUTES, () => {
+      if (!apiDeps) throw new Error("the local API answered before its dependencies were set");
+      return apiDeps;
+    });
     const api = await startLocalApi(apiHandler as LambdaHandler, options.port ?? DEFAULT_API_PORT, {
       s3Endpoint: s3.endpoint,
       ingestBucket: LOCAL_NAMES.INGEST_BUCKET,
@@ -212,13 +239,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       reprocessStateMachineArn: LOCAL_NAMES.REPROCESS_STATE_MACHINE_ARN,
     });
     stops.push(api.stop);
-    // The page at <api>/web/ is the one origin allowed to read the API and POST uploads.
-    process.env.WEB_ORIGIN = api.url;
+    apiDeps = buildApiDeps(config, ApiConfig.parse({ INGEST_BUCKET: LOCAL_NAMES.INGEST_BUCKET, WEB_ORIGIN: api.url }), {
+      records: adapters.records,
+      progress: adapters.progress,
+    });
     await allowBrowserUploads(s3.endpoint, LOCAL_NAMES.INGEST_BUCKET, api.url);
 
     let reconciled = 0;
     if (options.reconcile ?? true) {
-      const missing = await findUnrecorded(LOCAL_NAMES.INGEST_BUCKET);
+      const missing = await findUnrecorded(adapters, LOCAL_NAMES.INGEST_BUCKET);
       for (const object of missing) {
         queue.send(
           JSON.stringify({
@@ -252,6 +281,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       reprocessStateMachineArn: LOCAL_NAMES.REPROCESS_STATE_MACHINE_ARN,
       ingestBucket: LOCAL_NAMES.INGEST_BUCKET,
       notificationsLog,
+      adapters,
       reconciled,
       async idle() {
         // Queue deliveries start executions; executions add nothing to the queue.

@@ -205,7 +205,7 @@ async function withTimeout<T>(work: Promise<T>, ms: number, engine: string): Pro
  * backoff and jitter, and a call that outlasts `timeoutMs` fails as a TransientError.
  *
  * @example
- * setAdapters({ ocr: guardOcrEngine(textractEngine, { semaphore, timeoutMs: 120_000 }) });
+ * const ocr = guardOcrEngine(textractEngine, { semaphore, timeoutMs: 120_000 });
  */
 export function guardOcrEngine(engine: OcrEngine, options: GuardOptions): OcrEngine {
   async function guarded<T>(call: () => Promise<T>): Promise<T> {
@@ -252,8 +252,8 @@ const limited = new WeakMap<OcrEngine, OcrEngine>();
  * records table when there is one (every execution shares it), the timeout, the backoff.
  *
  * @example
- * const ocr = getAdapter("ocr");
- * const doc = await extractDocument(bytes, { ocr: ocr && limitOcr(ocr, readConfig(), client) });
+ * const ocr = limitOcr(textractEngine, config, () => createDocumentClient(config));
+ * const doc = await extractDocument(bytes, { ocr });
  */
 export function limitOcr(engine: OcrEngine, config: OcrLimitConfig, client?: () => DynamoDBDocumentClient): OcrEngine {
   const existing = limited.get(engine);

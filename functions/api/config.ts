@@ -18,8 +18,7 @@ export const ApiConfig = z.object({
 export type ApiConfig = z.infer<typeof ApiConfig>;
 
 /**
- * The API settings. Parsed on each call: the local stack sets `WEB_ORIGIN` only once its
- * server listens, and parsing five variables costs microseconds.
+ * The API settings, read once per container with the routes' other dependencies (./deps.ts).
  *
  * @example
  * const { WEB_ORIGIN } = readApiConfig();

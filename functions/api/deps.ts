@@ -1,40 +1,32 @@
 /**
- * What the routes read from: the records (store and indexed query) and an S3 client for
- * presigning. Built from the configuration on first use and rebuilt when the configuration
- * is reset (the local stack sets endpoints, then resets), or replaced by tests.
+ * What the routes read from: the records (store and indexed query), the progress items, an S3
+ * client for presigning and the API's settings. Built once per container by ./handler.ts; the
+ * local stack and tests pass their own.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { getAdapter } from "../adapters/index.ts";
+import { buildProgressStore, buildRecordStore } from "../adapters/index.ts";
 import { createDocumentClient, createS3Client } from "../adapters/clients.ts";
 import { createDynamoRecordQuery, type RecordQuery } from "../adapters/record-query.ts";
 import type { RecordStore } from "../adapters/record-store.ts";
 import type { ProgressStore } from "../adapters/progress-store.ts";
-import { readConfig, requireConfig, type Config } from "../shared/config.ts";
+import { requireConfig, type Config } from "../shared/config.ts";
+import type { ApiConfig } from "./config.ts";
 
-export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore };
+export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore; config: ApiConfig };
 
-let built: { config: Config; query: RecordQuery; s3: S3Client } | undefined;
-let override: Partial<ApiDeps> = {};
-
-/** The dependencies of the routes. */
-export function getApiDeps(): ApiDeps {
-  const config = readConfig();
-  if (!built || built.config !== config) {
-    built = {
-      config,
-      query: createDynamoRecordQuery(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
-      s3: createS3Client(config),
-    };
-  }
+/**
+ * The routes' dependencies from the shared configuration and the API's own; `given` replaces any
+ * of them (the local stack shares its record and progress stores with the steps).
+ *
+ * @example
+ * export const handler = createApiHandler(ROUTES, once(() => buildApiDeps(readConfig(), readApiConfig())));
+ */
+export function buildApiDeps(config: Config, apiConfig: ApiConfig, given: Partial<Omit<ApiDeps, "config">> = {}): ApiDeps {
   return {
-    records: override.records ?? getAdapter("records"),
-    query: override.query ?? built.query,
-    s3: override.s3 ?? built.s3,
-    progress: override.progress ?? getAdapter("progress"),
+    records: given.records ?? buildRecordStore(config),
+    query: given.query ?? createDynamoRecordQuery(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
+    s3: given.s3 ?? createS3Client(config),
+    progress: given.progress ?? buildProgressStore(config),
+    config: apiConfig,
   };
-}
-
-/** Replaces dependencies (tests). */
-export function setApiDeps(deps: Partial<ApiDeps>): void {
-  override = { ...override, ...deps };
 }

@@ -9,9 +9,13 @@
  * - `GET /reports/{id}/source`, `GET /stats`, `GET /export.csv`, `POST /uploads`,
  *   `GET /template`, `GET /openapi.json`.
  */
+import { readConfig } from "../shared/config.ts";
+import { once } from "../shared/handler-kit.ts";
+import { readApiConfig } from "./config.ts";
+import { buildApiDeps } from "./deps.ts";
 import { createApiHandler } from "./router.ts";
 import { ROUTES } from "./routes/index.ts";
 
 export { toListItem, toReportBody } from "./report-views.ts";
 
-export const handler = createApiHandler(ROUTES);
+export const handler = createApiHandler(ROUTES, once(() => buildApiDeps(readConfig(), readApiConfig())));

@@ -8,6 +8,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { z } from "zod";
+import type { ApiDeps } from "./deps.ts";
 
 export type HttpMethod = "GET" | "POST";
 
@@ -39,7 +40,8 @@ export type Route<
   query?: Q;
   body?: B;
   responses: Record<number, RouteResponse>;
-  handle(input: RouteInput<P, Q, B>): Promise<APIGatewayProxyResult>;
+  /** Answers the request; `deps` are the API handler's (records, query, S3, settings). */
+  handle(input: RouteInput<P, Q, B>, deps: ApiDeps): Promise<APIGatewayProxyResult>;
 };
 
 /** Declares a route with its input types inferred from its schemas. */

@@ -2,8 +2,8 @@
  * Handler configuration, read once from the environment through a zod schema.
  *
  * In the cloud the CDK stack sets the names (bucket, table, topic, state machine);
- * on the local stack `local/stack.ts` sets the same variables plus the endpoint
- * overrides that point the SDK clients at the stand-ins (s3rver, DynamoDB Local,
+ * the local stack (`local/stack.ts`) builds the same `Config` as a value, with the
+ * endpoint overrides that point the SDK clients at the stand-ins (s3rver, DynamoDB Local,
  * the local Step Functions API) and a notifications log in place of SNS.
  */
 import { z } from "zod";
@@ -42,25 +42,18 @@ export class ConfigError extends Error {
   }
 }
 
-let cached: Config | undefined;
-
 /**
- * The configuration, parsed from `process.env` on first use.
+ * The configuration, parsed from the environment. Each handler reads it once, when its
+ * container builds its dependencies (`once(() => buildXDeps(readConfig()))`); the local
+ * stack and the CLI build a `Config` of their own instead.
  *
  * @example
  * const { TABLE_NAME } = readConfig();
  */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  if (cached) return cached;
   const parsed = Config.safeParse(env);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${z.prettifyError(parsed.error)}`);
-  cached = parsed.data;
-  return cached;
-}
-
-/** Forgets the parsed configuration (the local stack and tests set the environment first). */
-export function resetConfig(): void {
-  cached = undefined;
+  return parsed.data;
 }
 
 /** The value of a variable this handler cannot work without. */

@@ -23,3 +23,18 @@ export function parseEventWith<S extends z.ZodType>(schema: S): MiddlewareObj<z.
     },
   };
 }
+
+/**
+ * A value built on first use and kept: a handler's dependencies, built once per container
+ * (at the first invocation, so a missing variable fails that invocation with a ConfigError).
+ *
+ * @example
+ * export const handler = createParseHandler(once(() => buildParseDeps(readConfig())));
+ */
+export function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return function buildOnce() {
+    built ??= { value: build() };
+    return built.value;
+  };
+}

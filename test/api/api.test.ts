@@ -8,7 +8,6 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getAdapter } from "../../functions/adapters/index.ts";
 import { CSV_COLUMNS, parseCsv, UTF8_BOM } from "../../functions/api/csv.ts";
 import { FIGURE_COLUMNS, readFigure } from "../../functions/api/figures.ts";
 import { PARSER_VERSION } from "../../functions/report/index.ts";
@@ -61,7 +60,7 @@ beforeAll(async () => {
     expected.set(seed, JSON.parse(await readFile(join(SEEDS_DIR, `${seed}.expected.json`), "utf8")));
     await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: `incoming/${seed}.txt`, Body: bytes }));
   }
-  const records = getAdapter("records");
+  const records = local.stack.adapters.records;
   for (let i = 0; i < SYNTHETIC_COUNT; i++) {
     await records.putParsed({
       reportId: sha256(new TextEncoder().encode(`synthetic ${i}`)),

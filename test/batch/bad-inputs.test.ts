@@ -11,7 +11,6 @@ import { createHash } from "node:crypto";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalObjectStore } from "../../bin/commands/local-client.ts";
-import { getAdapter, setAdapters } from "../../functions/adapters/index.ts";
 import type { ObjectStore } from "../../functions/adapters/object-store.ts";
 import { hashBytes } from "../../functions/shared/hash.ts";
 import { buildBadInputs, writeOversizedFile, type BadInput } from "../fixtures/bad-inputs/index.ts";
@@ -59,19 +58,19 @@ async function notices(): Promise<Notice[]> {
 }
 
 beforeAll(async () => {
-  local = await startTestStack("nianbao-bad-");
+  local = await startTestStack("nianbao-bad-", {
+    adapters: ({ objects: real }) => ({
+      objects: {
+        ...real,
+        getBytes: (bucket, key) => {
+          readWhole.push(key);
+          return real.getBytes(bucket, key);
+        },
+      },
+    }),
+  });
   objects = createLocalObjectStore(local.stack.s3Endpoint);
   corpus = await buildBadInputs();
-  const real = getAdapter("objects");
-  setAdapters({
-    objects: {
-      ...real,
-      getBytes: (bucket, key) => {
-        readWhole.push(key);
-        return real.getBytes(bucket, key);
-      },
-    },
-  });
 
   // The 200 MB file: sparse, in the test's temporary folder, uploaded as a stream.
   const huge = await writeOversizedFile(join(local.dataDir, "huge.pdf"), OVERSIZED_BYTES);

@@ -9,7 +9,6 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { getAdapter } from "../../functions/adapters/index.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 import { startTestStack } from "../support/local-stack.ts";
 
@@ -26,7 +25,7 @@ export async function benchApi(): Promise<Record<string, string | number>[]> {
     const seeds = await Promise.all(
       SEEDS.map(async (s) => JSON.parse(await readFile(join(SEEDS_DIR, `${s}.expected.json`), "utf8")) as Record<string, unknown>),
     );
-    const records = getAdapter("records");
+    const records = local.stack.adapters.records;
     const writeStart = performance.now();
     let next = 0;
     const writer = async () => {

@@ -11,9 +11,9 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { run as runReprocess } from "../../bin/commands/reprocess.ts";
 import { createDocumentClient } from "../../functions/adapters/clients.ts";
 import { createDynamoRecordStore } from "../../functions/adapters/record-store.ts";
-import { Config, resetConfig } from "../../functions/shared/config.ts";
+import { Config } from "../../functions/shared/config.ts";
 import { hashBytes } from "../../functions/shared/hash.ts";
-import { FAULTS_ENV, type FaultPlan } from "../../local/faults.ts";
+import { FaultPlan } from "../../local/faults.ts";
 import { LOCAL_NAMES } from "../../local/stack.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
@@ -29,22 +29,14 @@ const REVIEW_SEED = 0;
 
 let local: TestStack | undefined;
 
-async function startWith(plan: Partial<FaultPlan>, env: Record<string, string> = {}): Promise<TestStack> {
-  process.env[FAULTS_ENV] = JSON.stringify(plan);
-  Object.assign(process.env, env);
-  try {
-    local = await startTestStack("nianbao-fault-");
-    return local;
-  } finally {
-    delete process.env[FAULTS_ENV];
-  }
+async function startWith(plan: Partial<FaultPlan>, config: Partial<Config> = {}): Promise<TestStack> {
+  local = await startTestStack("nianbao-fault-", { faults: FaultPlan.parse(plan), config });
+  return local;
 }
 
 afterEach(async () => {
   await local?.stop();
   local = undefined;
-  delete process.env.OCR_TIMEOUT_SECONDS;
-  resetConfig();
 });
 
 async function drop(stack: TestStack, key: string, body: Uint8Array) {
@@ -176,7 +168,7 @@ describe("S3 delivering the same event twice", () => {
 describe("an OCR engine that times out", () => {
   it("retries the timed-out page, then fails the scan with the timeout as its reason and notifies", async () => {
     // Prepare: the engine never answers; a call counts as timed out after half a second
-    const stack = await startWith({ hangOcr: true, retryIntervalMs: 10 }, { OCR_TIMEOUT_SECONDS: "0.5" });
+    const stack = await startWith({ hangOcr: true, retryIntervalMs: 10 }, { OCR_TIMEOUT_SECONDS: 0.5 });
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
     const started = Date.now();
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashBytes } from "../../functions/shared/hash.ts";
-import { FAULTS_ENV } from "../../local/faults.ts";
+import { FaultPlan } from "../../local/faults.ts";
 import { breakCarryOver, consistentPair, reportText } from "../support/cross-year-pair.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
 
@@ -16,12 +16,9 @@ let local: TestStack;
 const ids: string[] = [];
 
 beforeAll(async () => {
-  process.env[FAULTS_ENV] = JSON.stringify({ crash: [{ step: "cross-year", when: "before", times: 1000 }], retryIntervalMs: 1 });
-  try {
-    local = await startTestStack("nianbao-cross-year-fault-");
-  } finally {
-    delete process.env[FAULTS_ENV];
-  }
+  local = await startTestStack("nianbao-cross-year-fault-", {
+    faults: FaultPlan.parse({ crash: [{ step: "cross-year", when: "before", times: 1000 }], retryIntervalMs: 1 }),
+  });
   const [first, second] = consistentPair(21, "丁市统计局", 2020);
   for (const figures of [first, breakCarryOver(second, ["total", "naturalPerson"], 2)]) {
     const bytes = new TextEncoder().encode(reportText(figures));

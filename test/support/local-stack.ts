@@ -11,13 +11,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
-import { startLocalStack, type LocalStack } from "../../local/stack.ts";
+import { startLocalStack, type LocalStack, type LocalStackOptions } from "../../local/stack.ts";
 
 export type TestStack = { stack: LocalStack; dataDir: string; s3: S3Client; stop(): Promise<void> };
 
-export async function startTestStack(prefix = "nianbao-test-"): Promise<TestStack> {
+/** `options` go to startLocalStack (faults, settings, adapter wrappers); the folder and port are the helper's. */
+export async function startTestStack(prefix = "nianbao-test-", options: Omit<LocalStackOptions, "dataDir" | "port"> = {}): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), prefix));
-  const stack = await startLocalStack({ dataDir, port: 0 });
+  const stack = await startLocalStack({ ...options, dataDir, port: 0 });
   const s3 = new S3Client({
     region: "us-east-1",
     endpoint: stack.s3Endpoint,

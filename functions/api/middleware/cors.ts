@@ -6,7 +6,6 @@
  */
 import type { MiddlewareObj, Request } from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { readApiConfig } from "../config.ts";
 
 export const CORS_ALLOWED = {
   METHODS: "GET, POST, OPTIONS",
@@ -19,31 +18,36 @@ function requestOrigin(event: APIGatewayProxyEvent): string | undefined {
   return headers.origin ?? headers.Origin ?? undefined;
 }
 
-function allowedOrigin(event: APIGatewayProxyEvent): string | undefined {
+export type CorsOptions = {
+  /** The web page's origin (`WEB_ORIGIN`, ../config.ts), asked per request; undefined: no origin may read. */
+  webOrigin: () => string | undefined;
+};
+
+function allowedOrigin(event: APIGatewayProxyEvent, options: CorsOptions): string | undefined {
   const origin = requestOrigin(event);
-  const allowed = readApiConfig().WEB_ORIGIN;
+  const allowed = options.webOrigin();
   return origin !== undefined && allowed !== undefined && origin === allowed ? origin : undefined;
 }
 
-function addCorsHeaders(request: Request<APIGatewayProxyEvent, APIGatewayProxyResult>): void {
+function addCorsHeaders(request: Request<APIGatewayProxyEvent, APIGatewayProxyResult>, options: CorsOptions): void {
   const response = request.response;
   if (!response) return;
   const headers = { ...(response.headers ?? {}) } as Record<string, string | number | boolean>;
   headers.vary = "Origin";
-  const origin = allowedOrigin(request.event);
+  const origin = allowedOrigin(request.event, options);
   if (origin) headers["access-control-allow-origin"] = origin;
   response.headers = headers;
 }
 
 /**
  * @example
- * middy(handler).use(cors());
+ * middy(handler).use(cors({ webOrigin: () => apiConfig.WEB_ORIGIN }));
  */
-export function cors(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+export function cors(options: CorsOptions): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
     before: function corsBefore(request) {
       if (request.event.httpMethod !== "OPTIONS") return;
-      const origin = allowedOrigin(request.event);
+      const origin = allowedOrigin(request.event, options);
       return {
         statusCode: origin ? 204 : 403,
         headers: origin
@@ -58,7 +62,11 @@ export function cors(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResul
         body: "",
       };
     },
-    after: addCorsHeaders,
-    onError: addCorsHeaders,
+    after: function corsAfter(request) {
+      addCorsHeaders(request, options);
+    },
+    onError: function corsOnError(request) {
+      addCorsHeaders(request, options);
+    },
   };
 }

@@ -3,7 +3,6 @@ import { READ_SHAPE } from "../../adapters/record-query.ts";
 import type { StoredReport } from "../../adapters/record-store.ts";
 import { agencyKeyOf } from "../../report/cross-year.ts";
 import { buildComparison, pickReport } from "../comparison.ts";
-import { getApiDeps } from "../deps.ts";
 import { HttpError } from "../errors.ts";
 import { defineRoute, json } from "../route.ts";
 import { CompareQuery, Comparison, ErrorBody } from "../schemas.ts";
@@ -20,8 +19,7 @@ export const compareReportsRoute = defineRoute({
     400: { description: "A rejected parameter", schema: ErrorBody },
     404: { description: "An agency without a report that year, or an unknown report id", schema: ErrorBody },
   },
-  async handle({ query }) {
-    const deps = getApiDeps();
+  async handle({ query }, deps) {
     const reports: StoredReport[] = [];
     if (query.reports) {
       for (const id of query.reports) {

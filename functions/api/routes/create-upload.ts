@@ -5,8 +5,6 @@
  * `GET /reports/{sha256}` until the record appears.
  */
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
-import { readApiConfig } from "../config.ts";
-import { getApiDeps } from "../deps.ts";
 import { HttpError } from "../errors.ts";
 import { defineRoute, json } from "../route.ts";
 import { ErrorBody, UploadRequest, UploadTicket } from "../schemas.ts";
@@ -28,15 +26,15 @@ export const createUploadRoute = defineRoute({
     400: { description: "A rejected field", schema: ErrorBody },
     413: { description: "Larger than UPLOAD_MAX_BYTES", schema: ErrorBody },
   },
-  async handle({ body }) {
-    const config = readApiConfig();
+  async handle({ body }, deps) {
+    const config = deps.config;
     if (!config.INGEST_BUCKET) throw new Error("INGEST_BUCKET is not set");
     if (body.size > config.UPLOAD_MAX_BYTES) {
       throw new HttpError(413, `size: at most ${config.UPLOAD_MAX_BYTES} bytes can be uploaded`, { parameter: "size" });
     }
     const key = `${config.UPLOAD_PREFIX}${body.sha256}/${toSafeFileName(body.fileName)}`;
     const contentType = body.contentType || "application/octet-stream";
-    const post = await createPresignedPost(getApiDeps().s3, {
+    const post = await createPresignedPost(deps.s3, {
       Bucket: config.INGEST_BUCKET,
       Key: key,
       Conditions: [

@@ -1,7 +1,6 @@
 /** `GET /export.csv`: one row per matching report, every figure in its own column. */
 import type { StoredReport } from "../../adapters/record-store.ts";
 import { formatReportsCsv } from "../csv.ts";
-import { getApiDeps } from "../deps.ts";
 import { HttpError } from "../errors.ts";
 import { defineRoute } from "../route.ts";
 import { ErrorBody, ExportQuery } from "../schemas.ts";
@@ -21,9 +20,9 @@ export const exportCsvRoute = defineRoute({
     400: { description: "A rejected parameter", schema: ErrorBody },
     413: { description: "Too many reports for one response: narrow the filters (e.g. by year)", schema: ErrorBody },
   },
-  async handle({ query }) {
+  async handle({ query }, deps) {
     const reports: StoredReport[] = [];
-    for await (const report of getApiDeps().query.each(query)) reports.push(report);
+    for await (const report of deps.query.each(query)) reports.push(report);
     reports.sort((a, b) => (a.agency ?? "").localeCompare(b.agency ?? "", "zh") || (a.year ?? 0) - (b.year ?? 0));
     const body = formatReportsCsv(reports);
     if (Buffer.byteLength(body, "utf8") > MAX_EXPORT_BYTES) {

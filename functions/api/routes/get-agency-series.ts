@@ -3,7 +3,6 @@ import { READ_SHAPE } from "../../adapters/record-query.ts";
 import type { StoredReport } from "../../adapters/record-store.ts";
 import { agencyKeyOf } from "../../report/cross-year.ts";
 import { buildAgencySeries } from "../comparison.ts";
-import { getApiDeps } from "../deps.ts";
 import { HttpError } from "../errors.ts";
 import { defineRoute, json } from "../route.ts";
 import { AgencyPathParams, AgencySeries, ErrorBody, SeriesQuery } from "../schemas.ts";
@@ -21,10 +20,10 @@ export const getAgencySeriesRoute = defineRoute({
     400: { description: "A rejected parameter", schema: ErrorBody },
     404: { description: "No report of this agency", schema: ErrorBody },
   },
-  async handle({ params }) {
+  async handle({ params }, deps) {
     const agencyKey = agencyKeyOf(params.id);
     const reports: StoredReport[] = [];
-    for await (const report of getApiDeps().query.each({ agency: agencyKey }, READ_SHAPE.FULL)) reports.push(report);
+    for await (const report of deps.query.each({ agency: agencyKey }, READ_SHAPE.FULL)) reports.push(report);
     const series = buildAgencySeries(agencyKey, reports);
     if (series.reports.length === 0) throw new HttpError(404, `no report of agency ${agencyKey}`, { parameter: "id" });
     return json(200, series);

@@ -3,7 +3,6 @@
  * watches an upload. Done is read from the record itself (present once Store or
  * RecordFailure wrote it), so bytes uploaded again after they were recorded are done at once.
  */
-import { getApiDeps } from "../deps.ts";
 import { HttpError } from "../errors.ts";
 import { defineRoute, json } from "../route.ts";
 import { ErrorBody, ReportPathParams, ReportProgressBody } from "../schemas.ts";
@@ -18,8 +17,8 @@ export const getReportProgressRoute = defineRoute({
     400: { description: "Not a report id", schema: ErrorBody },
     404: { description: "The workflow has not started on these bytes (yet): Extract marks a report once it has read it", schema: ErrorBody },
   },
-  async handle({ params }) {
-    const { progress, records } = getApiDeps();
+  async handle({ params }, deps) {
+    const { progress, records } = deps;
     const [marks, report] = await Promise.all([progress.get(params.id), records.get(params.id)]);
     if (!marks && !report) {
       throw new HttpError(404, `no progress for report ${params.id} yet: the workflow marks it once Extract has read the upload`, {

@@ -1,5 +1,4 @@
 /** `GET /reports/{id}`: the record, its findings, sources and parser version. */
-import { getApiDeps } from "../deps.ts";
 import { HttpError } from "../errors.ts";
 import { toReportBody } from "../report-views.ts";
 import { defineRoute, json } from "../route.ts";
@@ -15,8 +14,8 @@ export const getReportRoute = defineRoute({
     400: { description: "Not a report id", schema: ErrorBody },
     404: { description: "No such report (yet)", schema: ErrorBody },
   },
-  async handle({ params }) {
-    const report = await getApiDeps().records.get(params.id);
+  async handle({ params }, deps) {
+    const report = await deps.records.get(params.id);
     if (!report) throw new HttpError(404, `no report ${params.id}`, { parameter: "id" });
     return json(200, toReportBody(report));
   },

@@ -1,6 +1,5 @@
 /** `GET /stats`: sums over the matching reports (./stats.ts). */
 import { READ_SHAPE } from "../../adapters/record-query.ts";
-import { getApiDeps } from "../deps.ts";
 import { defineRoute, json } from "../route.ts";
 import { ErrorBody, Stats, StatsQuery } from "../schemas.ts";
 import { summariseReports } from "../stats.ts";
@@ -17,9 +16,9 @@ export const getStatsRoute = defineRoute({
     200: { description: "The sums", schema: Stats },
     400: { description: "A rejected parameter", schema: ErrorBody },
   },
-  async handle({ query }) {
+  async handle({ query }, deps) {
     const reports: StoredReport[] = [];
-    for await (const report of getApiDeps().query.each(query, READ_SHAPE.FIGURES)) reports.push(report);
+    for await (const report of deps.query.each(query, READ_SHAPE.FIGURES)) reports.push(report);
     return json(200, summariseReports(reports));
   },
 });

@@ -1,6 +1,5 @@
 /** `GET /reports`: filtered, paginated by an opaque cursor, served by index queries. */
 import { READ_SHAPE } from "../../adapters/record-query.ts";
-import { getApiDeps } from "../deps.ts";
 import { toListItem } from "../report-views.ts";
 import { defineRoute, json } from "../route.ts";
 import { encodeCursor, ErrorBody, ListReportsQuery, ReportList } from "../schemas.ts";
@@ -16,9 +15,9 @@ export const listReportsRoute = defineRoute({
     200: { description: "A page of reports", schema: ReportList },
     400: { description: "A rejected parameter", schema: ErrorBody },
   },
-  async handle({ query }) {
+  async handle({ query }, deps) {
     const { limit, cursor, ...filter } = query;
-    const page = await getApiDeps().query.page(filter, {
+    const page = await deps.query.page(filter, {
       limit,
       shape: READ_SHAPE.SUMMARY,
       ...(cursor ? { cursor } : {}),

@@ -1,55 +1,18 @@
-/**
- * Extract: reads the dropped object, names the report by the SHA-256 of its bytes,
- * extracts the document and writes it to the artifacts bucket; passes on only its key.
- * It never runs OCR: a scan (or a document with pages or pictures left unread) is passed on
- * with `needsOcr`, and the workflow's Ocr step reads it with the engine it is given.
- */
+/** Extract's Lambda: execution input -> zod -> `runExtract` (./extract.ts) -> `$.extracted`. */
 import middy from "@middy/core";
-import { basename } from "node:path";
-import { getAdapter } from "../../adapters/index.ts";
-import { extractDocument } from "../../documents/index.ts";
-import { DEFAULT_EXTRACT_LIMITS, formatBytes } from "../../documents/limits.ts";
-import { OcrRequiredError, UnreadableDocumentError } from "../../shared/errors.ts";
-import { detectContentKind } from "../../documents/detect.ts";
-import { readConfig, requireConfig } from "../../shared/config.ts";
-import { parseEventWith } from "../../shared/handler-kit.ts";
-import { markProgress } from "../../shared/progress.ts";
-import { hashBytes } from "../../shared/hash.ts";
-import { stepLogger } from "../../shared/logger.ts";
-import { ExecutionInput, toDocumentArtifactKey, type Extracted } from "../../shared/workflow-payloads.ts";
+import { readConfig } from "../../shared/config.ts";
+import { once, parseEventWith } from "../../shared/handler-kit.ts";
+import { ExecutionInput, type Extracted } from "../../shared/workflow-payloads.ts";
+import { buildExtractDeps } from "./deps.ts";
+import { runExtract, type ExtractDeps } from "./extract.ts";
 
-export const handler = middy<ExecutionInput, Extracted>()
-  .use(parseEventWith(ExecutionInput))
-  .handler(async (event) => {
-    const artifactsBucket = requireConfig(readConfig(), "ARTIFACTS_BUCKET");
-    const objects = getAdapter("objects");
-    const log = stepLogger("extract", { source: `s3://${event.bucket}/${event.key}` });
+/** The middy handler of Extract over the given dependencies (the local stack passes its own). */
+export function createExtractHandler(deps: () => ExtractDeps) {
+  return middy<ExecutionInput, Extracted>()
+    .use(parseEventWith(ExecutionInput))
+    .handler(function extractHandler(event) {
+      return runExtract(event, deps());
+    });
+}
 
-    // Refuse an oversized object by its size alone, before a byte of it is read.
-    const info = await objects.head(event.bucket, event.key);
-    const limit = DEFAULT_EXTRACT_LIMITS.maxBytes;
-    if (info && info.size > limit) {
-      throw new UnreadableDocumentError(
-        `文件太大（${formatBytes(info.size)}），上限为 ${formatBytes(limit)} (the file is ${formatBytes(info.size)}, more than the ${formatBytes(limit)} allowed)`,
-      );
-    }
-    const bytes = await objects.getBytes(event.bucket, event.key);
-    const reportId = hashBytes(bytes);
-    log.appendPersistentKeys({ reportId });
-    await markProgress(reportId, "Extract", log);
-    const fileName = basename(event.key);
-    const artifactKey = toDocumentArtifactKey(reportId);
-    try {
-      const doc = await extractDocument(bytes, { fileName });
-      await objects.putJson(artifactsBucket, artifactKey, doc);
-      const needsOcr = doc.needsOcr === true;
-      log.info("extracted", { format: doc.format, pages: doc.pages.length, bytes: bytes.length, needsOcr });
-      return { reportId, artifactKey, format: doc.format, pageCount: doc.pages.length, needsOcr, fileName };
-    } catch (error) {
-      if (!(error instanceof OcrRequiredError)) throw error;
-      // Nothing readable without OCR: no artifact yet; the Ocr step writes it.
-      const format = detectContentKind(bytes);
-      log.info("scan: OCR needed", { format, bytes: bytes.length });
-      return { reportId, artifactKey, format, pageCount: 0, needsOcr: true, fileName };
-    }
-  });
+export const handler = createExtractHandler(once(() => buildExtractDeps(readConfig())));

@@ -1,86 +1,18 @@
-/**
- * CrossYear: after Store, checks the stored record against the same agency's records of the
- * year before and the year after (functions/report/cross-year.ts) and writes the findings
- * onto both records of each pair. Runs again whenever either record is stored anew
- * (reprocessing), so a pair's findings always follow the current bodies.
- */
+/** CrossYear's Lambda: state with `stored` -> zod -> `runCrossYear` (./cross-year.ts) -> `$.crossYear`. */
 import middy from "@middy/core";
-import { getAdapter } from "../../adapters/index.ts";
-import type { CrossYearItem, CrossYearStore } from "../../adapters/cross-year-store.ts";
-import { agencyKeyOf, checkCrossYear } from "../../report/cross-year.ts";
-import type { ReportRecord } from "../../report/record.ts";
-import { TransientError } from "../../shared/errors.ts";
-import { parseEventWith } from "../../shared/handler-kit.ts";
-import { stepLogger } from "../../shared/logger.ts";
+import { readConfig } from "../../shared/config.ts";
+import { once, parseEventWith } from "../../shared/handler-kit.ts";
 import { CrossYearInput, type CrossYearResult } from "../../shared/workflow-payloads.ts";
+import { buildCrossYearDeps } from "./deps.ts";
+import { runCrossYear, type CrossYearDeps } from "./cross-year.ts";
 
-/** Reads and writes again this many times when a record changed between the two. */
-const MAX_ATTEMPTS = 4;
-
-const isCheckable = (item: CrossYearItem): boolean =>
-  item.status !== "FAILED" && typeof item.year === "number" && typeof item.agency === "string" && item.record !== undefined;
-
-/**
- * Checks one report against its neighbours and writes the findings on both records of each
- * pair; removes entries for reports that are no longer its neighbours.
- *
- * @example
- * const result = await checkStoredReport(getAdapter("crossYear"), reportId);
- * // { reportId, neighbours: ["<id of 2021>"], findings: 2 }
- */
-export async function checkStoredReport(
-  store: CrossYearStore,
-  reportId: string,
-  pause: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-): Promise<CrossYearResult> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const self = await store.getReport(reportId);
-    if (!self) return { reportId, neighbours: [], findings: 0, skipped: "no record" };
-
-    let neighbours: CrossYearItem[] = [];
-    if (isCheckable(self)) {
-      const year = self.year!;
-      const found = await store.listByAgencyYears(agencyKeyOf(self.agency!), year - 1, year + 1);
-      neighbours = found.filter((n) => n.reportId !== reportId && n.year !== year && isCheckable(n));
-    }
-    const current = new Set(neighbours.map((n) => n.reportId));
-    // Entries for reports that are no longer neighbours (this record's agency or year changed, or theirs).
-    for (const otherId of Object.keys(self.crossYear ?? {})) {
-      if (current.has(otherId)) continue;
-      await store.removeEntry(reportId, otherId);
-      await store.removeEntry(otherId, reportId);
-    }
-
-    let findings = 0;
-    let stale = false;
-    for (const other of neighbours) {
-      const [previous, next] = other.year! < self.year! ? [other, self] : [self, other];
-      const result = checkCrossYear(
-        { id: previous.reportId, record: previous.record as ReportRecord },
-        { id: next.reportId, record: next.record as ReportRecord },
-      );
-      const written = await store.writePair(
-        { reportId: previous.reportId, updatedAt: previous.updatedAt, otherId: next.reportId, findings: result.previous },
-        { reportId: next.reportId, updatedAt: next.updatedAt, otherId: previous.reportId, findings: result.current },
-      );
-      if (!written) stale = true;
-      findings += (self === previous ? result.previous : result.current).length;
-    }
-    if (!stale) {
-      return { reportId, neighbours: neighbours.map((n) => n.reportId), findings, ...(isCheckable(self) ? {} : { skipped: "not checkable" }) };
-    }
-    // A record changed since it was read (or the index has not caught up yet): read again.
-    await pause(100 * 2 ** attempt);
-  }
-  throw new TransientError(`cross-year check of ${reportId}: records kept changing while they were checked`);
+/** The middy handler of CrossYear over the given dependencies (the local stack passes its own). */
+export function createCrossYearHandler(deps: () => CrossYearDeps) {
+  return middy<CrossYearInput, CrossYearResult>()
+    .use(parseEventWith(CrossYearInput))
+    .handler(function crossYearHandler(event) {
+      return runCrossYear(event, deps());
+    });
 }
 
-export const handler = middy<CrossYearInput, CrossYearResult>()
-  .use(parseEventWith(CrossYearInput))
-  .handler(async (event) => {
-    const { reportId } = event.stored;
-    const log = stepLogger("cross-year", { reportId });
-    const result = await checkStoredReport(getAdapter("crossYear"), reportId);
-    log.info("cross-year checked", { ...result });
-    return result;
-  });
+export const handler = createCrossYearHandler(once(() => buildCrossYearDeps(readConfig())));

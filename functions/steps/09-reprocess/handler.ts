@@ -1,29 +1,18 @@
-/**
- * Reprocess / Select: the first step of the reprocess workflow (lib/reprocess-workflow.ts).
- * Pages through the table's indexes for the reports the filter selects and writes their
- * source objects as a JSON manifest, which the Map state fans out over.
- */
+/** Select's Lambda (reprocess workflow): the filter -> zod -> `runSelectReports` (./select-reports.ts). */
 import middy from "@middy/core";
-import { randomUUID } from "node:crypto";
-import { getAdapter } from "../../adapters/index.ts";
-import { readConfig, requireConfig } from "../../shared/config.ts";
-import { parseEventWith } from "../../shared/handler-kit.ts";
-import { stepLogger } from "../../shared/logger.ts";
-import { SelectInput, toManifestKey, type Selection, type SelectionItem } from "./selection.ts";
+import { readConfig } from "../../shared/config.ts";
+import { once, parseEventWith } from "../../shared/handler-kit.ts";
+import { buildSelectReportsDeps } from "./deps.ts";
+import { runSelectReports, type SelectReportsDeps } from "./select-reports.ts";
+import { SelectInput, type Selection } from "./selection.ts";
 
-export const handler = middy<SelectInput, Selection>()
-  .use(parseEventWith(SelectInput))
-  .handler(async (event) => {
-    const { filter, inline } = event as unknown as { filter: Selection["filter"]; inline: boolean };
-    const artifactsBucket = requireConfig(readConfig(), "ARTIFACTS_BUCKET");
-    const log = stepLogger("reprocess-select", { filter });
+/** The middy handler of Select over the given dependencies (the local stack passes its own). */
+export function createSelectReportsHandler(deps: () => SelectReportsDeps) {
+  return middy<SelectInput, Selection>()
+    .use(parseEventWith(SelectInput))
+    .handler(function selectReportsHandler(event) {
+      return runSelectReports(event, deps());
+    });
+}
 
-    const items: SelectionItem[] = [];
-    for await (const report of getAdapter("selector").select(filter)) {
-      items.push({ reportId: report.reportId, bucket: report.bucket, key: report.key });
-    }
-    const manifest = { bucket: artifactsBucket, key: toManifestKey(new Date(), randomUUID().slice(0, 8)) };
-    await getAdapter("objects").putJson(manifest.bucket, manifest.key, items);
-    log.info("selected", { count: items.length, manifest });
-    return { count: items.length, filter, manifest, ...(inline ? { items } : {}) };
-  });
+export const handler = createSelectReportsHandler(once(() => buildSelectReportsDeps(readConfig())));

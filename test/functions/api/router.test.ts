@@ -1,10 +1,14 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setApiDeps } from "../../../functions/api/deps.ts";
-import { handler } from "../../../functions/api/handler.ts";
+import { ApiConfig } from "../../../functions/api/config.ts";
+import type { ApiDeps } from "../../../functions/api/deps.ts";
+import { createApiHandler } from "../../../functions/api/router.ts";
+import { ROUTES } from "../../../functions/api/routes/index.ts";
 import type { RecordQuery } from "../../../functions/adapters/record-query.ts";
 import type { RecordStore } from "../../../functions/adapters/record-store.ts";
 import type { ProgressStore, ReportProgress } from "../../../functions/adapters/progress-store.ts";
+import { createS3Client } from "../../../functions/adapters/clients.ts";
+import { Config } from "../../../functions/shared/config.ts";
 import { logger } from "../../../functions/shared/logger.ts";
 import { loadSeedReports } from "./seed-reports.ts";
 
@@ -24,6 +28,14 @@ const marks = new Map<string, ReportProgress>([
   [running, { reportId: running, steps: [{ step: "Extract", at: "2026-01-01T00:00:00.000Z" }, { step: "Ocr", at: "2026-01-01T00:00:01.000Z" }] }],
 ]);
 const progress: ProgressStore = { mark: async () => {}, get: async (id) => marks.get(id) };
+const deps: ApiDeps = {
+  query,
+  records,
+  progress,
+  s3: createS3Client(Config.parse({})),
+  config: ApiConfig.parse({ WEB_ORIGIN: "http://127.0.0.1:3000" }),
+};
+const handler = createApiHandler(ROUTES, () => deps);
 
 function request(method: string, path: string, query: Record<string, string> = {}, headers: Record<string, string> = {}, body?: string) {
   const event = {
@@ -41,16 +53,8 @@ function request(method: string, path: string, query: Record<string, string> = {
 const bodyOf = (res: APIGatewayProxyResult) => JSON.parse(res.body) as Record<string, unknown>;
 
 describe("API router", () => {
-  const origin = process.env.WEB_ORIGIN;
   beforeAll(() => {
-    process.env.TABLE_NAME ??= "unused";
-    process.env.WEB_ORIGIN = "http://127.0.0.1:3000";
-    setApiDeps({ query, records, progress });
     logger.setLogLevel("SILENT");
-  });
-  afterAll(() => {
-    if (origin === undefined) delete process.env.WEB_ORIGIN;
-    else process.env.WEB_ORIGIN = origin;
   });
 
   it.each([

@@ -1,6 +1,6 @@
 /** markProgress is best effort: a failing or silent progress store never fails or holds up a step. */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { resetAdapters, setAdapters, type ProgressStore } from "../../../functions/adapters/index.ts";
+import type { ProgressStore } from "../../../functions/adapters/progress-store.ts";
 import { logger, stepLogger } from "../../../functions/shared/logger.ts";
 import { markProgress, PROGRESS_MARK_TIMEOUT_MS } from "../../../functions/shared/progress.ts";
 
@@ -9,36 +9,34 @@ const ID = "f".repeat(64);
 describe("markProgress", () => {
   beforeEach(() => logger.setLogLevel("SILENT"));
   afterEach(() => {
-    resetAdapters();
     vi.useRealTimers();
   });
 
   it("marks the step through the progress store", async () => {
     const marks: string[] = [];
-    setAdapters({ progress: { mark: async (id, step) => void marks.push(`${id}:${step}`), get: async () => undefined } });
-    await markProgress(ID, "Parse", stepLogger("parse"));
+    const progress: ProgressStore = { mark: async (id, step) => void marks.push(`${id}:${step}`), get: async () => undefined };
+    await markProgress(progress, ID, "Parse", stepLogger("parse"));
     expect(marks).toEqual([`${ID}:Parse`]);
   });
 
   it("logs a failed write and goes on", async () => {
     // Prepare
-    setAdapters({ progress: { mark: async () => Promise.reject(new Error("AccessDenied")), get: async () => undefined } });
+    const progress: ProgressStore = { mark: async () => Promise.reject(new Error("AccessDenied")), get: async () => undefined };
     const log = stepLogger("extract");
     const warn = vi.spyOn(log, "warn");
 
     // Act + Assess
-    await expect(markProgress(ID, "Extract", log)).resolves.toBeUndefined();
+    await expect(markProgress(progress, ID, "Extract", log)).resolves.toBeUndefined();
     expect(warn).toHaveBeenCalledWith("progress not marked", expect.objectContaining({ progressStep: "Extract", error: "AccessDenied" }));
   });
 
   it("gives up on a store that does not answer", async () => {
     vi.useFakeTimers();
     const silent: ProgressStore = { mark: () => new Promise<void>(() => {}), get: async () => undefined };
-    setAdapters({ progress: silent });
     const log = stepLogger("store");
     const warn = vi.spyOn(log, "warn");
     let settled = false;
-    const marking = markProgress(ID, "Store", log).then(() => (settled = true));
+    const marking = markProgress(silent, ID, "Store", log).then(() => (settled = true));
     await vi.advanceTimersByTimeAsync(PROGRESS_MARK_TIMEOUT_MS - 1);
     expect(settled).toBe(false);
     await vi.advanceTimersByTimeAsync(1);

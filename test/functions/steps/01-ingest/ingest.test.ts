@@ -1,8 +1,8 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { logger } from "../../../../functions/shared/logger.ts";
-import { resetAdapters, setAdapters } from "../../../../functions/adapters/index.ts";
-import type { WorkflowStarter } from "../../../../functions/adapters/workflow-starter.ts";
-import { handler, readObjectCreated, toExecutionName } from "../../../../functions/steps/01-ingest/handler.ts";
+import { createIngestHandler } from "../../../../functions/steps/01-ingest/handler.ts";
+import { readObjectCreated, runIngest, toExecutionName } from "../../../../functions/steps/01-ingest/ingest.ts";
+import { RecordingWorkflow } from "../../../support/fakes.ts";
 
 function s3Event(key: string, sequencer = "0055AED6DCD90281E5") {
   return {
@@ -26,20 +26,7 @@ function sqsEvent(bodies: unknown[]) {
   };
 }
 
-function recordingStarter(fail?: (input: unknown) => boolean) {
-  const started: { name: string; input: unknown }[] = [];
-  const workflow: WorkflowStarter = {
-    async start(name, input) {
-      if (fail?.(input)) throw new Error("throttled");
-      started.push({ name, input });
-      return { executionArn: `arn:${name}`, alreadyStarted: false };
-    },
-  };
-  return { workflow, started };
-}
-
 beforeAll(() => logger.setLogLevel("SILENT"));
-afterEach(() => resetAdapters());
 
 describe("readObjectCreated", () => {
   it("decodes keys as S3 notifications encode them", () => {
@@ -70,29 +57,45 @@ describe("toExecutionName", () => {
   });
 });
 
-describe("ingest handler", () => {
+describe("runIngest", () => {
   it("starts one execution per created object and skips the pipeline's artifacts", async () => {
     // Prepare
-    const { workflow, started } = recordingStarter();
-    setAdapters({ workflow });
+    const workflow = new RecordingWorkflow();
 
     // Act
-    const result = await handler(sqsEvent([s3Event("reports/a.txt"), s3Event("artifacts/documents/x.json")]) as never, {} as never);
+    const result = await runIngest(sqsEvent([s3Event("reports/a.txt"), s3Event("artifacts/documents/x.json")]) as never, { workflow });
 
     // Assess
     expect(result).toEqual({ started: 1, skipped: 1, batchItemFailures: [] });
-    expect(started.map((s) => s.input)).toEqual([{ bucket: "ingest", key: "reports/a.txt", size: 10, eTag: "abc" }]);
+    expect(workflow.started.map((s) => s.input)).toEqual([{ bucket: "ingest", key: "reports/a.txt", size: 10, eTag: "abc" }]);
+  });
+
+  it("starts the same execution name for a redelivered notification", async () => {
+    const workflow = new RecordingWorkflow();
+    await runIngest(s3Event("reports/a.txt") as never, { workflow });
+    await runIngest(s3Event("reports/a.txt") as never, { workflow });
+    expect(workflow.started).toHaveLength(2);
+    expect(workflow.started[0]!.name).toBe(workflow.started[1]!.name);
   });
 
   it("returns only the failed messages to the queue", async () => {
-    const { workflow, started } = recordingStarter((input) => (input as { key: string }).key === "b.txt");
-    setAdapters({ workflow });
-    const result = await handler(sqsEvent([s3Event("a.txt"), s3Event("b.txt"), "not json"]) as never, {} as never);
+    const workflow = new RecordingWorkflow((input) => (input as { key: string }).key === "b.txt");
+    const result = await runIngest(sqsEvent([s3Event("a.txt"), s3Event("b.txt"), "not json"]) as never, { workflow });
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: "m1" }, { itemIdentifier: "m2" }]);
-    expect(started).toHaveLength(1);
+    expect(workflow.started).toHaveLength(1);
+  });
+});
+
+describe("ingest handler", () => {
+  it("runs Ingest on a parsed event with the dependencies it is given", async () => {
+    const workflow = new RecordingWorkflow();
+    const handler = createIngestHandler(() => ({ workflow }));
+    const result = await handler(sqsEvent([s3Event("reports/a.txt")]) as never, {} as never);
+    expect(result).toEqual({ started: 1, skipped: 0, batchItemFailures: [] });
   });
 
   it("rejects an event of no known shape", async () => {
+    const handler = createIngestHandler(() => ({ workflow: new RecordingWorkflow() }));
     await expect(handler({ hello: "world" } as never, {} as never)).rejects.toMatchObject({ name: "InvalidEventError" });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildNotification } from "../../../../functions/steps/07-notify/handler.ts";
+import { buildNotification, runNotify } from "../../../../functions/steps/07-notify/notify.ts";
+import { RecordingNotifier } from "../../../support/fakes.ts";
 
 const ID = "b".repeat(64);
 const base = { bucket: "ingest", key: "reports/x.txt" };
@@ -44,5 +45,22 @@ describe("buildNotification", () => {
     expect(
       buildNotification({ ...base, stored: { reportId: ID, status: "VALID", written: true, sourceAdded: true } }),
     ).toBeUndefined();
+  });
+});
+
+describe("runNotify", () => {
+  it("publishes the notification of a record that failed, and nothing for a valid one", async () => {
+    // Prepare
+    const notifier = new RecordingNotifier();
+    const failed = { ...base, stored: { reportId: ID, status: "FAILED" as const, written: true, sourceAdded: true, failure: { error: "E", cause: "c" } } };
+    const valid = { ...base, stored: { reportId: ID, status: "VALID" as const, written: true, sourceAdded: true } };
+
+    // Act
+    const results = [await runNotify(failed, { notifier }), await runNotify(valid, { notifier })];
+
+    // Assess
+    expect(results).toEqual([{ notified: true }, { notified: false }]);
+    expect(notifier.published).toHaveLength(1);
+    expect(notifier.published[0]).toMatchObject({ reportId: ID, status: "FAILED", error: "E", cause: "c" });
   });
 });

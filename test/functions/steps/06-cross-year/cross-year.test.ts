@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../../../functions/adapters/clients.ts";
 import { createDynamoCrossYearStore, type CrossYearStore } from "../../../../functions/adapters/cross-year-store.ts";
 import { createDynamoRecordStore, type RecordStore } from "../../../../functions/adapters/record-store.ts";
-import { checkStoredReport } from "../../../../functions/steps/06-cross-year/handler.ts";
+import { checkStoredReport, runCrossYear } from "../../../../functions/steps/06-cross-year/cross-year.ts";
 import { parseReportText } from "../../../../functions/report/index.ts";
 import { Config } from "../../../../functions/shared/config.ts";
 import { ensureRecordsTable, startDynamoDbLocal, type LocalDynamoDb } from "../../../../local/dynamodb.ts";
@@ -150,5 +150,29 @@ describe("checkStoredReport", () => {
 
   it("skips a report with no record", async () => {
     expect(await checkStoredReport(crossYear, newId(), noPause)).toMatchObject({ neighbours: [], findings: 0, skipped: "no record" });
+  });
+});
+
+describe("runCrossYear", () => {
+  it("checks the stored report through the store it is given", async () => {
+    // Prepare: a store with no such record (an in-memory fake, no table)
+    const asked: string[] = [];
+    const fake: CrossYearStore = {
+      getReport: async (id) => void asked.push(id),
+      listByAgencyYears: async () => [],
+      writePair: async () => true,
+      removeEntry: async () => undefined,
+    };
+    const reportId = "e".repeat(64);
+
+    // Act
+    const result = await runCrossYear(
+      { bucket: "b", key: "k", stored: { reportId, status: "VALID", written: true, sourceAdded: true } },
+      { crossYear: fake },
+    );
+
+    // Assess
+    expect(result).toEqual({ reportId, neighbours: [], findings: 0, skipped: "no record" });
+    expect(asked).toEqual([reportId]);
   });
 });

@@ -1,0 +1,51 @@
+/**
+ * Ocr: reads a scan (or the unread pages and pictures of a document) with the OCR engine it is
+ * given — Textract in the cloud, Tesseract on the local stack — and replaces the extracted
+ * document artifact. The engine comes behind the deployment's limits (every call holds a slot
+ * shared by all executions, with a timeout; throttling and timeouts surface as TransientError,
+ * which the state machine retries). What the engine read is kept
+ * (functions/adapters/ocr-cache.ts), so reprocessing a scan reads it once.
+ */
+import { cacheOcrResults } from "../../adapters/ocr-cache.ts";
+import type { ObjectStore } from "../../adapters/object-store.ts";
+import type { ProgressStore } from "../../adapters/progress-store.ts";
+import { extractDocument } from "../../documents/index.ts";
+import type { OcrEngine } from "../../documents/ocr/engine.ts";
+import { InvalidEventError } from "../../shared/errors.ts";
+import { markProgress } from "../../shared/progress.ts";
+import { hashBytes } from "../../shared/hash.ts";
+import { stepLogger } from "../../shared/logger.ts";
+import type { Extracted, ParseInput } from "../../shared/workflow-payloads.ts";
+
+/**
+ * What the Ocr step needs: the objects, the progress marks, the artifacts bucket and the engine
+ * (null where none is configured: a scan then fails with a reason a user understands).
+ */
+export type OcrDeps = { objects: ObjectStore; progress: ProgressStore; artifactsBucket: string; ocr: OcrEngine | null };
+
+/**
+ * Reads the scan of `input` with the engine and writes the document artifact in Extract's place.
+ *
+ * @example
+ * const extracted = await runOcr({ bucket, key, extracted }, { objects, progress, artifactsBucket, ocr: engine });
+ * // { ...extracted, format: "pdf", pageCount: 12, needsOcr: false }
+ */
+export async function runOcr(input: ParseInput, deps: OcrDeps): Promise<Extracted> {
+  const { objects, artifactsBucket, ocr: engine } = deps;
+  const { reportId, artifactKey, fileName } = input.extracted;
+  const log = stepLogger("ocr", { reportId, source: `s3://${input.bucket}/${input.key}` });
+  await markProgress(deps.progress, reportId, "Ocr", log);
+
+  const bytes = await objects.getBytes(input.bucket, input.key);
+  // The object under this key changed since Extract named it (originals are immutable; a bug if so).
+  if (hashBytes(bytes) !== reportId) throw new InvalidEventError(`s3://${input.bucket}/${input.key} no longer holds report ${reportId}`);
+  // What an engine read is kept by the bytes' hash: reading the scan again costs no OCR. Outside
+  // the limiter, so a kept result takes no slot.
+  const ocr = engine ? cacheOcrResults(engine, objects, artifactsBucket, log) : undefined;
+  // Without an engine, extraction fails with the reason (a scan needs OCR; none is configured).
+  const doc = await extractDocument(bytes, { fileName, ...(ocr ? { ocr } : {}) });
+  await objects.putJson(artifactsBucket, artifactKey, doc);
+  const ocrPages = doc.pages.filter((page) => page.ocr).map((page) => page.number);
+  log.info("recognised", { engine: engine?.name, pages: doc.pages.length, ocrPages });
+  return { ...input.extracted, format: doc.format, pageCount: doc.pages.length, needsOcr: false };
+}
