@@ -147,7 +147,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const notificationsLog = join(dataDir, "notifications.log");
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   logger.setLogLevel(options.logLevel ?? "ERROR");
 
   // Tests only: faults injected into this runner's wiring (local/faults.ts), read once here.

@@ -80,7 +80,6 @@ export function createLocalApiClient(endpoint: string): LocalApiClient {
 
 /** An object store on the local stack's s3rver. */
 export function createLocalObjectStore(s3Endpoint: string): ObjectStore {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   return createS3ObjectStore(
     new S3Client({
       region: "us-east-1",

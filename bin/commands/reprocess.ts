@@ -69,7 +69,6 @@ export async function run(argv: string[]): Promise<number> {
   if (!stack.sfnEndpoint || !stack.reprocessStateMachineArn) {
     throw new NianbaoError(`the stack at ${api.endpoint} has no reprocess workflow (restart it with this version)`);
   }
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   const sfn = new SFNClient({ region: "us-east-1", endpoint: stack.sfnEndpoint, credentials: LOCAL_CREDENTIALS });
   const pollMs = Number(values["poll-ms"] ?? 250);
   const tty = process.stderr.isTTY === true;

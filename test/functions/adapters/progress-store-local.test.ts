@@ -23,7 +23,6 @@ let progress: ProgressStore;
 const id = (n: number) => n.toString(16).padStart(64, "0");
 
 beforeAll(async () => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   dir = await mkdtemp(join(tmpdir(), "nianbao-ddb-"));
   dynamo = await startDynamoDbLocal(dir);
   await ensureRecordsTable(dynamo.endpoint, TABLE);

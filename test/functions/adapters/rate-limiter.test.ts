@@ -39,7 +39,6 @@ const sdkError = (name: string, status: number) => Object.assign(new Error(name)
 const noSleep = { sleep: async () => undefined };
 
 beforeAll(async () => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   dir = await mkdtemp(join(tmpdir(), "nianbao-limiter-"));
   dynamo = await startDynamoDbLocal(dir);
   await ensureRecordsTable(dynamo.endpoint, TABLE);

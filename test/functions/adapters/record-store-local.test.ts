@@ -20,7 +20,6 @@ const id = (n: number) => n.toString(16).padStart(64, "0");
 const record = { agency: "瑶海区人民政府", year: 2019, edition: "2019", findings: [] };
 
 beforeAll(async () => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   dir = await mkdtemp(join(tmpdir(), "nianbao-ddb-"));
   dynamo = await startDynamoDbLocal(dir);
   await ensureRecordsTable(dynamo.endpoint, TABLE);

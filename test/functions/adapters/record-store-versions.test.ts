@@ -22,7 +22,6 @@ const source = { bucket: "b", key: "r.txt" };
 const record = (agency: string) => ({ agency, year: 2021, edition: "2021", findings: [] });
 
 beforeAll(async () => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   dir = await mkdtemp(join(tmpdir(), "nianbao-ddb-versions-"));
   dynamo = await startDynamoDbLocal(dir);
   await ensureRecordsTable(dynamo.endpoint, TABLE);

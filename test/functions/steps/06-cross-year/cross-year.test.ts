@@ -37,7 +37,6 @@ async function entries(id: string): Promise<Record<string, Entry[]>> {
 }
 
 beforeAll(async () => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   dir = await mkdtemp(join(tmpdir(), "nianbao-cy-"));
   dynamo = await startDynamoDbLocal(dir);
   await ensureRecordsTable(dynamo.endpoint, TABLE);
