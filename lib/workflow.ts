@@ -19,6 +19,8 @@
  *   any Task failure -> $.error { Error, Cause } -> RecordFailure -> $.stored -> Notify
  */
 
+import { STATUS } from "../functions/shared/status.ts";
+
 /** The Lambda functions (ARNs in the cloud, names locally) the Tasks invoke. */
 export type WorkflowResources = {
   extractFunction: string;
@@ -211,8 +213,8 @@ export function buildWorkflowDefinition(resources: WorkflowResources): StateMach
             { Variable: "$.stored.written", BooleanEquals: true },
             {
               Or: [
-                { Variable: "$.stored.status", StringEquals: "NEEDS_REVIEW" },
-                { Variable: "$.stored.status", StringEquals: "FAILED" },
+                { Variable: "$.stored.status", StringEquals: STATUS.NEEDS_REVIEW },
+                { Variable: "$.stored.status", StringEquals: STATUS.FAILED },
               ],
             },
           ],

@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { buildWorkflowDefinition, type WorkflowResources } from "../lib/workflow.ts";
 import { buildReprocessDefinition } from "../lib/reprocess-workflow.ts";
 import { buildAdapters, type Adapters } from "../functions/adapters/index.ts";
-import { isTesseractInstalled, TesseractOcrEngine } from "../functions/adapters/tesseract-ocr.ts";
+import { isTesseractInstalled, TesseractOcrEngine } from "../functions/documents/ocr/tesseract.ts";
 import { Config } from "../functions/shared/config.ts";
 import { hashBytes } from "../functions/shared/hash.ts";
 import { logger } from "../functions/shared/logger.ts";

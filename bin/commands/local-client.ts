@@ -8,6 +8,8 @@ import { createS3ObjectStore, type ObjectStore } from "../../functions/adapters/
 import { LOCAL_CREDENTIALS } from "../../functions/adapters/clients.ts";
 import { NianbaoError } from "../../functions/shared/errors.ts";
 import { describeErrors } from "../../functions/shared/problems.ts";
+import type { Status } from "../../functions/shared/status.ts";
+import type { Finding as RecordFinding } from "../../functions/report/record.ts";
 import { LOCAL_DISCOVERY_PATH } from "../../local/api-server.ts";
 
 export const DEFAULT_ENDPOINT = "http://127.0.0.1:3000";
@@ -29,12 +31,13 @@ export type ListItem = {
   agency: string | null;
   year: number | null;
   edition: string | null;
-  status: "VALID" | "NEEDS_REVIEW" | "FAILED";
+  status: Status;
   sourceCount: number;
   updatedAt: string;
 };
 
-export type Finding = { rule: string; severity: string; cells?: string[]; expected?: number | null; actual?: number | null };
+/** A finding as the API returns it (the record's one definition, functions/report/record.ts). */
+export type Finding = RecordFinding;
 
 export type ReportBody = ListItem & {
   sources: { bucket: string; key: string; uri: string }[];

@@ -60,7 +60,7 @@ async function extractReadingScans(bytes: Uint8Array, file: string, allowOcr: bo
 
 /** Tesseract, announcing each page it reads on stderr; undefined when it is not installed. */
 async function localOcrEngine(file: string): Promise<OcrEngine | undefined> {
-  const { isTesseractInstalled, TesseractOcrEngine } = await import("../../functions/adapters/tesseract-ocr.ts");
+  const { isTesseractInstalled, TesseractOcrEngine } = await import("../../functions/documents/ocr/tesseract.ts");
   if (!isTesseractInstalled()) return undefined;
   const engine = new TesseractOcrEngine();
   let done = 0;

@@ -16,7 +16,7 @@ import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumen
 import type { CrossYearFinding } from "../report/cross-year.ts";
 import { KEY_PREFIXES, TABLE_INDEXES, TABLE_KEYS, toReportPk } from "../shared/table-schema.ts";
 import type { ReportStatus } from "./record-store.ts";
-import { rethrowClassified } from "./transient.ts";
+import { rethrowClassified } from "../shared/transient.ts";
 
 /** What a cross-year check reads of a record. */
 export type CrossYearItem = {

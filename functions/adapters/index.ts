@@ -17,7 +17,7 @@ import { limitOcr } from "./rate-limiter.ts";
 import type { OcrEngine } from "../documents/ocr/engine.ts";
 import { hashBytes } from "../shared/hash.ts";
 import { ARTIFACT_PREFIX } from "../shared/workflow-payloads.ts";
-import { TextractOcrEngine, type TextractSender } from "./textract-ocr.ts";
+import { TextractOcrEngine, type TextractSender } from "../documents/ocr/textract.ts";
 
 export type Adapters = {
   objects: ObjectStore;

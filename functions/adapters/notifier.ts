@@ -5,11 +5,12 @@
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import { rethrowClassified } from "./transient.ts";
+import type { Status } from "../shared/status.ts";
+import { rethrowClassified } from "../shared/transient.ts";
 
 export type Notification = {
   reportId: string;
-  status: "NEEDS_REVIEW" | "FAILED";
+  status: Exclude<Status, "VALID">;
   subject: string;
   message: string;
   source?: string;

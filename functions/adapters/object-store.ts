@@ -13,7 +13,7 @@ import {
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { UnreadableDocumentError } from "../shared/errors.ts";
-import { rethrowClassified } from "./transient.ts";
+import { rethrowClassified } from "../shared/transient.ts";
 
 export type ObjectInfo = { key: string; size: number; eTag?: string };
 

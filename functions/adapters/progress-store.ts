@@ -10,7 +10,7 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { KEY_PREFIXES, TIME_TO_LIVE_ATTRIBUTE, toProgressPk } from "../shared/table-schema.ts";
-import { rethrowClassified } from "./transient.ts";
+import { rethrowClassified } from "../shared/transient.ts";
 
 /** The steps that mark their start, in workflow order (the state names of lib/workflow.ts). */
 export const PROGRESS_STEPS = ["Extract", "Ocr", "Parse", "Store", "RecordFailure"] as const;

@@ -16,7 +16,7 @@ import { randomUUID } from "node:crypto";
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { OcrEngine, OcrImage, OcrResult } from "../documents/ocr/engine.ts";
 import { TransientError } from "../shared/errors.ts";
-import { isTransient, rethrowClassified } from "./transient.ts";
+import { isTransient, rethrowClassified } from "../shared/transient.ts";
 
 export type Lease = { slot: number; holder: string };
 

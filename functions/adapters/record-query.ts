@@ -13,7 +13,7 @@ import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } fro
 import { agencyKeyOf } from "../report/cross-year.ts";
 import { TABLE_INDEXES, TABLE_KEYS, type IndexSchema } from "../shared/table-schema.ts";
 import { REPORT_STATUS, type ReportStatus, type StoredReport } from "./record-store.ts";
-import { rethrowClassified } from "./transient.ts";
+import { rethrowClassified } from "../shared/transient.ts";
 
 export type ReportFilter = {
   agency?: string;

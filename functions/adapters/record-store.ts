@@ -19,14 +19,11 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocum
 import { agencyKeyOf } from "../report/cross-year.ts";
 import { toVersionOrder } from "../shared/parser-version.ts";
 import { KEY_PREFIXES, TABLE_INDEXES, toReportPk } from "../shared/table-schema.ts";
-import { rethrowClassified } from "./transient.ts";
+import { rethrowClassified } from "../shared/transient.ts";
+import { STATUS as REPORT_STATUS, type ParsedStatus, type Status as ReportStatus } from "../shared/status.ts";
 
-export const REPORT_STATUS = {
-  VALID: "VALID",
-  NEEDS_REVIEW: "NEEDS_REVIEW",
-  FAILED: "FAILED",
-} as const;
-export type ReportStatus = (typeof REPORT_STATUS)[keyof typeof REPORT_STATUS];
+/** The status values (defined once, ../shared/status.ts) under the table's names for them. */
+export { STATUS as REPORT_STATUS, type Status as ReportStatus } from "../shared/status.ts";
 
 /** Where a report's bytes were found; `uri` is `s3://bucket/key`. */
 export type Source = { bucket: string; key: string; uri: string; receivedAt: string };
@@ -57,7 +54,7 @@ export type ReportSummary = Pick<
 
 export type ParsedWrite = {
   reportId: string;
-  status: Exclude<ReportStatus, "FAILED">;
+  status: ParsedStatus;
   parserVersion: string;
   record: Record<string, unknown> & { agency?: string | null; year?: number | null; edition?: string | null };
   source: { bucket: string; key: string };

@@ -10,7 +10,7 @@ import { agencyKeyOf } from "../report/cross-year.ts";
 import { compareVersions } from "../shared/parser-version.ts";
 import { TABLE_INDEXES } from "../shared/table-schema.ts";
 import { REPORT_STATUS, type ReportStatus, type Source } from "./record-store.ts";
-import { rethrowClassified } from "./transient.ts";
+import { rethrowClassified } from "../shared/transient.ts";
 
 export type ReportFilter = {
   /** One status or several; absent: all. */

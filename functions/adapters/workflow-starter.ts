@@ -1,6 +1,6 @@
 /** Starts executions of the pipeline's state machine (AWS Step Functions or the local runner's API). */
 import { StartExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
-import { rethrowClassified } from "./transient.ts";
+import { rethrowClassified } from "../shared/transient.ts";
 
 export type StartedExecution = { executionArn: string; alreadyStarted: boolean };
 

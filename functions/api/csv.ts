@@ -7,6 +7,7 @@
  */
 import type { StoredReport } from "../adapters/record-store.ts";
 import { FIGURE_COLUMNS, readFigure } from "./figures.ts";
+import type { Finding } from "../report/record.ts";
 
 /** Excel needs the BOM to read UTF-8. */
 export const UTF8_BOM = "\uFEFF";
@@ -32,8 +33,6 @@ export function quoteCsvField(value: string | number | null | undefined): string
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
-
-type Finding = { severity?: string };
 
 /** The fields of one report's row, in `CSV_COLUMNS` order. */
 export function toCsvRow(report: StoredReport): (string | number | undefined)[] {

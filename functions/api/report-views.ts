@@ -1,8 +1,7 @@
 /** How stored reports appear in responses (shapes of `GET /reports` and `GET /reports/{id}`). */
 import type { StoredReport } from "../adapters/record-store.ts";
+import type { Finding } from "../report/record.ts";
 import type { ReportListItem } from "./schemas.ts";
-
-type Finding = { severity?: string };
 
 /** Findings of severity `error` in a stored report. */
 export function countErrors(report: StoredReport): number {

@@ -8,7 +8,9 @@ import { EDITIONS } from "../report/template.ts";
 import type { PageCursor } from "../adapters/record-query.ts";
 import { PROGRESS_STEPS } from "../adapters/progress-store.ts";
 
-export const STATUSES = ["VALID", "NEEDS_REVIEW", "FAILED"] as const;
+import { STATUSES } from "../shared/status.ts";
+
+export { STATUSES };
 
 export const ReportIdParam = z
   .string()

@@ -8,6 +8,7 @@
 import type { ExtractedDocument } from "../documents/model.ts";
 import { textDocument } from "../documents/text.ts";
 import { NotAnnualReportError } from "../shared/errors.ts";
+import type { ParsedStatus } from "../shared/status.ts";
 import { detectEdition, readAgency, readTitle, readYear } from "./metadata.ts";
 import { normaliseText } from "./normalise.ts";
 import { readFigures, type Row } from "./read-figures.ts";
@@ -23,7 +24,7 @@ export * as template from "./template.ts";
 /** Bumped whenever a change can alter a record; the batch reprocessing selects older ones. */
 export const PARSER_VERSION = "1.0.0";
 
-export type ParsedReport = { record: ReportRecord; status: "VALID" | "NEEDS_REVIEW" };
+export type ParsedReport = { record: ReportRecord; status: ParsedStatus };
 
 const CELL = "\u0001";
 const ROW = "\u0002";

@@ -10,8 +10,8 @@ import {
   REVIEW_COLUMNS,
   REVIEW_GROUPS,
   SEVERITY,
-  STATUS,
 } from "./template.ts";
+import { ParsedStatus, Status } from "../shared/status.ts";
 
 const Figure = z.number().finite();
 
@@ -43,8 +43,8 @@ export const Finding = z.strictObject({
 });
 export type Finding = z.infer<typeof Finding>;
 
-export const ReportStatus = z.enum([STATUS.VALID, STATUS.NEEDS_REVIEW, STATUS.FAILED]);
-export type ReportStatus = z.infer<typeof ReportStatus>;
+/** The status values (defined once, ../shared/status.ts) under the record's name for them. */
+export { Status as ReportStatus };
 
 const Layout = z.enum(["rows", "order", "grid", "missing"]);
 
@@ -52,7 +52,7 @@ const common = {
   agency: z.string().min(1).nullable(),
   year: z.number().int().min(1990).max(2100),
   findings: z.array(Finding),
-  status: z.enum([STATUS.VALID, STATUS.NEEDS_REVIEW]),
+  status: ParsedStatus,
   parserVersion: z.string(),
   /** How each table was read: by labelled rows, or by the order of its numbers. */
   layout: z.strictObject({ activeDisclosure: Layout, applications: Layout, reviewLitigation: Layout }),

@@ -264,6 +264,5 @@ export type Rule = (typeof RULE)[keyof typeof RULE];
 export const SEVERITY = { ERROR: "error", WARNING: "warning", INFO: "info" } as const;
 export type Severity = (typeof SEVERITY)[keyof typeof SEVERITY];
 
-export const STATUS = { VALID: "VALID", NEEDS_REVIEW: "NEEDS_REVIEW", FAILED: "FAILED" } as const;
-export type Status = (typeof STATUS)[keyof typeof STATUS];
+export { STATUS, type Status } from "../shared/status.ts";
 

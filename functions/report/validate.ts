@@ -2,6 +2,7 @@
  * The template's identities as findings. Findings report; they never change a figure.
  */
 import type { FigureReading, FigureTable } from "./read-figures.ts";
+import type { Finding } from "./record.ts";
 import {
   APPLICANT_COLUMNS,
   APPLICANT_PARTS,
@@ -16,16 +17,8 @@ import {
   type Severity,
 } from "./template.ts";
 
-export type Finding = {
-  rule: string;
-  severity: Severity;
-  message: string;
-  cells: string[];
-  expected: number | null;
-  actual: number | null;
-  /** For findings about the prose: the sentence they come from. */
-  sentence?: string;
-};
+/** A finding is defined once, as the record's zod schema (./record.ts). */
+export type { Finding };
 
 const differs = (a: number, b: number): boolean => Math.abs(a - b) > 1e-9;
 const sum = (values: number[]): number => values.reduce((s, v) => s + v, 0);

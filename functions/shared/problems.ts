@@ -2,13 +2,10 @@
  * The figures that do not add up, in one short phrase each, for people (CLI tables,
  * notifications): `resultsTotal.total 19≠0` — the cell, what its rows add up to, what is printed.
  */
-export type FindingLike = {
-  rule?: unknown;
-  severity?: unknown;
-  cells?: unknown;
-  expected?: unknown;
-  actual?: unknown;
-};
+import type { Finding } from "../report/record.ts";
+
+/** A finding as read back from JSON (a record, an API response): any of its fields may be missing. */
+export type FindingLike = Partial<Finding>;
 
 /** One finding as `<cell> <expected>≠<actual>`; a balance finding (four cells) as `balance.<column>`. */
 export function describeFinding(finding: FindingLike): string {

@@ -4,6 +4,7 @@
  * bucket, and only their keys travel through the state.
  */
 import { z } from "zod";
+import { ParsedStatus, Status } from "./status.ts";
 
 export const ReportId = z.string().regex(/^[0-9a-f]{64}$/, "a SHA-256 hex digest");
 
@@ -31,7 +32,7 @@ export type ParseInput = z.infer<typeof ParseInput>;
 
 export const Parsed = z.object({
   reportId: ReportId,
-  status: z.enum(["VALID", "NEEDS_REVIEW"]),
+  status: ParsedStatus,
   recordKey: z.string().min(1),
   parserVersion: z.string(),
   agency: z.string().nullable(),
@@ -51,7 +52,7 @@ export const FailureReason = z.object({ error: z.string(), cause: z.string() });
 
 export const Stored = z.object({
   reportId: ReportId,
-  status: z.enum(["VALID", "NEEDS_REVIEW", "FAILED"]),
+  status: Status,
   written: z.boolean(),
   sourceAdded: z.boolean(),
   failure: FailureReason.optional(),

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
-import { OCR_CACHE_PREFIX } from "../../functions/adapters/ocr-cache.ts";
+import { OCR_CACHE_PREFIX } from "../../functions/documents/ocr/cache.ts";
 import { ARTIFACT_PREFIX } from "../../functions/shared/workflow-payloads.ts";
 
 export interface ReportBucketsProps {

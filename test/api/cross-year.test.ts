@@ -16,6 +16,7 @@ import { LOCAL_NAMES } from "../../local/stack.ts";
 import type { Figures } from "../fixtures/render-text.ts";
 import { breakCarryOver, consistentPair, reportText } from "../support/cross-year-pair.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import type { CrossYearFinding } from "../../functions/report/cross-year.ts";
 
 let local: TestStack;
 let api: string;
@@ -28,7 +29,7 @@ const B: [Figures, Figures] = [B0[0], breakCarryOver(B0[1], ["naturalPerson", "t
 const C = consistentPair(13, "丙县财政局", 2020);
 const ids = new Map<string, string>();
 
-type Finding = { rule: string; severity: string; cells: string[]; expected: number; actual: number; related?: { reportId: string; year: number } };
+type Finding = CrossYearFinding;
 
 async function get(path: string) {
   const res = await fetch(`${api}${path}`);
@@ -92,7 +93,7 @@ describe("cross-year findings through the pipeline", () => {
 
     expect(second.map((f) => f.cells[0]).sort()).toEqual(["carriedOver.naturalPerson", "carriedOver.total"]);
     expect(first.map((f) => f.cells[1]).sort()).toEqual(["carriedForward.naturalPerson", "carriedForward.total"]);
-    expect(second.every((f) => f.severity === "warning" && f.actual - f.expected === 3)).toBe(true);
+    expect(second.every((f) => f.severity === "warning" && f.actual! - f.expected! === 3)).toBe(true);
     expect(second.every((f) => f.related?.reportId === ids.get("B2020") && f.related?.year === 2020)).toBe(true);
     expect(first.every((f) => f.related?.reportId === ids.get("B2021") && f.related?.year === 2021)).toBe(true);
   });
@@ -131,7 +132,7 @@ describe("cross-year findings through the pipeline", () => {
     expect(first).toMatchObject({ code: 0, summary: { total: 1, succeeded: 1 } });
     expect(found.map((f) => f.cells[1]).sort()).toEqual(["carriedForward.naturalPerson", "carriedForward.total"]);
     expect(foundOnOther).toHaveLength(2);
-    expect(foundOnOther.every((f) => f.actual - f.expected === 5)).toBe(true);
+    expect(foundOnOther.every((f) => f.actual! - f.expected! === 5)).toBe(true);
     expect(second).toMatchObject({ code: 0, summary: { total: 1, succeeded: 1 } });
     expect((await get(`/reports/${ids.get("C2021")}`)).body.parserVersion).toBe(PARSER_VERSION);
     expect(after).toEqual([]);

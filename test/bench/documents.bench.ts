@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { loadSeeds, SEEDS_DIR, seedDocx, seedHtml, seedPdf } from "../fixtures/generate/index.ts";
-import { isTesseractInstalled, TesseractOcrEngine } from "../../functions/adapters/tesseract-ocr.ts";
+import { isTesseractInstalled, TesseractOcrEngine } from "../../functions/documents/ocr/tesseract.ts";
 import type { OcrEngine, OcrImage } from "../../functions/documents/ocr/engine.ts";
 import { layoutReport } from "../fixtures/generate/index.ts";
 import { findChromium, renderPdf } from "../fixtures/generate/render-pdf.ts";

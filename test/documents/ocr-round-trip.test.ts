@@ -5,7 +5,7 @@
  * images pasted into Word) is read for one seed, as it exercises the DOCX picture path only.
  */
 import { describe, expect, it } from "vitest";
-import { isTesseractInstalled, TesseractOcrEngine } from "../../functions/adapters/tesseract-ocr.ts";
+import { isTesseractInstalled, TesseractOcrEngine } from "../../functions/documents/ocr/tesseract.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { parseReport } from "../../functions/report/index.ts";
 import { loadSeeds, seedPdf, type Seed } from "../fixtures/generate/index.ts";

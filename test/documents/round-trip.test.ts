@@ -7,8 +7,8 @@ import { extractDocument } from "../../functions/documents/index.ts";
 import { parseReport } from "../../functions/report/index.ts";
 import { loadSeeds, seedDocx, seedHtml, seedPdf, type Seed } from "../fixtures/generate/index.ts";
 import { findChromium } from "../fixtures/generate/render-pdf.ts";
+import type { Finding } from "../../functions/report/record.ts";
 
-type Finding = { rule: string; severity: string; cells: string[]; expected: number | null; actual: number | null };
 
 /** Findings as a comparable set: warnings excluded (they depend on a parser's confidence), message ignored. */
 function findingSet(findings: readonly Finding[]): string[] {

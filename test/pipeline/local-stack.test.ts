@@ -11,7 +11,7 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { run as runIngest } from "../../bin/commands/ingest.ts";
 import { run as runStatus } from "../../bin/commands/status.ts";
-import { isTesseractInstalled } from "../../functions/adapters/tesseract-ocr.ts";
+import { isTesseractInstalled } from "../../functions/documents/ocr/tesseract.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { parseReport } from "../../functions/report/index.ts";
 import { startLocalStack, type LocalStack } from "../../local/stack.ts";

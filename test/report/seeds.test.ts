@@ -5,10 +5,10 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parseReportText } from "../../functions/report/index.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
+import type { Finding } from "../../functions/report/record.ts";
 
 const run = promisify(execFile);
 
-type Finding = { rule: string; severity: string; cells: string[]; expected: number | null; actual: number | null };
 /** Findings compare as a set on rule, severity, cells, expected and actual; warnings depend on confidence. */
 const comparable = (findings: Finding[]) =>
   findings

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { blocksFromTextract } from "../../functions/adapters/textract-ocr.ts";
+import { blocksFromTextract } from "../../functions/documents/ocr/textract.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
 import type { ExtractedDocument } from "../../functions/documents/model.ts";
 import { parseReport } from "../../functions/report/index.ts";
@@ -13,8 +13,8 @@ import { RULE } from "../../functions/report/template.ts";
 import { NotAnnualReportError } from "../../functions/shared/errors.ts";
 import { loadSeeds, seedHtml, type Seed } from "../fixtures/generate/index.ts";
 import { splitTable, textractBlocks, textractLike, type TextractLikeOptions } from "../support/textract-like.ts";
+import type { Finding } from "../../functions/report/record.ts";
 
-type Finding = { rule: string; severity: string; cells: string[]; expected: number | null; actual: number | null };
 
 /** Error and info findings as a comparable set (warnings depend on a parser's confidence). */
 function findingSet(findings: readonly Finding[]): string[] {

@@ -1,6 +1,6 @@
 /** A Textract client for adapter tests: answers each command with the next recorded response for its type. */
 import { readFileSync } from "node:fs";
-import type { TextractSender } from "../../functions/adapters/textract-ocr.ts";
+import type { TextractSender } from "../../functions/documents/ocr/textract.ts";
 
 /** A recorded Textract response from test/fixtures/textract/. */
 export const textractFixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/textract/${name}`, import.meta.url), "utf8"));

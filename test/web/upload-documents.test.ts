@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isTesseractInstalled } from "../../functions/adapters/tesseract-ocr.ts";
+import { isTesseractInstalled } from "../../functions/documents/ocr/tesseract.ts";
 import { loadSeeds, seedDocx, seedPdf } from "../fixtures/generate/index.ts";
 import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
 import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";

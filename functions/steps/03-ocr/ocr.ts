@@ -4,9 +4,9 @@
  * document artifact. The engine comes behind the deployment's limits (every call holds a slot
  * shared by all executions, with a timeout; throttling and timeouts surface as TransientError,
  * which the state machine retries). What the engine read is kept
- * (functions/adapters/ocr-cache.ts), so reprocessing a scan reads it once.
+ * (functions/documents/ocr/cache.ts), so reprocessing a scan reads it once.
  */
-import { cacheOcrResults } from "../../adapters/ocr-cache.ts";
+import { cacheOcrResults } from "../../documents/ocr/cache.ts";
 import type { ObjectStore } from "../../adapters/object-store.ts";
 import type { ProgressStore } from "../../adapters/progress-store.ts";
 import { extractDocument } from "../../documents/index.ts";

@@ -11,10 +11,10 @@ import { stepLogger } from "../../shared/logger.ts";
 import { describeErrors } from "../../shared/problems.ts";
 import { toRecordArtifactKey, type ParseInput, type Parsed } from "../../shared/workflow-payloads.ts";
 
-type FindingLike = { severity?: unknown; cells?: unknown };
+import type { Finding } from "../../report/record.ts";
 
 /** The cells named by error findings, in order, without repeats. */
-export function collectErrorCells(findings: readonly FindingLike[]): string[] {
+export function collectErrorCells(findings: readonly Pick<Finding, "severity" | "cells">[]): string[] {
   const cells = new Set<string>();
   for (const finding of findings) {
     if (finding.severity !== "error" || !Array.isArray(finding.cells)) continue;
@@ -43,7 +43,7 @@ export async function runParse(input: ParseInput, deps: ParseDeps): Promise<Pars
   const { record, status } = parseReport(doc);
   const recordKey = toRecordArtifactKey(reportId, PARSER_VERSION);
   await objects.putJson(artifactsBucket, recordKey, record);
-  const errorCells = collectErrorCells(record.findings as FindingLike[]);
+  const errorCells = collectErrorCells(record.findings);
   log.info("parsed", { status, agency: record.agency, year: record.year, errorCells });
   return {
     reportId,
@@ -54,6 +54,6 @@ export async function runParse(input: ParseInput, deps: ParseDeps): Promise<Pars
     year: record.year ?? null,
     edition: record.edition ?? null,
     errorCells,
-    problems: describeErrors(record.findings as FindingLike[]),
+    problems: describeErrors(record.findings),
   };
 }

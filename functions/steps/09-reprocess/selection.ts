@@ -2,8 +2,7 @@
  * What the reprocess workflow's Select step takes and returns (lib/reprocess-workflow.ts).
  */
 import { z } from "zod";
-
-const Status = z.enum(["VALID", "NEEDS_REVIEW", "FAILED"]);
+import { Status } from "../../shared/status.ts";
 
 /** The filter: every criterion optional, all of them must hold. */
 export const ReprocessFilter = z.object({

@@ -32,8 +32,8 @@ describe("describeProblems", () => {
       ...base,
       status: "NEEDS_REVIEW",
       findings: [
-        { rule: "applications.resultsTotal", severity: "error", cells: ["resultsTotal.total"], expected: 127, actual: 124 },
-        { rule: "narrative.mismatch", severity: "warning", cells: ["newReceived.total"], expected: 1, actual: 2 },
+        { rule: "applications.resultsTotal", severity: "error", message: "m", cells: ["resultsTotal.total"], expected: 127, actual: 124 },
+        { rule: "narrative.mismatch", severity: "warning", message: "m", cells: ["newReceived.total"], expected: 1, actual: 2 },
       ],
     };
     expect(describeProblems(report)).toBe("resultsTotal.total 127≠124");

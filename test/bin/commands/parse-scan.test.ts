@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isTesseractInstalled } from "../../../functions/adapters/tesseract-ocr.ts";
+import { isTesseractInstalled } from "../../../functions/documents/ocr/tesseract.ts";
 import { loadSeeds, seedPdf } from "../../fixtures/generate/index.ts";
 import { findChromium } from "../../fixtures/generate/render-pdf.ts";
 import { imagesToPdf, scanPdf } from "../../fixtures/generate/render-scan.ts";

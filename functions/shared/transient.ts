@@ -1,4 +1,4 @@
-import { TransientError } from "../shared/errors.ts";
+import { TransientError } from "./errors.ts";
 
 /** SDK error names that mean "busy, try again later". */
 const THROTTLING_NAMES = new Set([

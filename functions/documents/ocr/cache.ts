@@ -6,17 +6,23 @@
  * changes what it returns for the same input.
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
-import type { OcrEngine, OcrImage, OcrResult } from "../documents/ocr/engine.ts";
-import { hashBytes } from "../shared/hash.ts";
-import type { ObjectStore } from "./object-store.ts";
+import type { OcrEngine, OcrImage, OcrResult } from "./engine.ts";
+import { hashBytes } from "../../shared/hash.ts";
 
 export const OCR_CACHE_PREFIX = "ocr-cache/";
 const OCR_CACHE_VERSION = "v1";
 
 type Log = Pick<Logger, "info" | "warn">;
 
+/** Where results are kept: the part of functions/adapters/object-store.ts the cache uses. */
+export type ResultBucket = {
+  head(bucket: string, key: string): Promise<unknown>;
+  getJson<T>(bucket: string, key: string): Promise<T>;
+  putJson(bucket: string, key: string, value: unknown): Promise<void>;
+};
+
 /** Wraps an engine so that each image or PDF job is read once and then answered from the bucket. */
-export function cacheOcrResults(engine: OcrEngine, objects: ObjectStore, bucket: string, log?: Log): OcrEngine {
+export function cacheOcrResults(engine: OcrEngine, objects: ResultBucket, bucket: string, log?: Log): OcrEngine {
   const keyOf = (bytes: Uint8Array, suffix = "") => `${OCR_CACHE_PREFIX}${OCR_CACHE_VERSION}/${engine.name}/${hashBytes(bytes)}${suffix}.json`;
 
   async function cached<T>(key: string, read: () => Promise<T>): Promise<T> {

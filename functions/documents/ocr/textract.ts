@@ -12,10 +12,10 @@ import {
   type Block as TextractBlock,
   type GetDocumentAnalysisCommandOutput,
 } from "@aws-sdk/client-textract";
-import type { Block, Cell } from "../documents/model.ts";
-import type { OcrEngine, OcrImage, OcrResult } from "../documents/ocr/engine.ts";
-import { NianbaoError, TransientError, UnreadableDocumentError } from "../shared/errors.ts";
-import { isTransient } from "./transient.ts";
+import type { Block, Cell } from "../model.ts";
+import type { OcrEngine, OcrImage, OcrResult } from "./engine.ts";
+import { NianbaoError, TransientError, UnreadableDocumentError } from "../../shared/errors.ts";
+import { isTransient } from "../../shared/transient.ts";
 
 /** The part of TextractClient the engine uses (a test passes a recorder). */
 export type TextractSender = { send(command: unknown): Promise<unknown> };

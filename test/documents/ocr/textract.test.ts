@@ -1,6 +1,6 @@
 import { AnalyzeDocumentCommand, GetDocumentAnalysisCommand, StartDocumentAnalysisCommand } from "@aws-sdk/client-textract";
 import { describe, expect, it } from "vitest";
-import { blocksFromTextract, TextractOcrEngine } from "../../../functions/adapters/textract-ocr.ts";
+import { blocksFromTextract, TextractOcrEngine } from "../../../functions/documents/ocr/textract.ts";
 import { TransientError, UnreadableDocumentError } from "../../../functions/shared/errors.ts";
 import { RecordedTextract, textractFixture } from "../../support/recorded-textract.ts";
 

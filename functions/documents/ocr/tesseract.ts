@@ -5,11 +5,11 @@
  * word boxes give the text.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { NianbaoError, TransientError } from "../shared/errors.ts";
-import type { OcrEngine, OcrImage, OcrResult } from "../documents/ocr/engine.ts";
-import { cropSheet, preparePage, toPgm, type PreparedPage } from "../documents/ocr/image-prep.ts";
-import { blocksFromOcr, mergeReadings, parseTesseractTsv } from "../documents/ocr/ocr-layout.ts";
-import type { Block, Cell } from "../documents/model.ts";
+import { NianbaoError, TransientError } from "../../shared/errors.ts";
+import type { OcrEngine, OcrImage, OcrResult } from "./engine.ts";
+import { cropSheet, preparePage, toPgm, type PreparedPage } from "./image-prep.ts";
+import { blocksFromOcr, mergeReadings, parseTesseractTsv } from "./ocr-layout.ts";
+import type { Block, Cell } from "../model.ts";
 
 export type TesseractOptions = {
   /** The tesseract binary. @default "tesseract" */
