@@ -146,7 +146,8 @@ function applicationsTable(record, template, byCell) {
   const columns = template.applications.columns;
   const rows = template.applications.rows[record.edition] ?? [];
   const parts = columns.filter((c) => c.key !== "total" && c.key !== "naturalPerson");
-  const resultRows = rows.filter((r) => !["newReceived", "carriedOver", "carriedForward"].includes(r.key));
+  // The rows printed under 三、本年度办理结果, as /template marks them.
+  const resultRows = rows.filter((r) => r.result);
   const head = `<thead>
     <tr><th colspan="3" rowspan="3">本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和</th><th colspan="${columns.length}">申请人情况</th></tr>
     <tr><th rowspan="2">${escapeHtml(columns[0].label)}</th><th colspan="${parts.length}">法人或其他组织</th><th rowspan="2">${escapeHtml(columns.at(-1).label)}</th></tr>

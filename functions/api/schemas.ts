@@ -289,7 +289,18 @@ export const TemplateBody = z.object({
   ),
   applications: z.object({
     columns: z.array(Labelled),
-    rows: z.record(z.string(), z.array(z.object({ key: z.string(), label: z.string(), group: Nullable(z.string()) }))),
+    rows: z.record(
+      z.string(),
+      z.array(
+        z.object({
+          key: z.string(),
+          label: z.string(),
+          group: Nullable(z.string()),
+          /** Printed under 三、本年度办理结果 (a result row, or their total). */
+          result: z.boolean(),
+        }),
+      ),
+    ),
   }),
   reviewLitigation: z.object({ groups: z.array(Labelled), columns: z.array(Labelled) }),
   csvColumns: z.array(z.string()),

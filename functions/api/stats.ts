@@ -12,16 +12,19 @@
 import type { StoredReport } from "../adapters/record-store.ts";
 import { APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS } from "../report/template.ts";
 
-/** The outcome groups of 三、本年度办理结果, by the row-key prefix each one covers. */
-export const OUTCOMES = [
-  { key: "granted", label: "予以公开" },
-  { key: "partiallyGranted", label: "部分公开" },
-  { key: "denied", label: "不予公开" },
-  { key: "unavailable", label: "无法提供" },
-  { key: "notProcessed", label: "不予处理" },
-  { key: "otherHandling", label: "其他处理" },
-] as const;
-export type OutcomeKey = (typeof OUTCOMES)[number]["key"];
+const OUTCOME_KEYS = ["granted", "partiallyGranted", "denied", "unavailable", "notProcessed", "otherHandling"] as const;
+
+/** An outcome's label as the template prints it (its row, or the group of its rows), without the numbering. */
+function outcomeLabel(key: string): string {
+  const row = APPLICATION_ROWS.find((r) => r.key === key || r.key.startsWith(`${key}.`));
+  if (!row) throw new Error(`the template has no outcome ${key}`);
+  const printed = row.key === key ? row.label : (row.group ?? row.label);
+  return printed.replace(/^（[一二三四五六七八九十]+）/, "");
+}
+
+/** The outcome groups of 三、本年度办理结果, by the row-key prefix each one covers; labels from the template. */
+export const OUTCOMES = OUTCOME_KEYS.map((key) => ({ key, label: outcomeLabel(key) }));
+export type OutcomeKey = (typeof OUTCOME_KEYS)[number];
 
 type Columns = Record<string, number>;
 

@@ -14,6 +14,9 @@ import { TemplateBody } from "../schemas.ts";
 
 const labelled = (items: readonly { key: string; label: string }[]) => items.map(({ key, label }) => ({ key, label }));
 
+/** The row of section 三 holding the sum of the result rows, printed under the same heading. */
+const RESULTS_TOTAL_ROW = "resultsTotal";
+
 /** The template's tables as plain data (pure; computed once). */
 export function describeTemplate() {
   return {
@@ -34,7 +37,13 @@ export function describeTemplate() {
       rows: Object.fromEntries(
         EDITIONS.map((edition) => [
           edition,
-          applicationRowsOf(edition).map((r) => ({ key: r.key, label: r.label, group: r.group ?? null })),
+          applicationRowsOf(edition).map((r) => ({
+            key: r.key,
+            label: r.label,
+            group: r.group ?? null,
+            // The rows printed under 三、本年度办理结果: the template's result rows and their total.
+            result: r.result || r.key === RESULTS_TOTAL_ROW,
+          })),
         ]),
       ),
     },
