@@ -38,6 +38,7 @@ import { createLocalQueue } from "./queue.ts";
 import { startLocalApi } from "./api-server.ts";
 import { allowBrowserUploads } from "./web.ts";
 import { deliverEvents, HUNG_OCR_ENGINE, injectFaults, readFaultPlan, type FaultPlan } from "./faults.ts";
+import { TEMPLATE_LABELS } from "../functions/report/ocr-labels.ts";
 
 export const LOCAL_NAMES = {
   INGEST_BUCKET: "nianbao-ingest",
@@ -209,7 +210,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     // Textract has no local stand-in: without Tesseract a scan fails with a reason that says so.
     const useTesseract = (options.ocr ?? true) && isTesseractInstalled();
-    const ocr = faults?.hangOcr ? HUNG_OCR_ENGINE : useTesseract ? new TesseractOcrEngine() : null;
+    const ocr = faults?.hangOcr ? HUNG_OCR_ENGINE : useTesseract ? new TesseractOcrEngine({ labels: TEMPLATE_LABELS }) : null;
     const built = buildAdapters(config, { ocr });
     const adapters: Adapters = { ...built, ...options.adapters?.(built) };
     Object.assign(deps, adapters, { artifactsBucket: LOCAL_NAMES.ARTIFACTS_BUCKET });

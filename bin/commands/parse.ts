@@ -13,6 +13,7 @@ import { parseReport } from "../../functions/report/index.ts";
 import type { ExtractedDocument } from "../../functions/documents/model.ts";
 import type { OcrEngine } from "../../functions/documents/ocr/engine.ts";
 import { OcrRequiredError, UnreadableDocumentError } from "../../functions/shared/errors.ts";
+import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 
 /** Refuse before reading a file into memory that no report comes near. */
 const MAX_FILE_BYTES = 200 * 1024 * 1024;
@@ -62,7 +63,7 @@ async function extractReadingScans(bytes: Uint8Array, file: string, allowOcr: bo
 async function localOcrEngine(file: string): Promise<OcrEngine | undefined> {
   const { isTesseractInstalled, TesseractOcrEngine } = await import("../../functions/documents/ocr/tesseract.ts");
   if (!isTesseractInstalled()) return undefined;
-  const engine = new TesseractOcrEngine();
+  const engine = new TesseractOcrEngine({ labels: TEMPLATE_LABELS });
   let done = 0;
   const started = Date.now();
   return {

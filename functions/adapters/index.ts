@@ -108,7 +108,7 @@ export function createTextractEngine(config: Config, objects: ObjectStore, clien
  * `given` replaces any of them (the local OCR engine, a test's wrapper).
  *
  * @example
- * const adapters = buildAdapters(config, { ocr: new TesseractOcrEngine() });
+ * const adapters = buildAdapters(config, { ocr: new TesseractOcrEngine({ labels: TEMPLATE_LABELS }) });
  */
 export function buildAdapters(config: Config, given: Partial<Adapters> = {}): Adapters {
   const objects = given.objects ?? buildObjectStore(config);

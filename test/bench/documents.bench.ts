@@ -12,6 +12,7 @@ import type { OcrEngine, OcrImage } from "../../functions/documents/ocr/engine.t
 import { layoutReport } from "../fixtures/generate/index.ts";
 import { findChromium, renderPdf } from "../fixtures/generate/render-pdf.ts";
 import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
+import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 
 export type Row = Record<string, string | number>;
 
@@ -87,7 +88,7 @@ async function benchLocalOcr(): Promise<Row[]> {
   const seed = loadSeeds().find((s) => s.name.startsWith("003"))!;
   const rows: Row[] = [];
   const short = imagesToPdf(await scanPdf(await seedPdf(seed)));
-  const engine = new CountingOcr(new TesseractOcrEngine());
+  const engine = new CountingOcr(new TesseractOcrEngine({ labels: TEMPLATE_LABELS }));
   let t0 = process.hrtime.bigint();
   await extractDocument(short, { ocr: engine, ocrPages: "all" });
   const secondsPerPage = Number(process.hrtime.bigint() - t0) / 1e9 / engine.pages;
@@ -102,7 +103,7 @@ async function benchLocalOcr(): Promise<Row[]> {
   });
 
   const long = imagesToPdf(await scanPdf(await renderPdf(layoutReport(seed.record, { narrativePages: 14 }))));
-  const selective = new CountingOcr(new TesseractOcrEngine());
+  const selective = new CountingOcr(new TesseractOcrEngine({ labels: TEMPLATE_LABELS }));
   t0 = process.hrtime.bigint();
   const doc = await extractDocument(long, { ocr: selective, ocrPages: "tables" });
   const selectiveSeconds = Number(process.hrtime.bigint() - t0) / 1e9;

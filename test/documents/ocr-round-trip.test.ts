@@ -11,6 +11,7 @@ import { parseReport } from "../../functions/report/index.ts";
 import { loadSeeds, seedPdf, type Seed } from "../fixtures/generate/index.ts";
 import { findChromium } from "../fixtures/generate/render-pdf.ts";
 import { imagesToDocx, imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
+import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 
 
 type Figures = Record<string, Record<string, number>>;
@@ -36,7 +37,7 @@ export function cellAccuracy(expected: Seed["record"], actual: { activeDisclosur
 /** The target: at least 99% of the record's cells read right. */
 const ACCURACY_FLOOR = 0.99;
 const enabled = isTesseractInstalled() && findChromium() !== undefined;
-const ocr = new TesseractOcrEngine();
+const ocr = new TesseractOcrEngine({ labels: TEMPLATE_LABELS });
 const seeds = loadSeeds();
 /**
  * OCR costs several seconds a page on this 2-core machine; all five seeds take about a minute.

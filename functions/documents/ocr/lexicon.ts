@@ -2,33 +2,8 @@
  * OCR post-correction against the national template's printed labels: a table cell whose OCR text
  * is within a small edit distance of exactly one label is taken to be that label ("政府集中来购"
  * -> "政府集中采购"). Cells far from every label (figures, free text) are left as read. The labels
- * come from the template (functions/report/template.ts), plus the headings it does not name.
+ * are given (functions/report/ocr-labels.ts has the template's): the readers know no template.
  */
-import { APPLICANT_COLUMNS, APPLICATION_ROWS, DISCLOSURE_ITEMS, REVIEW_COLUMNS, REVIEW_GROUPS } from "../../report/template.ts";
-
-/** Headings the report prints around the template's tables that the template itself does not name. */
-const PRINTED_HEADINGS: readonly string[] = [
-  "信息内容", "本年收费金额（单位：万元）", "采购总金额（万元）", "申请人情况", "法人或其他组织", "三、本年度办理结果",
-  "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-  "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
-];
-
-/** Every label of both editions, from the one template definition, and the printed headings. */
-export const TEMPLATE_LABELS: readonly string[] = [
-  ...new Set([
-    ...DISCLOSURE_ITEMS.flatMap((item) => [
-      `第二十条第${item.item}项`,
-      ...item.rows.flatMap((row) => [row.label, ...row.variants]),
-      ...Object.values(item.columns).flatMap((columns) => columns.map((column) => column.label)),
-    ]),
-    ...APPLICANT_COLUMNS.map((column) => column.label),
-    ...APPLICATION_ROWS.flatMap((row) => (row.group ? [row.label, row.group] : [row.label])),
-    ...REVIEW_GROUPS.flatMap((group) => group.label.split("·")),
-    ...REVIEW_COLUMNS.map((column) => column.label),
-    ...PRINTED_HEADINGS,
-  ]),
-];
-
 /** The form labels are compared in: no spaces or quotes, one kind of bracket, comma and stop. */
 function comparable(text: string): string {
   return text
@@ -64,21 +39,31 @@ function editDistance(a: string, b: string, limit: number, prefixOfB = false): n
 /** Shorter OCR text is compared with a label's beginning only when it is long enough to be telling. */
 const MIN_PREFIX_CHARS = 8;
 
-const ENTRIES = TEMPLATE_LABELS.map((label) => ({ label, key: comparable(label) }));
-
 /**
- * The template label an OCR'd cell stands for, or the text unchanged when none is close and unique.
+ * A corrector over `labels`: the label an OCR'd cell stands for, or the text unchanged when none
+ * is close and unique.
  * Close: at most 30% of the longer string's characters differ; a cell much shorter than a label
  * (at least 8 characters) is compared with the label's beginning, since a wrapped label often
  * loses the end of its second line.
+ *
+ * @example
+ * const correctLabel = createLabelCorrector(TEMPLATE_LABELS);
+ * correctLabel("政府集中来购"); // "政府集中采购"
  */
-export function correctLabel(text: string): string {
+export function createLabelCorrector(labels: readonly string[]): (text: string) => string {
+  const entries = labels.map((label) => ({ label, key: comparable(label) }));
+  return function correctLabel(text: string): string {
+    return closestLabel(entries, text);
+  };
+}
+
+function closestLabel(entries: readonly { label: string; key: string }[], text: string): string {
   const key = comparable(text);
   if (!/[\u3400-\u9fff]/.test(key)) return text;
   let best: string | undefined;
   let bestDistance = Infinity;
   let tie = false;
-  for (const entry of ENTRIES) {
+  for (const entry of entries) {
     if (entry.key === key) return entry.label;
     const limit = Math.max(1, Math.floor(Math.max(key.length, entry.key.length) * 0.3));
     const truncated = key.length >= MIN_PREFIX_CHARS && entry.key.length > key.length + limit;

@@ -5,7 +5,6 @@
  */
 import type { Block, Cell } from "../model.ts";
 import { blocksOf, layoutPage, type Segment, type TextItem } from "../pdf/layout.ts";
-import { correctLabel } from "./lexicon.ts";
 
 export type OcrWord = { text: string; left: number; top: number; width: number; height: number; confidence: number };
 
@@ -45,7 +44,13 @@ function isNoise(word: OcrWord, medianHeight: number): boolean {
 }
 
 /** Builds blocks from OCR words and rulings measured in pixels of a `dpi` image. */
-export function blocksFromOcr(words: readonly OcrWord[], rulings: readonly Segment[], dpi: number, size: { width: number; height: number }): Block[] {
+export function blocksFromOcr(
+  words: readonly OcrWord[],
+  rulings: readonly Segment[],
+  dpi: number,
+  size: { width: number; height: number },
+  correctLabel: (text: string) => string,
+): Block[] {
   const k = 72 / dpi;
   const heights = words.map((w) => w.height).sort((a, b) => a - b);
   const medianHeight = heights[Math.floor(heights.length / 2)] ?? 0;
@@ -54,13 +59,13 @@ export function blocksFromOcr(words: readonly OcrWord[], rulings: readonly Segme
     .map((w) => ({ text: w.text, x: w.left * k, y: w.top * k, width: w.width * k, height: w.height * k, confidence: w.confidence }));
   const segments = rulings.map((s) => ({ x1: s.x1 * k, y1: s.y1 * k, x2: s.x2 * k, y2: s.y2 * k }));
   const blocks = blocksOf(layoutPage({ width: size.width * k, height: size.height * k, items, segments }));
-  return blocks.map((b) => (b.kind === "table" ? { ...b, rows: b.rows.map((row) => row.map(repairCell)) } : b));
+  return blocks.map((b) => (b.kind === "table" ? { ...b, rows: b.rows.map((row) => row.map((cell) => repairCell(cell, correctLabel))) } : b));
 }
 
 /** No template label is a single character: a lone character in a cell is a speck read as text. */
 const LONE_CJK = /^[\u3400-\u9fff]$/;
 
-function repairCell(cell: Cell): Cell {
+function repairCell(cell: Cell, correctLabel: (text: string) => string): Cell {
   const corrected = correctLabel(repairNumberCell(cell.text));
   const text = LONE_CJK.test(corrected.replace(/\s+/g, "")) ? "" : corrected;
   return text === cell.text ? cell : { ...cell, text };

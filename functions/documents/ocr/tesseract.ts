@@ -8,10 +8,13 @@ import { spawn, spawnSync } from "node:child_process";
 import { NianbaoError, TransientError } from "../../shared/errors.ts";
 import type { OcrEngine, OcrImage, OcrResult } from "./engine.ts";
 import { cropSheet, preparePage, toPgm, type PreparedPage } from "./image-prep.ts";
+import { createLabelCorrector } from "./lexicon.ts";
 import { blocksFromOcr, mergeReadings, parseTesseractTsv } from "./ocr-layout.ts";
 import type { Block, Cell } from "../model.ts";
 
 export type TesseractOptions = {
+  /** The printed labels a table cell's text is corrected to (functions/report/ocr-labels.ts: TEMPLATE_LABELS). */
+  labels: readonly string[];
   /** The tesseract binary. @default "tesseract" */
   binary?: string;
   /** @default "chi_sim" */
@@ -34,8 +37,10 @@ export class TesseractOcrEngine implements OcrEngine {
   private readonly binary: string;
   private readonly language: string;
   private readonly timeoutMs: number;
+  private readonly correctLabel: (text: string) => string;
 
-  constructor(options: TesseractOptions = {}) {
+  constructor(options: TesseractOptions) {
+    this.correctLabel = createLabelCorrector(options.labels);
     this.binary = options.binary ?? "tesseract";
     this.language = options.language ?? "chi_sim";
     this.timeoutMs = options.timeoutMs ?? 120_000;
@@ -46,7 +51,7 @@ export class TesseractOcrEngine implements OcrEngine {
     if (image.mediaType === "image/tiff") {
       // The canvas decoder reads no TIFF: Tesseract reads it itself, without ruling detection.
       const words = parseTesseractTsv(await this.run(image.bytes, 300, 6));
-      return { blocks: blocksFromOcr(words, [], 300, { width: 2480, height: 3508 }), confidence: meanConfidence(words) };
+      return { blocks: blocksFromOcr(words, [], 300, { width: 2480, height: 3508 }, this.correctLabel), confidence: meanConfidence(words) };
     }
     const page = await preparePage(image.bytes);
     // Two page segmentations: as one block (6) Tesseract reads lone digits best, as sparse text (11)
@@ -54,8 +59,8 @@ export class TesseractOcrEngine implements OcrEngine {
     const [block, sparse] = await Promise.all([this.run(page.cleaned, page.dpi, 6), this.run(page.cleaned, page.dpi, 11)]);
     const blockWords = parseTesseractTsv(block);
     const merged = mergeReadings(
-      blocksFromOcr(blockWords, page.rulings, page.dpi, page),
-      blocksFromOcr(parseTesseractTsv(sparse), page.rulings, page.dpi, page),
+      blocksFromOcr(blockWords, page.rulings, page.dpi, page, this.correctLabel),
+      blocksFromOcr(parseTesseractTsv(sparse), page.rulings, page.dpi, page, this.correctLabel),
     );
     return { blocks: await this.rereadFigures(merged, page), confidence: meanConfidence(blockWords) };
   }

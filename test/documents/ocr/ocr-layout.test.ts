@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { despeckle, estimateSkew, findRulings } from "../../../functions/documents/ocr/image-prep.ts";
-import { correctLabel } from "../../../functions/documents/ocr/lexicon.ts";
+import { createLabelCorrector } from "../../../functions/documents/ocr/lexicon.ts";
+import { TEMPLATE_LABELS } from "../../../functions/report/ocr-labels.ts";
 import { blocksFromOcr, mergeReadings, parseTesseractTsv, repairNumberCell } from "../../../functions/documents/ocr/ocr-layout.ts";
+
+const correctLabel = createLabelCorrector(TEMPLATE_LABELS);
 
 describe("OCR clean-up", () => {
   it("repairs figures misread with look-alike characters, and leaves labels alone", () => {
@@ -52,7 +55,7 @@ describe("OCR clean-up", () => {
       { text: "O", left: 530, top: 230, width: 30, height: 40, confidence: 70 },
       { text: "'", left: 800, top: 500, width: 4, height: 5, confidence: 20 },
     ];
-    const blocks = blocksFromOcr(words, rulings, 300, { width: 2480, height: 3508 });
+    const blocks = blocksFromOcr(words, rulings, 300, { width: 2480, height: 3508 }, correctLabel);
     expect(blocks).toHaveLength(1);
     const table = blocks[0]!;
     expect(table.kind === "table" && table.rows.map((r) => r.map((c) => [c.text, c.confidence]))).toEqual([
