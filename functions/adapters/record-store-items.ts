@@ -1,0 +1,53 @@
+/**
+ * The records table's items as the record store reads them (./record-store.ts): the item type,
+ * its mapping to a stored report and a summary, and the pieces every write shares.
+ */
+import { KEY_PREFIXES, toReportPk } from "../shared/table-schema.ts";
+import type { ReportSummary, StoredReport } from "./record-store.ts";
+
+/** Sort key prefix of the earlier results of a report. */
+export const HISTORY_SK_PREFIX = "HISTORY#";
+
+/** The key of a report's record item. */
+export const keyOf = (reportId: string) => ({ pk: toReportPk(reportId), sk: KEY_PREFIXES.RECORD_SK });
+
+export type Item = StoredReport & {
+  pk: string;
+  sk: string;
+  agencyKey?: string;
+  sourceKeys?: Set<string>;
+  parserVersionOrder?: string;
+};
+
+export function isConditionFailed(error: unknown): boolean {
+  return (error as { name?: string })?.name === "ConditionalCheckFailedException";
+}
+
+export function toSourceUri(source: { bucket: string; key: string }): string {
+  return `s3://${source.bucket}/${source.key}`;
+}
+
+export function fromItem(item: Item): StoredReport {
+  const {
+    pk: _pk,
+    sk: _sk,
+    agencyKey: _agencyKey,
+    sourceKeys: _sourceKeys,
+    parserVersionOrder: _parserVersionOrder,
+    ...report
+  } = item;
+  return { ...report, sources: report.sources ?? [] };
+}
+
+export function toSummary(item: Item): ReportSummary {
+  return {
+    reportId: item.reportId,
+    status: item.status,
+    parserVersion: item.parserVersion,
+    updatedAt: item.updatedAt,
+    sourceCount: item.sources?.length ?? 0,
+    ...(item.agency !== undefined ? { agency: item.agency } : {}),
+    ...(item.year !== undefined ? { year: item.year } : {}),
+    ...(item.edition !== undefined ? { edition: item.edition } : {}),
+  };
+}

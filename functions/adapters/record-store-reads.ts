@@ -1,0 +1,104 @@
+/**
+ * The record store's reads (./record-store.ts): one report, its history, listings by index.
+ */
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { agencyKeyOf } from "../report/cross-year.ts";
+import { STATUS as REPORT_STATUS } from "../shared/status.ts";
+import { TABLE_INDEXES, toReportPk } from "../shared/table-schema.ts";
+import { rethrowClassified } from "../shared/transient.ts";
+import { fromItem, HISTORY_SK_PREFIX, keyOf, toSummary, type Item } from "./record-store-items.ts";
+import type { HistoryEntry, ListQuery, ReportSummary, StoredReport } from "./record-store.ts";
+
+/** What the store's parts share: the client, the table and the clock. */
+export type RecordTable = { client: DynamoDBDocumentClient; tableName: string; now: () => string };
+
+/** One report's record (consistent read). */
+export async function getReport({ client, tableName }: RecordTable, reportId: string): Promise<StoredReport | undefined> {
+  try {
+    const out = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(reportId), ConsistentRead: true }));
+    return out.Item ? fromItem(out.Item as Item) : undefined;
+  } catch (error) {
+    return rethrowClassified(error, `get report ${reportId}`);
+  }
+}
+
+/** Earlier results of a report, oldest first. */
+export async function getHistory({ client, tableName }: RecordTable, reportId: string): Promise<HistoryEntry[]> {
+  try {
+    const entries: HistoryEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :history)",
+          ExpressionAttributeValues: { ":pk": toReportPk(reportId), ":history": HISTORY_SK_PREFIX },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) entries.push((item as { entry: HistoryEntry }).entry);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return entries.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
+  } catch (error) {
+    return rethrowClassified(error, `history of report ${reportId}`);
+  }
+}
+
+/** Summaries of the newest reports the query selects, each served by an index (never a Scan). */
+export async function listReports({ client, tableName }: RecordTable, query: ListQuery = {}): Promise<ReportSummary[]> {
+  const limit = query.limit ?? 100;
+  const requests: QueryCommand[] = [];
+  const base = { TableName: tableName, ScanIndexForward: false, Limit: limit };
+  if (query.agency !== undefined) {
+    const idx = TABLE_INDEXES.BY_AGENCY_YEAR;
+    requests.push(
+      new QueryCommand({
+        ...base,
+        IndexName: idx.indexName,
+        KeyConditionExpression: query.year !== undefined ? "#pk = :pk AND #sk = :sk" : "#pk = :pk",
+        ExpressionAttributeNames: {
+          "#pk": idx.partitionKey.name,
+          ...(query.year !== undefined ? { "#sk": idx.sortKey.name } : {}),
+        },
+        ExpressionAttributeValues: { ":pk": agencyKeyOf(query.agency), ...(query.year !== undefined ? { ":sk": query.year } : {}) },
+      }),
+    );
+  } else if (query.parserVersion !== undefined) {
+    const idx = TABLE_INDEXES.BY_PARSER_VERSION;
+    requests.push(
+      new QueryCommand({
+        ...base,
+        IndexName: idx.indexName,
+        KeyConditionExpression: "#pk = :pk",
+        ExpressionAttributeNames: { "#pk": idx.partitionKey.name },
+        ExpressionAttributeValues: { ":pk": query.parserVersion },
+      }),
+    );
+  } else {
+    // Every record has a status, so the status index lists them all without a Scan.
+    const idx = TABLE_INDEXES.BY_STATUS;
+    const statuses = query.status ? [query.status] : Object.values(REPORT_STATUS);
+    for (const status of statuses) {
+      requests.push(
+        new QueryCommand({
+          ...base,
+          IndexName: idx.indexName,
+          KeyConditionExpression: "#pk = :pk",
+          ExpressionAttributeNames: { "#pk": idx.partitionKey.name },
+          ExpressionAttributeValues: { ":pk": status },
+        }),
+      );
+    }
+  }
+  try {
+    const pages = await Promise.all(requests.map((r) => client.send(r)));
+    let items = pages.flatMap((p) => (p.Items ?? []) as Item[]);
+    if (query.status) items = items.filter((i) => i.status === query.status);
+    items.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+    return items.slice(0, limit).map(toSummary);
+  } catch (error) {
+    return rethrowClassified(error, "list reports");
+  }
+}
