@@ -4,16 +4,17 @@
  * N is 150 here so `npm test` stays fast on two cores; `npm run bench` runs 1,000
  * (test/bench/pipeline.bench.ts), and NIANBAO_LOAD_COUNT=1000 runs this test at that size.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalStack, type LocalStack } from "../../local/stack.ts";
+import type { LocalStack } from "../../local/stack.ts";
+import { startTestStack, type TestStack } from "../support/local-stack.ts";
 import { countRecords, generateLoadReports, runLoad, type LoadReport } from "./load.ts";
 
 const COUNT = Number(process.env.NIANBAO_LOAD_COUNT ?? 150);
 
+let local: TestStack;
 let stack: LocalStack;
 let s3: S3Client;
 let dataDir: string;
@@ -25,22 +26,13 @@ async function executionCount(): Promise<number> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "nianbao-load-"));
-  stack = await startLocalStack({ dataDir, port: 0, concurrency: 2 });
-  s3 = new S3Client({
-    region: "us-east-1",
-    endpoint: stack.s3Endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-    requestChecksumCalculation: "WHEN_REQUIRED",
-  });
+  local = await startTestStack("nianbao-load-", { concurrency: 2 });
+  ({ stack, s3, dataDir } = local);
   reports = generateLoadReports(COUNT);
 }, 60_000);
 
 afterAll(async () => {
-  s3?.destroy();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await local?.stop();
 });
 
 describe(`${COUNT} reports dropped at once`, () => {

@@ -2,9 +2,6 @@
  * The progress store against DynamoDB Local, in the same table as the records: marks in
  * workflow order, a TTL a day ahead, expiry honoured on read, and no progress item in any index.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../../functions/adapters/clients.ts";
@@ -12,27 +9,23 @@ import { createDynamoProgressStore, PROGRESS_TTL_SECONDS, type ProgressStore } f
 import { createDynamoRecordStore } from "../../../functions/adapters/record-store.ts";
 import { Config } from "../../../functions/shared/config.ts";
 import { ALL_TABLE_INDEXES, KEY_PREFIXES, TIME_TO_LIVE_ATTRIBUTE, toProgressPk } from "../../../functions/shared/table-schema.ts";
-import { ensureRecordsTable, startDynamoDbLocal, type LocalDynamoDb } from "../../../local/dynamodb.ts";
+import { startTestDynamoDb, type TestDynamoDb } from "../../support/dynamodb-local.ts";
 
 const TABLE = "records";
-let dir: string;
-let dynamo: LocalDynamoDb;
+let dynamo: TestDynamoDb;
 let client: ReturnType<typeof createDocumentClient>;
 let progress: ProgressStore;
 
 const id = (n: number) => n.toString(16).padStart(64, "0");
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "nianbao-ddb-"));
-  dynamo = await startDynamoDbLocal(dir);
-  await ensureRecordsTable(dynamo.endpoint, TABLE);
+  dynamo = await startTestDynamoDb(TABLE, "nianbao-ddb-");
   client = createDocumentClient(Config.parse({ DYNAMODB_ENDPOINT: dynamo.endpoint }));
   progress = createDynamoProgressStore(client, TABLE);
 });
 
 afterAll(async () => {
   await dynamo?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe("progress store on DynamoDB Local", () => {

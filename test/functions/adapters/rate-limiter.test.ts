@@ -3,9 +3,6 @@
  * clients, frees a crashed holder's slot when its lease expires, backoff with full jitter
  * for throttling and 5xx, and a timeout for an engine that does not answer.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../../functions/adapters/clients.ts";
 import {
@@ -18,11 +15,10 @@ import {
 import type { OcrEngine } from "../../../functions/documents/ocr/engine.ts";
 import { Config } from "../../../functions/shared/config.ts";
 import { TransientError } from "../../../functions/shared/errors.ts";
-import { ensureRecordsTable, startDynamoDbLocal, type LocalDynamoDb } from "../../../local/dynamodb.ts";
+import { startTestDynamoDb, type TestDynamoDb } from "../../support/dynamodb-local.ts";
 
 const TABLE = "records";
-let dir: string;
-let dynamo: LocalDynamoDb;
+let dynamo: TestDynamoDb;
 
 /** A semaphore on its own client, as another Lambda would have. */
 const semaphore = (name: string, limit: number, leaseMs = 30_000, maxWaitMs = 30_000): Semaphore =>
@@ -39,14 +35,11 @@ const sdkError = (name: string, status: number) => Object.assign(new Error(name)
 const noSleep = { sleep: async () => undefined };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "nianbao-limiter-"));
-  dynamo = await startDynamoDbLocal(dir);
-  await ensureRecordsTable(dynamo.endpoint, TABLE);
+  dynamo = await startTestDynamoDb(TABLE, "nianbao-limiter-");
 });
 
 afterAll(async () => {
   await dynamo?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe("DynamoDB semaphore", () => {

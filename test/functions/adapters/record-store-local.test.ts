@@ -2,33 +2,27 @@
  * The record store against DynamoDB Local: concurrent writers for the same bytes, the way
  * duplicate events and racing executions meet in the table.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../../functions/adapters/clients.ts";
 import { createDynamoRecordStore, type RecordStore } from "../../../functions/adapters/record-store.ts";
 import { Config } from "../../../functions/shared/config.ts";
-import { ensureRecordsTable, startDynamoDbLocal, type LocalDynamoDb } from "../../../local/dynamodb.ts";
+import { startTestDynamoDb, type TestDynamoDb } from "../../support/dynamodb-local.ts";
 
 const TABLE = "records";
-let dir: string;
-let dynamo: LocalDynamoDb;
+let dynamo: TestDynamoDb;
 let store: RecordStore;
 
 const id = (n: number) => n.toString(16).padStart(64, "0");
 const record = { agency: "瑶海区人民政府", year: 2019, edition: "2019", findings: [] };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "nianbao-ddb-"));
-  dynamo = await startDynamoDbLocal(dir);
-  await ensureRecordsTable(dynamo.endpoint, TABLE);
+  dynamo = await startTestDynamoDb(TABLE, "nianbao-ddb-");
   store = createDynamoRecordStore(createDocumentClient(Config.parse({ DYNAMODB_ENDPOINT: dynamo.endpoint })), TABLE);
 });
 
 afterAll(async () => {
   await dynamo?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe("record store on DynamoDB Local", () => {

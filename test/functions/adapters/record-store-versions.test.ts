@@ -2,19 +2,15 @@
  * Parser versions on DynamoDB Local: a result replaces a record only when a newer parser
  * made it, and whatever it replaces is kept as history under the same pk.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../../functions/adapters/clients.ts";
 import { createDynamoRecordStore, type RecordStore } from "../../../functions/adapters/record-store.ts";
 import { Config } from "../../../functions/shared/config.ts";
 import { compareVersions, toVersionOrder } from "../../../functions/shared/parser-version.ts";
-import { ensureRecordsTable, startDynamoDbLocal, type LocalDynamoDb } from "../../../local/dynamodb.ts";
+import { startTestDynamoDb, type TestDynamoDb } from "../../support/dynamodb-local.ts";
 
 const TABLE = "records";
-let dir: string;
-let dynamo: LocalDynamoDb;
+let dynamo: TestDynamoDb;
 let store: RecordStore;
 
 const id = (n: number) => n.toString(16).padStart(64, "0");
@@ -22,15 +18,12 @@ const source = { bucket: "b", key: "r.txt" };
 const record = (agency: string) => ({ agency, year: 2021, edition: "2021", findings: [] });
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "nianbao-ddb-versions-"));
-  dynamo = await startDynamoDbLocal(dir);
-  await ensureRecordsTable(dynamo.endpoint, TABLE);
+  dynamo = await startTestDynamoDb(TABLE, "nianbao-ddb-versions-");
   store = createDynamoRecordStore(createDocumentClient(Config.parse({ DYNAMODB_ENDPOINT: dynamo.endpoint })), TABLE);
 });
 
 afterAll(async () => {
   await dynamo?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe("parser versions", () => {

@@ -2,9 +2,6 @@
  * CrossYear against DynamoDB Local: records written through the record store, checked by
  * `checkStoredReport`, findings read back from both records.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../../../functions/adapters/clients.ts";
 import { createDynamoCrossYearStore, type CrossYearStore } from "../../../../functions/adapters/cross-year-store.ts";
@@ -12,13 +9,12 @@ import { createDynamoRecordStore, type RecordStore } from "../../../../functions
 import { checkStoredReport, runCrossYear } from "../../../../functions/steps/06-cross-year/cross-year.ts";
 import { parseReportText } from "../../../../functions/report/index.ts";
 import { Config } from "../../../../functions/shared/config.ts";
-import { ensureRecordsTable, startDynamoDbLocal, type LocalDynamoDb } from "../../../../local/dynamodb.ts";
+import { startTestDynamoDb, type TestDynamoDb } from "../../../support/dynamodb-local.ts";
 import type { Figures } from "../../../fixtures/render-text.ts";
 import { breakCarryOver, consistentPair, reportText } from "../../../support/cross-year-pair.ts";
 
 const TABLE = "records";
-let dir: string;
-let dynamo: LocalDynamoDb;
+let dynamo: TestDynamoDb;
 let records: RecordStore;
 let crossYear: CrossYearStore;
 let next = 1;
@@ -37,9 +33,7 @@ async function entries(id: string): Promise<Record<string, Entry[]>> {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "nianbao-cy-"));
-  dynamo = await startDynamoDbLocal(dir);
-  await ensureRecordsTable(dynamo.endpoint, TABLE);
+  dynamo = await startTestDynamoDb(TABLE, "nianbao-cy-");
   const client = createDocumentClient(Config.parse({ DYNAMODB_ENDPOINT: dynamo.endpoint }));
   records = createDynamoRecordStore(client, TABLE);
   crossYear = createDynamoCrossYearStore(client, TABLE);
@@ -47,7 +41,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dynamo?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe("checkStoredReport", () => {
