@@ -3,8 +3,8 @@
  * a template row's columns, money figures converted to 万元.
  */
 import { compact, type CellValue, MONEY_UNIT, type MoneyUnit, readCell, shiftDecimal } from "./normalise.ts";
-import type { FigureTable, Row, UnitAssumption } from "./read-figures.ts";
-import { type ColumnDef, REVIEW_COLUMNS, REVIEW_GROUPS } from "./template.ts";
+import type { FigureTable, LabelGuess, PrintedNothing, Row, UnitAssumption } from "./read-figures.ts";
+import { type ColumnDef, REVIEW_COLUMNS, REVIEW_GROUPS, type SectionKey } from "./template.ts";
 
 export const isBlank = (v: CellValue): boolean => v.kind === "blank";
 export const isNumber = (v: CellValue): v is Extract<CellValue, { kind: "number" }> => v.kind === "number";
@@ -54,7 +54,7 @@ export function toNumber(
   const unit = value.unit ?? money.headerUnit;
   if (unit === MONEY_UNIT.WAN) return value.value;
   if (unit === MONEY_UNIT.YI) return shiftDecimal(value.raw, 4);
-  const recorded = value.value / 10000;
+  const recorded = shiftDecimal(value.raw, -4);
   if (unit === undefined && value.value !== 0) assumptions.push({ cell, printed: value.value, recorded, label: column.label });
   return recorded;
 }
@@ -91,4 +91,23 @@ export function reviewFromValues(values: readonly number[]): FigureTable {
     table[group.key] = Object.fromEntries(REVIEW_COLUMNS.map((col, c) => [col.key, values[g * REVIEW_COLUMNS.length + c]!]));
   });
   return table;
+}
+
+/** What a reading noticed about cells: labels taken by likeness, marks printed for nothing. */
+export type CellNotices = { guesses: LabelGuess[]; nothing: PrintedNothing[] };
+export const newNotices = (): CellNotices => ({ guesses: [], nothing: [] });
+
+/** Records the cells of a placed row that print a mark for nothing (`/`, `—`, `-`, `无`): they are 0. */
+export function notePrintedNothing(
+  out: PrintedNothing[],
+  section: SectionKey,
+  row: string,
+  columns: readonly { key: string }[],
+  values: readonly CellValue[],
+): void {
+  const marked = columns.flatMap((col, i) => {
+    const v = values[i];
+    return v?.kind === "blank" && v.printed !== undefined ? [{ column: col.key, printed: v.printed }] : [];
+  });
+  if (marked.length > 0) out.push({ section, row, columns: marked.map((m) => m.column), printed: marked.map((m) => m.printed) });
 }

@@ -2,29 +2,94 @@
  * Reading by rows: a printed row is label cells then value cells; the innermost label names the
  * template row, and the values are fitted to the row's columns (blank cells are 0).
  */
-import { fitValues, headerUnits, isNumber, REVIEW_CELLS, reviewFromValues, splitRow, toNumber } from "./figure-cells.ts";
-import { bareLabel, compact, readCell } from "./normalise.ts";
+import { type CellNotices, fitValues, headerUnits, isNumber, newNotices, notePrintedNothing, REVIEW_CELLS, reviewFromValues, splitRow, toNumber } from "./figure-cells.ts";
+import { likeliestRow, wrappedPart } from "./figure-labels.ts";
+import { bareLabel, type CellValue, compact, readCell } from "./normalise.ts";
 import type { FigureTable, Row, UnitAssumption } from "./read-figures.ts";
-import { APPLICANT_COLUMNS, type ApplicationRowDef, applicationRowsOf, disclosureItemsOf, type Edition } from "./template.ts";
+import {
+  APPLICANT_COLUMNS,
+  type ApplicationRowDef,
+  disclosureItemsOf,
+  type DisclosureRowDef,
+  type Edition,
+  recordedApplicationRowsOf,
+  REVIEW_COLUMNS,
+  REVIEW_GROUPS,
+  SECTION,
+  subRowsOf,
+} from "./template.ts";
 
-export function disclosureByRows(rows: readonly Row[], edition: Edition, assumptions: UnitAssumption[]): FigureTable {
+/** A printed row of figures: where it stands in the document, its innermost label, its value cells, the row it names. */
+type PrintedRow<D> = { index: number; label: string; values: CellValue[]; def?: D };
+
+/**
+ * Places the printed rows whose labels name no template row (a misprint such as
+ * `2.其他法律行政止公开`, a shortened label): between the rows placed before and after it, the
+ * template leaves some rows open, and the one its label is likeliest to is taken (`fits` says
+ * whether its values fit that row's columns). Each row so placed is passed to `guessed`.
+ */
+function placeByOrder<D extends { key: string; label: string }>(
+  printed: PrintedRow<D>[],
+  defs: readonly D[],
+  taken: Set<string>,
+  fits: (row: PrintedRow<D>, def: D) => boolean,
+  guessed: (row: PrintedRow<D>, def: D) => void,
+): void {
+  const placed = printed.filter((p) => p.def);
+  if (placed.length === 0) return;
+  for (const row of printed) {
+    if (row.def) continue;
+    const before = placed.filter((p) => p.index < row.index).at(-1);
+    const after = placed.find((p) => p.index > row.index);
+    // Beyond the placed rows, only a row right next to them belongs to the table.
+    if ((!before && after!.index - row.index > 1) || (!after && row.index - before!.index > 1)) continue;
+    const from = before ? defs.indexOf(before.def!) : -1;
+    const to = after ? defs.indexOf(after.def!) : defs.length;
+    const open = defs.filter((d, i) => i > from && i < to && !taken.has(d.key) && fits(row, d));
+    const def = likeliestRow(row.label, open);
+    if (!def) continue;
+    row.def = def;
+    taken.add(def.key);
+    placed.push(row);
+    placed.sort((x, y) => x.index - y.index);
+    guessed(row, def);
+  }
+}
+
+export function disclosureByRows(rows: readonly Row[], edition: Edition, assumptions: UnitAssumption[], notices: CellNotices = newNotices()): FigureTable {
   const units = headerUnits(rows);
-  const table: FigureTable = {};
-  const wanted = disclosureItemsOf(edition).flatMap(({ rows: defs, columns }) => defs.map((def) => ({ def, columns })));
-  for (const cells of rows) {
-    if (cells.length < 2) continue;
+  const items = disclosureItemsOf(edition);
+  const defs = items.flatMap((item) => item.rows);
+  const columnsOf = (def: DisclosureRowDef) => items.find((item) => item.rows.includes(def))!.columns;
+  const printed: PrintedRow<DisclosureRowDef>[] = [];
+  const taken = new Set<string>();
+  rows.forEach((cells, index) => {
+    if (cells.length < 2) return;
     const { labels, values } = splitRow(cells);
     const label = labels.at(-1);
-    if (label === undefined || values.length === 0) continue;
+    if (label === undefined || values.length === 0) return;
     const name = compact(label);
-    const match = wanted.find(({ def }) => def.variants.includes(name) || def.variants.includes(bareLabel(label)));
-    if (!match || table[match.def.key]) continue;
-    const fitted = fitValues(values, match.columns.length);
-    if (!fitted) continue;
-    const money = { headerUnit: units[match.def.key] };
-    table[match.def.key] = Object.fromEntries(
-      match.columns.map((col, i) => [col.key, toNumber(fitted[i]!, col, `${match.def.key}.${col.key}`, money, assumptions)]),
-    );
+    const def = defs.find((d) => d.variants.includes(name) || d.variants.includes(bareLabel(label)));
+    if (def && (taken.has(def.key) || !fitValues(values, columnsOf(def).length))) return;
+    if (def) taken.add(def.key);
+    printed.push({ index, label, values, ...(def ? { def } : {}) });
+  });
+  placeByOrder(
+    printed,
+    defs,
+    taken,
+    (row, def) => fitValues(row.values, columnsOf(def).length) !== null,
+    (row, def) => notices.guesses.push({ section: SECTION.ACTIVE_DISCLOSURE, row: def.key, printed: row.label, columns: columnsOf(def).map((c) => c.key) }),
+  );
+  const table: FigureTable = {};
+  for (const def of defs) {
+    const row = printed.find((p) => p.def === def);
+    if (!row) continue;
+    const columns = columnsOf(def);
+    const fitted = fitValues(row.values, columns.length)!;
+    const money = { headerUnit: units[def.key] };
+    table[def.key] = Object.fromEntries(columns.map((col, i) => [col.key, toNumber(fitted[i]!, col, `${def.key}.${col.key}`, money, assumptions)]));
+    notePrintedNothing(notices.nothing, SECTION.ACTIVE_DISCLOSURE, def.key, columns, fitted);
   }
   return table;
 }
@@ -39,24 +104,54 @@ function matchApplicationRow(labels: readonly string[], defs: readonly Applicati
   return undefined;
 }
 
-export function applicationsByRows(rows: readonly Row[], edition: Edition): FigureTable {
-  const defs = applicationRowsOf(edition);
-  const table: FigureTable = {};
-  for (const cells of rows) {
-    if (cells.length < 2) continue;
+/** The row a printed row's labels name, joining the innermost label with its part wrapped onto a neighbouring row. */
+function matchWrapped(rows: readonly Row[], index: number, labels: readonly string[], defs: readonly ApplicationRowDef[]): ApplicationRowDef | undefined {
+  const direct = matchApplicationRow(labels, defs);
+  if (direct) return direct;
+  const inner = labels.at(-1)!;
+  const before = wrappedPart(rows, index, "before");
+  const after = wrappedPart(rows, index, "after");
+  for (const joined of [before && before + inner, after && inner + after]) {
+    const def = joined ? matchApplicationRow([joined], defs) : undefined;
+    if (def) return def;
+  }
+  return undefined;
+}
+
+export function applicationsByRows(rows: readonly Row[], edition: Edition, notices: CellNotices = newNotices()): FigureTable {
+  const defs = recordedApplicationRowsOf(edition);
+  const printed: PrintedRow<ApplicationRowDef>[] = [];
+  const taken = new Set<string>();
+  rows.forEach((cells, index) => {
+    if (cells.length < 2) return;
     const { labels, values } = splitRow(cells);
-    if (labels.length === 0) continue;
-    if (values.length < APPLICANT_COLUMNS.length && !values.some(isNumber)) continue;
-    const def = matchApplicationRow(labels, defs);
-    if (!def || table[def.key]) continue;
+    if (labels.length === 0) return;
+    if (values.length < APPLICANT_COLUMNS.length && !values.some(isNumber)) return;
     const fitted = fitValues(values, APPLICANT_COLUMNS.length);
-    if (!fitted) continue;
-    table[def.key] = Object.fromEntries(APPLICANT_COLUMNS.map((col, i) => [col.key, isNumber(fitted[i]!) ? (fitted[i] as { value: number }).value : 0]));
+    if (!fitted) return;
+    const def = matchWrapped(rows, index, labels, defs);
+    if (def && taken.has(def.key)) return;
+    if (def) taken.add(def.key);
+    printed.push({ index, label: labels.at(-1)!, values: fitted, ...(def ? { def } : {}) });
+  });
+  placeByOrder(
+    printed,
+    defs,
+    taken,
+    () => true,
+    (row, def) => notices.guesses.push({ section: SECTION.APPLICATIONS, row: def.key, printed: row.label, columns: APPLICANT_COLUMNS.map((c) => c.key) }),
+  );
+  const table: FigureTable = {};
+  for (const { def, values } of printed.filter((p) => p.def).sort((a, b) => defs.indexOf(a.def!) - defs.indexOf(b.def!))) {
+    // A one-row （六）其他处理 next to its own sub-rows is their heading, not a row of its own.
+    if (def!.oneRowIn?.includes(edition) && subRowsOf(def!, edition).some((sub) => taken.has(sub.key))) continue;
+    table[def!.key] = Object.fromEntries(APPLICANT_COLUMNS.map((col, i) => [col.key, isNumber(values[i]!) ? (values[i] as { value: number }).value : 0]));
+    notePrintedNothing(notices.nothing, SECTION.APPLICATIONS, def!.key, APPLICANT_COLUMNS, values);
   }
   return table;
 }
 
-export function reviewByRows(rows: readonly Row[]): FigureTable | null {
+export function reviewByRows(rows: readonly Row[], notices: CellNotices = newNotices()): FigureTable | null {
   // The header row names both 行政复议 and 行政诉讼 in separate cells (prose headings that
   // name both are one cell); the values are the first all-number row within a few rows.
   for (let header = 0; header < rows.length; header++) {
@@ -69,7 +164,12 @@ export function reviewByRows(rows: readonly Row[]): FigureTable | null {
       // A row of blanks is a row of zeros when it is as wide as the table.
       if (read.some((v) => v.kind === "text") || (!read.some(isNumber) && read.length < REVIEW_CELLS)) continue;
       const fitted = fitValues(read, REVIEW_CELLS);
-      if (fitted) return reviewFromValues(fitted.map((v) => (isNumber(v) ? v.value : 0)));
+      if (!fitted) continue;
+      REVIEW_GROUPS.forEach((group, g) => {
+        const cells = fitted.slice(g * REVIEW_COLUMNS.length, (g + 1) * REVIEW_COLUMNS.length);
+        notePrintedNothing(notices.nothing, SECTION.REVIEW_LITIGATION, group.key, REVIEW_COLUMNS, cells);
+      });
+      return reviewFromValues(fitted.map((v) => (isNumber(v) ? v.value : 0)));
     }
   }
   return null;

@@ -11,6 +11,7 @@
  *   marked as inferred. A reading the layout makes clear is never changed to satisfy an identity.
  */
 import { applicationsByOrder, disclosureByOrder, reviewByOrder } from "./figures-by-order.ts";
+import { newNotices } from "./figure-cells.ts";
 import { applicationsByRows, disclosureByRows, reviewByRows } from "./figures-by-rows.ts";
 import type { Edition, SectionKey } from "./template.ts";
 
@@ -23,6 +24,12 @@ export type Layout = (typeof LAYOUT)[keyof typeof LAYOUT];
 
 export type UnitAssumption = { cell: string; printed: number; recorded: number; label: string };
 
+/** A printed label the template does not spell, taken as a row by its place in the table and its likeness. */
+export type LabelGuess = { section: SectionKey; row: string; printed: string; columns: string[] };
+
+/** Cells of one row printed with a mark for nothing (`/`, `—`, `-`, `无`): recorded as 0. */
+export type PrintedNothing = { section: SectionKey; row: string; columns: string[]; printed: string[] };
+
 export type FigureReading = {
   activeDisclosure: FigureTable;
   applications: FigureTable;
@@ -31,6 +38,10 @@ export type FigureReading = {
   /** Cells (`<row>.<column>`) whose place was chosen by an identity, not read from the layout. */
   inferredCells: string[];
   unitAssumptions: UnitAssumption[];
+  /** Rows placed by order and likeness of a label the template does not spell (a `table.labelFuzzy` warning). */
+  labelGuesses?: LabelGuess[];
+  /** Cells printed `/`, `—`, `-` or `无`, recorded as 0 (a `table.printedNothing` info). */
+  printedNothing?: PrintedNothing[];
   notes: string[];
 };
 
@@ -40,8 +51,9 @@ export function readFigures(rows: readonly Row[], text: string, edition: Edition
   const inferredCells: string[] = [];
   const notes: string[] = [];
   const layout = {} as Record<SectionKey, Layout>;
+  const notices = newNotices();
 
-  let activeDisclosure = disclosureByRows(rows, edition, unitAssumptions);
+  let activeDisclosure = disclosureByRows(rows, edition, unitAssumptions, notices);
   layout.activeDisclosure = LAYOUT.ROWS;
   if (Object.keys(activeDisclosure).length === 0) {
     unitAssumptions.length = 0;
@@ -49,14 +61,14 @@ export function readFigures(rows: readonly Row[], text: string, edition: Edition
     layout.activeDisclosure = Object.keys(activeDisclosure).length > 0 ? LAYOUT.ORDER : LAYOUT.MISSING;
   }
 
-  let applications = applicationsByRows(rows, edition);
+  let applications = applicationsByRows(rows, edition, notices);
   layout.applications = LAYOUT.ROWS;
   if (Object.keys(applications).length === 0) {
     applications = applicationsByOrder(text, edition, notes) ?? {};
     layout.applications = Object.keys(applications).length > 0 ? LAYOUT.ORDER : LAYOUT.MISSING;
   }
 
-  let reviewLitigation = reviewByRows(rows);
+  let reviewLitigation = reviewByRows(rows, notices);
   layout.reviewLitigation = LAYOUT.ROWS;
   if (!reviewLitigation) {
     reviewLitigation = reviewByOrder(text, inferredCells);
@@ -70,6 +82,9 @@ export function readFigures(rows: readonly Row[], text: string, edition: Edition
     layout,
     inferredCells,
     unitAssumptions,
+    // Notices of a table read by order are dropped with its failed reading by rows.
+    labelGuesses: notices.guesses.filter((g) => layout[g.section] === LAYOUT.ROWS),
+    printedNothing: notices.nothing.filter((n) => layout[n.section] === LAYOUT.ROWS),
     notes,
   };
 }
