@@ -21,13 +21,17 @@ export function splitRow(cells: readonly string[]): { labels: string[]; values: 
 
 /**
  * Fits a row's value cells to the `count` columns of its template row. Extra cells are the
- * layout's padding (a merged label exported as two cells, trailing separators): blanks are
- * dropped from the front, then from the back. Missing trailing cells are blank.
+ * layout's padding (a merged label exported as two cells, trailing separators): empty cells are
+ * dropped from the front, then from the back, and only then cells printing a mark for nothing
+ * (`规章 | — | 3 | 5 |` keeps its `—`). Missing trailing cells are blank.
  */
 export function fitValues(values: readonly CellValue[], count: number): CellValue[] | null {
   let v = [...values];
-  while (v.length > count && isBlank(v[0]!)) v.shift();
-  while (v.length > count && isBlank(v[v.length - 1]!)) v.pop();
+  const empty = (c: CellValue) => c.kind === "blank" && c.printed === undefined;
+  for (const padding of [empty, isBlank]) {
+    while (v.length > count && padding(v[0]!)) v.shift();
+    while (v.length > count && padding(v[v.length - 1]!)) v.pop();
+  }
   if (v.length > count) {
     const numbers = v.filter(isNumber);
     if (numbers.length !== count) return null;
