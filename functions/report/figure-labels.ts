@@ -51,17 +51,22 @@ function labelOnly(cells: Row): string | null {
   return text.at(-1)!;
 }
 
+/** The row next to row `index` in a direction, across empty rows and page furniture; null at the end. */
+export function adjacentRow(rows: readonly Row[], index: number, direction: "before" | "after"): number | null {
+  const step = direction === "before" ? -1 : 1;
+  for (let i = index + step, seen = 0; i >= 0 && i < rows.length && seen < 4; i += step, seen++) {
+    const text = rows[i]!.map(compact).join("");
+    if (text === "" || PAGE_FURNITURE.test(text)) continue;
+    return i;
+  }
+  return null;
+}
+
 /**
  * The other part of a label wrapped over two printed rows: the label-only row just before
  * (`before`) or just after (`after`) row `index`, across page furniture.
  */
 export function wrappedPart(rows: readonly Row[], index: number, direction: "before" | "after"): string | null {
-  const step = direction === "before" ? -1 : 1;
-  for (let i = index + step, seen = 0; i >= 0 && i < rows.length && seen < 4; i += step, seen++) {
-    const cells = rows[i]!;
-    const text = cells.map(compact).join("");
-    if (text === "" || PAGE_FURNITURE.test(text)) continue;
-    return labelOnly(cells);
-  }
-  return null;
+  const i = adjacentRow(rows, index, direction);
+  return i === null ? null : labelOnly(rows[i]!);
 }

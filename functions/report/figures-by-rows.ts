@@ -3,7 +3,7 @@
  * template row, and the values are fitted to the row's columns (blank cells are 0).
  */
 import { type CellNotices, fitValues, headerUnits, isNumber, newNotices, notePrintedNothing, REVIEW_CELLS, reviewFromValues, splitRow, toNumber } from "./figure-cells.ts";
-import { likeliestRow, wrappedPart } from "./figure-labels.ts";
+import { adjacentRow, likeliestRow, wrappedPart } from "./figure-labels.ts";
 import { bareLabel, type CellValue, compact, readCell } from "./normalise.ts";
 import type { FigureTable, Row, UnitAssumption } from "./read-figures.ts";
 import {
@@ -18,6 +18,25 @@ import {
   SECTION,
   subRowsOf,
 } from "./template.ts";
+
+const isEmpty = (values: readonly CellValue[]): boolean => values.every((v) => v.kind === "blank" && v.printed === undefined);
+
+/**
+ * Whether a row of empty cells is the other part of its neighbour's label, wrapped over two
+ * printed rows (a row cut by a page break): the neighbour prints figures under a label that
+ * names no row alone but does joined with this one. Otherwise an empty row is a row of zeros.
+ */
+function isWrappedPart(rows: readonly Row[], index: number, label: string, defs: readonly ApplicationRowDef[]): boolean {
+  for (const direction of ["before", "after"] as const) {
+    const n = adjacentRow(rows, index, direction);
+    if (n === null) continue;
+    const { labels, values } = splitRow(rows[n]!);
+    if (labels.length === 0 || isEmpty(values) || matchApplicationRow(labels, defs)) continue;
+    const joined = direction === "after" ? label + labels.at(-1)! : labels.at(-1)! + label;
+    if (matchApplicationRow([joined], defs)) return true;
+  }
+  return false;
+}
 
 /** A printed row of figures: where it stands in the document, its innermost label, its value cells, the row it names. */
 type PrintedRow<D> = { index: number; label: string; values: CellValue[]; def?: D };
@@ -128,7 +147,7 @@ export function applicationsByRows(rows: readonly Row[], edition: Edition, notic
     if (labels.length === 0) return;
     if (values.length < APPLICANT_COLUMNS.length && !values.some(isNumber)) return;
     const fitted = fitValues(values, APPLICANT_COLUMNS.length);
-    if (!fitted) return;
+    if (!fitted || (isEmpty(fitted) && isWrappedPart(rows, index, labels.at(-1)!, defs))) return;
     const def = matchWrapped(rows, index, labels, defs);
     if (def && taken.has(def.key)) return;
     if (def) taken.add(def.key);

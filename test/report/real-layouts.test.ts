@@ -195,6 +195,21 @@ describe("tables continued across a page break", () => {
     expect(record.findings).toEqual([]);
   });
 
+  const empty = (label: string) => `${label} |  |  |  |  |  |  |  |`;
+
+  it("joins a wrapped label whose other part stands in a row of empty cells (a ruled row cut by the break)", () => {
+    const head = parse(edited([app("4.无正当理由大量反复申请", 1), [empty("4.无正当理由大量反复"), app("申请", 1)]]));
+    expect(head.applications).toEqual(base.applications);
+    const tail = parse(edited([app("5.要求行政机关确认或重新出具已获取信息", 1), [app("5.要求行政机关确认或重", 1), empty("新出具已获取信息")]]));
+    expect(tail.applications).toEqual(base.applications);
+    expect([...head.findings, ...tail.findings]).toEqual([]);
+  });
+
+  it("still reads a printed row of empty cells as zeros", () => {
+    const record = parse(edited([app("3.要求提供公开出版物", 0), empty("3.要求提供公开出版物")]));
+    expect(record.applications).toEqual(base.applications);
+  });
+
   it("reads a row-group label wrapped over two rows (（四）无 / 法提供)", () => {
     const record = parse(
       edited(
