@@ -113,11 +113,17 @@ export function disclosureByRows(rows: readonly Row[], edition: Edition, assumpt
   return table;
 }
 
+/**
+ * The row a printed row's labels name: the innermost label that names one decides. An outer
+ * label naming a row that has sub-rows in this edition is their heading (（六）其他处理 before
+ * `1.申请人…逾期不补正`), so the row is left to be placed by order.
+ */
 function matchApplicationRow(labels: readonly string[], defs: readonly ApplicationRowDef[]): ApplicationRowDef | undefined {
   for (let i = labels.length - 1; i >= 0; i--) {
     const name = compact(labels[i]!);
     const bare = bareLabel(labels[i]!);
     const def = defs.find((d) => d.phrases.some((p) => name.includes(p)) || (d.exact ?? []).includes(bare));
+    if (def && i < labels.length - 1 && defs.some((d) => d.group === def.label)) return undefined;
     if (def) return def;
   }
   return undefined;

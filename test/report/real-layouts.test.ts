@@ -115,6 +115,13 @@ describe("misprinted or shortened row labels, placed by the template's row order
     expect(ofRule(record, "table.labelFuzzy").map((f) => f.cells[0])).toEqual(["denied.lawProhibited.naturalPerson", "denied.safetyStability.naturalPerson"]);
   });
 
+  it("places a misprinted first sub-row of （六） although its group label names a row", () => {
+    const printed = app("(六)其他处理 | 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", 0);
+    const record = parse(edited([printed, printed.replace("逾期不补正", "逾期不补政")]));
+    expect(record.applications).toEqual(base.applications);
+    expect(ofRule(record, "table.labelFuzzy").map((f) => f.cells[0])).toEqual(["otherHandling.noCorrection.naturalPerson"]);
+  });
+
   it("places a misprinted row of section 二 the same way", () => {
     const record = parse(edited(["行政规范性文件 | 3 | 0 | 8 |", "行政规范文件 | 3 | 0 | 8 |"]));
     expect(record.activeDisclosure).toEqual(base.activeDisclosure);
