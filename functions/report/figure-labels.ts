@@ -3,7 +3,7 @@
  * a label wrapped over two printed rows (across a page break), and a misprinted or shortened
  * label placed by the template's row order and its likeness to the template's label.
  */
-import { bareLabel, compact, readCell } from "./normalise.ts";
+import { bareLabel, type CellValue, compact, readCell } from "./normalise.ts";
 import type { Row } from "./read-figures.ts";
 
 /** Likeness of two labels, 0..1: twice their longest common subsequence over their lengths. */
@@ -39,6 +39,43 @@ export function likeliestRow<T extends { label: string }>(printed: string, candi
     } else if (best && Math.abs(score - bestScore) <= 1e-9) tie = true;
   }
   return tie ? undefined : best;
+}
+
+/** A printed row of figures: where it stands in the document, its innermost label, its value cells, the row it names. */
+export type PrintedRow<D> = { index: number; label: string; values: CellValue[]; def?: D };
+
+/**
+ * Places the printed rows whose labels name no template row (a misprint such as
+ * `2.其他法律行政止公开`, a shortened label): between the rows placed before and after it, the
+ * template leaves some rows open, and the one its label is likeliest to is taken (`fits` says
+ * whether its values fit that row's columns). Each row so placed is passed to `guessed`.
+ */
+export function placeByOrder<D extends { key: string; label: string }>(
+  printed: PrintedRow<D>[],
+  defs: readonly D[],
+  taken: Set<string>,
+  fits: (row: PrintedRow<D>, def: D) => boolean,
+  guessed: (row: PrintedRow<D>, def: D) => void,
+): void {
+  const placed = printed.filter((p) => p.def);
+  if (placed.length === 0) return;
+  for (const row of printed) {
+    if (row.def || row.index < placed[0]!.index - 1 || row.index > placed.at(-1)!.index + 1) continue;
+    const before = placed.filter((p) => p.index < row.index).at(-1);
+    const after = placed.find((p) => p.index > row.index);
+    // Beyond the placed rows, only a row right next to them belongs to the table.
+    if ((!before && after!.index - row.index > 1) || (!after && row.index - before!.index > 1)) continue;
+    const from = before ? defs.indexOf(before.def!) : -1;
+    const to = after ? defs.indexOf(after.def!) : defs.length;
+    const open = defs.filter((d, i) => i > from && i < to && !taken.has(d.key) && fits(row, d));
+    const def = likeliestRow(row.label, open);
+    if (!def) continue;
+    row.def = def;
+    taken.add(def.key);
+    placed.push(row);
+    placed.sort((x, y) => x.index - y.index);
+    guessed(row, def);
+  }
 }
 
 /** Page furniture between the parts of a table continued on the next page: `- 3 -`, `第3页`, `3/6`. */

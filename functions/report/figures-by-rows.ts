@@ -3,7 +3,7 @@
  * template row, and the values are fitted to the row's columns (blank cells are 0).
  */
 import { type CellNotices, fitValues, headerUnits, isNumber, newNotices, notePrintedNothing, REVIEW_CELLS, reviewFromValues, splitRow, toNumber } from "./figure-cells.ts";
-import { adjacentRow, likeliestRow, wrappedPart } from "./figure-labels.ts";
+import { adjacentRow, placeByOrder, type PrintedRow, wrappedPart } from "./figure-labels.ts";
 import { bareLabel, type CellValue, compact, readCell } from "./normalise.ts";
 import type { FigureTable, Row, UnitAssumption } from "./read-figures.ts";
 import {
@@ -36,43 +36,6 @@ function isWrappedPart(rows: readonly Row[], index: number, label: string, defs:
     if (matchApplicationRow([joined], defs)) return true;
   }
   return false;
-}
-
-/** A printed row of figures: where it stands in the document, its innermost label, its value cells, the row it names. */
-type PrintedRow<D> = { index: number; label: string; values: CellValue[]; def?: D };
-
-/**
- * Places the printed rows whose labels name no template row (a misprint such as
- * `2.其他法律行政止公开`, a shortened label): between the rows placed before and after it, the
- * template leaves some rows open, and the one its label is likeliest to is taken (`fits` says
- * whether its values fit that row's columns). Each row so placed is passed to `guessed`.
- */
-function placeByOrder<D extends { key: string; label: string }>(
-  printed: PrintedRow<D>[],
-  defs: readonly D[],
-  taken: Set<string>,
-  fits: (row: PrintedRow<D>, def: D) => boolean,
-  guessed: (row: PrintedRow<D>, def: D) => void,
-): void {
-  const placed = printed.filter((p) => p.def);
-  if (placed.length === 0) return;
-  for (const row of printed) {
-    if (row.def) continue;
-    const before = placed.filter((p) => p.index < row.index).at(-1);
-    const after = placed.find((p) => p.index > row.index);
-    // Beyond the placed rows, only a row right next to them belongs to the table.
-    if ((!before && after!.index - row.index > 1) || (!after && row.index - before!.index > 1)) continue;
-    const from = before ? defs.indexOf(before.def!) : -1;
-    const to = after ? defs.indexOf(after.def!) : defs.length;
-    const open = defs.filter((d, i) => i > from && i < to && !taken.has(d.key) && fits(row, d));
-    const def = likeliestRow(row.label, open);
-    if (!def) continue;
-    row.def = def;
-    taken.add(def.key);
-    placed.push(row);
-    placed.sort((x, y) => x.index - y.index);
-    guessed(row, def);
-  }
 }
 
 export function disclosureByRows(rows: readonly Row[], edition: Edition, assumptions: UnitAssumption[], notices: CellNotices = newNotices()): FigureTable {

@@ -54,10 +54,10 @@ export type MoneyUnit = (typeof MONEY_UNIT)[keyof typeof MONEY_UNIT];
 
 const BLANK = /^(?:|-+|—+|–+|―+|\/|无|空|\.{1,3}|…|_+)$/;
 /**
- * A figure: sign, digits, a money unit or a count word (`550件`, `3个`, `12项`, `4次`).
+ * A figure: sign, digits, a money unit (`7730.28万元`, `7730.28(万元)`) or a count word (`550件`, `12项`).
  * A minus may be printed as `−` (U+2212), `﹣` or `–` (`−62` is a negative change).
  */
-const NUMBER = /^([-+]?\d+(?:\.\d+)?)(?:(亿元|万元|元|亿|万)|件|个|项|次|宗|条|人次|人)?$/;
+const NUMBER = /^([-+]?\d+(?:\.\d+)?)(?:\(?(亿元|万元|元|亿|万)\)?|件|个|项|次|宗|条|人次|人)?$/;
 const MINUS = /^[\u2212\ufe63\u2013](?=\d)/;
 
 /** Reads one table cell: a number (with a money unit if printed), a blank, or text. */

@@ -56,6 +56,7 @@ describe("readCell", () => {
     expect(readCell("550件")).toMatchObject({ kind: "number", value: 550 });
     expect(readCell("12 项")).toMatchObject({ kind: "number", value: 12 });
     expect(readCell("75394432.52元")).toEqual({ kind: "number", value: 75394432.52, unit: "元", raw: "75394432.52" });
+    expect(readCell(normaliseText("7730.28（万元）"))).toMatchObject({ kind: "number", value: 7730.28, unit: "万元" });
   });
 });
 
