@@ -5,8 +5,8 @@
 import type { ReportRecord } from "./record.ts";
 import {
   APPLICANT_COLUMNS,
-  applicationRowsOf,
   disclosureItemsOf,
+  recordedApplicationRowsOf,
   REVIEW_COLUMNS,
   REVIEW_GROUPS,
   SECTION_TITLES,
@@ -65,7 +65,7 @@ export function formatRecord(record: ReportRecord, options: FormatOptions = {}):
   out.push(
     grid(
       ["", ...APPLICANT_COLUMNS.map((c) => c.label)],
-      applicationRowsOf(record.edition)
+      recordedApplicationRowsOf(record.edition)
         .filter((r) => apps[r.key])
         .map((r) => ({
           label: r.group && r.label.startsWith("1.") ? `${r.group} ${r.label}` : r.group ? `        ${r.label}` : r.label,

@@ -44,20 +44,28 @@ export function bareLabel(text: string): string {
 }
 
 export type CellValue =
-  | { kind: "blank" }
+  /** `printed`: the mark a report printed for nothing (`/`, `—`, `-`, `无`); absent for an empty cell. */
+  | { kind: "blank"; printed?: string }
   | { kind: "number"; value: number; unit?: MoneyUnit; raw: string }
   | { kind: "text"; text: string };
 
 export const MONEY_UNIT = { YI: "亿元", WAN: "万元", YUAN: "元" } as const;
 export type MoneyUnit = (typeof MONEY_UNIT)[keyof typeof MONEY_UNIT];
 
-const BLANK = /^(?:|-+|—+|–+|\/|无|空|\.{1,3}|…|_+)$/;
-const NUMBER = /^([-+]?\d+(?:\.\d+)?)(亿元|万元|元|亿|万)?$/;
+const BLANK = /^(?:|-+|—+|–+|―+|\/|无|空|\.{1,3}|…|_+)$/;
+/**
+ * A figure: sign, digits, a money unit (`7730.28万元`, `7730.28(万元)`) or a count word (`550件`, `12项`).
+ * A minus may be printed as `−` (U+2212), `﹣` or `–` (`−62` is a negative change).
+ */
+const NUMBER = /^([-+]?\d+(?:\.\d+)?)(?:\(?(亿元|万元|元|亿|万)\)?|件|个|项|次|宗|条|人次|人)?$/;
+const MINUS = /^[\u2212\ufe63\u2013](?=\d)/;
 
 /** Reads one table cell: a number (with a money unit if printed), a blank, or text. */
 export function readCell(text: string): CellValue {
-  const t = compact(text).replace(/(?<=\d),(?=\d{3}(?:\D|$))/g, "");
-  if (BLANK.test(t)) return { kind: "blank" };
+  const t = compact(text)
+    .replace(/(?<=\d),(?=\d{3}(?:\D|$))/g, "")
+    .replace(MINUS, "-");
+  if (BLANK.test(t)) return t === "" ? { kind: "blank" } : { kind: "blank", printed: t };
   const m = NUMBER.exec(t);
   if (m?.[1] !== undefined) {
     const unit = m[2] === undefined ? undefined : m[2].startsWith("亿") ? MONEY_UNIT.YI : m[2].startsWith("万") ? MONEY_UNIT.WAN : MONEY_UNIT.YUAN;

@@ -4,8 +4,8 @@
 import { z } from "zod";
 import {
   APPLICANT_COLUMNS,
-  applicationRowsOf,
   disclosureRowsOf,
+  recordedApplicationRowsOf,
   type Edition,
   REVIEW_COLUMNS,
   REVIEW_GROUPS,
@@ -25,7 +25,7 @@ function activeDisclosureSchema(edition: Edition) {
 
 function applicationsSchema(edition: Edition) {
   const row = columnsObject(APPLICANT_COLUMNS.map((c) => c.key));
-  return z.strictObject(Object.fromEntries(applicationRowsOf(edition).map((r) => [r.key, row.optional()])));
+  return z.strictObject(Object.fromEntries(recordedApplicationRowsOf(edition).map((r) => [r.key, row.optional()])));
 }
 
 const ReviewLitigation = z.strictObject(

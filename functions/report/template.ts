@@ -176,6 +176,12 @@ export type ApplicationRowDef = {
   editions: readonly Edition[];
   /** A result row of 三、本年度办理结果 (summed into （七）总计). */
   result: boolean;
+  /**
+   * Editions whose template splits this row into sub-rows (the rows whose `group` is this row's
+   * label) but whose reports may print it as one row instead: a 2021-edition report printing
+   * （六）其他处理 without its three sub-rows records `otherHandling`, the sub-rows absent.
+   */
+  oneRowIn?: readonly Edition[];
 };
 
 const BOTH: readonly Edition[] = ["2019", "2021"];
@@ -201,7 +207,7 @@ export const APPLICATION_ROWS: readonly ApplicationRowDef[] = [
   { key: "notProcessed.publication", group: "（五）不予处理", label: "3.要求提供公开出版物", phrases: ["公开出版物"], editions: BOTH, result: true },
   { key: "notProcessed.excessive", group: "（五）不予处理", label: "4.无正当理由大量反复申请", phrases: ["大量反复申请", "大量反复"], editions: BOTH, result: true },
   { key: "notProcessed.confirmation", group: "（五）不予处理", label: "5.要求行政机关确认或重新出具已获取信息", phrases: ["确认或重新出具", "重新出具"], editions: BOTH, result: true },
-  { key: "otherHandling", label: "（六）其他处理", phrases: ["其他处理"], editions: ["2019"], result: true },
+  { key: "otherHandling", label: "（六）其他处理", phrases: ["其他处理"], editions: ["2019"], oneRowIn: ["2021"], result: true },
   { key: "otherHandling.noCorrection", group: "（六）其他处理", label: "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", phrases: ["逾期不补正"], editions: ["2021"], result: true },
   { key: "otherHandling.noFee", group: "（六）其他处理", label: "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", phrases: ["缴纳费用", "逾期未按收费"], editions: ["2021"], result: true },
   { key: "otherHandling.other", group: "（六）其他处理", label: "3.其他", phrases: [], exact: ["其他"], editions: ["2021"], result: true },
@@ -209,8 +215,22 @@ export const APPLICATION_ROWS: readonly ApplicationRowDef[] = [
   { key: "carriedForward", label: "四、结转下年度继续办理", phrases: ["结转下年度"], editions: BOTH, result: false },
 ];
 
+/** The rows of section 三 that an edition's template prints, in template order. */
 export function applicationRowsOf(edition: Edition): readonly ApplicationRowDef[] {
   return APPLICATION_ROWS.filter((row) => row.editions.includes(edition));
+}
+
+/**
+ * The rows a record of an edition may hold, in template order: the template's rows plus the
+ * one-row forms its reports print in place of a group of sub-rows (see `oneRowIn`).
+ */
+export function recordedApplicationRowsOf(edition: Edition): readonly ApplicationRowDef[] {
+  return APPLICATION_ROWS.filter((row) => row.editions.includes(edition) || (row.oneRowIn ?? []).includes(edition));
+}
+
+/** The sub-rows that a one-row form stands for (`otherHandling` → its three 2021 sub-rows). */
+export function subRowsOf(row: ApplicationRowDef, edition: Edition): readonly ApplicationRowDef[] {
+  return applicationRowsOf(edition).filter((r) => r.group === row.label);
 }
 
 // ---------------------------------------------------------------------------
@@ -255,6 +275,10 @@ export const RULE = {
   CELL_UNREAD: "table.cellUnread",
   /** Labels unreadable (Textract reads no Chinese): figures placed by grid position, labels not checked. */
   LABELS_UNREAD: "table.labelsUnread",
+  /** A misprinted or shortened row label, placed by the template's row order and its likeness (warning). */
+  LABEL_FUZZY: "table.labelFuzzy",
+  /** `/`, `—`, `-` or `无` printed for nothing: recorded as 0 (info). */
+  PRINTED_NOTHING: "table.printedNothing",
   NARRATIVE_MISMATCH: "narrative.mismatch",
   CROSS_YEAR_CARRY_OVER: "crossYear.carryOver",
   CROSS_YEAR_IN_FORCE: "crossYear.inForce",

@@ -42,8 +42,21 @@ describe("readCell", () => {
   });
 
   it("treats empty and dash cells as blank and words as text", () => {
-    for (const blank of ["", " ", "-", "—", "/"]) expect(readCell(blank)).toEqual({ kind: "blank" });
+    for (const blank of ["", " "]) expect(readCell(blank)).toEqual({ kind: "blank" });
+    for (const mark of ["-", "—", "/", "无", "——", "－"]) expect(readCell(normaliseText(mark))).toMatchObject({ kind: "blank", printed: expect.any(String) });
     expect(readCell("行政许可")).toEqual({ kind: "text", text: "行政许可" });
+  });
+
+  it("reads a negative change however its minus is printed", () => {
+    for (const printed of ["-62", "−62", "﹣62", "–62", "－62"]) expect(readCell(normaliseText(printed))).toMatchObject({ kind: "number", value: -62 });
+    expect(readCell("+3")).toMatchObject({ kind: "number", value: 3 });
+  });
+
+  it("reads a figure printed with a count word or a money unit", () => {
+    expect(readCell("550件")).toMatchObject({ kind: "number", value: 550 });
+    expect(readCell("12 项")).toMatchObject({ kind: "number", value: 12 });
+    expect(readCell("75394432.52元")).toEqual({ kind: "number", value: 75394432.52, unit: "元", raw: "75394432.52" });
+    expect(readCell(normaliseText("7730.28（万元）"))).toMatchObject({ kind: "number", value: 7730.28, unit: "万元" });
   });
 });
 

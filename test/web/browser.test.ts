@@ -89,12 +89,12 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     const cell = page.locator('#table-applications td[data-cell="resultsTotal.total"]');
     await cell.waitFor();
     expect(await cell.getAttribute("class")).toContain("finding-error");
-    expect(await cell.getAttribute("title")).toContain("（七）总计 is 0 in column total, but its rows add up to 19");
+    expect(await cell.getAttribute("title")).toContain("表三（七）总计·总计：印 0，各项办理结果相加为 19");
     expect(await cell.locator(".marker").isVisible()).toBe(true);
     expect(await cell.locator(".marker").textContent()).toContain("应为 19");
     const label = page.locator('#table-applications tr[data-row="resultsTotal"] td.label');
     expect(await label.textContent()).toBe("（七）总计");
-    const listed = page.locator('.findings li[data-rule="applications.resultsTotal"]', { hasText: "column total" });
+    const listed = page.locator('.findings li[data-rule="applications.resultsTotal"]', { hasText: "表三（七）总计·总计" });
     expect(await listed.count()).toBe(1);
     expect(await listed.isVisible()).toBe(true);
     expect(await page.locator("#report-status").textContent()).toBe("NEEDS_REVIEW");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { blocksOf, joinContinuedTables, layoutPage, type PageGeometry, type Segment, type TextItem } from "../../../functions/documents/pdf/layout.ts";
 import { repairCjkText } from "../../../functions/documents/pdf/text-repair.ts";
+import { readFigures } from "../../../functions/report/read-figures.ts";
 
 /** Rulings of a grid: horizontal lines at `ys` across [x0, x1], vertical lines at `xs` down [y0, y1]. */
 function rulings(xs: number[], ys: number[]): Segment[] {
@@ -85,6 +86,29 @@ describe("tables across pages", () => {
       ["8", "1"],
     ]);
     expect(secondBlocks).toEqual([{ kind: "paragraph", text: "五、其他" }]);
+  });
+
+  it("keeps a row cut by the break as two rows whose label parts the reader joins", () => {
+    // WPS cuts a ruled row at the page's end: page 1 ends with the label's first line and the
+    // row's figures, page 2 starts with the label's second line under empty cells.
+    const xs = [0, 200, 240, 280, 320, 360, 400, 440, 480];
+    const figures = (values: number[], y: number) => values.map((v, i) => item(String(v), xs[i + 1]! + 5, y, 10));
+    const pages = [
+      layoutPage(
+        page(
+          [item("3.要求提供公开出版物", 5, 705), ...figures([0, 0, 0, 0, 0, 0, 0], 705), item("5.要求行政机关确认或重", 5, 725), ...figures([2, 0, 0, 0, 0, 0, 2], 725)],
+          rulings(xs, [700, 720, 740]),
+        ),
+      ),
+      layoutPage(page([item("新出具已获取信息", 5, 55), item("(七)总计", 5, 75), ...figures([2, 0, 0, 0, 0, 0, 2], 75)], rulings(xs, [50, 70, 90]))),
+    ];
+    joinContinuedTables(pages);
+    const table = blocksOf(pages[0]!).find((b) => b.kind === "table");
+    const rows = table?.kind === "table" ? table.rows.map((r) => r.map((c) => c.text)) : [];
+    expect(rows.map((r) => r[0])).toEqual(["3.要求提供公开出版物", "5.要求行政机关确认或重", "新出具已获取信息", "(七)总计"]);
+    const { applications } = readFigures(rows, "", "2021");
+    expect(Object.keys(applications)).toEqual(["notProcessed.publication", "notProcessed.confirmation", "resultsTotal"]);
+    expect(applications["notProcessed.confirmation"]).toMatchObject({ naturalPerson: 2, total: 2 });
   });
 
   it("does not join tables of different widths", () => {
