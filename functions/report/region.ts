@@ -169,7 +169,7 @@ function namesAt(name: string, at: number, t: Table, loose: boolean): { text: st
   for (let len = Math.min(t.longestName, name.length - at); len >= 2; len--) {
     const text = name.slice(at, at + len);
     const divisions = t.byName.get(text);
-    if (divisions && (loose || !t.short.has(text))) out.push({ text, divisions });
+    if (divisions && (loose || (!t.short.has(text) && len >= 3))) out.push({ text, divisions });
   }
   // A county renamed within its stem: 洪泽县 → 洪泽区, 祁阳县 → 祁阳市, 孟津县 → 孟津区.
   if (out.length === 0 && loose) {
@@ -206,7 +206,11 @@ function readChain(name: string, t: Table): Reading | null {
   return null;
 }
 
-/** `loose` (at the start of the name, or after a division): short forms and renamed stems too. */
+/**
+ * `loose` (at the start of the name, or after a division): short forms and renamed stems too;
+ * further in, a chain starts only at a full name of three characters or more (`城区`, `矿区` and
+ * `东区` are counties, and words of bodies' names too).
+ */
 function chainAt(name: string, start: number, t: Table): Reading | null {
   let candidates: Division[] | null = null;
   const spans: [number, number][] = [];

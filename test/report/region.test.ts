@@ -294,3 +294,10 @@ describe("agencyIdOf with an alias or a zone after its own division", () => {
     expect(agencyIdOf(b, ra)).toBe(agencyIdOf(a, ra));
   });
 });
+
+describe("names further in", () => {
+  it("does not take a two-character county name inside a body's name for its division", () => {
+    expect(resolveRegion("生态环境局城区分局", "阳泉市城区")).toBeNull();
+    expect(resolveRegion("城区人民政府", "阳泉市城区")?.code).toBe("140302");
+  });
+});
