@@ -217,16 +217,26 @@ function chainAt(name: string, start: number, t: Table): Reading | null {
   let at = start;
   for (;;) {
     let advanced = false;
+    const inner = (divisions: Division[]): Division[] =>
+      candidates ? divisions.filter((d) => candidates!.some((outer) => within(d, outer) && (target(d) !== outer || d.standsFor !== undefined))) : divisions;
     for (const { text, divisions } of namesAt(name, at, t, start === 0 || candidates !== null)) {
-      const deeper: Division[] = candidates
-        ? divisions.filter((d) => candidates!.some((outer) => within(d, outer) && (target(d) !== outer || d.standsFor !== undefined)))
-        : divisions;
+      const deeper = inner(divisions);
       if (deeper.length === 0) continue;
       candidates = deeper;
       spans.push([at, at + text.length]);
       at += text.length;
       advanced = true;
       break;
+    }
+    // 济南市中区: the city's 市 is also the first character of its county 市中区.
+    if (!advanced && candidates && name[at - 1] === "市") {
+      const shared = namesAt(name, at - 1, t, true).find(({ text, divisions }) => text.startsWith("市") && inner(divisions).length > 0);
+      if (shared) {
+        candidates = inner(shared.divisions);
+        spans.push([at, at - 1 + shared.text.length]);
+        at += shared.text.length - 1;
+        advanced = true;
+      }
     }
     if (!advanced) break;
   }

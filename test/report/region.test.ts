@@ -159,6 +159,10 @@ describe("resolveRegion: the contract's examples", () => {
     // Renamed within the stem: found without an alias.
     ["祁阳县人民政府", "", { code: "431181", province: "湖南省", city: "永州市", county: "祁阳市" }],
     ["孟津县教育局", "", { code: "410308", province: "河南省", city: "洛阳市", county: "孟津区" }],
+    // 市中区 after its city's 市, written once or twice.
+    ["济南市中区人民政府", "", { code: "370103", province: "山东省", city: "济南市", county: "市中区" }],
+    ["济南市市中区人民政府", "", { code: "370103", province: "山东省", city: "济南市", county: "市中区" }],
+    ["市中区人民政府", "乐山市市中区", { code: "511102", province: "四川省", city: "乐山市", county: "市中区" }],
     // A functional zone of the statistical list stands for its city.
     ["苏州工业园区管理委员会", "", { code: "320500", province: "江苏省", city: "苏州市", county: null }],
   ] as const)("%s (text %j)", (agency, text, expected) => {
@@ -217,6 +221,9 @@ describe("agencyIdOf", () => {
     expect(agencyIdOf("江苏省淮安市洪泽区人民政府", resolveRegion("江苏省淮安市洪泽区人民政府", ""))).toBe(a);
     expect(agencyIdOf("洪泽县人民政府", resolveRegion("洪泽县人民政府", ""))).toBe(a);
     expect(agencyIdOf("洪泽区 人民政府", hongze)).toBe(a);
+    const jinan = resolveRegion("济南市市中区人民政府", "");
+    expect(agencyIdOf("济南市中区人民政府", jinan)).toBe(agencyIdOf("济南市市中区人民政府", jinan));
+    expect(agencyIdOf("市中区人民政府", jinan)).toBe(agencyIdOf("济南市市中区人民政府", jinan));
     expect(agencyIdOf("淮安市人民政府", resolveRegion("淮安市人民政府", ""))).not.toBe(a);
     expect(agencyIdOf("洪泽区教育局", hongze)).not.toBe(a);
   });
