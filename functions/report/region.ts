@@ -285,7 +285,9 @@ const compactName = (agency: string) => normaliseText(agency).replace(/\s+/g, ""
 
 /**
  * The region of the body `agency`, decided by the report's `text` where its name leaves several
- * divisions; null when no real division matches or the text does not decide.
+ * divisions; null when no real division matches or the text does not decide. The agency's name
+ * is normalised here; `text` is taken as normalised already (`normaliseText`, as parseReport has
+ * it: normalising a whole report again would cost more than the lookup).
  */
 export function resolveRegion(agency: string | null, text: string): Region | null {
   if (!agency) return null;
@@ -294,8 +296,7 @@ export function resolveRegion(agency: string | null, text: string): Region | nul
   if (!reading) return null;
   const distinct = [...new Map(reading.candidates.map((d) => [target(d).code, d])).values()];
   if (distinct.length === 1) return regionOf(distinct[0]!);
-  // Cheap on text that parseReport has normalised already (no traditional character left).
-  const body = normaliseText(text).replace(/[ \t]+/g, "");
+  const body = text.replace(/[ \t\u3000]+/g, "");
   const scored = distinct.map((d) => ({ d, score: evidence(d, body, t) })).sort((a, b) => b.score - a.score);
   const [best, second] = scored;
   if (!best || best.score === 0 || (second && second.score === best.score)) return null;

