@@ -22,7 +22,7 @@ export { ReportRecord, Finding, ReportStatus } from "./record.ts";
 export * as template from "./template.ts";
 
 /** Bumped whenever a change can alter a record; the batch reprocessing selects older ones. */
-export const PARSER_VERSION = "1.0.0";
+export const PARSER_VERSION = "1.1.0";
 
 export type ParsedReport = { record: ReportRecord; status: "VALID" | "NEEDS_REVIEW" };
 

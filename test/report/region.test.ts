@@ -206,9 +206,8 @@ describe("REGION_ALIASES", () => {
     expect(resolveRegion(`${name}人民政府`, "")).toEqual(expected);
     // With its higher levels in front it is the same division, and the same body.
     const prefix = expected.city && expected.county ? expected.city : expected.province;
-    if (prefix !== expected.province || expected.city) {
-      expect(resolveRegion(`${prefix}${name}人民政府`, "")).toEqual(expected);
-    }
+    expect(resolveRegion(`${prefix}${name}人民政府`, "")).toEqual(expected);
+    expect(agencyIdOf(`${prefix}${name}人民政府`, expected)).toBe(agencyIdOf(`${name}人民政府`, expected));
   });
 });
 
