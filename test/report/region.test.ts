@@ -49,8 +49,9 @@ const above = (a: (typeof counties)[number]) => cityName.get(a.cityCode) ?? prov
 
 /**
  * Body names drawn from the division list: every county whose name occurs in several cities (named
- * alone, its text naming its city twice and another same-named county once), and in every
- * province, counties named alone or with their city, and cities, with texts naming other places.
+ * alone, its text placing it in one of five ways, see below), and in every province four counties
+ * (named alone or with their city), two cities and the province itself, each text naming other
+ * places too (a county drawn at random with its city).
  */
 function drawCases(): Case[] {
   const rnd = random(2260);
