@@ -10,7 +10,8 @@
  * How a name is decided:
  * - The agency's name is read from its start: a province, then a city in it, then a county in it
  *   (each level optional), by full names (`浙江省`, `杭州市`, `西湖区`), plus the short forms
- *   `浙江`, `延边州`; the deepest level read is the body's level. A name whose start names no
+ *   `浙江`, `延边州`, and `杭州` where one of its counties follows (`杭州西湖区`; `杭州海关` names
+ *   no division); the deepest level read is the body's level. A name whose start names no
  *   division is searched for one further in (`国家税务总局杭州市税务局`).
  * - When that leaves several divisions (`西湖区` is in 杭州市 and in 南昌市; 朝阳区, 鼓楼区, 新华区…),
  *   the report's text decides: each candidate scores its higher levels as the text names them
@@ -52,6 +53,8 @@ type Division = {
   city: Division | null;
   /** Set on a name that only stands for a division (a functional zone, an alias): that division. */
   standsFor?: Division;
+  /** A city's short form (杭州): read only where one of its counties follows (杭州西湖区). */
+  brief?: true;
 };
 
 /** A name that stands for a division and is not in the list: renamed, merged, or a zone. */
@@ -120,6 +123,11 @@ function loadTable(): Table {
     d.city = d;
     byCode.set(d.code, d);
     add(d.name, d);
+    const brief = c.name.length > 2 ? c.name.replace(/(?:市|地区|盟)$/, "") : c.name;
+    if (brief !== c.name && brief.length >= 2) {
+      add(brief, { ...d, name: brief, standsFor: d, brief: true });
+      short.add(brief);
+    }
     // 延边朝鲜族自治州 is also 延边州; a stem of two to four characters.
     if (c.name.endsWith("自治州")) {
       for (let k = 2; k <= 4; k++) {
@@ -218,14 +226,19 @@ function readChain(name: string, t: Table): Reading | null {
 function chainAt(name: string, start: number, t: Table): Reading | null {
   let candidates: Division[] | null = null;
   const spans: [number, number][] = [];
+  /** The candidates before each step, to step back from a city's short form that nothing follows. */
+  const before: (Division[] | null)[] = [];
   let at = start;
   for (;;) {
     let advanced = false;
     const inner = (divisions: Division[]): Division[] =>
-      candidates ? divisions.filter((d) => candidates!.some((outer) => within(d, outer) && (target(d) !== outer || d.standsFor !== undefined))) : divisions;
+      candidates
+        ? divisions.filter((d) => candidates!.some((outer) => within(d, target(outer)) && (target(d) !== target(outer) || (d.standsFor !== undefined && !d.brief))))
+        : divisions;
     for (const { text, divisions } of namesAt(name, at, t, start === 0 || candidates !== null)) {
       const deeper = inner(divisions);
       if (deeper.length === 0) continue;
+      before.push(candidates);
       candidates = deeper;
       spans.push([at, at + text.length]);
       at += text.length;
@@ -236,6 +249,7 @@ function chainAt(name: string, start: number, t: Table): Reading | null {
     if (!advanced && candidates && name[at - 1] === "市") {
       const shared = namesAt(name, at - 1, t, true).find(({ text, divisions }) => text.startsWith("市") && inner(divisions).length > 0);
       if (shared) {
+        before.push(candidates);
         candidates = inner(shared.divisions);
         spans.push([at, at - 1 + shared.text.length]);
         at += shared.text.length - 1;
@@ -243,6 +257,16 @@ function chainAt(name: string, start: number, t: Table): Reading | null {
       }
     }
     if (!advanced) break;
+  }
+  // A city's short form stands only before one of its counties: 杭州海关 names no division.
+  while (candidates && candidates.some((d) => d.brief)) {
+    const full: Division[] = candidates.filter((d) => !d.brief);
+    if (full.length > 0) {
+      candidates = full;
+      break;
+    }
+    candidates = before.pop() ?? null;
+    spans.pop();
   }
   return candidates ? { candidates, spans } : null;
 }

@@ -190,6 +190,9 @@ describe("resolveRegion: the contract's examples", () => {
     ["济南市中区人民政府", "", { code: "370103", province: "山东省", city: "济南市", county: "市中区" }],
     ["济南市市中区人民政府", "", { code: "370103", province: "山东省", city: "济南市", county: "市中区" }],
     ["市中区人民政府", "乐山市市中区", { code: "511102", province: "四川省", city: "乐山市", county: "市中区" }],
+    // A city's short form before one of its counties.
+    ["杭州西湖区教育局", "", { code: "330106", province: "浙江省", city: "杭州市", county: "西湖区" }],
+    ["吉林船营区人民政府", "", { code: "220204", province: "吉林省", city: "吉林市", county: "船营区" }],
     // A functional zone of the statistical list stands for its city.
     ["苏州工业园区管理委员会", "", { code: "320500", province: "江苏省", city: "苏州市", county: null }],
   ] as const)("%s (text %j)", (agency, text, expected) => {
@@ -201,6 +204,8 @@ describe("resolveRegion: the contract's examples", () => {
     ["省委省政府", "省委省政府"],
     ["区教育局", "杭州市西湖区"],
     ["西湖区教育局", ""],
+    // A city's short form that no county follows is read as no division.
+    ["杭州海关", "杭州市"],
   ])("is null for %s (no real division, or undecided)", (agency, text) => {
     expect(resolveRegion(agency, text)).toBeNull();
   });
@@ -247,6 +252,7 @@ describe("agencyIdOf", () => {
     expect(agencyIdOf("江苏省淮安市洪泽区人民政府", resolveRegion("江苏省淮安市洪泽区人民政府", ""))).toBe(a);
     expect(agencyIdOf("洪泽县人民政府", resolveRegion("洪泽县人民政府", ""))).toBe(a);
     expect(agencyIdOf("洪泽区 人民政府", hongze)).toBe(a);
+    expect(agencyIdOf("淮安洪泽区人民政府", resolveRegion("淮安洪泽区人民政府", ""))).toBe(a);
     const jinan = resolveRegion("济南市市中区人民政府", "");
     expect(agencyIdOf("济南市中区人民政府", jinan)).toBe(agencyIdOf("济南市市中区人民政府", jinan));
     expect(agencyIdOf("市中区人民政府", jinan)).toBe(agencyIdOf("济南市市中区人民政府", jinan));
