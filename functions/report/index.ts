@@ -13,6 +13,7 @@ import { normaliseText } from "./normalise.ts";
 import { readFigures, type Row } from "./read-figures.ts";
 import { readGrid, yearFromFirstLines } from "./read-grid.ts";
 import { ReportRecord } from "./record.ts";
+import { agencyIdOf, resolveRegion } from "./region.ts";
 import { SEVERITY, STATUS } from "./template.ts";
 import { checkNarrative } from "./narrative.ts";
 import { validateFigures } from "./validate.ts";
@@ -88,9 +89,13 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
     ...checkNarrative(paragraphs, year, reading.applications, reading.reviewLitigation),
   ];
   const status = findings.some((f) => f.severity === SEVERITY.ERROR) ? STATUS.NEEDS_REVIEW : STATUS.VALID;
+  // Garbled labels spell no agency; the text of a Textract scan names none that can be read.
+  const agency = grid ? null : readAgency(lines, text);
+  const region = resolveRegion(agency, text);
   const record = ReportRecord.parse({
-    // Garbled labels spell no agency; the text of a Textract scan names none that can be read.
-    agency: grid ? null : readAgency(lines, text),
+    agency,
+    agencyId: agencyIdOf(agency, region),
+    region,
     year,
     edition,
     activeDisclosure: reading.activeDisclosure,

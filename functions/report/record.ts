@@ -48,8 +48,20 @@ export type ReportStatus = z.infer<typeof ReportStatus>;
 
 const Layout = z.enum(["rows", "order", "grid", "missing"]);
 
+/** The body's division (GB/T 2260): see functions/report/region.ts. */
+export const RegionSchema = z.strictObject({
+  code: z.string().regex(/^\d{6}$/),
+  province: z.string().min(1),
+  city: z.string().min(1).nullable(),
+  county: z.string().min(1).nullable(),
+});
+
 const common = {
   agency: z.string().min(1).nullable(),
+  /** Stable id of the body (region code + hash of its name without division names); optional so that older stored records parse. */
+  agencyId: z.string().min(1).nullable().optional(),
+  /** Null when no real division matches; optional so that older stored records parse. */
+  region: RegionSchema.nullable().optional(),
   year: z.number().int().min(1990).max(2100),
   findings: z.array(Finding),
   status: z.enum([STATUS.VALID, STATUS.NEEDS_REVIEW]),
