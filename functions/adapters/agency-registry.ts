@@ -6,14 +6,16 @@
  * together in one transaction:
  * - `pk = AGENCY#<agencyId>`, `sk = BODY`: found by id (`GET /agencies/{id}`);
  * - `pk = AGENCIES`, `sk = <region code or 000000>#<agencyId>`: the listing, in region order,
- *   so a region prefix is a `begins_with` on the sort key (`GET /agencies?region=3208`).
+ *   so a region prefix is a `begins_with` on the sort key (`GET /agencies?region=3208`);
+ * - `pk = AGENCYNAME#<name>`, `sk = <agencyId>` for each way its names are written in full
+ *   (`nameForms`): a body found by a name is one Query, whatever the registry's size.
  * Names, years and reports are sets grown with `ADD`, so the same report stored twice (S3
- * delivers at least once, Store is retried) changes nothing. Neither item carries an index key
+ * delivers at least once, Store is retried) changes nothing. No item carries an index key
  * attribute, so no report listing sees them. One listing partition serves some tens of
  * thousands of bodies; sharding it by province is the next step past that.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { bodyMatches, kindOf, levelOf, type BodyKind, type BodyLevel, type BodyRegion } from "../report/body.ts";
+import { bodyMatches, kindOf, levelOf, nameForms, searchForm, type BodyKind, type BodyLevel, type BodyRegion } from "../report/body.ts";
 import { rethrowClassified } from "./transient.ts";
 
 /** One stored report's contribution to the registry. */
@@ -40,9 +42,11 @@ export interface AgencyRegistry {
   /** Bodies whose region code starts with `region` and one of whose names contains `q`, in region order. */
   list(filter: BodyFilter, options: { limit: number; cursor?: string }): Promise<BodyPage>;
   get(id: string): Promise<Body | null>;
+  /** Bodies one of whose names, written in full or not, is `name` (`杭州市西湖区教育局` finds 西湖区教育局 in 330106). */
+  findByName(name: string): Promise<Body[]>;
 }
 
-export const REGISTRY_KEYS = { BODY_PREFIX: "AGENCY#", BODY_SK: "BODY", LISTING_PK: "AGENCIES" } as const;
+export const REGISTRY_KEYS = { BODY_PREFIX: "AGENCY#", BODY_SK: "BODY", LISTING_PK: "AGENCIES", NAME_PREFIX: "AGENCYNAME#" } as const;
 const NO_REGION = "000000";
 const WHAT = "registry of bodies";
 
@@ -83,7 +87,7 @@ function toBody(item: StoredBody): Body {
 }
 
 export function createDynamoAgencyRegistry(doc: DynamoDBDocumentClient, tableName: string): AgencyRegistry {
-  return {
+  const registry: AgencyRegistry = {
     async recordReport(entry) {
       const update = (Key: Record<string, string>) => ({
         TableName: tableName,
@@ -106,6 +110,9 @@ export function createDynamoAgencyRegistry(doc: DynamoDBDocumentClient, tableNam
             TransactItems: [
               { Update: update({ pk: `${REGISTRY_KEYS.BODY_PREFIX}${entry.agencyId}`, sk: REGISTRY_KEYS.BODY_SK }) },
               { Update: update({ pk: REGISTRY_KEYS.LISTING_PK, sk: listingSortKey(entry.agencyId, entry.region) }) },
+              ...nameForms([entry.agency], entry.region).map((form) => ({
+                Put: { TableName: tableName, Item: { pk: `${REGISTRY_KEYS.NAME_PREFIX}${form}`, sk: entry.agencyId } },
+              })),
             ],
           }),
         );
@@ -146,6 +153,23 @@ export function createDynamoAgencyRegistry(doc: DynamoDBDocumentClient, tableNam
       }
     },
 
+    async findByName(name) {
+      let out;
+      try {
+        out = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: "pk = :pk",
+            ExpressionAttributeValues: { ":pk": `${REGISTRY_KEYS.NAME_PREFIX}${searchForm(name)}` },
+          }),
+        );
+      } catch (error) {
+        rethrowClassified(error, WHAT);
+      }
+      const bodies = await Promise.all((out.Items ?? []).map((item) => registry.get(String(item.sk))));
+      return bodies.filter((b): b is Body => b !== null);
+    },
+
     async get(id) {
       try {
         const out = await doc.send(
@@ -157,4 +181,5 @@ export function createDynamoAgencyRegistry(doc: DynamoDBDocumentClient, tableNam
       }
     },
   };
+  return registry;
 }

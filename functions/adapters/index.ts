@@ -9,6 +9,9 @@ import { createS3ObjectStore, type ObjectStore } from "./object-store.ts";
 import { createDynamoCrossYearStore, type CrossYearStore } from "./cross-year-store.ts";
 import { createDynamoRecordStore, type RecordStore } from "./record-store.ts";
 import { createDynamoProgressStore, type ProgressStore } from "./progress-store.ts";
+import { createDynamoAgencyRegistry, type AgencyRegistry } from "./agency-registry.ts";
+import { isAgencyId } from "../report/body.ts";
+import { agencyKeyOf } from "../report/cross-year.ts";
 import { createDynamoReportSelector, type ReportSelector } from "./report-selector.ts";
 import { createSfnWorkflowStarter, type WorkflowStarter } from "./workflow-starter.ts";
 import type { OcrEngine } from "../documents/ocr/engine.ts";
@@ -29,6 +32,8 @@ export type Adapters = {
   crossYear: CrossYearStore;
   /** Which workflow steps a report has reached (the upload box on the page watches it). */
   progress: ProgressStore;
+  /** The registry of bodies, grown by Store. */
+  registry: AgencyRegistry;
 };
 
 const built: Partial<Adapters> = {};
@@ -43,9 +48,15 @@ const factories: { [K in keyof Adapters]: (config: Config) => Adapters[K] } = {
   workflow: (config) => createSfnWorkflowStarter(createSfnClient(config), requireConfig(config, "STATE_MACHINE_ARN")),
   // The cloud reads scans with Textract; the local stack plugs in Tesseract with setAdapters.
   ocr: (config) => (config.OCR_ENGINE === "none" ? null : createTextractEngine(config)),
-  selector: (config) => createDynamoReportSelector(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
+  selector: (config) =>
+    createDynamoReportSelector(createDocumentClient(config), requireConfig(config, "TABLE_NAME"), async (nameOrId) => {
+      if (isAgencyId(nameOrId)) return nameOrId;
+      const bodies = await getAdapter("registry").findByName(nameOrId);
+      return bodies.length === 1 ? bodies[0]!.id : agencyKeyOf(nameOrId);
+    }),
   crossYear: (config) => createDynamoCrossYearStore(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
   progress: (config) => createDynamoProgressStore(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
+  registry: (config) => createDynamoAgencyRegistry(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
 };
 
 /**

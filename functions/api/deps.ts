@@ -9,9 +9,10 @@ import { createDocumentClient, createS3Client } from "../adapters/clients.ts";
 import { createDynamoRecordQuery, type RecordQuery } from "../adapters/record-query.ts";
 import type { RecordStore } from "../adapters/record-store.ts";
 import type { ProgressStore } from "../adapters/progress-store.ts";
+import type { AgencyRegistry } from "../adapters/agency-registry.ts";
 import { readConfig, requireConfig, type Config } from "../shared/config.ts";
 
-export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore };
+export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore; registry: AgencyRegistry };
 
 let built: { config: Config; query: RecordQuery; s3: S3Client } | undefined;
 let override: Partial<ApiDeps> = {};
@@ -31,6 +32,7 @@ export function getApiDeps(): ApiDeps {
     query: override.query ?? built.query,
     s3: override.s3 ?? built.s3,
     progress: override.progress ?? getAdapter("progress"),
+    registry: override.registry ?? getAdapter("registry"),
   };
 }
 

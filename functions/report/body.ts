@@ -39,30 +39,45 @@ export function kindOf(agency: string): BodyKind {
   return BODY_KIND.DEPARTMENT;
 }
 
+/** An agencyId (functions/report/region.ts): the region's six digits, a dash, a name hash. */
+export const AGENCY_ID = /^\d{6}-[0-9a-z]{7}$/;
+
+export function isAgencyId(text: string): boolean {
+  return AGENCY_ID.test(text);
+}
+
 /** Simplified, without white space: the form names and queries are compared in. */
 export function searchForm(text: string): string {
   return simplify(normaliseText(text)).replace(/\s+/g, "");
 }
 
 /**
- * Whether a part-name query matches a body: a contiguous part of any of its names, or of a name
- * with the division names it omits put before it (洪泽区人民政府 in 320813 matches `洪泽`,
- * `洪澤`, `淮安市洪泽区` and `江苏省淮安市洪泽区人民政府`).
+ * Whether a part-name query matches a body: a contiguous part of any of its names written in
+ * full or not (洪泽区人民政府 in 320813 matches `洪泽`, `洪澤`, `淮安市洪泽区` and
+ * `江苏省淮安市洪泽区人民政府`).
  */
 export function bodyMatches(query: string, names: readonly string[], region: BodyRegion | null): boolean {
   const q = searchForm(query);
   if (q === "") return true;
-  const prefix = region ? [region.province, region.city, region.county].filter((p): p is string => !!p).join("") : "";
-  return names.some((name) => {
-    const n = searchForm(name);
-    if (n.includes(q)) return true;
-    // The name with the levels it omits: 洪泽区人民政府 → 江苏省淮安市洪泽区人民政府.
-    return prefix !== "" && fillPrefix(prefix, n).includes(q);
-  });
+  return nameForms(names, region).some((form) => form.includes(q));
 }
 
-/** `prefix` + `name` without the part of the prefix the name already starts with. */
-function fillPrefix(prefix: string, name: string): string {
-  for (let i = 0; i < prefix.length; i++) if (name.startsWith(prefix.slice(i))) return prefix.slice(0, i) + name;
-  return prefix + name;
+/**
+ * Every way a body's names are written, with or without the divisions above it: each name as
+ * seen, and its core (the name without the division names it starts with) after each chain of
+ * its region's levels that ends at the deepest (洪泽区人民政府 in 320813: 洪泽区人民政府,
+ * 淮安市洪泽区人民政府, 江苏省淮安市洪泽区人民政府).
+ */
+export function nameForms(names: readonly string[], region: BodyRegion | null): string[] {
+  const levels = region ? [region.province, region.city, region.county].filter((p): p is string => !!p).map(searchForm) : [];
+  const forms = new Set<string>();
+  for (const raw of names) {
+    const name = searchForm(raw);
+    forms.add(name);
+    if (levels.length === 0) continue;
+    let core = name;
+    for (const level of levels) if (core.startsWith(level) && core.length > level.length) core = core.slice(level.length);
+    for (let i = levels.length - 1; i >= 0; i--) forms.add(levels.slice(i).join("") + core);
+  }
+  return [...forms];
 }

@@ -1,6 +1,7 @@
 /** `GET /stats`: sums over the matching reports (./stats.ts). */
 import { READ_SHAPE } from "../../adapters/record-query.ts";
 import { getApiDeps } from "../deps.ts";
+import { withAgencyKey } from "../agency-keys.ts";
 import { defineRoute, json } from "../route.ts";
 import { ErrorBody, Stats, StatsQuery } from "../schemas.ts";
 import { summariseReports } from "../stats.ts";
@@ -19,7 +20,7 @@ export const getStatsRoute = defineRoute({
   },
   async handle({ query }) {
     const reports: StoredReport[] = [];
-    for await (const report of getApiDeps().query.each(query, READ_SHAPE.FIGURES)) reports.push(report);
+    for await (const report of getApiDeps().query.each(await withAgencyKey(query, getApiDeps().registry), READ_SHAPE.FIGURES)) reports.push(report);
     return json(200, summariseReports(reports));
   },
 });

@@ -1,6 +1,7 @@
 /** `GET /reports`: filtered, paginated by an opaque cursor, served by index queries. */
 import { READ_SHAPE } from "../../adapters/record-query.ts";
 import { getApiDeps } from "../deps.ts";
+import { withAgencyKey } from "../agency-keys.ts";
 import { toListItem } from "../report-views.ts";
 import { defineRoute, json } from "../route.ts";
 import { encodeCursor, ErrorBody, ListReportsQuery, ReportList } from "../schemas.ts";
@@ -18,7 +19,7 @@ export const listReportsRoute = defineRoute({
   },
   async handle({ query }) {
     const { limit, cursor, ...filter } = query;
-    const page = await getApiDeps().query.page(filter, {
+    const page = await getApiDeps().query.page(await withAgencyKey(filter, getApiDeps().registry), {
       limit,
       shape: READ_SHAPE.SUMMARY,
       ...(cursor ? { cursor } : {}),

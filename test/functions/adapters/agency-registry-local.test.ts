@@ -91,3 +91,13 @@ describe("registry of bodies on DynamoDB Local", () => {
     expect(seen.sort()).toEqual(["hongze", "huaian", "nowhere", "xihu-edu"]);
   });
 });
+
+describe("finding a body by its name", () => {
+  it("finds a body by any of its names, written in full or not, and nothing by a part", async () => {
+    for (const name of ["洪泽区人民政府", "淮安市洪泽区人民政府", "江苏省淮安市洪泽区人民政府", "洪澤區人民政府"]) {
+      expect(ids(await registry.findByName(name)), name).toEqual(["hongze"]);
+    }
+    expect(ids(await registry.findByName("杭州市西湖区教育局"))).toEqual(["xihu-edu"]);
+    expect(await registry.findByName("洪泽")).toEqual([]);
+  });
+});
