@@ -139,6 +139,14 @@ export const AgencyBody = AgencySummary.extend({
   reports: z.array(z.object({ year: z.number().int(), reportId: z.string() })),
 });
 
+export const RegionsQuery = z.strictObject({
+  parent: z.string().regex(/^\d{2}(?:\d{2}){0,2}$/, "expected a division code of 2, 4 or 6 digits").optional().meta({ example: "320000" }),
+});
+
+export const RegionList = z.object({
+  items: z.array(z.object({ code: z.string(), name: z.string(), level: z.enum(["province", "city", "county"]) })),
+});
+
 /** No parameters: an unknown one is a mistake worth a 400. */
 export const SeriesQuery = z.strictObject({});
 

@@ -13,6 +13,7 @@ import { compareReportsRoute } from "./compare-reports.ts";
 import { listReportsRoute } from "./list-reports.ts";
 import { listAgenciesRoute } from "./list-agencies.ts";
 import { getAgencyRoute } from "./get-agency.ts";
+import { listRegionsRoute } from "./list-regions.ts";
 
 /**
  * Version of the API contract (not of the parser: records carry their own parserVersion).
@@ -31,6 +32,7 @@ const DATA_ROUTES: readonly Route[] = [
   getTemplateRoute,
   listAgenciesRoute,
   getAgencyRoute,
+  listRegionsRoute,
   getAgencySeriesRoute,
   compareReportsRoute,
 ];
