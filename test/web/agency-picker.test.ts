@@ -47,14 +47,14 @@ describe.skipIf(!CHROMIUM)("body search and region picker in chromium", () => {
     await page.fill("#agency-search", "");
     await page.selectOption("#region-province", { label: "浙江省" });
     await page.waitForSelector("#region-city option[value='330100']", { state: "attached" });
-    await page.waitForFunction(`document.querySelectorAll("#agency-results button[data-id]").length === 2`);
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#agency-results button[data-id]").length === 2);
     expect((await page.locator("#agency-results button[data-id]").allTextContents()).sort()).toEqual(["杭州市教育局", "西湖区教育局"].sort());
     await page.selectOption("#region-city", "330100");
     await page.waitForSelector("#region-county option[value='330106']", { state: "attached" });
     await page.selectOption("#region-county", "330106");
-    await page.waitForFunction(`document.querySelectorAll("#agency-results button[data-id]").length === 1`);
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#agency-results button[data-id]").length === 1);
     await page.click("#agency-results button[data-id]");
-    await page.waitForFunction(`document.querySelectorAll("#report-table tbody tr[data-id]").length === 1`);
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#report-table tbody tr[data-id]").length === 1);
     expect(await page.locator("#report-table tbody tr[data-id] td").first().textContent()).toBe("西湖区教育局");
     expect(await page.locator("#agency-chosen span").textContent()).toBe("西湖区教育局");
     await page.screenshot({ path: join(ARTIFACTS, "agency-picker.png"), fullPage: true });
