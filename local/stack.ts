@@ -242,6 +242,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     apiDeps = buildApiDeps(config, ApiConfig.parse({ INGEST_BUCKET: LOCAL_NAMES.INGEST_BUCKET, WEB_ORIGIN: api.url }), {
       records: adapters.records,
       progress: adapters.progress,
+      registry: adapters.registry,
     });
     await allowBrowserUploads(s3.endpoint, LOCAL_NAMES.INGEST_BUCKET, api.url);
 

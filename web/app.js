@@ -5,6 +5,7 @@ import { drawCharts } from "./charts.js";
 import { renderReport } from "./report-view.js";
 import { renderAgencySeries, renderComparison } from "./compare-view.js";
 import { setUpUpload } from "./upload.js";
+import { setUpAgencyPicker } from "./agency-picker.js";
 
 const $ = (selector) => document.querySelector(selector);
 const listView = $("#list-view");
@@ -106,6 +107,7 @@ $("#filters").addEventListener("submit", (e) => {
   refresh();
 });
 $("#filters").addEventListener("reset", () => setTimeout(refresh, 0));
+setUpAgencyPicker($("#filters"), () => refresh());
 $("#more").addEventListener("click", () => void loadList(true));
 $("#report-table tbody").addEventListener("click", (e) => {
   const row = e.target.closest("tr[data-id]");

@@ -24,6 +24,8 @@ export type CrossYearItem = {
   status: ReportStatus;
   updatedAt: string;
   agency?: string;
+  /** The byAgencyYear key Store wrote: the body's agencyId, or for older records its name's key. */
+  agencyKey?: string;
   year?: number;
   /** The figures the checks read (`year`, `edition`, `applications`, `activeDisclosure`). */
   record?: Record<string, unknown>;
@@ -50,7 +52,7 @@ export const CROSS_YEAR_ATTRIBUTE = "crossYear";
 
 const PROJECTION = {
   ProjectionExpression:
-    "reportId, #status, updatedAt, agency, #year, crossYear, #record.#year, #record.edition, #record.applications, #record.activeDisclosure",
+    "reportId, #status, updatedAt, agency, agencyKey, #year, crossYear, #record.#year, #record.edition, #record.applications, #record.activeDisclosure",
   names: { "#status": "status", "#year": "year", "#record": "record" },
 } as const;
 

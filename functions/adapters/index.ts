@@ -11,6 +11,9 @@ import { createS3ObjectStore, type ObjectStore } from "./object-store.ts";
 import { createDynamoCrossYearStore, type CrossYearStore } from "./cross-year-store.ts";
 import { createDynamoRecordStore, type RecordStore } from "./record-store.ts";
 import { createDynamoProgressStore, type ProgressStore } from "./progress-store.ts";
+import { createDynamoAgencyRegistry, type AgencyRegistry } from "./agency-registry.ts";
+import { isAgencyId } from "../report/body.ts";
+import { agencyKeyOf } from "../report/cross-year.ts";
 import { createDynamoReportSelector, type ReportSelector } from "./report-selector.ts";
 import { createSfnWorkflowStarter, type WorkflowStarter } from "./workflow-starter.ts";
 import { limitOcr } from "./rate-limiter.ts";
@@ -35,6 +38,8 @@ export type Adapters = {
   crossYear: CrossYearStore;
   /** Which workflow steps a report has reached (the upload box on the page watches it). */
   progress: ProgressStore;
+  /** The registry of bodies, grown by Store. */
+  registry: AgencyRegistry;
 };
 
 /** S3 (the buckets of reports and artifacts). */
@@ -59,9 +64,26 @@ export function buildWorkflowStarter(config: Config): WorkflowStarter {
   return createSfnWorkflowStarter(createSfnClient(config), requireConfig(config, "STATE_MACHINE_ARN"));
 }
 
-/** The reprocess workflow's selection over the table's indexes. */
-export function buildReportSelector(config: Config): ReportSelector {
-  return createDynamoReportSelector(createDocumentClient(config), requireConfig(config, "TABLE_NAME"));
+/** The registry of bodies in the records table. */
+export function buildAgencyRegistry(config: Config): AgencyRegistry {
+  return createDynamoAgencyRegistry(createDocumentClient(config), requireConfig(config, "TABLE_NAME"));
+}
+
+/**
+ * The index key of an agency named by id or by name: its agencyId as is; a name through the
+ * registry (one body of that name); otherwise the name's own key (records made before agencyId).
+ */
+export function agencyKeyResolver(registry: AgencyRegistry): (nameOrId: string) => Promise<string> {
+  return async (nameOrId) => {
+    if (isAgencyId(nameOrId)) return nameOrId;
+    const bodies = await registry.findByName(nameOrId);
+    return bodies.length === 1 ? bodies[0]!.id : agencyKeyOf(nameOrId);
+  };
+}
+
+/** The reprocess workflow's selection over the table's indexes (agencies resolved through the registry). */
+export function buildReportSelector(config: Config, registry: AgencyRegistry = buildAgencyRegistry(config)): ReportSelector {
+  return createDynamoReportSelector(createDocumentClient(config), requireConfig(config, "TABLE_NAME"), agencyKeyResolver(registry));
 }
 
 /** Cross-year entries on the records. */
@@ -112,13 +134,15 @@ export function createTextractEngine(config: Config, objects: ObjectStore, clien
  */
 export function buildAdapters(config: Config, given: Partial<Adapters> = {}): Adapters {
   const objects = given.objects ?? buildObjectStore(config);
+  const registry = given.registry ?? buildAgencyRegistry(config);
   return {
     objects,
+    registry,
     records: given.records ?? buildRecordStore(config),
     notifier: given.notifier ?? buildNotifier(config),
     workflow: given.workflow ?? buildWorkflowStarter(config),
     ocr: buildOcrEngine(config, objects, given.ocr),
-    selector: given.selector ?? buildReportSelector(config),
+    selector: given.selector ?? buildReportSelector(config, registry),
     crossYear: given.crossYear ?? buildCrossYearStore(config),
     progress: given.progress ?? buildProgressStore(config),
   };
@@ -131,5 +155,6 @@ export { REPORT_STATUS } from "./record-store.ts";
 export type { WorkflowStarter } from "./workflow-starter.ts";
 export type { CrossYearStore } from "./cross-year-store.ts";
 export type { ReportSelector } from "./report-selector.ts";
+export type { AgencyRegistry, Body, RegistryEntry } from "./agency-registry.ts";
 export type { ProgressStore, ProgressStep, ReportProgress, StepMark } from "./progress-store.ts";
 export { PROGRESS_STEPS } from "./progress-store.ts";

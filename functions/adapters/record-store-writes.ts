@@ -131,8 +131,9 @@ export function createRecordWrites(table: RecordTable) {
       // Index keys must be absent rather than null (a GSI key cannot be NULL).
       if (typeof record.agency === "string" && record.agency) {
         set.agency = record.agency;
-        // One key for every spelling of the agency (with or without its city, traditional script).
-        set.agencyKey = agencyKeyOf(record.agency);
+        // The body's agencyId: one key for every spelling of one body, and different bodies of one
+        // name (西湖区 of 杭州市 and of 南昌市) apart. A record made before agencyId keys by name.
+        set.agencyKey = typeof record.agencyId === "string" && record.agencyId ? record.agencyId : agencyKeyOf(record.agency);
       } else remove.push("agency", "agencyKey");
       if (typeof record.year === "number") set.year = record.year;
       else remove.push("year");

@@ -48,7 +48,7 @@ export function matchesFilter(item: IndexItem, filter: ReportFilter): boolean {
 }
 
 /** The index queries a filter needs (keyed on the narrowest attribute it names). */
-export function planQueries(tableName: string, filter: ReportFilter): QueryCommandInput[] {
+export function planQueries(tableName: string, filter: ReportFilter, agencyKey = filter.agency && agencyKeyOf(filter.agency)): QueryCommandInput[] {
   const projection = {
     ProjectionExpression: "reportId, #status, parserVersion, #year, agency, sources",
     ExpressionAttributeNames: { "#status": "status", "#year": "year" } as Record<string, string>,
@@ -63,7 +63,7 @@ export function planQueries(tableName: string, filter: ReportFilter): QueryComma
         KeyConditionExpression: byYear ? "#pk = :pk AND #year = :year" : "#pk = :pk",
         ...projection,
         ExpressionAttributeNames: { ...projection.ExpressionAttributeNames, "#pk": idx.partitionKey.name },
-        ExpressionAttributeValues: { ":pk": agencyKeyOf(filter.agency), ...(byYear ? { ":year": filter.year } : {}) },
+        ExpressionAttributeValues: { ":pk": agencyKey, ...(byYear ? { ":year": filter.year } : {}) },
       },
     ];
   }
@@ -84,11 +84,19 @@ export function planQueries(tableName: string, filter: ReportFilter): QueryComma
  * @example
  * for await (const report of createDynamoReportSelector(client, table).select({ status: ["NEEDS_REVIEW"] })) { ... }
  */
-export function createDynamoReportSelector(client: DynamoDBDocumentClient, tableName: string): ReportSelector {
+export function createDynamoReportSelector(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  /** The index key of an agency named by the filter: its agencyId (through the registry), else its name's key. */
+  agencyKeyFor: (nameOrId: string) => Promise<string> = async (name) => agencyKeyOf(name),
+): ReportSelector {
   return {
     async *select(filter) {
       const seen = new Set<string>();
-      for (const query of planQueries(tableName, filter)) {
+      const agencyKey = filter.agency !== undefined ? await agencyKeyFor(filter.agency) : undefined;
+      // The partition of the agency's key holds its reports whatever their spelling: no name check after it.
+      const rest = agencyKey !== undefined ? { ...filter, agency: undefined } : filter;
+      for (const query of planQueries(tableName, filter, agencyKey)) {
         let start: Record<string, unknown> | undefined;
         do {
           let page;
@@ -99,7 +107,7 @@ export function createDynamoReportSelector(client: DynamoDBDocumentClient, table
           }
           for (const item of (page.Items ?? []) as IndexItem[]) {
             const source = item.sources?.[0];
-            if (!item.reportId || !source || seen.has(item.reportId) || !matchesFilter(item, filter)) continue;
+            if (!item.reportId || !source || seen.has(item.reportId) || !matchesFilter(item, rest)) continue;
             // An index is eventually consistent: a record can show up twice while it moves.
             seen.add(item.reportId);
             yield {

@@ -4,7 +4,8 @@
  * local stack and tests pass their own.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { buildProgressStore, buildRecordStore } from "../adapters/index.ts";
+import { buildAgencyRegistry, buildProgressStore, buildRecordStore } from "../adapters/index.ts";
+import type { AgencyRegistry } from "../adapters/agency-registry.ts";
 import { createDocumentClient, createS3Client } from "../adapters/clients.ts";
 import { createDynamoRecordQuery, type RecordQuery } from "../adapters/record-query.ts";
 import type { RecordStore } from "../adapters/record-store.ts";
@@ -12,7 +13,7 @@ import type { ProgressStore } from "../adapters/progress-store.ts";
 import { requireConfig, type Config } from "../shared/config.ts";
 import type { ApiConfig } from "./config.ts";
 
-export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore; config: ApiConfig };
+export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore; registry: AgencyRegistry; config: ApiConfig };
 
 /**
  * The routes' dependencies from the shared configuration and the API's own; `given` replaces any
@@ -27,6 +28,7 @@ export function buildApiDeps(config: Config, apiConfig: ApiConfig, given: Partia
     query: given.query ?? createDynamoRecordQuery(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
     s3: given.s3 ?? createS3Client(config),
     progress: given.progress ?? buildProgressStore(config),
+    registry: given.registry ?? buildAgencyRegistry(config),
     config: apiConfig,
   };
 }

@@ -91,7 +91,62 @@ export const AgencyPathParams = z.strictObject({
     .trim()
     .min(1, "expected an agency key")
     .max(200, "expected an agency key of at most 200 characters")
-    .meta({ description: "The agency key (URL-encoded), or any spelling of the agency's name", example: "西湖区教育局" }),
+    .meta({ description: "The agencyId (GET /agencies), or any spelling of the body's name", example: "330106-1x2y3z4" }),
+});
+
+const AgencyCursor = z
+  .string()
+  .max(400)
+  .regex(/^[A-Za-z0-9_-]+$/, "expected the nextCursor of a previous page")
+  .transform((text, ctx) => {
+    const key = Buffer.from(text, "base64url").toString("utf8");
+    // A listing key: a region code, '#', an agencyId (functions/adapters/agency-registry.ts).
+    if (/^\d{6}#\d{6}-[0-9a-z]{7}$/.test(key)) return key;
+    ctx.addIssue({ code: "custom", message: "expected the nextCursor of a previous page" });
+    return z.NEVER;
+  })
+  .meta({ description: "The `nextCursor` of the previous page (opaque)" });
+
+export const ListAgenciesQuery = z.strictObject({
+  q: z.string().trim().min(1, "expected part of a body's name").max(100).optional().meta({ description: "Part of a name (simplified or traditional)", example: "洪泽" }),
+  region: z
+    .string()
+    .regex(/^\d{2,6}$/, "expected 2 to 6 digits of a GB/T 2260 division code")
+    .optional()
+    .meta({ description: "Prefix of the region code", example: "3208" }),
+  limit: z.coerce
+    .number({ error: "expected a number from 1 to 1000" })
+    .int("expected a whole number from 1 to 1000")
+    .min(1, "expected a number from 1 to 1000")
+    .max(1000, "expected a number from 1 to 1000")
+    .default(100),
+  cursor: AgencyCursor.optional(),
+});
+
+const RegionSchema = z.object({ code: z.string(), province: z.string().nullable(), city: z.string().nullable(), county: z.string().nullable() });
+
+export const AgencySummary = z.object({
+  id: z.string().meta({ description: "agencyId: the region's code, a dash, a hash of the name without its division names" }),
+  name: z.string().meta({ description: "The fullest of its names" }),
+  names: z.array(z.string()),
+  region: RegionSchema.nullable(),
+  level: z.enum(["province", "city", "county", "town"]).nullable(),
+  kind: z.string().meta({ description: "人民政府, 办公厅（室） or 部门" }),
+  years: z.array(z.number().int()),
+});
+
+export const AgencyList = z.object({ items: z.array(AgencySummary), nextCursor: z.string().nullable() });
+
+export const AgencyBody = AgencySummary.extend({
+  reports: z.array(z.object({ year: z.number().int(), reportId: z.string() })),
+});
+
+export const RegionsQuery = z.strictObject({
+  parent: z.string().regex(/^\d{2}(?:\d{2}){0,2}$/, "expected a division code of 2, 4 or 6 digits").optional().meta({ example: "320000" }),
+});
+
+export const RegionList = z.object({
+  items: z.array(z.object({ code: z.string(), name: z.string(), level: z.enum(["province", "city", "county"]) })),
 });
 
 /** No parameters: an unknown one is a mistake worth a 400. */

@@ -31,6 +31,11 @@ export function normaliseText(text: string): string {
   return out;
 }
 
+/** Traditional script to simplified, whatever the text (a search query has too few characters for the hint). */
+export function simplify(text: string): string {
+  return toSimplified(text);
+}
+
 /** A label without white space, for comparisons (`自 然 人` → `自然人`). */
 export function compact(text: string): string {
   return text.replace(/\s+/g, "");

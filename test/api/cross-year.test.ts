@@ -55,16 +55,20 @@ async function reprocess(...args: string[]) {
 beforeAll(async () => {
   local = await startTestStack("nianbao-cross-year-");
   api = local.stack.apiUrl;
-  for (const [name, pair] of Object.entries({ A, B, C })) {
-    for (const figures of pair) {
+  // A[0] names its city (杭州市西湖区…), A[1] does not: A[1] is one body with A[0] through the
+  // registry, so A[0] is stored first (a report whose own text leaves its region open takes the
+  // one registered body of its name).
+  const drops = Object.entries({ A, B, C }).flatMap(([name, pair]) => pair.map((figures) => ({ name, figures })));
+  for (const batch of [drops.slice(0, 1), drops.slice(1)]) {
+    for (const { name, figures } of batch) {
       const bytes = new TextEncoder().encode(reportText(figures));
       ids.set(`${name}${figures.year}`, hashBytes(bytes));
       await local.s3.send(
         new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: `incoming/${name}-${figures.year}.txt`, Body: bytes }),
       );
     }
+    await local.stack.idle();
   }
-  await local.stack.idle();
 }, 240_000);
 
 afterAll(async () => {
@@ -158,7 +162,7 @@ describe("GET /agencies/{id}/series", () => {
 
     expect(status).toBe(200);
     expect(again.body).toEqual(body);
-    expect(body.agencyKey).toBe("西湖区卫生健康局");
+    expect(body.agencyKey).toMatch(/^330106-[0-9a-z]{7}$/);
     expect([...body.agencies].sort()).toEqual(["杭州市西湖区卫生健康局", "西湖区卫生健康局"].sort());
     expect(body.reports.map((r: { id: string; year: number }) => [r.year, r.id])).toEqual([
       [2020, ids.get("A2020")],

@@ -11,6 +11,8 @@ import type { ObjectInfo, ObjectStore } from "../../functions/adapters/object-st
 import type { ProgressStep, ProgressStore, ReportProgress } from "../../functions/adapters/progress-store.ts";
 import type { FailureWrite, ParsedWrite, RecordStore, StoredReport, WriteOutcome } from "../../functions/adapters/record-store.ts";
 import type { StartedExecution, WorkflowStarter } from "../../functions/adapters/workflow-starter.ts";
+import type { AgencyRegistry, Body, RegistryEntry } from "../../functions/adapters/agency-registry.ts";
+import { bodyMatches, kindOf, levelOf, nameForms, searchForm } from "../../functions/report/body.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -94,5 +96,38 @@ export class RecordingWorkflow implements WorkflowStarter {
     if (this.fail?.(input)) throw new Error("throttled");
     this.started.push({ name, input });
     return { executionArn: `arn:${name}`, alreadyStarted: false };
+  }
+}
+
+/** The registry of bodies in memory, matching names as the DynamoDB registry does. */
+export class MemoryRegistry implements AgencyRegistry {
+  readonly bodies = new Map<string, Body>();
+  async recordReport(entry: RegistryEntry) {
+    const body = this.bodies.get(entry.agencyId) ?? {
+      id: entry.agencyId,
+      name: entry.agency,
+      names: [],
+      region: entry.region,
+      level: levelOf(entry.agency, entry.region),
+      kind: kindOf(entry.agency),
+      years: [],
+      reports: [],
+    };
+    if (!body.names.includes(entry.agency)) body.names = [...body.names, entry.agency].sort();
+    body.name = [...body.names].sort((a, b) => b.length - a.length || a.localeCompare(b))[0]!;
+    if (!body.years.includes(entry.year)) body.years = [...body.years, entry.year].sort((a, b) => a - b);
+    if (!body.reports.some((r) => r.reportId === entry.reportId)) body.reports = [...body.reports, { year: entry.year, reportId: entry.reportId }];
+    this.bodies.set(entry.agencyId, body);
+  }
+  async list(filter: { q?: string; region?: string }, options: { limit: number }) {
+    const items = [...this.bodies.values()].filter((b) => (b.region?.code ?? "000000").startsWith(filter.region ?? "") && (filter.q === undefined || bodyMatches(filter.q, b.names, b.region)));
+    return { items: items.slice(0, options.limit) };
+  }
+  async get(id: string) {
+    return this.bodies.get(id) ?? null;
+  }
+  async findByName(name: string) {
+    const wanted = searchForm(name);
+    return [...this.bodies.values()].filter((b) => nameForms(b.names, b.region).includes(wanted));
   }
 }

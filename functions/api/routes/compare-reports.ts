@@ -1,7 +1,7 @@
 /** `GET /compare`: reports side by side, the cells that differ marked. */
 import { READ_SHAPE } from "../../adapters/record-query.ts";
 import type { StoredReport } from "../../adapters/record-store.ts";
-import { agencyKeyOf } from "../../report/cross-year.ts";
+import { agencyKeyFor } from "../agency-keys.ts";
 import { buildComparison, pickReport } from "../comparison.ts";
 import { HttpError } from "../errors.ts";
 import { defineRoute, json } from "../route.ts";
@@ -30,9 +30,10 @@ export const compareReportsRoute = defineRoute({
     } else {
       for (const agency of query.agencies ?? []) {
         const found: StoredReport[] = [];
-        for await (const report of deps.query.each({ agency, year: query.year! }, READ_SHAPE.FULL)) found.push(report);
+        const key = await agencyKeyFor(agency, deps.registry, "agencies");
+        for await (const report of deps.query.each({ agency: key, year: query.year! }, READ_SHAPE.FULL)) found.push(report);
         const report = pickReport(found);
-        if (!report) throw new HttpError(404, `no report of agency ${agencyKeyOf(agency)} for ${query.year}`, { parameter: "agencies" });
+        if (!report) throw new HttpError(404, `no report of agency ${agency} for ${query.year}`, { parameter: "agencies" });
         reports.push(report);
       }
     }

@@ -2,6 +2,7 @@
 import type { StoredReport } from "../../adapters/record-store.ts";
 import { formatReportsCsv } from "../csv.ts";
 import { HttpError } from "../errors.ts";
+import { withAgencyKey } from "../agency-keys.ts";
 import { defineRoute } from "../route.ts";
 import { ErrorBody, ExportQuery } from "../schemas.ts";
 
@@ -22,7 +23,7 @@ export const exportCsvRoute = defineRoute({
   },
   async handle({ query }, deps) {
     const reports: StoredReport[] = [];
-    for await (const report of deps.query.each(query)) reports.push(report);
+    for await (const report of deps.query.each(await withAgencyKey(query, deps.registry))) reports.push(report);
     reports.sort((a, b) => (a.agency ?? "").localeCompare(b.agency ?? "", "zh") || (a.year ?? 0) - (b.year ?? 0));
     const body = formatReportsCsv(reports);
     if (Buffer.byteLength(body, "utf8") > MAX_EXPORT_BYTES) {

@@ -1,7 +1,7 @@
 /** `GET /agencies/{id}/series`: each figure of one agency by year (byAgencyYear index). */
 import { READ_SHAPE } from "../../adapters/record-query.ts";
 import type { StoredReport } from "../../adapters/record-store.ts";
-import { agencyKeyOf } from "../../report/cross-year.ts";
+import { agencyKeyFor } from "../agency-keys.ts";
 import { buildAgencySeries } from "../comparison.ts";
 import { HttpError } from "../errors.ts";
 import { defineRoute, json } from "../route.ts";
@@ -21,7 +21,7 @@ export const getAgencySeriesRoute = defineRoute({
     404: { description: "No report of this agency", schema: ErrorBody },
   },
   async handle({ params }, deps) {
-    const agencyKey = agencyKeyOf(params.id);
+    const agencyKey = await agencyKeyFor(params.id, deps.registry, "id");
     const reports: StoredReport[] = [];
     for await (const report of deps.query.each({ agency: agencyKey }, READ_SHAPE.FULL)) reports.push(report);
     const series = buildAgencySeries(agencyKey, reports);

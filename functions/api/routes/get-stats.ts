@@ -1,5 +1,6 @@
 /** `GET /stats`: sums over the matching reports (./stats.ts). */
 import { READ_SHAPE } from "../../adapters/record-query.ts";
+import { withAgencyKey } from "../agency-keys.ts";
 import { defineRoute, json } from "../route.ts";
 import { ErrorBody, Stats, StatsQuery } from "../schemas.ts";
 import { summariseReports } from "../stats.ts";
@@ -18,7 +19,7 @@ export const getStatsRoute = defineRoute({
   },
   async handle({ query }, deps) {
     const reports: StoredReport[] = [];
-    for await (const report of deps.query.each(query, READ_SHAPE.FIGURES)) reports.push(report);
+    for await (const report of deps.query.each(await withAgencyKey(query, deps.registry), READ_SHAPE.FIGURES)) reports.push(report);
     return json(200, summariseReports(reports));
   },
 });

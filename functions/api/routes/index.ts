@@ -11,6 +11,9 @@ import { getTemplateRoute } from "./get-template.ts";
 import { getAgencySeriesRoute } from "./get-agency-series.ts";
 import { compareReportsRoute } from "./compare-reports.ts";
 import { listReportsRoute } from "./list-reports.ts";
+import { listAgenciesRoute } from "./list-agencies.ts";
+import { getAgencyRoute } from "./get-agency.ts";
+import { listRegionsRoute } from "./list-regions.ts";
 
 /**
  * Version of the API contract (not of the parser: records carry their own parserVersion).
@@ -27,6 +30,9 @@ const DATA_ROUTES: readonly Route[] = [
   exportCsvRoute,
   createUploadRoute,
   getTemplateRoute,
+  listAgenciesRoute,
+  getAgencyRoute,
+  listRegionsRoute,
   getAgencySeriesRoute,
   compareReportsRoute,
 ];

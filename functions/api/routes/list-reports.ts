@@ -1,6 +1,7 @@
 /** `GET /reports`: filtered, paginated by an opaque cursor, served by index queries. */
 import { READ_SHAPE } from "../../adapters/record-query.ts";
 import { toListItem } from "../report-views.ts";
+import { withAgencyKey } from "../agency-keys.ts";
 import { defineRoute, json } from "../route.ts";
 import { encodeCursor, ErrorBody, ListReportsQuery, ReportList } from "../schemas.ts";
 
@@ -17,7 +18,7 @@ export const listReportsRoute = defineRoute({
   },
   async handle({ query }, deps) {
     const { limit, cursor, ...filter } = query;
-    const page = await deps.query.page(filter, {
+    const page = await deps.query.page(await withAgencyKey(filter, deps.registry), {
       limit,
       shape: READ_SHAPE.SUMMARY,
       ...(cursor ? { cursor } : {}),

@@ -1,5 +1,5 @@
 /** Store's dependencies in Lambda: S3, the records table, the progress items, the artifacts bucket. */
-import { buildObjectStore, buildProgressStore, buildRecordStore } from "../../adapters/index.ts";
+import { buildAgencyRegistry, buildObjectStore, buildProgressStore, buildRecordStore } from "../../adapters/index.ts";
 import { requireConfig, type Config } from "../../shared/config.ts";
 import type { StoreDeps } from "./store.ts";
 
@@ -8,6 +8,7 @@ export function buildStoreDeps(config: Config): StoreDeps {
     artifactsBucket: requireConfig(config, "ARTIFACTS_BUCKET"),
     objects: buildObjectStore(config),
     records: buildRecordStore(config),
+    registry: buildAgencyRegistry(config),
     progress: buildProgressStore(config),
   };
 }

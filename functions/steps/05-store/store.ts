@@ -5,15 +5,18 @@
 import type { ObjectStore } from "../../adapters/object-store.ts";
 import type { ProgressStore } from "../../adapters/progress-store.ts";
 import type { RecordStore } from "../../adapters/record-store.ts";
+import type { AgencyRegistry } from "../../adapters/agency-registry.ts";
+import { registryEntryOf, settleIdentity } from "./identity.ts";
 import { markProgress } from "../../shared/progress.ts";
 import { stepLogger } from "../../shared/logger.ts";
 import type { StoreInput, Stored } from "../../shared/workflow-payloads.ts";
 
-/** What Store needs: the record artifact's bucket, the records table and the progress marks. */
-export type StoreDeps = { objects: ObjectStore; records: RecordStore; progress: ProgressStore; artifactsBucket: string };
+/** What Store needs: the record artifact's bucket, the records table, the registry of bodies and the progress marks. */
+export type StoreDeps = { objects: ObjectStore; records: RecordStore; registry: AgencyRegistry; progress: ProgressStore; artifactsBucket: string };
 
 /**
- * Stores the record Parse wrote, with this object as a source.
+ * Stores the record Parse wrote, with this object as a source, and adds it to its body in the
+ * registry (a record whose text left its region open takes the one registered body of its name).
  *
  * @example
  * const stored = await runStore({ bucket, key, extracted, parsed }, { objects, records, progress, artifactsBucket });
@@ -24,7 +27,8 @@ export async function runStore(input: StoreInput, deps: StoreDeps): Promise<Stor
   const log = stepLogger("store", { reportId });
   await markProgress(deps.progress, reportId, "Store", log);
 
-  const record = await deps.objects.getJson<Record<string, unknown>>(deps.artifactsBucket, recordKey);
+  const parsed = await deps.objects.getJson<Record<string, unknown>>(deps.artifactsBucket, recordKey);
+  const record = await settleIdentity(parsed, deps.registry);
   const outcome = await deps.records.putParsed({
     reportId,
     status,
@@ -32,6 +36,9 @@ export async function runStore(input: StoreInput, deps: StoreDeps): Promise<Stor
     record,
     source: { bucket: input.bucket, key: input.key },
   });
-  log.info("stored", { ...outcome });
+  // The body's registry entry: sets grown with ADD, so a retried or duplicated Store adds nothing twice.
+  const entry = registryEntryOf(reportId, record);
+  if (entry) await deps.registry.recordReport(entry);
+  log.info("stored", { ...outcome, agencyId: entry?.agencyId ?? null });
   return { reportId, ...outcome };
 }

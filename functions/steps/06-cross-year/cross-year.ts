@@ -37,7 +37,9 @@ export async function checkStoredReport(
     let neighbours: CrossYearItem[] = [];
     if (isCheckable(self)) {
       const year = self.year!;
-      const found = await store.listByAgencyYears(agencyKeyOf(self.agency!), year - 1, year + 1);
+      // The index key Store wrote: the body's agencyId (records made before it key by name).
+      const key = self.agencyKey ?? agencyKeyOf(self.agency!);
+      const found = await store.listByAgencyYears(key, year - 1, year + 1);
       neighbours = found.filter((n) => n.reportId !== reportId && n.year !== year && isCheckable(n));
     }
     const current = new Set(neighbours.map((n) => n.reportId));

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { MemoryRegistry } from "../../support/fakes.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiConfig } from "../../../functions/api/config.ts";
 import type { ApiDeps } from "../../../functions/api/deps.ts";
@@ -32,6 +33,7 @@ const deps: ApiDeps = {
   query,
   records,
   progress,
+  registry: new MemoryRegistry(),
   s3: createS3Client(Config.parse({})),
   config: ApiConfig.parse({ WEB_ORIGIN: "http://127.0.0.1:3000" }),
 };
@@ -130,7 +132,7 @@ describe("API router", () => {
     const doc = bodyOf(await request("GET", "/openapi.json")) as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string }[] }>> };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ["/agencies/{id}/series", "/compare", "/export.csv", "/openapi.json", "/reports", "/reports/{id}", "/reports/{id}/progress", "/reports/{id}/source", "/stats", "/template", "/uploads"].sort(),
+      ["/agencies", "/agencies/{id}", "/agencies/{id}/series", "/compare", "/export.csv", "/openapi.json", "/regions", "/reports", "/reports/{id}", "/reports/{id}/progress", "/reports/{id}/source", "/stats", "/template", "/uploads"].sort(),
     );
     const listParams = doc.paths["/reports"]!.get!.parameters.map((p) => p.name);
     expect(listParams).toEqual(expect.arrayContaining(["agency", "year", "status", "edition", "limit", "cursor"]));

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { logger } from "../../../../functions/shared/logger.ts";
 import { runStore } from "../../../../functions/steps/05-store/store.ts";
-import { MemoryObjects, RecordingProgress, RecordingRecords } from "../../../support/fakes.ts";
+import { MemoryObjects, MemoryRegistry, RecordingProgress, RecordingRecords } from "../../../support/fakes.ts";
 
 const ID = "d".repeat(64);
 
@@ -31,7 +31,7 @@ describe("runStore", () => {
     // Act
     const stored = await runStore(
       { bucket: "ingest", key: "reports/a.txt", extracted, parsed },
-      { objects, records, progress, artifactsBucket: "artifacts" },
+      { objects, records, progress, registry: new MemoryRegistry(), artifactsBucket: "artifacts" },
     );
 
     // Assess
@@ -46,5 +46,28 @@ describe("runStore", () => {
       },
     ]);
     expect(progress.marks).toEqual([`${ID}:Store`]);
+  });
+
+  it("records the body in the registry, and gives a record whose text left its region open the one registered body of its name", async () => {
+    // Prepare: 杭州市西湖区教育局 is registered (330106); a later report says only 西湖区教育局, with no city.
+    const objects = new MemoryObjects();
+    const records = new RecordingRecords();
+    const registry = new MemoryRegistry();
+    const xihu = { code: "330106", province: "浙江省", city: "杭州市", county: "西湖区" };
+    await registry.recordReport({ agencyId: "330106-aaaaaaa", agency: "杭州市西湖区教育局", region: xihu, year: 2019, reportId: "e".repeat(64) });
+    await objects.putJson("artifacts", "artifacts/records/y.json", { agency: "西湖区教育局", agencyId: "000000-bbbbbbb", region: null, year: 2020, findings: [] });
+    const parsed = { reportId: ID, status: "VALID" as const, recordKey: "artifacts/records/y.json", parserVersion: "9.9.9", agency: "西湖区教育局", year: 2020, edition: "2019", errorCells: [], problems: [] };
+    const extracted = { reportId: ID, artifactKey: "k", format: "text", pageCount: 1, needsOcr: false, fileName: "b.txt" };
+
+    // Act
+    await runStore({ bucket: "ingest", key: "reports/b.txt", extracted, parsed }, { objects, records, progress: new RecordingProgress(), registry, artifactsBucket: "artifacts" });
+
+    // Assess
+    const stored = records.parsed[0]!.record as { agencyId: string; region: unknown; findings: { rule: string; severity: string; message: string }[] };
+    expect(stored.agencyId).toBe("330106-aaaaaaa");
+    expect(stored.region).toEqual(xihu);
+    expect(stored.findings).toEqual([expect.objectContaining({ rule: "agency.fromRegistry", severity: "info", message: expect.stringContaining("浙江省杭州市西湖区") })]);
+    expect((await registry.get("330106-aaaaaaa"))?.years).toEqual([2019, 2020]);
+    expect((await registry.get("330106-aaaaaaa"))?.names).toEqual(["杭州市西湖区教育局", "西湖区教育局"].sort());
   });
 });

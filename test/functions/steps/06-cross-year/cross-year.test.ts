@@ -8,6 +8,8 @@ import { createDynamoCrossYearStore, type CrossYearStore } from "../../../../fun
 import { createDynamoRecordStore, type RecordStore } from "../../../../functions/adapters/record-store.ts";
 import { checkStoredReport, runCrossYear } from "../../../../functions/steps/06-cross-year/cross-year.ts";
 import { parseReportText } from "../../../../functions/report/index.ts";
+import { createDynamoAgencyRegistry, type AgencyRegistry } from "../../../../functions/adapters/agency-registry.ts";
+import { registryEntryOf, settleIdentity } from "../../../../functions/steps/05-store/identity.ts";
 import { Config } from "../../../../functions/shared/config.ts";
 import { startTestDynamoDb, type TestDynamoDb } from "../../../support/dynamodb-local.ts";
 import type { Figures } from "../../../fixtures/render-text.ts";
@@ -17,13 +19,18 @@ const TABLE = "records";
 let dynamo: TestDynamoDb;
 let records: RecordStore;
 let crossYear: CrossYearStore;
+let registry: AgencyRegistry;
 let next = 1;
 const newId = () => (next++).toString(16).padStart(64, "0");
 const noPause = async () => undefined;
 
+/** Stores a generated report as the Store step does: identity settled by the registry, then recorded in it. */
 async function store(figures: Figures, id = newId(), parserVersion = "1.0.0"): Promise<string> {
-  const { record, status } = parseReportText(reportText(figures));
-  await records.putParsed({ reportId: id, status, parserVersion, record: record as never, source: { bucket: "b", key: `${id}.txt` } });
+  const parsed = parseReportText(reportText(figures));
+  const record = await settleIdentity(parsed.record as unknown as Record<string, unknown>, registry);
+  await records.putParsed({ reportId: id, status: parsed.status, parserVersion, record: record as never, source: { bucket: "b", key: `${id}.txt` } });
+  const entry = registryEntryOf(id, record);
+  if (entry) await registry.recordReport(entry);
   return id;
 }
 
@@ -37,6 +44,7 @@ beforeAll(async () => {
   const client = createDocumentClient(Config.parse({ DYNAMODB_ENDPOINT: dynamo.endpoint }));
   records = createDynamoRecordStore(client, TABLE);
   crossYear = createDynamoCrossYearStore(client, TABLE);
+  registry = createDynamoAgencyRegistry(client, TABLE);
 }, 60_000);
 
 afterAll(async () => {

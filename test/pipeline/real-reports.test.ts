@@ -1,0 +1,82 @@
+/**
+ * The three real WPS PDFs of ../shared/corpus/real dropped into the local bucket: one body under
+ * two spellings over two years gets one agencyId, another body another, and the registry of
+ * bodies lists them by part of a name and by region.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashBytes } from "../../functions/shared/hash.ts";
+import { startTestStack, type TestStack } from "../support/local-stack.ts";
+
+const REAL_DIR = join(import.meta.dirname, "..", "..", "..", "shared", "corpus", "real");
+const FILES = ["p02", "p03", "p04"] as const;
+
+let local: TestStack;
+const ids = new Map<string, string>();
+
+async function get<T>(path: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${local.stack.apiUrl}${path}`);
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+type Report = { agency: string; agencyId: string; region: { code: string } | null; year: number; status: string };
+type BodyItem = { id: string; name: string; names: string[]; region: { code: string }; level: string; kind: string; years: number[] };
+
+beforeAll(async () => {
+  local = await startTestStack("nianbao-real-");
+  for (const name of FILES) {
+    const bytes = await readFile(join(REAL_DIR, `${name}.pdf`));
+    ids.set(name, hashBytes(bytes));
+    await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: `incoming/${name}.pdf`, Body: bytes }));
+  }
+  await local.stack.idle();
+}, 240_000);
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+describe("real reports on the local stack", () => {
+  it("gives 洪泽区's 2023 and 2024 reports one agencyId and 淮安市人民政府 another", async () => {
+    const [p02, p03, p04] = await Promise.all(FILES.map(async (name) => (await get<Report>(`/reports/${ids.get(name)}`)).body));
+    expect(p02).toMatchObject({ agency: "洪泽区人民政府", year: 2023, region: { code: "320813" }, status: "NEEDS_REVIEW" });
+    expect(p03).toMatchObject({ agency: "淮安市洪泽区人民政府", year: 2024, region: { code: "320813" }, status: "VALID" });
+    expect(p04).toMatchObject({ agency: "淮安市人民政府", year: 2024, region: { code: "320800" }, status: "VALID" });
+    expect(p02!.agencyId).toMatch(/^320813-/);
+    expect(p03!.agencyId).toBe(p02!.agencyId);
+    expect(p04!.agencyId).toMatch(/^320800-/);
+    expect(p04!.agencyId).not.toBe(p02!.agencyId);
+  });
+
+  it("lists one body for 洪泽 with the years 2023 and 2024, under both its names", async () => {
+    const { status, body } = await get<{ items: BodyItem[] }>(`/agencies?q=${encodeURIComponent("洪泽")}`);
+    expect(status).toBe(200);
+    expect(body.items).toHaveLength(1);
+    expect(body.items[0]).toMatchObject({
+      name: "淮安市洪泽区人民政府",
+      names: ["洪泽区人民政府", "淮安市洪泽区人民政府"].sort(),
+      region: { code: "320813" },
+      level: "county",
+      kind: "人民政府",
+      years: [2023, 2024],
+    });
+    const one = await get<{ reports: { year: number; reportId: string }[] }>(`/agencies/${body.items[0]!.id}`);
+    expect(one.body.reports).toEqual([
+      { year: 2023, reportId: ids.get("p02") },
+      { year: 2024, reportId: ids.get("p03") },
+    ]);
+  });
+
+  it("lists bodies by region prefix and finds the series of one body by either spelling", async () => {
+    const city = await get<{ items: BodyItem[] }>("/agencies?region=3208");
+    expect(city.body.items.map((b) => b.region.code)).toEqual(["320800", "320813"]);
+    expect((await get<{ items: BodyItem[] }>("/agencies?region=33")).body.items).toEqual([]);
+    const a = await get<{ reports: { id: string }[] }>(`/agencies/${encodeURIComponent("洪泽区人民政府")}/series`);
+    const b = await get<{ reports: { id: string }[] }>(`/agencies/${encodeURIComponent("淮安市洪泽区人民政府")}/series`);
+    expect(a.status).toBe(200);
+    expect(a.body.reports.map((r) => r.id)).toEqual([ids.get("p02"), ids.get("p03")]);
+    expect(b.body).toEqual(a.body);
+  });
+});
