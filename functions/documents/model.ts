@@ -39,9 +39,18 @@ export const DOCUMENT_FORMAT = {
 } as const;
 export type DocumentFormat = (typeof DOCUMENT_FORMAT)[keyof typeof DOCUMENT_FORMAT];
 
+/**
+ * What a web page says about itself outside its body: the article title and the source that
+ * government sites' CMSs put in `<meta name="ArticleTitle">` / `<meta name="ContentSource">`.
+ * The page's `<title>` and `<h1>` are read as paragraphs of the body.
+ */
+export type DocumentMetadata = { title?: string; publisher?: string };
+
 export type ExtractedDocument = {
   format: DocumentFormat;
   pages: Page[];
+  /** Set by readers of formats that carry it (HTML), for the report's identity. */
+  metadata?: DocumentMetadata;
   /** Recoverable problems met while reading (shown to the user, never thrown). */
   warnings: string[];
   /** Set when pages or pictures were left unread because no OCR engine was given. */

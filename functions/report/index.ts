@@ -8,7 +8,7 @@
 import type { ExtractedDocument } from "../documents/model.ts";
 import { textDocument } from "../documents/text.ts";
 import { NotAnnualReportError } from "../shared/errors.ts";
-import { detectEdition, readAgency, readTitle, readYear } from "./metadata.ts";
+import { agencyFinding, detectEdition, identifyAgency, readTitle, readYear } from "./metadata.ts";
 import { normaliseText } from "./normalise.ts";
 import { readFigures, type Row } from "./read-figures.ts";
 import { readGrid, yearFromFirstLines } from "./read-grid.ts";
@@ -82,15 +82,18 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
     );
   }
   const paragraphs = rows.filter((cells) => cells.length === 1).map((cells) => cells[0]!);
+  // Garbled labels spell no agency; the text of a Textract scan names none that can be read.
+  const identity = grid ? null : identifyAgency(lines, text, doc.metadata);
+  const uncertain = identity ? agencyFinding(identity) : null;
   const findings = [
     ...(grid ? grid.findings : []),
+    ...(uncertain ? [uncertain] : []),
     ...validateFigures(reading, edition),
     ...checkNarrative(paragraphs, year, reading.applications, reading.reviewLitigation),
   ];
   const status = findings.some((f) => f.severity === SEVERITY.ERROR) ? STATUS.NEEDS_REVIEW : STATUS.VALID;
   const record = ReportRecord.parse({
-    // Garbled labels spell no agency; the text of a Textract scan names none that can be read.
-    agency: grid ? null : readAgency(lines, text),
+    agency: identity?.agency ?? null,
     year,
     edition,
     activeDisclosure: reading.activeDisclosure,

@@ -2,52 +2,170 @@
  * Who published a report, which year its statistics cover, and which edition of the template
  * its tables follow.
  */
-import { compact } from "./normalise.ts";
+import { compact, normaliseText } from "./normalise.ts";
 import { EDITION_MARKERS, EDITIONS, type Edition } from "./template.ts";
+import type { Finding } from "./validate.ts";
 
-const AGENCY_SUFFIX = /(?:人民政府|政府|委员会|局|厅|办公室|办|委|署|院|中心|管委会|街道办事处|办事处|公司|所|站|队|馆)$/;
 const HAN = "\\u3400-\\u9fff";
 
-/** Titles such as `瑶海区人民政府2019年政府信息公开工作年度报告` or `2019年度西湖区教育局信息公开工作年度报告`. */
-const TITLE_AGENCY_FIRST = new RegExp(`([${HAN}]{2,30}?)((?:19|20)\\d{2})年度?(?:政府)?(?:信息公开|政务公开)`);
-const TITLE_YEAR_FIRST = new RegExp(`((?:19|20)\\d{2})年度?([${HAN}]{2,30}?)(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度?)?报告`);
+/** How the name of a publishing body ends: a government, a department, a zone's committee, a centre… */
+const BODY_SUFFIX = new RegExp(
+  "(?:人民政府|政府|人民代表大会常务委员会|委员会|管委会|办公厅|办公室|办事处|街道|总局|分局|局|厅|委|办|署|院|中心|公司|集团|所|站|队|馆|" +
+    "综合实验区|实验区|试验区|示范区|开发区|高新区|新区|园区|合作区|监狱|学校|大学|医院|联合会|红十字会|协会|社)$",
+);
+/** A place, which a title may name as its publisher (`平潭综合实验区…`, `某县2023年…`). */
+const PLACE_SUFFIX = /(?:省|市|自治区|自治州|州|地区|盟|县|区|旗|镇|乡|苏木)$/;
+/** A line that is only a higher-level place, printed above the rest of a title split over lines. */
+const PLACE_LINE = new RegExp(`^[${HAN}]{1,10}(?:省|市|自治区|自治州|州|地区|盟|县|区|旗)$`);
 
-function cleanAgency(name: string): string | null {
-  const trimmed = name.replace(/^(?:关于|中共|《)/, "").replace(/(?:的)$/, "");
-  return AGENCY_SUFFIX.test(trimmed) && trimmed.length >= 3 ? trimmed : null;
+const YEAR = "((?:19|20)\\d{2})年度?";
+const NAME = `([${HAN}]{2,40}?)`;
+/** 政府信息公开工作年度报告 and its variants (政务公开, 年报, 年度工作报告, 工作的年度报告, 年报告). */
+const TAIL = "(?:政府|政务)?(?:信息|政务)公开(?:工作)?的?(?:年度|年)?(?:工作)?(?:报告|年报)";
+const TAIL_WITH_YEAR = `(?:政府|政务)?(?:信息|政务)公开(?:工作)?${YEAR}(?:工作)?(?:报告|年报)`;
+
+/** The forms a title takes; `name` and `year` are group numbers. */
+const TITLE_FORMS: { pattern: RegExp; name: number; year: number | null }[] = [
+  { pattern: new RegExp(`^${NAME}(?:关于)?${YEAR}的?${TAIL}`), name: 1, year: 2 },
+  { pattern: new RegExp(`^${YEAR}${NAME}的?${TAIL}`), name: 2, year: 1 },
+  { pattern: new RegExp(`^${NAME}${TAIL_WITH_YEAR}`), name: 1, year: 2 },
+  { pattern: new RegExp(`^${NAME}${TAIL}\\(?${YEAR}\\)?$`), name: 1, year: 2 },
+  { pattern: new RegExp(`^${NAME}${TAIL}$`), name: 1, year: null },
+];
+/** A title that names no body: `2023年政府信息公开工作年度报告`. */
+const BARE_TITLE = new RegExp(`^(?:${YEAR})?${TAIL}(?:\\(?${YEAR}\\)?)?$`);
+
+/** What a page or file name adds around a title: `.docx`, `_淮安市人民政府`, `首页>政务公开>`. */
+const SEPARATORS = /[_|｜>»]+|-{1,2}|—{1,2}|–/;
+
+const isBody = (name: string): boolean => BODY_SUFFIX.test(name) && name.replace(BODY_SUFFIX, "").length >= 2;
+const isPlace = (name: string): boolean => PLACE_SUFFIX.test(name) && name.length >= 3;
+
+/** The publishing body a title's name part spells, or null when it spells none. */
+function titleName(raw: string, following: string): string | null {
+  const name = raw.replace(/^(?:关于|《)+/, "").replace(/(?:的|关于)$/, "");
+  if (/^(?:我|本|全|各)/.test(name) || name.length > 40) return null;
+  // `…区人民政府信息公开…`: the 政府 the pattern took as the start of 政府信息公开 belongs to the name.
+  if (!isBody(name) && following.startsWith("政府") && (/人民$/.test(name) || isPlace(name))) return `${name}政府`;
+  if (isBody(name) || isPlace(name)) return name;
+  return null;
+}
+
+type TitleMatch = { agency: string | null; year: number | null };
+
+/** Reads one candidate title (a line or lines joined); `whole` requires the title to end the text. */
+function matchTitle(text: string, whole: boolean): TitleMatch | null {
+  for (const segment of text.split(SEPARATORS)) {
+    const t = segment.replace(/\.(?:docx?|pdf|wps|html?)$/i, "").replace(/^(?:标题|题目)[:：]/, "");
+    for (const form of TITLE_FORMS) {
+      const m = form.pattern.exec(t);
+      if (!m) continue;
+      if (whole && m[0].length !== t.length) continue;
+      const agency = titleName(m[form.name]!, t.slice(m.index + m[form.name]!.length));
+      if (agency) return { agency, year: form.year === null ? null : Number(m[form.year]) };
+    }
+    const bare = BARE_TITLE.exec(t);
+    if (bare) {
+      const year = bare[1] ?? bare[2];
+      return { agency: null, year: year === undefined ? null : Number(year) };
+    }
+  }
+  return null;
 }
 
 export type Title = { agency: string | null; year: number | null };
 
-/** Reads agency and year from the title, which is within the first lines that mention 信息公开 and 报告. */
+/** Lines a title is short enough to be one of, when it is split over two or three lines. */
+const isTitlePart = (line: string): boolean => line.length > 0 && line.length <= 40 && !/[。，,;；]/.test(line);
+
+/**
+ * Reads agency and year from the title, within the first lines: on one line (a title followed
+ * by prose on the same line included), or split over two or three lines, or with the higher-level
+ * place on a line of its own above it. A title without a body's name gives only the year.
+ */
 export function readTitle(lines: readonly string[]): Title {
-  for (const raw of lines.slice(0, 80)) {
-    const line = compact(raw);
-    if (!/报告|年报/.test(line) && !/信息公开$/.test(line)) continue;
-    const a = TITLE_AGENCY_FIRST.exec(line);
-    if (a) {
-      const agency = cleanAgency(a[1]!);
-      if (agency) return { agency, year: Number(a[2]) };
-    }
-    const b = TITLE_YEAR_FIRST.exec(line);
-    if (b) {
-      const agency = cleanAgency(b[2]!);
-      if (agency) return { agency, year: Number(b[1]) };
+  const first = lines.slice(0, 80).map(compact);
+  let bare: Title | null = null;
+  for (let end = 0; end < first.length; end++) {
+    for (let size = 1; size <= 3 && size <= end + 1; size++) {
+      const parts = first.slice(end - size + 1, end + 1);
+      if (size > 1 && !parts.every(isTitlePart)) break;
+      const title = matchTitle(parts.join(""), size > 1);
+      if (!title) continue;
+      if (title.agency === null) {
+        bare ??= title;
+        continue;
+      }
+      return { agency: withPlaceAbove(title.agency, first, end - size + 1), year: title.year ?? bare?.year ?? null };
     }
   }
-  return { agency: null, year: null };
+  return bare ?? { agency: null, year: null };
 }
+
+/** `淮安市` / `洪泽区人民政府` / `2023年…报告`: the place on the lines above belongs to the name. */
+function withPlaceAbove(agency: string, lines: readonly string[], top: number): string {
+  let name = agency;
+  for (let i = top - 1; i >= Math.max(0, top - 2); i--) {
+    const line = lines[i]!;
+    if (!PLACE_LINE.test(line) || isBody(line) || name.startsWith(line)) break;
+    name = line + name;
+  }
+  return name;
+}
+
+/** How sure the reader is of the agency, and where it was read. */
+export type AgencyReading = {
+  agency: string | null;
+  /** `title`: the report's title (or the page's article title); the others are weaker witnesses. */
+  source: "title" | "compiler" | "publisher" | "prose" | "none";
+  uncertain: boolean;
+  /** Why it is uncertain, in Chinese, for the finding. */
+  reason?: string;
+};
+
+export type AgencyMetadata = { title?: string; publisher?: string };
+
+/** `本报告由淮安市人民政府办公室根据…编制`, `…的要求,由杭州市西湖区教育局编制而成`. */
+function compilerOf(body: string): string | null {
+  const m =
+    new RegExp(`本(?:年度)?报告(?:是|系)?由([${HAN}]{3,40}?)(?:根据|依据|按照|依照|负责|编制|编写|制作|发布)`).exec(body) ??
+    new RegExp(`(?:报告|要求|规定)[^。]{0,40}?由([${HAN}]{3,40}?)(?:负责)?(?:编制|编写)`).exec(body);
+  if (!m) return null;
+  // A government's report is compiled by its general office: the publisher is the government.
+  const name = m[1]!.replace(/^(?:中华人民共和国)/, "").replace(/(?<=政府)办公(?:厅|室)$/, "");
+  return isBody(name) ? name : null;
+}
+
+/** `发布机构：淮安市人民政府`, `来源: 区教育局`, or the label and the name on lines of their own. */
+function publisherOf(text: string): string | null {
+  const head = text.split("\n").slice(0, 60).join("\n");
+  const m = new RegExp(`(?:发布机构|发布机关|发布单位|发文机关|发文单位|信息来源|来源)\\s*[:：]?\\s*([${HAN}]{3,40})`).exec(head);
+  if (!m) return null;
+  const name = m[1]!.replace(new RegExp(`(?:发布|生成|成文|发文|索引|文号|日期|时间|主题|浏览)[${HAN}]*$`), "");
+  return BODY_SUFFIX.test(name) ? name : null;
+}
+
+/** Two witnesses name the same body when one name ends the other (`洪泽区人民政府`, `淮安市洪泽区人民政府`). */
+const sameBody = (a: string, b: string): boolean => a.endsWith(b) || b.endsWith(a);
+
+/** A name without its place (`区教育局`, `市政府`): the report's text must complete it. */
+const isShortName = (name: string): boolean => /^(?:市|区|县|旗|州|省|镇|乡)/.test(name);
 
 /**
  * Where a report names itself only as `市教育局`, the full name is found where the text
  * spells it out (`乌海市教育局信息报送系统`) or from the city it names (`《乌海市2022年…》`).
+ * Bodies named together as the higher authorities (`省委省政府`, `市委市政府`) are never the publisher.
  */
-function agencyFromShortName(text: string): string | null {
+function agencyFromShortName(text: string, only?: string): string | null {
   const body = compact(text);
   const short = new RegExp(`(?:^|[,，。、;；:：\\s\\d年])((?:市|区|县|旗|州|省)[${HAN}]{1,8}?(?:局|委员会|办公室|人民政府|政府))`, "g");
   const counts = new Map<string, number>();
-  for (const m of body.matchAll(short)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
-  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([name]) => name);
+  for (const m of body.matchAll(short)) {
+    const name = m[1]!;
+    if (/^(.)委\1政府$/.test(name)) continue;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const ranked = only !== undefined ? [only] : [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([name]) => name);
   for (const name of ranked) {
     const level = name[0]!;
     const full = new RegExp(`([${HAN}]{2,4}?)${name}`, "g");
@@ -65,9 +183,44 @@ function agencyFromShortName(text: string): string | null {
   return null;
 }
 
-/** The publishing body, from the title, else from the text. */
-export function readAgency(lines: readonly string[], text: string): string | null {
-  return readTitle(lines).agency ?? agencyFromShortName(text);
+/**
+ * The publishing body and how sure the reading is: the title first (the page's article title,
+ * then the first lines); without one, the report's own `本报告由…编制` and the page's source
+ * (发布机构/来源), which are certain only when they agree; last, the body the prose names most,
+ * which is only a guess. A body merely mentioned in the prose never outranks a title.
+ */
+export function identifyAgency(lines: readonly string[], text: string, metadata: AgencyMetadata = {}): AgencyReading {
+  const fromMeta = metadata.title ? matchTitle(compact(normaliseText(metadata.title)), false) : null;
+  const title = fromMeta?.agency ? fromMeta.agency : readTitle(lines).agency;
+  if (title) return { agency: title, source: "title", uncertain: false };
+
+  const body = compact(text);
+  const compiler = compilerOf(body);
+  const printed = metadata.publisher ? compact(normaliseText(metadata.publisher)) : publisherOf(text);
+  const publisher = printed && isShortName(printed) ? (agencyFromShortName(text, printed) ?? printed) : printed;
+  if (compiler && publisher && sameBody(compiler, publisher)) return { agency: compiler, source: "compiler", uncertain: false };
+  if (compiler) {
+    return { agency: compiler, source: "compiler", uncertain: true, reason: `标题中未找到机关名称，取自“本报告由${compiler}…编制”` };
+  }
+  if (publisher && BODY_SUFFIX.test(publisher)) {
+    return { agency: publisher, source: "publisher", uncertain: true, reason: `标题中未找到机关名称，取自发布机构“${publisher}”` };
+  }
+  const guessed = agencyFromShortName(text);
+  if (guessed) return { agency: guessed, source: "prose", uncertain: true, reason: `标题中未找到机关名称，取自正文“${guessed}”` };
+  return { agency: null, source: "none", uncertain: true, reason: "标题和正文中均未找到发布机关名称" };
+}
+
+/** The publishing body, from the title, else from the weaker witnesses (see identifyAgency). */
+export function readAgency(lines: readonly string[], text: string, metadata: AgencyMetadata = {}): string | null {
+  return identifyAgency(lines, text, metadata).agency;
+}
+
+export const AGENCY_UNCERTAIN = "agency.uncertain";
+
+/** The `agency.uncertain` warning for a reading that rests on weak evidence, if it does. */
+export function agencyFinding(reading: AgencyReading): Finding | null {
+  if (!reading.uncertain) return null;
+  return { rule: AGENCY_UNCERTAIN, severity: "warning", message: `发布机关不确定：${reading.reason ?? "证据不足"}`, cells: [], expected: null, actual: null };
 }
 
 /** The year the statistics cover. */
