@@ -145,11 +145,52 @@ function publisherOf(text: string): string | null {
   return BODY_SUFFIX.test(name) ? name : null;
 }
 
+/** Sentence openings a report speaks in as its publisher: `2022年,市教育局认真贯彻…`. */
+const SUBJECT = new RegExp(
+  `(?:^|[。;；!！\\n])(?:(?:19|20)\\d{2}年度?|一年来|今年以来|本年度)[,，]?([${HAN}]{2,30}?(?:人民政府|政府|委员会|管委会|办公厅|办公室|办事处|局|厅|中心))`,
+  "g",
+);
+
+/** The body the report's opening sentences speak as, never one they merely list. */
+function subjectOf(body: string): string | null {
+  for (const m of body.matchAll(SUBJECT)) {
+    const name = m[1]!;
+    if (/^(?:我|本|全|各|在|对|向|经|由)/.test(name) || /^(.)委\1政府$/.test(name)) continue;
+    if (isBody(name) || isShortName(name)) return name;
+  }
+  return null;
+}
+
 /** Two witnesses name the same body when one name ends the other (`洪泽区人民政府`, `淮安市洪泽区人民政府`). */
 const sameBody = (a: string, b: string): boolean => a.endsWith(b) || b.endsWith(a);
 
 /** A name without its place (`区教育局`, `市政府`): the report's text must complete it. */
 const isShortName = (name: string): boolean => /^(?:市|区|县|旗|州|省|镇|乡)/.test(name);
+
+const IS_HAN = new RegExp(`^[${HAN}]+$`);
+const PLACE_CHAR = /[省市州盟区县旗]/;
+
+/**
+ * The place names printed right before a short name (`乌海` in `“乌海市教育局`, `西湖` in
+ * `杭州市西湖区教育局`), counted: a place starts after a non-Chinese character, after a higher
+ * level (`…市`), or, less surely, after a joining word (`通过乌海市…`).
+ */
+function placesBefore(body: string, name: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (let i = body.indexOf(name); i >= 0; i = body.indexOf(name, i + name.length)) {
+    for (let length = 4; length >= 2; length--) {
+      if (i - length < 0) continue;
+      const place = body.slice(i - length, i);
+      if (!IS_HAN.test(place) || PLACE_CHAR.test(place) || /[我本全各]/.test(place)) continue;
+      const before = body[i - length - 1];
+      const strong = before === undefined || !IS_HAN.test(before) || PLACE_CHAR.test(before);
+      if (!strong && !/[的和在与及由对向为过经按据从至]/.test(before)) continue;
+      counts.set(place, (counts.get(place) ?? 0) + (strong ? 10 : 1));
+      break;
+    }
+  }
+  return counts;
+}
 
 /**
  * Where a report names itself only as `市教育局`, the full name is found where the text
@@ -158,6 +199,7 @@ const isShortName = (name: string): boolean => /^(?:市|区|县|旗|州|省|镇|
  */
 function agencyFromShortName(text: string, only?: string): string | null {
   const body = compact(text);
+  const lined = text.split("\n").map(compact).join("\n");
   const short = new RegExp(`(?:^|[,，。、;；:：\\s\\d年])((?:市|区|县|旗|州|省)[${HAN}]{1,8}?(?:局|委员会|办公室|人民政府|政府))`, "g");
   const counts = new Map<string, number>();
   for (const m of body.matchAll(short)) {
@@ -168,12 +210,7 @@ function agencyFromShortName(text: string, only?: string): string | null {
   const ranked = only !== undefined ? [only] : [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([name]) => name);
   for (const name of ranked) {
     const level = name[0]!;
-    const full = new RegExp(`([${HAN}]{2,4}?)${name}`, "g");
-    const prefixes = new Map<string, number>();
-    for (const m of body.matchAll(full)) {
-      const prefix = m[1]!.replace(/^.*[的和在与及由对向为全本我]/, "");
-      if (prefix.length >= 2) prefixes.set(prefix, (prefixes.get(prefix) ?? 0) + 1);
-    }
+    const prefixes = placesBefore(lined, name);
     const best = [...prefixes.entries()].sort((a, b) => b[1] - a[1])[0];
     if (best) return best[0] + name;
     const place = new RegExp(`《([${HAN}]{2,4}?)${level}`).exec(body);
@@ -195,18 +232,23 @@ export function identifyAgency(lines: readonly string[], text: string, metadata:
   if (title) return { agency: title, source: "title", uncertain: false };
 
   const body = compact(text);
+  const complete = (name: string | null): string | null => (name && isShortName(name) ? (agencyFromShortName(text, name) ?? name) : name);
   const compiler = compilerOf(body);
-  const printed = metadata.publisher ? compact(normaliseText(metadata.publisher)) : publisherOf(text);
-  const publisher = printed && isShortName(printed) ? (agencyFromShortName(text, printed) ?? printed) : printed;
-  if (compiler && publisher && sameBody(compiler, publisher)) return { agency: compiler, source: "compiler", uncertain: false };
-  if (compiler) {
-    return { agency: compiler, source: "compiler", uncertain: true, reason: `标题中未找到机关名称，取自“本报告由${compiler}…编制”` };
-  }
-  if (publisher && BODY_SUFFIX.test(publisher)) {
-    return { agency: publisher, source: "publisher", uncertain: true, reason: `标题中未找到机关名称，取自发布机构“${publisher}”` };
+  const publisher = complete(metadata.publisher ? compact(normaliseText(metadata.publisher)) : publisherOf(text));
+  const subject = complete(subjectOf(text.split("\n").map(compact).join("\n")));
+  // Each witness with what it read, strongest first; two that agree make the reading certain.
+  const witnesses = [
+    compiler && { agency: compiler, source: "compiler" as const, reason: `取自“本报告由${compiler}…编制”` },
+    publisher && { agency: publisher, source: "publisher" as const, reason: `取自发布机构“${publisher}”` },
+    subject && { agency: subject, source: "prose" as const, reason: `取自正文“${subject}”` },
+  ].filter((w): w is { agency: string; source: "compiler" | "publisher" | "prose"; reason: string } => Boolean(w));
+  const best = witnesses[0];
+  if (best) {
+    const agrees = witnesses.slice(1).some((w) => sameBody(w.agency, best.agency));
+    return agrees ? { agency: best.agency, source: best.source, uncertain: false } : { ...best, uncertain: true, reason: `标题中未找到机关名称，${best.reason}` };
   }
   const guessed = agencyFromShortName(text);
-  if (guessed) return { agency: guessed, source: "prose", uncertain: true, reason: `标题中未找到机关名称，取自正文“${guessed}”` };
+  if (guessed) return { agency: guessed, source: "prose", uncertain: true, reason: `标题中未找到机关名称，取自正文中最常提到的“${guessed}”` };
   return { agency: null, source: "none", uncertain: true, reason: "标题和正文中均未找到发布机关名称" };
 }
 
