@@ -200,10 +200,11 @@ function placesBefore(body: string, name: string): Map<string, number> {
 function agencyFromShortName(text: string, only?: string): string | null {
   const body = compact(text);
   const lined = text.split("\n").map(compact).join("\n");
-  const short = new RegExp(`(?:^|[,，。、;；:：\\s\\d年])((?:市|区|县|旗|州|省)[${HAN}]{1,8}?(?:局|委员会|办公室|人民政府|政府))`, "g");
+  const short = new RegExp(`(?:^|[,，。;；:：\\s\\d年])((?:市|区|县|旗|州|省)[${HAN}]{1,8}?(?:局|委员会|办公室|人民政府|政府))(?![、和及与等])`, "g");
   const counts = new Map<string, number>();
   for (const m of body.matchAll(short)) {
     const name = m[1]!;
+    // Named with others (`省委省政府、区农业农村局、…等部门`): a body merely listed is not the publisher.
     if (/^(.)委\1政府$/.test(name)) continue;
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
