@@ -55,12 +55,14 @@ type TitleMatch = { agency: string | null; year: number | null };
 
 /** Reads one candidate title (a line or lines joined); `whole` requires the title to end the text. */
 function matchTitle(text: string, whole: boolean): TitleMatch | null {
-  for (const segment of text.split(SEPARATORS)) {
+  for (const [i, segment] of text.split(SEPARATORS).entries()) {
     const t = segment.replace(/\.(?:docx?|pdf|wps|html?)$/i, "").replace(/^(?:标题|题目)[:：]/, "");
+    // Prose may follow a title on its line; a title after a separator (`站点 - 标题`) must end there.
+    const exact = whole || i > 0;
     for (const form of TITLE_FORMS) {
       const m = form.pattern.exec(t);
       if (!m) continue;
-      if (whole && m[0].length !== t.length) continue;
+      if (exact && !/^(?:\([^()]{1,10}\))?$/.test(t.slice(m[0].length))) continue;
       const agency = titleName(m[form.name]!, t.slice(m.index + m[form.name]!.length));
       if (agency) return { agency, year: form.year === null ? null : Number(m[form.year]) };
     }
@@ -107,7 +109,7 @@ function withPlaceAbove(agency: string, lines: readonly string[], top: number): 
   let name = agency;
   for (let i = top - 1; i >= Math.max(0, top - 2); i--) {
     const line = lines[i]!;
-    if (!PLACE_LINE.test(line) || isBody(line) || name.startsWith(line)) break;
+    if (!PLACE_LINE.test(line) || isBody(line) || name.includes(line)) break;
     name = line + name;
   }
   return name;
@@ -139,7 +141,7 @@ function compilerOf(body: string): string | null {
 /** `发布机构：淮安市人民政府`, `来源: 区教育局`, or the label and the name on lines of their own. */
 function publisherOf(text: string): string | null {
   const head = text.split("\n").slice(0, 60).join("\n");
-  const m = new RegExp(`(?:发布机构|发布机关|发布单位|发文机关|发文单位|信息来源|来源)\\s*[:：]?\\s*([${HAN}]{3,40})`).exec(head);
+  const m = new RegExp(`(?<![${HAN}])(?:发布机构|发布机关|发布单位|发文机关|发文单位|信息来源|来源)\\s*[:：]?\\s*([${HAN}]{3,40})`).exec(head);
   if (!m) return null;
   const name = m[1]!.replace(new RegExp(`(?:发布|生成|成文|发文|索引|文号|日期|时间|主题|浏览)[${HAN}]*$`), "");
   return BODY_SUFFIX.test(name) ? name : null;

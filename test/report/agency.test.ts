@@ -16,6 +16,7 @@ const TITLES: { lines: string[]; agency: string; year: number | null }[] = [
   { lines: ["淮安市洪泽区人民政府", "2024 年政府信息公开工作年度报告"], agency: "淮安市洪泽区人民政府", year: 2024 },
   { lines: ["淮安市人民政府", "2024 年政府信息公开工作年度报告"], agency: "淮安市人民政府", year: 2024 },
   { lines: ["杭州市教育局2020年政府信息公开", "年度报告"], agency: "杭州市教育局", year: 2020 },
+  { lines: ["洪泽区人民政府", "2023年政府信息公开工作年度报告（全文）"], agency: "洪泽区人民政府", year: 2023 },
   { lines: ["淮安经济技术开发区管委会", "2023年政府信息公开工作年度报告"], agency: "淮安经济技术开发区管委会", year: 2023 },
   { lines: ["金湖县前锋镇人民政府", "2023年度政府信息公开工作年度报告"], agency: "金湖县前锋镇人民政府", year: 2023 },
   // Split over three lines; a higher-level place on a line of its own belongs to the name
@@ -108,6 +109,11 @@ describe("identifyAgency", () => {
   it("completes a printed 发布单位 that names only the level (`区教育局`) from the text, uncertain", () => {
     const reading = read("发布单位\n区教育局\n一、总体情况\n杭州市西湖区教育局认真贯彻落实。区教育局将继续努力。");
     expect(reading).toMatchObject({ agency: "西湖区教育局", source: "publisher", uncertain: true });
+  });
+
+  it("reads 来源 from a web page's info line", () => {
+    const reading = read("发布时间：2024-01-20 来源：淮安市洪泽区人民政府 浏览次数：\n一、总体情况\n我们做了很多工作。");
+    expect(reading).toMatchObject({ agency: "淮安市洪泽区人民政府", source: "publisher", uncertain: true });
   });
 
   it("without a title, takes the body the opening sentence speaks as, never one it merely lists (seed 002)", () => {
