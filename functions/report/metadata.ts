@@ -18,7 +18,10 @@ const PLACE_SUFFIX = /(?:省|市|自治区|自治州|州|地区|盟|县|区|旗|
 /** A line that is only a higher-level place, printed above the rest of a title split over lines. */
 const PLACE_LINE = new RegExp(`^[${HAN}]{1,10}(?:省|市|自治区|自治州|州|地区|盟|县|区|旗)$`);
 
-const YEAR = "((?:19|20)\\d{2})年度?";
+/** `2023年`, `2023年度`, and in Chinese numerals `二〇二三年`. */
+const YEAR = "((?:19|20)\\d{2}|[一二][〇零○九][〇零○一二三四五六七八九]{2})年度?";
+const DIGIT: Record<string, string> = { 〇: "0", 零: "0", "○": "0", 一: "1", 二: "2", 三: "3", 四: "4", 五: "5", 六: "6", 七: "7", 八: "8", 九: "9" };
+const yearOf = (printed: string): number => Number(printed.replace(/[^\d]/g, (ch) => DIGIT[ch] ?? ""));
 const NAME = `([${HAN}]{2,40}?)`;
 /** 政府信息公开工作年度报告 and its variants (政务公开, 年报, 年度工作报告, 工作的年度报告, 年报告). */
 const TAIL = "(?:政府|政务)?(?:信息|政务)公开(?:工作)?的?(?:年度|年)?(?:工作)?(?:报告|年报)";
@@ -56,7 +59,10 @@ type TitleMatch = { agency: string | null; year: number | null };
 /** Reads one candidate title (a line or lines joined); `whole` requires the title to end the text. */
 function matchTitle(text: string, whole: boolean): TitleMatch | null {
   for (const [i, segment] of text.split(SEPARATORS).entries()) {
-    const t = segment.replace(/\.(?:docx?|pdf|wps|html?)$/i, "").replace(/^(?:标题|题目)[:：]/, "");
+    const t = segment
+      .replace(/\.(?:docx?|pdf|wps|html?)$/i, "")
+      .replace(/^(?:标题|题目)[:：]/, "")
+      .replace(/^《(.*)》$/, "$1");
     // Prose may follow a title on its line; a title after a separator (`站点 - 标题`) must end there.
     const exact = whole || i > 0;
     for (const form of TITLE_FORMS) {
@@ -64,12 +70,12 @@ function matchTitle(text: string, whole: boolean): TitleMatch | null {
       if (!m) continue;
       if (exact && !/^(?:\([^()]{1,10}\))?$/.test(t.slice(m[0].length))) continue;
       const agency = titleName(m[form.name]!, t.slice(m.index + m[form.name]!.length));
-      if (agency) return { agency, year: form.year === null ? null : Number(m[form.year]) };
+      if (agency) return { agency, year: form.year === null ? null : yearOf(m[form.year]!) };
     }
     const bare = BARE_TITLE.exec(t);
     if (bare) {
       const year = bare[1] ?? bare[2];
-      return { agency: null, year: year === undefined ? null : Number(year) };
+      return { agency: null, year: year === undefined ? null : yearOf(year) };
     }
   }
   return null;
@@ -232,9 +238,14 @@ function agencyFromShortName(text: string, only?: string): string | null {
 export function identifyAgency(lines: readonly string[], text: string, metadata: AgencyMetadata = {}): AgencyReading {
   const fromMeta = metadata.title ? matchTitle(compact(normaliseText(metadata.title)), false) : null;
   const title = fromMeta?.agency ? fromMeta.agency : readTitle(lines).agency;
-  if (title) return { agency: title, source: "title", uncertain: false };
-
   const body = compact(text);
+  if (title && isBody(title)) return { agency: title, source: "title", uncertain: false };
+  if (title) {
+    // A title that names only a place (`北京市2022年…`): sure when the report's compiler is of that place.
+    const compiler = compilerOf(body);
+    if (compiler?.startsWith(title)) return { agency: title, source: "title", uncertain: false };
+    return { agency: title, source: "title", uncertain: true, reason: `标题只写了地名“${title}”，未写明发布机关` };
+  }
   const complete = (name: string | null): string | null => (name && isShortName(name) ? (agencyFromShortName(text, name) ?? name) : name);
   const compiler = compilerOf(body);
   const publisher = complete(metadata.publisher ? compact(normaliseText(metadata.publisher)) : publisherOf(text));

@@ -35,6 +35,8 @@ const TITLES: { lines: string[]; agency: string; year: number | null }[] = [
   { lines: ["西藏自治区人民政府2022年政府信息公开年度报告"], agency: "西藏自治区人民政府", year: 2022 },
   { lines: ["瑶海区人民政府2019年政府信息公开工作年报告.docx"], agency: "瑶海区人民政府", year: 2019 },
   { lines: ["海淀区人民政府信息公开工作年度报告"], agency: "海淀区人民政府", year: null },
+  { lines: ["洪泽区人民政府二〇二三年政府信息公开工作年度报告"], agency: "洪泽区人民政府", year: 2023 },
+  { lines: ["《淮安市人民政府2024年政府信息公开工作年度报告》"], agency: "淮安市人民政府", year: 2024 },
   // Bodies without a 局/政府 ending
   { lines: ["平潭综合实验区2023年政府信息公开工作年度报告"], agency: "平潭综合实验区", year: 2023 },
   { lines: ["苏州工业园区管理委员会2022年度政府信息公开工作年度报告"], agency: "苏州工业园区管理委员会", year: 2022 },
@@ -89,6 +91,11 @@ describe("identifyAgency", () => {
       ].join("\n"),
     );
     expect(reading).toEqual({ agency: "淮安市洪泽区人民政府", source: "title", uncertain: false });
+  });
+
+  it("is unsure of a title that names only a place, unless the compiler is of that place", () => {
+    expect(read("北京市2022年政府信息公开工作年度报告\n一、总体情况")).toMatchObject({ agency: "北京市", uncertain: true });
+    expect(read("北京市2022年政府信息公开工作年度报告\n本报告由北京市人民政府办公厅编制。")).toMatchObject({ agency: "北京市", uncertain: false });
   });
 
   it("takes the page's article title (ArticleTitle) when the page prints none", () => {
