@@ -41,13 +41,16 @@ const BARE_TITLE = new RegExp(`^(?:${YEAR})?${TAIL}(?:\\(?${YEAR}\\)?)?$`);
 /** What a page or file name adds around a title: `.docx`, `_淮安市人民政府`, `首页>政务公开>`. */
 const SEPARATORS = /[_|｜>»]+|-{1,2}|—{1,2}|–/;
 
+/** A kind of body without the name that makes it one (`管理委员会`): part of a name split over lines. */
+const GENERIC = /^(?:党工委|工作委员会|执行委员会|管理委员会|管委会|委员会|人民政府(?:办公室|办公厅)?|政府|办公室|办公厅|(?:街道)?办事处)$/;
+
 const isBody = (name: string): boolean => BODY_SUFFIX.test(name) && name.replace(BODY_SUFFIX, "").length >= 2;
 const isPlace = (name: string): boolean => PLACE_SUFFIX.test(name) && name.length >= 3;
 
 /** The publishing body a title's name part spells, or null when it spells none. */
 function titleName(raw: string, following: string): string | null {
   const name = raw.replace(/^(?:关于|《)+/, "").replace(/(?:的|关于)$/, "");
-  if (/^(?:我|本|全|各)/.test(name) || name.length > 40) return null;
+  if (/^(?:我|本|全|各)/.test(name) || name.length > 40 || GENERIC.test(name)) return null;
   // `…区人民政府信息公开…`: the 政府 the pattern took as the start of 政府信息公开 belongs to the name.
   if (!isBody(name) && following.startsWith("政府") && (/人民$/.test(name) || isPlace(name))) return `${name}政府`;
   if (isBody(name) || isPlace(name)) return name;
@@ -110,12 +113,15 @@ export function readTitle(lines: readonly string[]): Title {
   return bare ?? { agency: null, year: null };
 }
 
-/** `淮安市` / `洪泽区人民政府` / `2023年…报告`: the place on the lines above belongs to the name. */
+/**
+ * `淮安市` / `洪泽区人民政府` / `2023年…报告`, `苏州工业园区` / `管理委员会2022年…`: the place on the
+ * lines above belongs to the name (a site's name above a title is a body, not a place, and stays out).
+ */
 function withPlaceAbove(agency: string, lines: readonly string[], top: number): string {
   let name = agency;
   for (let i = top - 1; i >= Math.max(0, top - 2); i--) {
     const line = lines[i]!;
-    if (!PLACE_LINE.test(line) || isBody(line) || name.includes(line)) break;
+    if (!PLACE_LINE.test(line) || name.includes(line)) break;
     name = line + name;
   }
   return name;

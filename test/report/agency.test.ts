@@ -23,6 +23,9 @@ const TITLES: { lines: string[]; agency: string; year: number | null }[] = [
   { lines: ["重庆市大数据应用发展管理局", "2023年政府信息公开", "工作年度报告"], agency: "重庆市大数据应用发展管理局", year: 2023 },
   { lines: ["上海市", "浦东新区人民政府", "2021年政府信息公开工作年度报告"], agency: "上海市浦东新区人民政府", year: 2021 },
   { lines: ["淮安市洪泽区", "人民政府", "2023年政府信息公开工作年度报告"], agency: "淮安市洪泽区人民政府", year: 2023 },
+  { lines: ["苏州工业园区", "管理委员会2022年度政府信息公开工作年度报告"], agency: "苏州工业园区管理委员会", year: 2022 },
+  { lines: ["淮安经济技术开发区", "管理委员会", "2023年政府信息公开工作年度报告"], agency: "淮安经济技术开发区管理委员会", year: 2023 },
+  { lines: ["上海市浦东新区", "教育局", "2023年政府信息公开工作年度报告"], agency: "上海市浦东新区教育局", year: 2023 },
   // …but a site's name above a title is not part of it
   { lines: ["淮安市人民政府", "淮安市洪泽区人民政府2024年政府信息公开工作年度报告"], agency: "淮安市洪泽区人民政府", year: 2024 },
   // One line, the year inside, before or after the name
