@@ -65,7 +65,8 @@ function matchTitle(text: string, whole: boolean): TitleMatch | null {
     const t = segment
       .replace(/\.(?:docx?|pdf|wps|html?)$/i, "")
       .replace(/^(?:标题|题目)[:：]/, "")
-      .replace(/^《(.*)》$/, "$1");
+      .replace(/^《(.*)》$/, "$1")
+      .replace(/^关于(?:印发|发布|公布)?《(.*)》的(?:通知|公告)$/, "$1");
     // Prose may follow a title on its line; a title after a separator (`站点 - 标题`) must end there.
     const exact = whole || i > 0;
     for (const form of TITLE_FORMS) {

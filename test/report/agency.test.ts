@@ -40,6 +40,7 @@ const TITLES: { lines: string[]; agency: string; year: number | null }[] = [
   { lines: ["海淀区人民政府信息公开工作年度报告"], agency: "海淀区人民政府", year: null },
   { lines: ["洪泽区人民政府二〇二三年政府信息公开工作年度报告"], agency: "洪泽区人民政府", year: 2023 },
   { lines: ["《淮安市人民政府2024年政府信息公开工作年度报告》"], agency: "淮安市人民政府", year: 2024 },
+  { lines: ["关于公布《洪泽区人民政府2023年政府信息公开工作年度报告》的公告"], agency: "洪泽区人民政府", year: 2023 },
   // Bodies without a 局/政府 ending
   { lines: ["平潭综合实验区2023年政府信息公开工作年度报告"], agency: "平潭综合实验区", year: 2023 },
   { lines: ["苏州工业园区管理委员会2022年度政府信息公开工作年度报告"], agency: "苏州工业园区管理委员会", year: 2022 },
