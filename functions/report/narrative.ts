@@ -30,9 +30,9 @@ const BOTH = "(?:及|和|与|、|或|或者|以及)";
 const QUANTITIES: Quantity[] = [
   { name: "收到申请", pattern: /(?:接收|收到|受理|新收)(?:(?!复议|诉讼)[^,，。；;]){0,14}?申请(?:共计|共)?(\d+)件/, cells: (a) => rowsStartingWith(a, "newReceived") },
   {
-    // `予以公开及部分公开42件`: one figure for both outcomes.
+    // `予以公开及部分公开42件`, `予以公开(含部分公开)42件`: one figure for both outcomes.
     name: "予以公开及部分公开",
-    pattern: new RegExp(`${GRANTED}${BOTH}部分(?:予以)?公开(?:的)?(?:共计|共)?(\\d+)件`),
+    pattern: new RegExp(`${GRANTED}(?:${BOTH}部分(?:予以)?公开|\\(含部分公开\\))(?:的)?(?:共计|共)?(\\d+)件`),
     cells: (a) => [...rowsStartingWith(a, "granted"), ...rowsStartingWith(a, "partiallyGranted")],
   },
   { name: "予以公开", pattern: /(?<!不)予以公开(\d+)件/, cells: (a) => rowsStartingWith(a, "granted") },

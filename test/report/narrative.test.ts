@@ -71,6 +71,13 @@ describe("narrative vs tables", () => {
     expect(narrativeFindings(joined)).toEqual([]);
   });
 
+  it("reads 予以公开（含部分公开） the same way", () => {
+    const joined = seed("000_da3b4a7bec10951f").replace("予以公開(kāi)4件,部分公開(kāi)1件", "予以公開(kāi)（含部分公開(kāi)）5件");
+    expect(narrativeFindings(joined)).toEqual([]);
+    const wrong = seed("000_da3b4a7bec10951f").replace("予以公開(kāi)4件,部分公開(kāi)1件", "予以公開(kāi)（含部分公開(kāi)）4件");
+    expect(narrativeFindings(wrong)).toMatchObject([{ expected: 5, actual: 4 }]);
+  });
+
   it("flags 予以公开及部分公开 against the sum of both rows", () => {
     const joined = seed("000_da3b4a7bec10951f").replace("予以公開(kāi)4件,部分公開(kāi)1件", "予以公開(kāi)和部分公開(kāi)6件");
     const findings = narrativeFindings(joined);
