@@ -147,7 +147,7 @@ function compilerOf(body: string): string | null {
     new RegExp(`(?:报告|要求|规定)[^。]{0,40}?由([${HAN}]{3,40}?)(?:负责)?(?:编制|编写)`).exec(body);
   if (!m) return null;
   // A government's report is compiled by its general office: the publisher is the government.
-  const name = m[1]!.replace(/^(?:中华人民共和国)/, "").replace(/(?<=政府)办公(?:厅|室)$/, "");
+  const name = m[1]!.replace(/(?<=政府)办公(?:厅|室)$/, "");
   return isBody(name) ? name : null;
 }
 
@@ -238,9 +238,10 @@ function agencyFromShortName(text: string, only?: string): string | null {
 
 /**
  * The publishing body and how sure the reading is: the title first (the page's article title,
- * then the first lines); without one, the report's own `本报告由…编制` and the page's source
- * (发布机构/来源), which are certain only when they agree; last, the body the prose names most,
- * which is only a guess. A body merely mentioned in the prose never outranks a title.
+ * then the first lines); without one, the witnesses — the report's own `本报告由…编制`, the
+ * page's source (发布机构/来源), the body the opening sentence speaks as (`2022年,市教育局…`) —
+ * certain only when two agree; last, the body the prose names most (never one merely listed
+ * with others), which is a guess. A body mentioned in the prose never outranks a title.
  */
 export function identifyAgency(lines: readonly string[], text: string, metadata: AgencyMetadata = {}): AgencyReading {
   const fromMeta = metadata.title ? matchTitle(compact(normaliseText(metadata.title)), false) : null;
@@ -255,7 +256,8 @@ export function identifyAgency(lines: readonly string[], text: string, metadata:
   }
   const complete = (name: string | null): string | null => (name && isShortName(name) ? (agencyFromShortName(text, name) ?? name) : name);
   const compiler = compilerOf(body);
-  const publisher = complete(metadata.publisher ? compact(normaliseText(metadata.publisher)) : publisherOf(text));
+  const source = metadata.publisher ? compact(normaliseText(metadata.publisher)) : publisherOf(text);
+  const publisher = complete(source && BODY_SUFFIX.test(source) ? source : null);
   const subject = complete(subjectOf(text.split("\n").map(compact).join("\n")));
   // Each witness with what it read, strongest first; two that agree make the reading certain.
   const witnesses = [
