@@ -16,7 +16,7 @@ const BODY_SUFFIX = new RegExp(
 /** A place, which a title may name as its publisher (`平潭综合实验区…`, `某县2023年…`). */
 const PLACE_SUFFIX = /(?:省|市|自治区|自治州|州|地区|盟|县|区|旗|镇|乡|苏木)$/;
 /** A line that is only a higher-level place, printed above the rest of a title split over lines. */
-const PLACE_LINE = new RegExp(`^[${HAN}]{1,10}(?:省|市|自治区|自治州|州|地区|盟|县|区|旗)$`);
+const PLACE_LINE = new RegExp(`^[${HAN}]{1,20}(?:省|市|自治区|自治州|州|地区|盟|县|区|旗)$`);
 
 /** `2023年`, `2023年度`, and in Chinese numerals `二〇二三年`. */
 const YEAR = "((?:19|20)\\d{2}|[一二][〇零○九][〇零○一二三四五六七八九]{2})年度?";
@@ -88,7 +88,7 @@ function matchTitle(text: string, whole: boolean): TitleMatch | null {
 export type Title = { agency: string | null; year: number | null };
 
 /** Lines a title is short enough to be one of, when it is split over two or three lines. */
-const isTitlePart = (line: string): boolean => line.length > 0 && line.length <= 40 && !/[。，,;；]/.test(line);
+const isTitlePart = (line: string): boolean => line.length > 0 && line.length <= 40 && !/[。，,;；、:：“”]/.test(line);
 
 /**
  * Reads agency and year from the title, within the first lines: on one line (a title followed
