@@ -40,11 +40,12 @@ export const DOCUMENT_FORMAT = {
 export type DocumentFormat = (typeof DOCUMENT_FORMAT)[keyof typeof DOCUMENT_FORMAT];
 
 /**
- * What a web page says about itself outside its body: the article title and the source that
- * government sites' CMSs put in `<meta name="ArticleTitle">` / `<meta name="ContentSource">`.
- * The page's `<title>` and `<h1>` are read as paragraphs of the body.
+ * What a web page says about itself: the article title and the source that government sites'
+ * CMSs put in `<meta name="ArticleTitle">` / `<meta name="ContentSource">`, and the texts of its
+ * `<h1>`/`<h2>` headings (which a long navigation menu may push far down the page). The page's
+ * `<title>` is read as the first paragraph of the body.
  */
-export type DocumentMetadata = { title?: string; publisher?: string };
+export type DocumentMetadata = { title?: string; publisher?: string; headings?: string[] };
 
 export type ExtractedDocument = {
   format: DocumentFormat;

@@ -138,7 +138,7 @@ export type AgencyReading = {
   reason?: string;
 };
 
-export type AgencyMetadata = { title?: string; publisher?: string };
+export type AgencyMetadata = { title?: string; publisher?: string; headings?: string[] };
 
 /** `本报告由淮安市人民政府办公室根据…编制`, `…的要求,由杭州市西湖区教育局编制而成`. */
 function compilerOf(body: string): string | null {
@@ -244,8 +244,9 @@ function agencyFromShortName(text: string, only?: string): string | null {
  * with others), which is a guess. A body mentioned in the prose never outranks a title.
  */
 export function identifyAgency(lines: readonly string[], text: string, metadata: AgencyMetadata = {}): AgencyReading {
-  const fromMeta = metadata.title ? matchTitle(compact(normaliseText(metadata.title)), false) : null;
-  const title = fromMeta?.agency ? fromMeta.agency : readTitle(lines).agency;
+  const printed = [metadata.title, ...(metadata.headings ?? [])].filter((t): t is string => t !== undefined);
+  const fromPage = printed.map((t) => matchTitle(compact(normaliseText(t)), false)?.agency).find((a) => a);
+  const title = fromPage ?? readTitle(lines).agency;
   const body = compact(text);
   if (title && isBody(title)) return { agency: title, source: "title", uncertain: false };
   if (title) {

@@ -148,6 +148,15 @@ describe("the HTML reader keeps what the CMS says", () => {
     expect(doc.pages[0]!.blocks[0]).toEqual({ kind: "paragraph", text: "淮安市洪泽区人民政府" });
   });
 
+  it("keeps the <h1> a long navigation menu pushes below the first lines, and the agency is read from it", () => {
+    const menu = Array.from({ length: 120 }, (_, i) => `<li><a href="/c${i}">栏目${i}</a></li>`).join("");
+    const doc = readHtmlString(`<html><head><title>政府信息公开年报</title></head><body><h1 class="logo">淮安市人民政府</h1><ul>${menu}</ul><h1>洪泽区人民政府2023年政府信息公开工作年度报告</h1><p>一、总体情况</p></body></html>`);
+    expect(doc.metadata?.headings).toEqual(["淮安市人民政府", "洪泽区人民政府2023年政府信息公开工作年度报告"]);
+    const lines = doc.pages[0]!.blocks.map((b) => (b.kind === "paragraph" ? b.text : ""));
+    expect(readTitle(lines).agency).toBeNull();
+    expect(identifyAgency(lines, lines.join("\n"), doc.metadata)).toMatchObject({ agency: "洪泽区人民政府", uncertain: false });
+  });
+
   it("sets no metadata on a page without those tags", () => {
     expect(readHtmlString("<html><head><title>t</title></head><body><p>x</p></body></html>").metadata).toBeUndefined();
   });

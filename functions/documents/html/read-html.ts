@@ -61,7 +61,28 @@ function findMetadata(root: T.Node): DocumentMetadata | undefined {
     for (const child of childrenOf(node)) visit(child);
   };
   visit(root);
-  return metadata.title === undefined && metadata.publisher === undefined ? undefined : metadata;
+  const headings = findHeadings(root);
+  if (headings.length > 0) metadata.headings = headings;
+  return Object.keys(metadata).length === 0 ? undefined : metadata;
+}
+
+/** The visible texts of the page's `<h1>` and `<h2>` headings, in order (at most ten). */
+function findHeadings(root: T.Node): string[] {
+  const found: string[] = [];
+  const textOf = (node: T.Node): string =>
+    node.nodeName === "#text" ? (node as T.TextNode).value : isElement(node) && (SKIPPED.has(node.tagName) || isHidden(node)) ? "" : childrenOf(node).map(textOf).join("");
+  const visit = (node: T.Node): void => {
+    if (found.length >= 10) return;
+    if (isElement(node) && (SKIPPED.has(node.tagName) || isHidden(node))) return;
+    if (isElement(node) && (node.tagName === "h1" || node.tagName === "h2")) {
+      const text = textOf(node).replace(/\s+/g, " ").trim();
+      if (text) found.push(text);
+      return;
+    }
+    for (const child of childrenOf(node)) visit(child);
+  };
+  visit(root);
+  return found;
 }
 
 /** Accumulates inline text into lines and lines into paragraphs, interleaved with tables. */
