@@ -49,7 +49,9 @@ const isPlace = (name: string): boolean => PLACE_SUFFIX.test(name) && name.lengt
 
 /** The publishing body a title's name part spells, or null when it spells none. */
 function titleName(raw: string, following: string): string | null {
-  const name = raw.replace(/^(?:关于|《)+/, "").replace(/(?:的|关于)$/, "");
+  // `现将…公布如下`, `…办公室关于印发盱眙县2023年…的通知`: the report's own name follows the verb.
+  const own = raw.split(/关于(?:印发|发布|公布|转发)|^(?:现将|现把|特将|兹将|现予)?(?:公布|发布|印发)?/).filter((p) => p !== "").at(-1) ?? raw;
+  const name = own.replace(/^(?:关于|《)+/, "").replace(/(?:的|关于)$/, "");
   if (/^(?:我|本|全|各)/.test(name) || name.length > 40 || GENERIC.test(name)) return null;
   // `…区人民政府信息公开…`: the 政府 the pattern took as the start of 政府信息公开 belongs to the name.
   if (!isBody(name) && following.startsWith("政府") && (/人民$/.test(name) || isPlace(name))) return `${name}政府`;
@@ -108,10 +110,18 @@ export function readTitle(lines: readonly string[]): Title {
         bare ??= title;
         continue;
       }
-      return { agency: withPlaceAbove(title.agency, first, end - size + 1), year: title.year ?? bare?.year ?? null };
+      const top = end - size + 1;
+      const year = title.year ?? yearLine(first[top - 1]) ?? yearLine(first[end + 1]) ?? bare?.year ?? null;
+      return { agency: withPlaceAbove(title.agency, first, top), year };
     }
   }
   return bare ?? { agency: null, year: null };
+}
+
+/** A line that is only a year, above or below a title that prints none (`2023年度`, `(2023年度)`). */
+function yearLine(line: string | undefined): number | null {
+  const m = line === undefined ? null : new RegExp(`^\\(?${YEAR}\\)?$`).exec(line);
+  return m ? yearOf(m[1]!) : null;
 }
 
 /**
