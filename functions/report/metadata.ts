@@ -66,7 +66,7 @@ function matchTitle(text: string, whole: boolean): TitleMatch | null {
   for (const [i, segment] of text.split(SEPARATORS).entries()) {
     const t = segment
       .replace(/\.(?:docx?|pdf|wps|html?)$/i, "")
-      .replace(/^(?:标题|题目)[:：]/, "")
+      .replace(/^(?:标题|题目)[:：]|^附件\d*[:：]?/, "")
       .replace(/^《(.*)》$/, "$1")
       .replace(/^关于(?:印发|发布|公布)?《(.*)》的(?:通知|公告)$/, "$1");
     // Prose may follow a title on its line; a title after a separator (`站点 - 标题`) must end there.
