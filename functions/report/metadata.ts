@@ -151,14 +151,14 @@ export type AgencyReading = {
 export type AgencyMetadata = { title?: string; publisher?: string; headings?: string[] };
 
 /** `本报告由淮安市人民政府办公室根据…编制`, `…的要求,由杭州市西湖区教育局编制而成`. */
-function compilerOf(body: string): string | null {
+function compilerOf(body: string): { name: string; printed: string } | null {
   const m =
     new RegExp(`本(?:年度)?报告(?:是|系)?由([${HAN}]{3,40}?)(?:根据|依据|按照|依照|负责|编制|编写|制作|发布)`).exec(body) ??
     new RegExp(`(?:报告|要求|规定)[^。]{0,40}?由([${HAN}]{3,40}?)(?:负责)?(?:编制|编写)`).exec(body);
   if (!m) return null;
   // A government's report is compiled by its general office: the publisher is the government.
   const name = m[1]!.replace(/(?<=政府)办公(?:厅|室)$/, "");
-  return isBody(name) ? name : null;
+  return isBody(name) ? { name, printed: m[1]! } : null;
 }
 
 /** `发布机构：淮安市人民政府`, `来源: 区教育局`, or the label and the name on lines of their own. */
@@ -261,18 +261,19 @@ export function identifyAgency(lines: readonly string[], text: string, metadata:
   if (title && isBody(title)) return { agency: title, source: "title", uncertain: false };
   if (title) {
     // A title that names only a place (`北京市2022年…`): sure when the report's compiler is of that place.
-    const compiler = compilerOf(body);
+    const compiler = compilerOf(body)?.name;
     if (compiler?.startsWith(title)) return { agency: title, source: "title", uncertain: false };
     return { agency: title, source: "title", uncertain: true, reason: `标题只写了地名“${title}”，未写明发布机关` };
   }
   const complete = (name: string | null): string | null => (name && isShortName(name) ? (agencyFromShortName(text, name) ?? name) : name);
-  const compiler = compilerOf(body);
+  const compiled = compilerOf(body);
+  const compiler = compiled?.name ?? null;
   const source = metadata.publisher ? compact(normaliseText(metadata.publisher)) : publisherOf(text);
   const publisher = complete(source && BODY_SUFFIX.test(source) ? source : null);
   const subject = complete(subjectOf(text.split("\n").map(compact).join("\n")));
   // Each witness with what it read, strongest first; two that agree make the reading certain.
   const witnesses = [
-    compiler && { agency: compiler, source: "compiler" as const, reason: `取自“本报告由${compiler}…编制”` },
+    compiler && { agency: compiler, source: "compiler" as const, reason: `取自“本报告由${compiled!.printed}…编制”` },
     publisher && { agency: publisher, source: "publisher" as const, reason: `取自发布机构“${publisher}”` },
     subject && { agency: subject, source: "prose" as const, reason: `取自正文“${subject}”` },
   ].filter((w): w is { agency: string; source: "compiler" | "publisher" | "prose"; reason: string } => Boolean(w));

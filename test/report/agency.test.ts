@@ -2,10 +2,15 @@
  * The publishing body, read from titles as real reports print them (hand-written from published
  * reports and their web pages), and the weaker witnesses used when a report has no title.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { extractDocument } from "../../functions/documents/index.ts";
 import { readHtmlString } from "../../functions/documents/html/read-html.ts";
+import { parseReport, parseReportText } from "../../functions/report/index.ts";
 import { identifyAgency, readTitle } from "../../functions/report/metadata.ts";
 import { normaliseText } from "../../functions/report/normalise.ts";
+import { SEEDS_DIR } from "../fixtures/seeds.ts";
 
 /** Lines as the pipeline hands them to the reader: normalised first. */
 const normalised = (lines: string[]): string[] => lines.map(normaliseText);
@@ -169,5 +174,28 @@ describe("the HTML reader keeps what the CMS says", () => {
 
   it("sets no metadata on a page without those tags", () => {
     expect(readHtmlString("<html><head><title>t</title></head><body><p>x</p></body></html>").metadata).toBeUndefined();
+  });
+});
+
+/** The real published PDFs, read where the project keeps them (never copied into the repository). */
+const REAL_DIR = fileURLToPath(new URL("../../../shared/corpus/real/", import.meta.url));
+
+describe.skipIf(!existsSync(REAL_DIR))("the real reports", () => {
+  it.each(["p02", "p03", "p04"])("%s: the agency its two-line title names, with no doubt, never 省委省政府", async (name) => {
+    const expected = JSON.parse(readFileSync(`${REAL_DIR}${name}.expected.json`, "utf8")) as { agency: string };
+    const doc = await extractDocument(readFileSync(`${REAL_DIR}${name}.pdf`), { fileName: `${name}.pdf` });
+    const { record } = parseReport(doc);
+    expect(record.agency).toBe(expected.agency);
+    expect(record.findings.filter((f) => f.rule === "agency.uncertain")).toEqual([]);
+  });
+});
+
+describe("the agency.uncertain finding", () => {
+  it("is a warning in Chinese on a report that names itself only in the prose (seed 002)", () => {
+    const { record, status } = parseReportText(readFileSync(`${SEEDS_DIR}002_732b3b243defc543.txt`, "utf8"));
+    expect(record.agency).toBe("乌海市教育局");
+    const findings = record.findings.filter((f) => f.rule === "agency.uncertain");
+    expect(findings).toEqual([{ rule: "agency.uncertain", severity: "warning", message: expect.stringMatching(/^发布机关不确定：标题中未找到机关名称，取自正文/), cells: [], expected: null, actual: null }]);
+    expect(status).toBe("VALID");
   });
 });
