@@ -98,21 +98,36 @@ const isTitlePart = (line: string): boolean => line.length > 0 && line.length <=
  * place on a line of its own above it. A title without a body's name gives only the year.
  */
 export function readTitle(lines: readonly string[]): Title {
-  const first = lines.slice(0, 80).map(compact);
+  // The parser asks for the title of one document several times (year, agency, grid check).
+  const cached = titles.get(lines);
+  if (cached) return cached;
+  const title = findTitle(lines);
+  titles.set(lines, title);
+  return title;
+}
+
+const titles = new WeakMap<readonly string[], Title>();
+
+function findTitle(lines: readonly string[]): Title {
+  // Compacted as the search reaches them: the title is usually within the first few lines.
+  const cache: (string | undefined)[] = [];
+  const line = (i: number): string | undefined => (i < 0 || i >= Math.min(lines.length, 80) ? undefined : (cache[i] ??= compact(lines[i]!)));
   let bare: Title | null = null;
-  for (let end = 0; end < first.length; end++) {
+  for (let end = 0; end < Math.min(lines.length, 80); end++) {
     for (let size = 1; size <= 3 && size <= end + 1; size++) {
-      const parts = first.slice(end - size + 1, end + 1);
+      const parts = Array.from({ length: size }, (_, k) => line(end - size + 1 + k)!);
       if (size > 1 && !parts.every(isTitlePart)) break;
-      const title = matchTitle(parts.join(""), size > 1);
+      const joined = parts.join("");
+      if (!joined.includes("公开") || !/报告|年报/.test(joined)) continue;
+      const title = matchTitle(joined, size > 1);
       if (!title) continue;
       if (title.agency === null) {
         bare ??= title;
         continue;
       }
       const top = end - size + 1;
-      const year = title.year ?? yearLine(first[top - 1]) ?? yearLine(first[end + 1]) ?? bare?.year ?? null;
-      return { agency: withPlaceAbove(title.agency, first, top), year };
+      const year = title.year ?? yearLine(line(top - 1)) ?? yearLine(line(end + 1)) ?? bare?.year ?? null;
+      return { agency: withPlaceAbove(title.agency, line, top), year };
     }
   }
   return bare ?? { agency: null, year: null };
@@ -128,10 +143,10 @@ function yearLine(line: string | undefined): number | null {
  * `淮安市` / `洪泽区人民政府` / `2023年…报告`, `苏州工业园区` / `管理委员会2022年…`: the place on the
  * lines above belongs to the name (a site's name above a title is a body, not a place, and stays out).
  */
-function withPlaceAbove(agency: string, lines: readonly string[], top: number): string {
+function withPlaceAbove(agency: string, lineAt: (i: number) => string | undefined, top: number): string {
   let name = agency;
   for (let i = top - 1; i >= Math.max(0, top - 2); i--) {
-    const line = lines[i]!;
+    const line = lineAt(i)!;
     if (!PLACE_LINE.test(line) || name.includes(line)) break;
     name = line + name;
   }
@@ -222,9 +237,7 @@ function placesBefore(body: string, name: string): Map<string, number> {
  * spells it out (`乌海市教育局信息报送系统`) or from the city it names (`《乌海市2022年…》`).
  * Bodies named together as the higher authorities (`省委省政府`, `市委市政府`) are never the publisher.
  */
-function agencyFromShortName(text: string, only?: string): string | null {
-  const body = compact(text);
-  const lined = text.split("\n").map(compact).join("\n");
+function agencyFromShortName(body: string, lined: string, only?: string): string | null {
   const short = new RegExp(`(?:^|[,，。;；:：\\s\\d年])((?:市|区|县|旗|州|省)[${HAN}]{1,8}?(?:局|委员会|办公室|人民政府|政府))(?![、和及与等])`, "g");
   const counts = new Map<string, number>();
   for (const m of body.matchAll(short)) {
@@ -257,20 +270,21 @@ export function identifyAgency(lines: readonly string[], text: string, metadata:
   const printed = [metadata.title, ...(metadata.headings ?? [])].filter((t): t is string => t !== undefined);
   const fromPage = printed.map((t) => matchTitle(compact(normaliseText(t)), false)?.agency).find((a) => a);
   const title = fromPage ?? readTitle(lines).agency;
-  const body = compact(text);
   if (title && isBody(title)) return { agency: title, source: "title", uncertain: false };
+  const body = compact(text);
+  const lined = text.split("\n").map(compact).join("\n");
   if (title) {
     // A title that names only a place (`北京市2022年…`): sure when the report's compiler is of that place.
     const compiler = compilerOf(body)?.name;
     if (compiler?.startsWith(title)) return { agency: title, source: "title", uncertain: false };
     return { agency: title, source: "title", uncertain: true, reason: `标题只写了地名“${title}”，未写明发布机关` };
   }
-  const complete = (name: string | null): string | null => (name && isShortName(name) ? (agencyFromShortName(text, name) ?? name) : name);
+  const complete = (name: string | null): string | null => (name && isShortName(name) ? (agencyFromShortName(body, lined, name) ?? name) : name);
   const compiled = compilerOf(body);
   const compiler = compiled?.name ?? null;
   const source = metadata.publisher ? compact(normaliseText(metadata.publisher)) : publisherOf(text);
   const publisher = complete(source && BODY_SUFFIX.test(source) ? source : null);
-  const subject = complete(subjectOf(text.split("\n").map(compact).join("\n")));
+  const subject = complete(subjectOf(lined));
   // Each witness with what it read, strongest first; two that agree make the reading certain.
   const witnesses = [
     compiler && { agency: compiler, source: "compiler" as const, reason: `取自“本报告由${compiled!.printed}…编制”` },
@@ -282,7 +296,7 @@ export function identifyAgency(lines: readonly string[], text: string, metadata:
     const agrees = witnesses.slice(1).some((w) => sameBody(w.agency, best.agency));
     return agrees ? { agency: best.agency, source: best.source, uncertain: false } : { ...best, uncertain: true, reason: `标题中未找到机关名称，${best.reason}` };
   }
-  const guessed = agencyFromShortName(text);
+  const guessed = agencyFromShortName(body, lined);
   if (guessed) return { agency: guessed, source: "prose", uncertain: true, reason: `标题中未找到机关名称，取自正文中最常提到的“${guessed}”` };
   return { agency: null, source: "none", uncertain: true, reason: "标题和正文中均未找到发布机关名称" };
 }
