@@ -118,6 +118,8 @@ const DISTRACTIONS = [
   (year: number) => `${year}年，全面贯彻落实党中央国务院、省委省政府、市委市政府关于全面推进政务公开工作的各项决策部署。`,
   () => "区农业农村局、区社会事业局、区政府办公室等部门按照职责做好政府信息公开工作。",
   (year: number) => `根据《省政府办公厅关于印发${year}年政务公开工作要点的通知》，县发展和改革委员会、市财政局牵头推进。`,
+  // A compiler other than the body the title names: the title wins.
+  () => "本报告由淮安市人民政府办公室根据《中华人民共和国政府信息公开条例》要求编制。",
   () => "",
 ];
 
@@ -179,7 +181,7 @@ describe("agency from titles printed the ways real ones are", () => {
       fc.property(
         consistentFigures,
         bodyArb,
-        fc.record({ form: fc.nat({ max: 6 }), spaced: fc.boolean(), split: fc.nat({ max: 5 }), distraction: fc.nat({ max: 3 }), traditional: fc.boolean() }),
+        fc.record({ form: fc.nat({ max: 6 }), spaced: fc.boolean(), split: fc.nat({ max: 5 }), distraction: fc.nat({ max: 4 }), traditional: fc.boolean() }),
         (figures, body, { form, spaced, split, distraction, traditional }) => {
           fc.pre(!traditional || roundTrips(nameOf(body)));
           // Prepare
@@ -202,7 +204,7 @@ describe("agency from titles printed the ways real ones are", () => {
       fc.property(
         consistentFigures,
         bodyArb,
-        fc.record({ form: fc.nat({ max: 6 }), spaced: fc.boolean(), how: fc.constantFrom(...HTML_FORMS), distraction: fc.nat({ max: 3 }), traditional: fc.boolean() }),
+        fc.record({ form: fc.nat({ max: 6 }), spaced: fc.boolean(), how: fc.constantFrom(...HTML_FORMS), distraction: fc.nat({ max: 4 }), traditional: fc.boolean() }),
         (figures, body, { form, spaced, how, distraction, traditional }) => {
           fc.pre(!traditional || roundTrips(nameOf(body)));
           // Prepare
