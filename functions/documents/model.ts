@@ -39,9 +39,19 @@ export const DOCUMENT_FORMAT = {
 } as const;
 export type DocumentFormat = (typeof DOCUMENT_FORMAT)[keyof typeof DOCUMENT_FORMAT];
 
+/**
+ * What a web page says about itself: the article title and the source that government sites'
+ * CMSs put in `<meta name="ArticleTitle">` / `<meta name="ContentSource">`, and the texts of its
+ * `<h1>`/`<h2>` headings (which a long navigation menu may push far down the page). The page's
+ * `<title>` is read as the first paragraph of the body.
+ */
+export type DocumentMetadata = { title?: string; publisher?: string; headings?: string[] };
+
 export type ExtractedDocument = {
   format: DocumentFormat;
   pages: Page[];
+  /** Set by readers of formats that carry it (HTML), for the report's identity. */
+  metadata?: DocumentMetadata;
   /** Recoverable problems met while reading (shown to the user, never thrown). */
   warnings: string[];
   /** Set when pages or pictures were left unread because no OCR engine was given. */

@@ -9,7 +9,7 @@ import type { ExtractedDocument } from "../documents/model.ts";
 import { textDocument } from "../documents/text.ts";
 import { NotAnnualReportError } from "../shared/errors.ts";
 import type { ParsedStatus } from "../shared/status.ts";
-import { detectEdition, readAgency, readTitle, readYear } from "./metadata.ts";
+import { agencyFinding, detectEdition, identifyAgency, readTitle, readYear } from "./metadata.ts";
 import { normaliseText } from "./normalise.ts";
 import { readFigures, type Row } from "./read-figures.ts";
 import { readGrid, yearFromFirstLines } from "./read-grid.ts";
@@ -23,7 +23,7 @@ export { ReportRecord, Finding, ReportStatus } from "./record.ts";
 export * as template from "./template.ts";
 
 /** Bumped whenever a change can alter a record; the batch reprocessing selects older ones. */
-export const PARSER_VERSION = "1.1.0";
+export const PARSER_VERSION = "1.2.0";
 
 export type ParsedReport = { record: ReportRecord; status: ParsedStatus };
 
@@ -84,14 +84,17 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
     );
   }
   const paragraphs = rows.filter((cells) => cells.length === 1).map((cells) => cells[0]!);
+  // Garbled labels spell no agency; the text of a Textract scan names none that can be read.
+  const identity = grid ? null : identifyAgency(lines, text, doc.metadata);
+  const uncertain = identity ? agencyFinding(identity) : null;
   const findings = [
     ...(grid ? grid.findings : []),
+    ...(uncertain ? [uncertain] : []),
     ...validateFigures(reading, edition),
     ...checkNarrative(paragraphs, year, reading.applications, reading.reviewLitigation),
   ];
   const status = findings.some((f) => f.severity === SEVERITY.ERROR) ? STATUS.NEEDS_REVIEW : STATUS.VALID;
-  // Garbled labels spell no agency; the text of a Textract scan names none that can be read.
-  const agency = grid ? null : readAgency(lines, text);
+  const agency = identity?.agency ?? null;
   const region = resolveRegion(agency, text);
   const record = ReportRecord.parse({
     agency,

@@ -23,10 +23,20 @@ const rowsStartingWith = (table: FigureTable, prefix: string) =>
     .filter((row) => row === prefix || row.startsWith(`${prefix}.`))
     .map((row) => ({ section: table, row, column: "total" }));
 
+/** `予以公开`, `同意公开`, `公开` (not `不予公开`), and the words joining it to `部分公开`. */
+const GRANTED = "(?<!不)(?:予以|同意)?公开(?:的)?";
+const BOTH = "(?:及|和|与|、|或|或者|以及)";
+
 const QUANTITIES: Quantity[] = [
   { name: "收到申请", pattern: /(?:接收|收到|受理|新收)(?:(?!复议|诉讼)[^,，。；;]){0,14}?申请(?:共计|共)?(\d+)件/, cells: (a) => rowsStartingWith(a, "newReceived") },
+  {
+    // `予以公开及部分公开42件`, `予以公开(含部分公开)42件`: one figure for both outcomes.
+    name: "予以公开及部分公开",
+    pattern: new RegExp(`${GRANTED}(?:${BOTH}部分(?:予以)?公开|\\(含部分公开\\))(?:的)?(?:共计|共)?(\\d+)件`),
+    cells: (a) => [...rowsStartingWith(a, "granted"), ...rowsStartingWith(a, "partiallyGranted")],
+  },
   { name: "予以公开", pattern: /(?<!不)予以公开(\d+)件/, cells: (a) => rowsStartingWith(a, "granted") },
-  { name: "部分公开", pattern: /部分公开(\d+)件/, cells: (a) => rowsStartingWith(a, "partiallyGranted") },
+  { name: "部分公开", pattern: new RegExp(`(?<!${GRANTED}${BOTH})部分公开(\\d+)件`), cells: (a) => rowsStartingWith(a, "partiallyGranted") },
   { name: "不予公开", pattern: /不予公开(\d+)件/, cells: (a) => rowsStartingWith(a, "denied") },
   { name: "无法提供", pattern: /无法提供(\d+)件/, cells: (a) => rowsStartingWith(a, "unavailable") },
   { name: "不予处理", pattern: /不予处理(\d+)件/, cells: (a) => rowsStartingWith(a, "notProcessed") },

@@ -61,4 +61,29 @@ describe("narrative vs tables", () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ cells: ["litigationDirect.total", "litigationAfterReview.total"], expected: 2, actual: 3 });
   });
+
+  it("reads 予以公开及部分公开 as one figure for both outcomes (granted 4 + partially granted 1 in seed 000)", () => {
+    // Prepare: a real page printed the two outcomes as one figure, and raised a false mismatch
+    const original = seed("000_da3b4a7bec10951f");
+    const joined = original.replace("予以公開(kāi)4件,部分公開(kāi)1件", "予以公開(kāi)及部分公開(kāi)5件");
+    expect(joined).not.toBe(original);
+    // Act / Assess
+    expect(narrativeFindings(joined)).toEqual([]);
+  });
+
+  it("reads 予以公开（含部分公开） the same way", () => {
+    const joined = seed("000_da3b4a7bec10951f").replace("予以公開(kāi)4件,部分公開(kāi)1件", "予以公開(kāi)（含部分公開(kāi)）5件");
+    expect(narrativeFindings(joined)).toEqual([]);
+    const wrong = seed("000_da3b4a7bec10951f").replace("予以公開(kāi)4件,部分公開(kāi)1件", "予以公開(kāi)（含部分公開(kāi)）4件");
+    expect(narrativeFindings(wrong)).toMatchObject([{ expected: 5, actual: 4 }]);
+  });
+
+  it("flags 予以公开及部分公开 against the sum of both rows", () => {
+    const joined = seed("000_da3b4a7bec10951f").replace("予以公開(kāi)4件,部分公開(kāi)1件", "予以公開(kāi)和部分公開(kāi)6件");
+    const findings = narrativeFindings(joined);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ expected: 5, actual: 6 });
+    expect(findings[0]!.cells).toContain("granted.total");
+    expect(findings[0]!.cells).toContain("partiallyGranted.total");
+  });
 });

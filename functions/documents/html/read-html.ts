@@ -4,7 +4,7 @@
  * Layout tables (a table that holds tables, or a single cell) are read as containers.
  */
 import { parse, type DefaultTreeAdapterTypes as T } from "parse5";
-import { DOCUMENT_FORMAT, type Block, type Cell, type ExtractedDocument } from "../model.ts";
+import { DOCUMENT_FORMAT, type Block, type Cell, type DocumentMetadata, type ExtractedDocument } from "../model.ts";
 import { decodeHtml } from "./decode.ts";
 
 const SKIPPED = new Set(["script", "style", "noscript", "template", "iframe", "object", "svg", "math", "select", "button", "head"]);
@@ -37,7 +37,52 @@ export function readHtmlString(html: string): ExtractedDocument {
   if (images > 0 && !blocks.some((b) => b.kind === "table")) {
     warnings.push(`网页中没有表格，但有 ${images} 张图片：表格可能是图片，无法读取 (the page has no tables but ${images} image(s); its tables may be pictures, which a web page reader cannot read)`);
   }
-  return { format: DOCUMENT_FORMAT.HTML, pages: [{ number: 1, blocks }], warnings };
+  const metadata = findMetadata(root);
+  return { format: DOCUMENT_FORMAT.HTML, pages: [{ number: 1, blocks }], warnings, ...(metadata ? { metadata } : {}) };
+}
+
+/** `<meta name>` values that government CMSs print for an article, by what they say. */
+const META_TITLE = new Set(["articletitle", "title", "dc.title", "og:title"]);
+const META_PUBLISHER = new Set(["contentsource", "source", "publisher", "dc.publisher"]);
+
+/** The article title and source from the page's `<meta>` tags (the first of each, as printed). */
+function findMetadata(root: T.Node): DocumentMetadata | undefined {
+  const metadata: DocumentMetadata = {};
+  const visit = (node: T.Node): void => {
+    if (isElement(node) && node.tagName === "meta") {
+      const name = (attribute(node, "name") ?? attribute(node, "property") ?? "").trim().toLowerCase();
+      const content = (attribute(node, "content") ?? "").replace(/\s+/g, " ").trim();
+      if (content === "") return;
+      if (META_TITLE.has(name)) metadata.title ??= content;
+      else if (META_PUBLISHER.has(name)) metadata.publisher ??= content;
+      return;
+    }
+    if (isElement(node) && node.tagName === "body") return;
+    for (const child of childrenOf(node)) visit(child);
+  };
+  visit(root);
+  const headings = findHeadings(root);
+  if (headings.length > 0) metadata.headings = headings;
+  return Object.keys(metadata).length === 0 ? undefined : metadata;
+}
+
+/** The visible texts of the page's `<h1>` and `<h2>` headings, in order (at most ten). */
+function findHeadings(root: T.Node): string[] {
+  const found: string[] = [];
+  const textOf = (node: T.Node): string =>
+    node.nodeName === "#text" ? (node as T.TextNode).value : isElement(node) && (SKIPPED.has(node.tagName) || isHidden(node)) ? "" : childrenOf(node).map(textOf).join("");
+  const visit = (node: T.Node): void => {
+    if (found.length >= 10) return;
+    if (isElement(node) && (SKIPPED.has(node.tagName) || isHidden(node))) return;
+    if (isElement(node) && (node.tagName === "h1" || node.tagName === "h2")) {
+      const text = textOf(node).replace(/\s+/g, " ").trim();
+      if (text) found.push(text);
+      return;
+    }
+    for (const child of childrenOf(node)) visit(child);
+  };
+  visit(root);
+  return found;
 }
 
 /** Accumulates inline text into lines and lines into paragraphs, interleaved with tables. */
