@@ -32,10 +32,25 @@ const TYPES: Record<string, string> = {
 /** The file a request path names, or undefined when it is not a web path (or escapes web/). */
 export function resolveWebFile(pathname: string): string | undefined {
   if (!pathname.startsWith(WEB_PATH)) return undefined;
-  const rest = decodeURIComponent(pathname.slice(WEB_PATH.length)) || "index.html";
+  let rest: string;
+  try {
+    rest = decodeURIComponent(pathname.slice(WEB_PATH.length)) || "index.html";
+  } catch {
+    return undefined; // a malformed percent-escape names no file
+  }
+  if (rest.includes("\0")) return undefined;
   if (rest.startsWith("vendor/")) return VENDOR_FILES[rest.slice("vendor/".length)];
   const file = normalize(join(WEB_DIR, rest));
   return file.startsWith(WEB_DIR + sep) ? file : undefined;
+}
+
+/** The path of a request target, or undefined when the target is not a URL (`http://[`). */
+export function requestPath(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? "/", "http://localhost").pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -44,7 +59,8 @@ export function resolveWebFile(pathname: string): string | undefined {
  */
 export function serveWeb(req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
-  const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+  const pathname = requestPath(req.url);
+  if (pathname === undefined) return false; // the API server answers 400
   if (pathname === "/" || pathname === "/web") {
     res.writeHead(302, { location: WEB_PATH });
     res.end();
