@@ -118,6 +118,10 @@ describe("GET /reports", () => {
     ["edition=2020", "edition"],
     ["cursor=%%%", "cursor"],
     ["yaer=2019", "yaer"],
+    // Structurally valid cursors no page handed out: another step, a foreign key, a filter's partition it does not belong to.
+    [`cursor=${Buffer.from(JSON.stringify({ p: 7 })).toString("base64url")}`, "cursor"],
+    [`cursor=${Buffer.from(JSON.stringify({ p: 0, k: { pk: "LIMITER#ocr", sk: "x", status: "VALID", updatedAt: "x" } })).toString("base64url")}`, "cursor"],
+    [`year=2019&cursor=${Buffer.from(JSON.stringify({ p: 0, k: { pk: `REPORT#${"0".repeat(64)}`, sk: "RECORD", status: "NOPE", updatedAt: "x" } })).toString("base64url")}`, "cursor"],
   ])("answers ?%s with 400 naming %s", async (query, parameter) => {
     const res = await get(`/reports?${query}`);
     expect(res.status).toBe(400);
