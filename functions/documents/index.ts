@@ -6,6 +6,7 @@
  * const doc = await extractDocument(await readFile("report.docx"), { fileName: "report.docx" });
  * const { record } = parseReport(doc);
  */
+import { checkImageBudget } from "./image-budget.ts";
 import { OcrRequiredError, UnreadableDocumentError } from "../shared/errors.ts";
 import { CONTENT_KIND, CONTENT_KIND_LABEL, detectContentKind, extensionOf, kindsForExtension, type ContentKind } from "./detect.ts";
 import { readDocx } from "./docx/read-docx.ts";
@@ -76,6 +77,7 @@ function checkExtension(kind: ContentKind, fileName: string | undefined): void {
 }
 
 async function readImage(bytes: Uint8Array, ocr: OcrEngine | undefined): Promise<ExtractedDocument> {
+  checkImageBudget(bytes, "image");
   const mediaType = imageMediaType(bytes);
   if (!ocr || !mediaType) {
     throw new OcrRequiredError("这是图片（扫描件），需要 OCR 才能读取，但没有配置 OCR 引擎 (the file is an image; reading it needs OCR, and no OCR engine is configured)");
