@@ -10,6 +10,7 @@ import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PutBucketCorsCommand, S3Client } from "@aws-sdk/client-s3";
 import { LOCAL_CREDENTIALS } from "../functions/adapters/clients.ts";
+import { contentSecurityPolicy, LOCAL_CONNECT_SOURCES } from "../lib/web/content-security-policy.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const WEB_DIR = join(ROOT, "web");
@@ -19,6 +20,8 @@ export const WEB_PATH = "/web/";
 export const VENDOR_FILES: Readonly<Record<string, string>> = {
   "chart.umd.min.js": join(ROOT, "node_modules", "chart.js", "dist", "chart.umd.min.js"),
 };
+
+const PAGE_CSP = contentSecurityPolicy(LOCAL_CONNECT_SOURCES);
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -76,6 +79,8 @@ export function serveWeb(req: IncomingMessage, res: ServerResponse): boolean {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": "no-cache",
         "x-content-type-options": "nosniff",
+        // The same policy as CloudFront's, so the browser tests run the page under it.
+        "content-security-policy": PAGE_CSP,
       });
       res.end(req.method === "HEAD" ? undefined : body);
     } catch {

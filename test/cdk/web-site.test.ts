@@ -121,6 +121,23 @@ describe("hosting", () => {
   });
 });
 
+describe("response headers", () => {
+  it("sends a strict Content-Security-Policy, HSTS, nosniff and no framing with every file of the page", () => {
+    const [policyId, policy] = only(resourcesOf(template, "AWS::CloudFront::ResponseHeadersPolicy"));
+    const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const csp = JSON.stringify(stack.resolve(headers.ContentSecurityPolicy.ContentSecurityPolicy));
+    for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"]) expect(csp).toContain(directive);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(csp).toContain("execute-api.");
+    expect(csp).toContain("amazoncognito.com");
+    expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 730 * 86400, IncludeSubdomains: true, Preload: true, Override: true });
+    expect(headers.ContentTypeOptions).toMatchObject({ Override: true });
+    expect(headers.FrameOptions).toMatchObject({ FrameOption: "DENY" });
+    const [, distribution] = only(resourcesOf(template, "AWS::CloudFront::Distribution"));
+    expect(distribution.Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+  });
+});
+
 describe("deployment", () => {
   it("publishes the files and config.json to the site's bucket, pruning old files, invalidating the distribution, revalidated by browsers", () => {
     const deployment = only(resourcesOf(template, "Custom::CDKBucketDeployment"))[1];
