@@ -138,6 +138,25 @@ describe("response headers", () => {
   });
 });
 
+describe("web ACL of the distribution", () => {
+  it("attaches a rate-limited CLOUDFRONT web ACL in us-east-1, and a given one elsewhere", () => {
+    const east = new NianbaoStack(createApp({ bundling: false }), "NianbaoEast", { env: { account: "123456789012", region: "us-east-1" } });
+    const eastTemplate = Template.fromStack(east);
+    const acls = Object.entries(eastTemplate.findResources("AWS::WAFv2::WebACL")).map(([id, r]) => [id, (r as Resource).Properties.Scope] as const);
+    const cloudFront = acls.filter(([, scope]) => scope === "CLOUDFRONT");
+    expect(cloudFront).toHaveLength(1);
+    eastTemplate.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({ WebACLId: { "Fn::GetAtt": [cloudFront[0]![0], "Arn"] } }),
+    });
+    const givenApp = createApp({ bundling: false });
+    givenApp.node.setContext("cloudFrontWebAclArn", "arn:aws:wafv2:us-east-1:123456789012:global/webacl/site/abc");
+    const given = Template.fromStack(new NianbaoStack(givenApp, "NianbaoGiven", { env: { account: "123456789012", region: "eu-west-1" } }));
+    given.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({ WebACLId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/site/abc" }),
+    });
+  });
+});
+
 describe("deployment", () => {
   it("publishes the files and config.json to the site's bucket, pruning old files, invalidating the distribution, revalidated by browsers", () => {
     const deployment = only(resourcesOf(template, "Custom::CDKBucketDeployment"))[1];
