@@ -54,7 +54,8 @@ export class NianbaoStack extends Stack {
     this.buckets = new ReportBuckets(this, "Buckets");
     // The site (bucket + distribution) depends on nothing below, so its domain can be the
     // CORS origin of the ingest bucket and the API without a cycle; its files come last.
-    this.web = new WebSite(this, "Web", { accessLogsBucket: this.buckets.accessLogs });
+    const cloudFrontWebAclArn = this.node.tryGetContext("cloudFrontWebAclArn") as string | undefined;
+    this.web = new WebSite(this, "Web", { accessLogsBucket: this.buckets.accessLogs, ...(cloudFrontWebAclArn ? { webAclArn: cloudFrontWebAclArn } : {}) });
     const webOrigin = props.webOrigin ?? (this.node.tryGetContext("webOrigin") as string | undefined) ?? this.web.url;
     this.buckets.allowBrowserOrigins([webOrigin]);
     this.records = new RecordsTable(this, "Records");
@@ -70,6 +71,8 @@ export class NianbaoStack extends Stack {
     this.ingest = new IngestPipeline(this, "Ingest", {
       bucket: this.buckets.ingest,
       stateMachine: this.workflow.stateMachine,
+      // Only uploads start executions (the bucket holds nothing else today; a later prefix stays inert).
+      keyPrefix: "incoming/",
       environment,
     });
     this.api = new RecordsApi(this, "Api", {

@@ -9,7 +9,10 @@ import type { AddressInfo } from "node:net";
 
 const require = createRequire(import.meta.url);
 
+type KoaContext = { path: string; status: number; body: unknown; set(name: string, value: string): void };
 type S3rverInstance = {
+  /** s3rver is a Koa application: its middleware runs in this order. */
+  middleware: ((ctx: KoaContext, next: () => Promise<void>) => Promise<void>)[];
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
   on(event: "event", listener: (event: unknown) => void): void;
@@ -26,6 +29,17 @@ export type LocalS3 = {
   stop: () => Promise<void>;
 };
 
+/** Whether a request path (decoded, `/bucket/key`) names a key that could escape the bucket's folder. */
+export function isUnsafeObjectPath(path: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return true;
+  }
+  return decoded.includes("\\") || decoded.includes("\0") || decoded.split("/").some((segment) => segment === ".." || segment === ".");
+}
+
 /** Starts s3rver on a free port with `buckets` created, storing objects in `dir`. */
 export async function startLocalS3(dir: string, buckets: readonly string[]): Promise<LocalS3> {
   await mkdir(dir, { recursive: true });
@@ -38,6 +52,18 @@ export async function startLocalS3(dir: string, buckets: readonly string[]): Pro
     // Keys are paths: no virtual-host bucket names on 127.0.0.1.
     vhostBuckets: false,
     configureBuckets: buckets.map((name) => ({ name })),
+  });
+  // s3rver writes each object to <dir>/<bucket>/<key>: a key with a `..` segment, a backslash
+  // or a NUL would name a file outside the data folder. S3 itself allows such keys; this
+  // stand-in refuses them first, before any of s3rver's own middleware sees the request.
+  server.middleware.unshift(async function refuseUnsafeKeys(ctx, next) {
+    if (isUnsafeObjectPath(ctx.path)) {
+      ctx.status = 400;
+      ctx.set("content-type", "application/xml");
+      ctx.body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidArgument</Code><Message>object keys with "..", "\\" or NUL are refused by the local S3</Message></Error>`;
+      return;
+    }
+    await next();
   });
   const address = await server.run();
   const listeners: ((event: unknown) => void)[] = [];

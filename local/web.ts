@@ -10,6 +10,7 @@ import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PutBucketCorsCommand, S3Client } from "@aws-sdk/client-s3";
 import { LOCAL_CREDENTIALS } from "../functions/adapters/clients.ts";
+import { contentSecurityPolicy, LOCAL_CONNECT_SOURCES } from "../lib/web/content-security-policy.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const WEB_DIR = join(ROOT, "web");
@@ -19,6 +20,8 @@ export const WEB_PATH = "/web/";
 export const VENDOR_FILES: Readonly<Record<string, string>> = {
   "chart.umd.min.js": join(ROOT, "node_modules", "chart.js", "dist", "chart.umd.min.js"),
 };
+
+const PAGE_CSP = contentSecurityPolicy(LOCAL_CONNECT_SOURCES);
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -32,10 +35,25 @@ const TYPES: Record<string, string> = {
 /** The file a request path names, or undefined when it is not a web path (or escapes web/). */
 export function resolveWebFile(pathname: string): string | undefined {
   if (!pathname.startsWith(WEB_PATH)) return undefined;
-  const rest = decodeURIComponent(pathname.slice(WEB_PATH.length)) || "index.html";
+  let rest: string;
+  try {
+    rest = decodeURIComponent(pathname.slice(WEB_PATH.length)) || "index.html";
+  } catch {
+    return undefined; // a malformed percent-escape names no file
+  }
+  if (rest.includes("\0")) return undefined;
   if (rest.startsWith("vendor/")) return VENDOR_FILES[rest.slice("vendor/".length)];
   const file = normalize(join(WEB_DIR, rest));
   return file.startsWith(WEB_DIR + sep) ? file : undefined;
+}
+
+/** The path of a request target, or undefined when the target is not a URL (`http://[`). */
+export function requestPath(target: string | undefined): string | undefined {
+  try {
+    return new URL(target ?? "/", "http://localhost").pathname;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -44,7 +62,8 @@ export function resolveWebFile(pathname: string): string | undefined {
  */
 export function serveWeb(req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
-  const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+  const pathname = requestPath(req.url);
+  if (pathname === undefined) return false; // the API server answers 400
   if (pathname === "/" || pathname === "/web") {
     res.writeHead(302, { location: WEB_PATH });
     res.end();
@@ -60,6 +79,8 @@ export function serveWeb(req: IncomingMessage, res: ServerResponse): boolean {
         "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": "no-cache",
         "x-content-type-options": "nosniff",
+        // The same policy as CloudFront's, so the browser tests run the page under it.
+        "content-security-policy": PAGE_CSP,
       });
       res.end(req.method === "HEAD" ? undefined : body);
     } catch {

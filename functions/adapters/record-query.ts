@@ -11,7 +11,8 @@
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { agencyKeyOf } from "../report/cross-year.ts";
-import { TABLE_INDEXES, TABLE_KEYS, type IndexSchema } from "../shared/table-schema.ts";
+import { InvalidCursorError } from "../shared/errors.ts";
+import { KEY_PREFIXES, TABLE_INDEXES, TABLE_KEYS, type IndexSchema } from "../shared/table-schema.ts";
 import { REPORT_STATUS, type ReportStatus, type StoredReport } from "./record-store.ts";
 import { rethrowClassified } from "../shared/transient.ts";
 
@@ -132,6 +133,31 @@ export function planReportQueries(filter: ReportFilter, shape: ReadShape = READ_
   }));
 }
 
+const REPORT_PK = new RegExp(`^${KEY_PREFIXES.REPORT}[0-9a-f]{64}$`);
+
+/**
+ * Checks a cursor against the plan of the query it is used with: the step exists, and its key
+ * is a record's key in that step's index partition. A cursor that passes can only start the
+ * listing at a record the listing itself would reach, so no crafted key reaches DynamoDB.
+ */
+export function checkCursor(plan: readonly PlannedQuery[], cursor: PageCursor): void {
+  const invalid = (why: string) => new InvalidCursorError(`cursor: expected the nextCursor of a previous page of this query (${why})`);
+  const planned = plan[cursor.p];
+  if (!planned) throw invalid("no such step");
+  if (!cursor.k) return;
+  const { index, input } = planned;
+  const names = [TABLE_KEYS.PARTITION_KEY.name, TABLE_KEYS.SORT_KEY.name, index.partitionKey.name, index.sortKey.name];
+  const keys = Object.keys(cursor.k);
+  if (keys.length !== new Set(names).size || !keys.every((k) => names.includes(k))) throw invalid("not a key of this index");
+  const values = input.ExpressionAttributeValues ?? {};
+  if (cursor.k[index.partitionKey.name] !== values[":k_pk"]) throw invalid("another partition");
+  if (":k_sk" in values && cursor.k[index.sortKey.name] !== values[":k_sk"]) throw invalid("another sort key");
+  const pk = cursor.k[TABLE_KEYS.PARTITION_KEY.name];
+  if (typeof pk !== "string" || !REPORT_PK.test(pk) || cursor.k[TABLE_KEYS.SORT_KEY.name] !== KEY_PREFIXES.RECORD_SK) throw invalid("not a record");
+  const sortValue = cursor.k[index.sortKey.name];
+  if (typeof sortValue !== (index.sortKey.type === "N" ? "number" : "string")) throw invalid("wrong sort key type");
+}
+
 /** The ExclusiveStartKey that resumes an index query right after `item`. */
 export function startKeyAfter(item: Record<string, unknown>, index: IndexSchema): Record<string, string | number> {
   const key: Record<string, string | number> = {};
@@ -160,6 +186,7 @@ export function createDynamoRecordQuery(client: DynamoDBDocumentClient, tableNam
     options: { limit: number; cursor?: PageCursor; shape?: ReadShape },
   ): Promise<ReportPage> {
     const plan = planReportQueries(filter, options.shape);
+    if (options.cursor) checkCursor(plan, options.cursor);
     const items: StoredReport[] = [];
     let step = options.cursor?.p ?? 0;
     let start = options.cursor?.k;

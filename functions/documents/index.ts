@@ -6,7 +6,8 @@
  * const doc = await extractDocument(await readFile("report.docx"), { fileName: "report.docx" });
  * const { record } = parseReport(doc);
  */
-import { OcrRequiredError, UnreadableDocumentError } from "../shared/errors.ts";
+import { checkImageBudget } from "./image-budget.ts";
+import { NianbaoError, OcrRequiredError, UnreadableDocumentError } from "../shared/errors.ts";
 import { CONTENT_KIND, CONTENT_KIND_LABEL, detectContentKind, extensionOf, kindsForExtension, type ContentKind } from "./detect.ts";
 import { readDocx } from "./docx/read-docx.ts";
 import { readHtml } from "./html/read-html.ts";
@@ -34,6 +35,24 @@ export type ExtractOptions = {
 
 /** Reads a report file into the intermediate form; throws UnreadableDocumentError with a reason a user understands. */
 export async function extractDocument(bytes: Uint8Array, options: ExtractOptions = {}): Promise<ExtractedDocument> {
+  try {
+    return await readByKind(bytes, options);
+  } catch (error) {
+    // A structure nested deeper than any reader's recursion (thousands of elements inside one
+    // another) is a hostile or broken file, not a bug to crash on.
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      throw new UnreadableDocumentError("文件结构嵌套过深，无法读取 (the file nests its elements too deeply to be read)", { cause: error });
+    }
+    // What a format library throws on a broken file (pdf.js's UnknownErrorException, FormatError…)
+    // is the file's fault: a recorded reason, never an unexplained failure.
+    if (!(error instanceof NianbaoError) && error instanceof Error) {
+      throw new UnreadableDocumentError(`文件已损坏，无法读取：${error.message} (the file is damaged: ${error.name}: ${error.message})`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+async function readByKind(bytes: Uint8Array, options: ExtractOptions): Promise<ExtractedDocument> {
   const limits = resolveLimits(options.limits);
   if (bytes.length === 0) throw new UnreadableDocumentError("文件为空（0 字节） (the file is empty: 0 bytes)");
   if (bytes.length > limits.maxBytes) {
@@ -76,6 +95,7 @@ function checkExtension(kind: ContentKind, fileName: string | undefined): void {
 }
 
 async function readImage(bytes: Uint8Array, ocr: OcrEngine | undefined): Promise<ExtractedDocument> {
+  checkImageBudget(bytes, "image");
   const mediaType = imageMediaType(bytes);
   if (!ocr || !mediaType) {
     throw new OcrRequiredError("这是图片（扫描件），需要 OCR 才能读取，但没有配置 OCR 引擎 (the file is an image; reading it needs OCR, and no OCR engine is configured)");

@@ -35,6 +35,14 @@ export class NotAnnualReportError extends NianbaoError {
   }
 }
 
+/** A page cursor that no page of this query handed out (forged, damaged, or from another filter). */
+export class InvalidCursorError extends NianbaoError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "InvalidCursorError";
+  }
+}
+
 /** A dependency is busy or slow (Textract throttling, DynamoDB throughput, OCR timeout): retry later. */
 export class TransientError extends NianbaoError {
   override readonly retryable = true;

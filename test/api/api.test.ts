@@ -117,6 +117,10 @@ describe("GET /reports", () => {
     ["edition=2020", "edition"],
     ["cursor=%%%", "cursor"],
     ["yaer=2019", "yaer"],
+    // Structurally valid cursors no page handed out: another step, a foreign key, a filter's partition it does not belong to.
+    [`cursor=${Buffer.from(JSON.stringify({ p: 7 })).toString("base64url")}`, "cursor"],
+    [`cursor=${Buffer.from(JSON.stringify({ p: 0, k: { pk: "LIMITER#ocr", sk: "x", status: "VALID", updatedAt: "x" } })).toString("base64url")}`, "cursor"],
+    [`year=2019&cursor=${Buffer.from(JSON.stringify({ p: 0, k: { pk: `REPORT#${"0".repeat(64)}`, sk: "RECORD", status: "NOPE", updatedAt: "x" } })).toString("base64url")}`, "cursor"],
   ])("answers ?%s with 400 naming %s", async (query, parameter) => {
     const res = await get(`/reports?${query}`);
     expect(res.status).toBe(400);
@@ -154,7 +158,10 @@ describe("GET /reports/{id} and /source", () => {
     const original = await fetch(body.url);
     expect(original.status).toBe(200);
     expect(new Uint8Array(await original.arrayBuffer())).toEqual(bytes);
+    expect(original.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(original.headers.get("content-disposition")).toMatch(/^attachment; /);
   });
+
 });
 
 describe("GET /stats", () => {
@@ -240,6 +247,36 @@ describe("POST /uploads", () => {
     const record = await get(ticket.statusPath);
     expect(record.status).toBe(200);
     expect(record.body).toMatchObject({ id, status: "VALID", agency: "乌海市教育局", edition: "2021" });
+  });
+
+  it("serves an HTML original stored as text/html as a plain-text download, so its script never runs", async () => {
+    // Prepare: an HTML page whose uploader claimed text/html (not a report: its FAILED record still links its original).
+    const html = new TextEncoder().encode(`<html><head><title>x</title><script>alert(document.cookie)</script></head><body><p>hello</p></body></html>`);
+    await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: "incoming/evil.html", Body: html, ContentType: "text/html" }));
+    await local.stack.idle();
+
+    // Act
+    const { status, body } = await get(`/reports/${sha256(html)}/source`);
+    const original = await fetch(body.url);
+
+    // Assess
+    expect(status).toBe(200);
+    expect(original.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(original.headers.get("content-disposition")).toBe(`attachment; filename="evil.html"; filename*=UTF-8''evil.html`);
+  });
+
+  it("keeps the policy's key exact for a file name that names ${filename}", async () => {
+    const id = "c".repeat(64);
+    const res = await fetch(`${api}/uploads`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ fileName: "${filename}", sha256: id, size: 10, contentType: "text/plain" }),
+    });
+    const ticket = (await res.json()) as { key: string; fields: Record<string, string> };
+    const policy = JSON.parse(Buffer.from(ticket.fields.Policy!, "base64").toString("utf8")) as { conditions: unknown[] };
+    expect(ticket.key).toBe(`incoming/${id}/_{filename}`);
+    expect(policy.conditions).toContainEqual(["eq", "$key", ticket.key]);
+    expect(JSON.stringify(policy.conditions)).not.toContain("starts-with");
   });
 
   it("rejects a request without the file's digest, naming the field", async () => {

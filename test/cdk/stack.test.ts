@@ -295,7 +295,14 @@ describe("ingest bucket and queue", () => {
     template.hasResourceProperties("Custom::S3BucketNotifications", {
       BucketName: { Ref: logicalId(stack.buckets.ingest) },
       NotificationConfiguration: {
-        QueueConfigurations: [{ Events: ["s3:ObjectCreated:*"], QueueArn: { "Fn::GetAtt": [logicalId(stack.ingest.queue), "Arn"] } }],
+        // Only uploads under incoming/ start executions.
+        QueueConfigurations: [
+          {
+            Events: ["s3:ObjectCreated:*"],
+            Filter: { Key: { FilterRules: [{ Name: "prefix", Value: "incoming/" }] } },
+            QueueArn: { "Fn::GetAtt": [logicalId(stack.ingest.queue), "Arn"] },
+          },
+        ],
       },
     });
     template.hasResourceProperties("AWS::SQS::Queue", {
@@ -310,6 +317,29 @@ describe("ingest bucket and queue", () => {
         expect.objectContaining({ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: expect.arrayContaining(["sqs:SendMessage"]) }),
       ]),
     );
+  });
+
+  it("puts the API behind a rate-limited WAF web ACL and reserves the API function's concurrency", () => {
+    const acls = Object.entries(template.findResources("AWS::WAFv2::WebACL"));
+    expect(acls).toHaveLength(1);
+    const [aclId, acl] = acls[0]! as [string, Record<string, any>];
+    expect(acl.Properties.Scope).toBe("REGIONAL");
+    expect(acl.Properties.Rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Name: "RateLimitPerAddress", Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 1000, AggregateKeyType: "IP", EvaluationWindowSec: 300 } } }),
+        expect.objectContaining({ Name: "KnownBadInputs", Statement: { ManagedRuleGroupStatement: { VendorName: "AWS", Name: "AWSManagedRulesKnownBadInputsRuleSet" } } }),
+      ]),
+    );
+    const associations = resourcesOf("AWS::WAFv2::WebACLAssociation");
+    expect(associations).toHaveLength(1);
+    const association = associations[0]!;
+    expect(association.Properties.WebACLArn).toEqual({ "Fn::GetAtt": [aclId, "Arn"] });
+    expect(JSON.stringify(association.Properties.ResourceArn)).toContain(logicalId(stack.api.api.deploymentStage));
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      FunctionName: Match.absent(),
+      ReservedConcurrentExecutions: 20,
+      Environment: Match.objectLike({ Variables: Match.objectLike({ UPLOAD_PREFIX: "incoming/" }) }),
+    });
   });
 
   it("hands the queue to the ingest function with per-message failure reporting", () => {

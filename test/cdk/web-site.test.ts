@@ -121,6 +121,42 @@ describe("hosting", () => {
   });
 });
 
+describe("response headers", () => {
+  it("sends a strict Content-Security-Policy, HSTS, nosniff and no framing with every file of the page", () => {
+    const [policyId, policy] = only(resourcesOf(template, "AWS::CloudFront::ResponseHeadersPolicy"));
+    const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const csp = JSON.stringify(stack.resolve(headers.ContentSecurityPolicy.ContentSecurityPolicy));
+    for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"]) expect(csp).toContain(directive);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(csp).toContain("execute-api.");
+    expect(csp).toContain("amazoncognito.com");
+    expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 730 * 86400, IncludeSubdomains: true, Preload: true, Override: true });
+    expect(headers.ContentTypeOptions).toMatchObject({ Override: true });
+    expect(headers.FrameOptions).toMatchObject({ FrameOption: "DENY" });
+    const [, distribution] = only(resourcesOf(template, "AWS::CloudFront::Distribution"));
+    expect(distribution.Properties.DistributionConfig.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
+  });
+});
+
+describe("web ACL of the distribution", () => {
+  it("attaches a rate-limited CLOUDFRONT web ACL in us-east-1, and a given one elsewhere", () => {
+    const east = new NianbaoStack(createApp({ bundling: false }), "NianbaoEast", { env: { account: "123456789012", region: "us-east-1" } });
+    const eastTemplate = Template.fromStack(east);
+    const acls = Object.entries(eastTemplate.findResources("AWS::WAFv2::WebACL")).map(([id, r]) => [id, (r as Resource).Properties.Scope] as const);
+    const cloudFront = acls.filter(([, scope]) => scope === "CLOUDFRONT");
+    expect(cloudFront).toHaveLength(1);
+    eastTemplate.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({ WebACLId: { "Fn::GetAtt": [cloudFront[0]![0], "Arn"] } }),
+    });
+    const givenApp = createApp({ bundling: false });
+    givenApp.node.setContext("cloudFrontWebAclArn", "arn:aws:wafv2:us-east-1:123456789012:global/webacl/site/abc");
+    const given = Template.fromStack(new NianbaoStack(givenApp, "NianbaoGiven", { env: { account: "123456789012", region: "eu-west-1" } }));
+    given.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({ WebACLId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/site/abc" }),
+    });
+  });
+});
+
 describe("deployment", () => {
   it("publishes the files and config.json to the site's bucket, pruning old files, invalidating the distribution, revalidated by browsers", () => {
     const deployment = only(resourcesOf(template, "Custom::CDKBucketDeployment"))[1];

@@ -44,7 +44,8 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     await page.goto(`${local.stack.apiUrl}/web/`);
     await page.waitForSelector("#report-table tbody tr[data-id]");
     expect(await page.locator("#report-table tbody tr[data-id]").count()).toBe(4);
-    await page.waitForFunction("window.Chart !== undefined && Object.keys(window.Chart.instances).length === 2");
+    // Functions, not strings: a string predicate is eval'd in the page, which its CSP forbids.
+    await page.waitForFunction(() => (globalThis as any).Chart !== undefined && Object.keys((globalThis as any).Chart.instances).length === 2);
     const charts = await page.evaluate<number>("Object.keys(window.Chart.instances).length");
     expect(charts).toBe(2);
     await page.screenshot({ path: join(ARTIFACTS, "1-list.png"), fullPage: true });
@@ -64,7 +65,7 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     const badge = page.locator("#upload-list li.upload [data-status]");
     await badge.waitFor({ timeout: 90_000 });
     expect(await badge.textContent()).toBe("NEEDS_REVIEW");
-    await page.waitForFunction('document.querySelectorAll("#report-table tbody tr[data-id]").length === 5');
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#report-table tbody tr[data-id]").length === 5);
     const steps = page.locator("#upload-list li.upload li.step");
     expect(await steps.evaluateAll((els) => els.map((el) => [el.getAttribute("data-step"), el.getAttribute("data-state")]))).toEqual([
       ["Upload", "done"],

@@ -82,7 +82,7 @@ describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by si
     await page.locator(`#report-view code:text("${ids.second}")`).waitFor();
     await page.locator("#agency-link").click();
     await page.locator("#series-table").waitFor({ state: "attached" });
-    await page.waitForFunction('window.Chart?.getChart(document.getElementById("series-chart")) !== undefined');
+    await page.waitForFunction(() => (globalThis as any).Chart?.getChart((globalThis as any).document.getElementById("series-chart")) !== undefined);
     const chart = await page.evaluate<{ labels: string[]; sets: number[][] }>(
       '(() => { const c = window.Chart.getChart(document.getElementById("series-chart")); return { labels: c.data.labels, sets: c.data.datasets.map((d) => d.data) }; })()',
     );

@@ -6,7 +6,7 @@
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { logger } from "../../shared/logger.ts";
-import { TransientError } from "../../shared/errors.ts";
+import { InvalidCursorError, TransientError } from "../../shared/errors.ts";
 import { HttpError } from "../errors.ts";
 import { json } from "../route.ts";
 
@@ -24,6 +24,10 @@ export function errorHandler(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayPr
           { message: error.message, ...(error.parameter !== undefined ? { parameter: error.parameter } : {}) },
           error.headers,
         );
+        return;
+      }
+      if (error instanceof InvalidCursorError) {
+        request.response = json(400, { message: error.message, parameter: "cursor" });
         return;
       }
       if (error instanceof TransientError) {

@@ -9,10 +9,13 @@ import { HttpError } from "../errors.ts";
 import { defineRoute, json } from "../route.ts";
 import { ErrorBody, UploadRequest, UploadTicket } from "../schemas.ts";
 
-/** A file name without folders or control characters, kept readable (Chinese stays). */
+/**
+ * A file name without folders or control characters, kept readable (Chinese stays). `${…}` is
+ * taken apart: a key ending in `${filename}` would turn the policy's exact key into `starts-with`.
+ */
 export function toSafeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, "").trim();
+  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, "").replace(/\$\{/g, "_{").trim();
   return (cleaned || "report").slice(0, 200);
 }
 
@@ -38,6 +41,8 @@ export const createUploadRoute = defineRoute({
       Bucket: config.INGEST_BUCKET,
       Key: key,
       Conditions: [
+        // The exact key (the SDK adds it too; stated so the policy never widens to a prefix).
+        ["eq", "$key", key],
         ["content-length-range", 1, config.UPLOAD_MAX_BYTES],
         ["eq", "$Content-Type", contentType],
       ],

@@ -4,6 +4,31 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { HttpError } from "../errors.ts";
 import { defineRoute, json } from "../route.ts";
 import { ErrorBody, ReportPathParams, SourceLink } from "../schemas.ts";
+import { CONTENT_KIND, detectContentKind, type ContentKind } from "../../documents/detect.ts";
+
+/**
+ * The type an original is served as, from what the reader detects in its bytes, never from
+ * the uploader's claim: markup is served as plain text, so no original's script ever runs.
+ */
+const SERVED_TYPE: Partial<Record<ContentKind, string>> = {
+  [CONTENT_KIND.PDF]: "application/pdf",
+  [CONTENT_KIND.ZIP]: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  [CONTENT_KIND.PNG]: "image/png",
+  [CONTENT_KIND.JPEG]: "image/jpeg",
+  [CONTENT_KIND.TIFF]: "image/tiff",
+  [CONTENT_KIND.HTML]: "text/plain; charset=utf-8",
+  [CONTENT_KIND.TEXT]: "text/plain; charset=utf-8",
+};
+
+/** The headers a presigned GET of an original answers with: detected type, always a download. */
+export function servedHeaders(head: Uint8Array, key: string): { ResponseContentType: string; ResponseContentDisposition: string } {
+  const fileName = key.split("/").pop() || "original";
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return {
+    ResponseContentType: SERVED_TYPE[detectContentKind(head)] ?? "application/octet-stream",
+    ResponseContentDisposition: `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+  };
+}
 
 export const getReportSourceRoute = defineRoute({
   method: "GET",
@@ -22,7 +47,11 @@ export const getReportSourceRoute = defineRoute({
     const source = report.sources[0];
     if (!source) throw new HttpError(404, `report ${params.id} lists no source object`, { parameter: "id" });
     const ttl = deps.config.PRESIGN_TTL_SECONDS;
-    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: source.bucket, Key: source.key }), { expiresIn: ttl });
+    // The first bytes tell the reader's detection what the original is (a ranged read).
+    const head = await s3.send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key, Range: "bytes=0-8191" }));
+    const bytes = head.Body ? await head.Body.transformToByteArray() : new Uint8Array();
+    const headers = servedHeaders(bytes, source.key);
+    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: source.bucket, Key: source.key, ...headers }), { expiresIn: ttl });
     return json(200, {
       url,
       expiresAt: new Date(Date.now() + ttl * 1000).toISOString(),

@@ -3,6 +3,7 @@
  * (tables with their merges, paragraphs) and, where the tables are pictures, hands the pictures
  * to OCR in document order, one page each.
  */
+import { checkImageBudget } from "../image-budget.ts";
 import { posix } from "node:path";
 import { OcrRequiredError, UnreadableDocumentError } from "../../shared/errors.ts";
 import type { ExtractLimits } from "../limits.ts";
@@ -148,6 +149,12 @@ async function ocrPages(
     const mediaType = imageMediaType(bytes);
     if (!mediaType) {
       warnings.push(`图片 ${part} 的格式不支持 OCR（仅 PNG/JPEG/TIFF） (picture ${part} is not PNG, JPEG or TIFF; not read)`);
+      continue;
+    }
+    try {
+      checkImageBudget(bytes, part);
+    } catch (error) {
+      warnings.push((error as Error).message);
       continue;
     }
     flush();

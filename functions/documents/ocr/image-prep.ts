@@ -11,12 +11,14 @@ let canvasAddon: CanvasAddon | undefined;
 function canvas(): CanvasAddon {
   return (canvasAddon ??= createRequire(import.meta.url)("@napi-rs/canvas") as CanvasAddon);
 }
+import { checkImageBudget } from "../image-budget.ts";
 import { findRuledTables, mergeRulings, type Segment } from "../pdf/layout.ts";
 
 export type GreyImage = { width: number; height: number; pixels: Uint8Array };
 
 /** Decodes PNG/JPEG bytes into grey levels (0 black .. 255 white). */
 export async function decodeGrey(bytes: Uint8Array): Promise<GreyImage> {
+  checkImageBudget(bytes, "page");
   const image = await canvas().loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const surface = canvas().createCanvas(image.width, image.height);
   const context = surface.getContext("2d");

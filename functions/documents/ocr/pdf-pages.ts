@@ -2,6 +2,7 @@
  * OCR of PDF pages: the whole file to an engine that takes PDFs (Textract), or each page rendered
  * by pdf.js at 300 dpi to PNG and read as an image (the local engine).
  */
+import { renderScale } from "../image-budget.ts";
 import { mapConcurrent, type OcrEngine, type OcrResult } from "./engine.ts";
 
 /** Rendering resolution: Tesseract reads Chinese best at about 300 dpi. */
@@ -19,7 +20,9 @@ export async function renderPdfPage(doc: RenderableDocument, number: number, dpi
   const { createCanvas } = await import("@napi-rs/canvas");
   const page = (await doc.getPage(number)) as RenderablePage;
   try {
-    const viewport = page.getViewport({ scale: dpi / 72 });
+    // A page that declares a huge box renders at a lower resolution, within the pixel budget.
+    const box = page.getViewport({ scale: 1 });
+    const viewport = page.getViewport({ scale: renderScale(box.width, box.height, dpi) });
     const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
     const context = canvas.getContext("2d");
     context.fillStyle = "#ffffff";

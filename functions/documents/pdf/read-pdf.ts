@@ -4,6 +4,7 @@
  * A page without a usable text layer (a scan, or text in fonts without a Unicode map) is read by
  * OCR where an engine is given, and is otherwise reported as needing OCR.
  */
+import { MAX_IMAGE_PIXELS } from "../image-budget.ts";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { OcrRequiredError, UnreadableDocumentError } from "../../shared/errors.ts";
@@ -101,6 +102,8 @@ async function openPdf(pdfjs: PdfJs, bytes: Uint8Array): Promise<PdfDocument> {
     useSystemFonts: false,
     verbosity: 0,
     stopAtErrors: false,
+    // An embedded image over the pixel budget is skipped by pdf.js instead of decoded.
+    maxImageSize: MAX_IMAGE_PIXELS,
   });
   try {
     return await task.promise;

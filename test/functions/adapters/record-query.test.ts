@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planReportQueries, READ_SHAPE, startKeyAfter } from "../../../functions/adapters/record-query.ts";
+import { checkCursor, planReportQueries, type PageCursor, READ_SHAPE, startKeyAfter } from "../../../functions/adapters/record-query.ts";
+import { InvalidCursorError } from "../../../functions/shared/errors.ts";
 import { TABLE_INDEXES } from "../../../functions/shared/table-schema.ts";
 
 describe("planReportQueries", () => {
@@ -52,5 +53,34 @@ describe("planReportQueries", () => {
   it("resumes after an item with the table and index keys", () => {
     const item = { pk: "REPORT#a", sk: "RECORD", status: "VALID", updatedAt: "t", agency: "x", record: {} };
     expect(startKeyAfter(item, TABLE_INDEXES.BY_STATUS)).toEqual({ pk: "REPORT#a", sk: "RECORD", status: "VALID", updatedAt: "t" });
+  });
+});
+
+describe("checkCursor", () => {
+  const pk = `REPORT#${"a".repeat(64)}`;
+  it("takes a cursor a page of the same query would hand out", () => {
+    const plan = planReportQueries({ year: 2019 });
+    expect(() => checkCursor(plan, { p: 1, k: { pk, sk: "RECORD", status: plan[1]!.input.ExpressionAttributeValues![":k_pk"] as string, updatedAt: "2026-01-01T00:00:00Z" } })).not.toThrow();
+    expect(() => checkCursor(plan, { p: 2 })).not.toThrow();
+  });
+
+  it.each([
+    ["a step the plan does not have", { p: 9 }],
+    ["another partition", { p: 0, k: { pk, sk: "RECORD", status: "SOMETHING", updatedAt: "x" } }],
+    ["an extra attribute", { p: 0, k: { pk, sk: "RECORD", status: "VALID", updatedAt: "x", evil: "1" } }],
+    ["a key that is no record", { p: 0, k: { pk: "LIMITER#ocr", sk: "RECORD", status: "VALID", updatedAt: "x" } }],
+    ["a sort key of the wrong type", { p: 0, k: { pk, sk: "RECORD", status: "VALID", updatedAt: 5 } }],
+  ] as [string, PageCursor][])("refuses %s", (_what, cursor) => {
+    const plan = planReportQueries({});
+    const first = plan[0]!.input.ExpressionAttributeValues![":k_pk"];
+    const k = cursor.k && cursor.k.status === "VALID" ? { ...cursor.k, status: first as string } : cursor.k;
+    expect(() => checkCursor(plan, { ...cursor, ...(k ? { k } : {}) })).toThrow(InvalidCursorError);
+  });
+
+  it("refuses a by-agency cursor from another agency or year", () => {
+    const plan = planReportQueries({ agency: "西湖区教育局", year: 2019 });
+    expect(() => checkCursor(plan, { p: 0, k: { pk, sk: "RECORD", agencyKey: "西湖区教育局", year: 2019 } })).not.toThrow();
+    expect(() => checkCursor(plan, { p: 0, k: { pk, sk: "RECORD", agencyKey: "西湖区教育局", year: 2020 } })).toThrow(InvalidCursorError);
+    expect(() => checkCursor(plan, { p: 0, k: { pk, sk: "RECORD", agencyKey: "other", year: 2019 } })).toThrow(InvalidCursorError);
   });
 });
