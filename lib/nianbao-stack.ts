@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, Token, type StackProps } from "aws-cdk-lib";
+import { INGEST_PREFIX } from "../functions/shared/workflow-payloads.ts";
 import type { Construct } from "constructs";
 import { PARSER_VERSION } from "../functions/report/index.ts";
 import { IngestPipeline } from "./constructs/ingest-pipeline.ts";
@@ -72,7 +73,7 @@ export class NianbaoStack extends Stack {
       bucket: this.buckets.ingest,
       stateMachine: this.workflow.stateMachine,
       // Only uploads start executions (the bucket holds nothing else today; a later prefix stays inert).
-      keyPrefix: "incoming/",
+      keyPrefix: INGEST_PREFIX,
       environment,
     });
     this.api = new RecordsApi(this, "Api", {

@@ -8,7 +8,9 @@
  *   <data>/dynamodb/      the table (DynamoDB Local's shared database file)
  *   <data>/notifications.log, executions.log, dead-letters.log
  */
-import { mkdir } from "node:fs/promises";
+import { INGEST_PREFIX } from "../functions/shared/workflow-payloads.ts";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { PARSER_VERSION } from "../functions/report/index.ts";
 import { join, resolve } from "node:path";
 import { buildWorkflowDefinition, type WorkflowResources } from "../lib/workflow.ts";
 import { buildReprocessDefinition } from "../lib/reprocess-workflow.ts";
@@ -103,6 +105,11 @@ export type LocalStackOptions = {
   config?: Partial<Config>;
   /** Tests only: replaces adapters once built (e.g. wraps the object store to watch its reads). */
   adapters?: (built: Adapters) => Partial<Adapters>;
+  /**
+   * Start-ups that may re-ingest an object still without a record; past that, the object gets a
+   * FAILED record saying so instead (a file that ends the process every time is not retried for ever).
+   */
+  maxReingestAttempts?: number;
 };
 
 export type LocalStack = {
@@ -125,11 +132,67 @@ export type LocalStack = {
   stop(): Promise<void>;
 };
 
-/** Objects in the bucket that no record lists as a source yet. */
+/**
+ * The records of an object-created event that the ingest bucket's notification would send: objects
+ * of `ingestBucket` under INGEST_PREFIX (keys arrive URL-encoded, the prefix encodes to itself);
+ * null when none is.
+ */
+export function ingestRecordsOf(event: unknown, ingestBucket: string): { Records: unknown[] } | null {
+  type S3Record = { s3?: { bucket?: { name?: string }; object?: { key?: string } } };
+  const records = ((event as { Records?: S3Record[] }).Records ?? []).filter(
+    (r) => r.s3?.bucket?.name === ingestBucket && (r.s3?.object?.key ?? "").startsWith(INGEST_PREFIX),
+  );
+  return records.length ? { ...(event as object), Records: records } : null;
+}
+
+/** Start-ups that re-ingest one unrecorded object before it is recorded as FAILED instead. */
+export const MAX_REINGEST_ATTEMPTS = 3;
+
+type Unrecorded = { key: string; size: number; eTag?: string };
+
+/**
+ * Which unrecorded objects a start-up re-ingests and which it gives up on: each object's count
+ * of start-ups grows by one; past `max` it is abandoned. Counts of objects now recorded are dropped.
+ */
+export function planReingest(unrecorded: readonly Unrecorded[], attempts: Record<string, number>, max: number) {
+  const next: Record<string, number> = {};
+  const send: Unrecorded[] = [];
+  const abandon: Unrecorded[] = [];
+  for (const object of unrecorded) {
+    next[object.key] = (attempts[object.key] ?? 0) + 1;
+    (next[object.key]! > max ? abandon : send).push(object);
+  }
+  return { send, abandon, attempts: next };
+}
+
+async function readAttempts(file: string): Promise<Record<string, number>> {
+  try {
+    const parsed = JSON.parse(await readFile(file, "utf8")) as unknown;
+    return parsed && typeof parsed === "object" ? (parsed as Record<string, number>) : {};
+  } catch {
+    return {}; // none yet, or unreadable: start counting afresh
+  }
+}
+
+/** A FAILED record for an object whose processing never finished in `attempts` start-ups. */
+async function recordAbandoned({ objects, records }: Adapters, bucket: string, key: string, attempts: number): Promise<void> {
+  const reportId = hashBytes(await objects.getBytes(bucket, key));
+  await records.putFailure({
+    reportId,
+    parserVersion: PARSER_VERSION,
+    failure: {
+      error: "ProcessingAbandonedError",
+      cause: `处理此文件时本地服务已中断 ${attempts - 1} 次，不再自动重试；请检查文件后重新上传 (processing this file never finished in ${attempts - 1} start-ups of the local stack; it is no longer re-ingested: check the file and upload it again)`,
+    },
+    source: { bucket, key },
+  });
+}
+
+/** Objects under the ingest prefix that no record lists as a source yet. */
 async function findUnrecorded({ objects, records }: Adapters, bucket: string): Promise<{ key: string; size: number; eTag?: string }[]> {
   const missing: { key: string; size: number; eTag?: string }[] = [];
   for (const info of await objects.list(bucket)) {
-    if (info.key.endsWith("/")) continue;
+    if (info.key.endsWith("/") || !info.key.startsWith(INGEST_PREFIX)) continue;
     const report = await records.get(hashBytes(await objects.getBytes(bucket, info.key)));
     if (!report?.sources.some((s) => s.bucket === bucket && s.key === info.key)) missing.push(info);
   }
@@ -221,7 +284,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     stops.push(() => queue.stop());
     const deliver = deliverEvents((body) => queue.send(body), faults);
-    s3.onObjectCreated((event) => deliver(JSON.stringify(event)));
+    // As the bucket's notification filter does in the cloud: only uploads under incoming/ of the
+    // ingest bucket start executions (never the artifacts bucket's OCR cache or intermediates).
+    s3.onObjectCreated((event) => {
+      const uploads = ingestRecordsOf(event, LOCAL_NAMES.INGEST_BUCKET);
+      if (uploads) deliver(JSON.stringify(uploads));
+    });
 
     // The page at <api>/web/ is the one origin allowed to read the API and POST uploads: known
     // once the server listens, before its first request.
@@ -248,7 +316,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     let reconciled = 0;
     if (options.reconcile ?? true) {
-      const missing = await findUnrecorded(adapters, LOCAL_NAMES.INGEST_BUCKET);
+      const unrecorded = await findUnrecorded(adapters, LOCAL_NAMES.INGEST_BUCKET);
+      // Counted before the work starts, so a start-up that dies on the object still counts.
+      const attemptsFile = join(dataDir, "reingest-attempts.json");
+      const plan = planReingest(unrecorded, await readAttempts(attemptsFile), options.maxReingestAttempts ?? MAX_REINGEST_ATTEMPTS);
+      await writeFile(attemptsFile, JSON.stringify(plan.attempts, null, 1));
+      for (const object of plan.abandon) await recordAbandoned(adapters, LOCAL_NAMES.INGEST_BUCKET, object.key, plan.attempts[object.key]!);
+      const missing = plan.send;
       for (const object of missing) {
         queue.send(
           JSON.stringify({

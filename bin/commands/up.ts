@@ -3,6 +3,7 @@
  * stack, drops the sample reports shipped in samples/ into its bucket, waits for their
  * records, prints the API's URL and a summary table, and serves until Ctrl-C.
  */
+import { INGEST_PREFIX } from "../../functions/shared/workflow-payloads.ts";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DEFAULT_API_PORT, DEFAULT_DATA_DIR, startLocalStack } from "../../local/stack.ts";
@@ -39,9 +40,9 @@ export async function run(argv: string[]): Promise<number> {
     const api = createLocalApiClient(stack.apiUrl);
     if (!values["no-samples"]) {
       const files = await collectFiles([SAMPLES_DIR]);
-      const uploads = await uploadFiles(createLocalObjectStore(stack.s3Endpoint), stack.ingestBucket, files, "samples/");
+      const uploads = await uploadFiles(createLocalObjectStore(stack.s3Endpoint), stack.ingestBucket, files, `${INGEST_PREFIX}samples/`);
       const fresh = uploads.filter((u) => u.outcome === "uploaded").length;
-      process.stderr.write(`sample reports: ${fresh} dropped into s3://${stack.ingestBucket}/samples/, ${uploads.length - fresh} already there\n`);
+      process.stderr.write(`sample reports: ${fresh} dropped into s3://${stack.ingestBucket}/${INGEST_PREFIX}samples/, ${uploads.length - fresh} already there\n`);
       await waitForUploads(api, uploads, 60_000);
     }
     await stack.idle();

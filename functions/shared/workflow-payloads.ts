@@ -80,6 +80,12 @@ export type NotifyInput = z.infer<typeof NotifyInput>;
 
 /** Keys in the artifacts bucket (one prefix, so a shared bucket can exclude it from ingestion). */
 export const ARTIFACT_PREFIX = "artifacts/";
+
+/**
+ * Uploads live under this prefix of the ingest bucket, and only objects under it start the
+ * workflow (the S3 notification's filter in the cloud, the local stand-in's delivery filter).
+ */
+export const INGEST_PREFIX = "incoming/";
 export function toDocumentArtifactKey(reportId: string): string {
   return `${ARTIFACT_PREFIX}documents/${reportId}.json`;
 }

@@ -58,7 +58,7 @@ beforeAll(async () => {
   for (const seed of SEEDS) {
     const bytes = new Uint8Array(await readFile(join(SEEDS_DIR, `${seed}.txt`)));
     ids.set(seed, hashBytes(bytes));
-    await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: `seeds/${seed}.txt`, Body: bytes }));
+    await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: `incoming/seeds/${seed}.txt`, Body: bytes }));
   }
   await local.stack.idle();
   store = createDynamoRecordStore(
