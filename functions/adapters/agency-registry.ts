@@ -17,6 +17,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { bodyMatches, kindOf, levelOf, nameForms, searchForm, type BodyKind, type BodyLevel, type BodyRegion } from "../report/body.ts";
 import { rethrowClassified } from "../shared/transient.ts";
+import { KEY_PREFIXES } from "../shared/table-schema.ts";
 
 /** One stored report's contribution to the registry. */
 export type RegistryEntry = { agencyId: string; agency: string; region: BodyRegion | null; year: number; reportId: string };
@@ -46,7 +47,12 @@ export interface AgencyRegistry {
   findByName(name: string): Promise<Body[]>;
 }
 
-export const REGISTRY_KEYS = { BODY_PREFIX: "AGENCY#", BODY_SK: "BODY", LISTING_PK: "AGENCIES", NAME_PREFIX: "AGENCYNAME#" } as const;
+export const REGISTRY_KEYS = {
+  BODY_PREFIX: KEY_PREFIXES.AGENCY,
+  BODY_SK: KEY_PREFIXES.AGENCY_SK,
+  LISTING_PK: KEY_PREFIXES.AGENCY_LISTING,
+  NAME_PREFIX: KEY_PREFIXES.AGENCY_NAME,
+} as const;
 const NO_REGION = "000000";
 const WHAT = "registry of bodies";
 

@@ -12,6 +12,7 @@
  *   gives up on an engine that does not answer in time, as a `TransientError` the state
  *   machine retries (lib/workflow.ts): throttling alone never fails a report.
  */
+import { KEY_PREFIXES } from "../shared/table-schema.ts";
 import { randomUUID } from "node:crypto";
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { OcrEngine, OcrImage, OcrResult } from "../documents/ocr/engine.ts";
@@ -109,7 +110,7 @@ export function createDynamoSemaphore(
 ): Semaphore {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? defaultSleep;
-  const pk = `LIMITER#${options.name}`;
+  const pk = `${KEY_PREFIXES.LIMITER}${options.name}`;
   const baseMs = options.baseMs ?? 100;
   const capMs = options.capMs ?? 5_000;
 

@@ -63,6 +63,13 @@ export const KEY_PREFIXES = {
   SOURCE_SK: "SOURCE#",
   PROGRESS: "PROGRESS#",
   PROGRESS_SK: "PROGRESS",
+  /** The registry of bodies (functions/adapters/agency-registry.ts): a body by id, the listing, names. */
+  AGENCY: "AGENCY#",
+  AGENCY_SK: "BODY",
+  AGENCY_LISTING: "AGENCIES",
+  AGENCY_NAME: "AGENCYNAME#",
+  /** The OCR limiter's slots (functions/adapters/rate-limiter.ts). */
+  LIMITER: "LIMITER#",
 } as const;
 
 /**

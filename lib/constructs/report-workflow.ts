@@ -7,7 +7,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { acknowledge, nagArn } from "../acknowledge.ts";
-import { ENV, NianbaoFunction, bindBucket, bindTable, bindTopic } from "./nianbao-function.ts";
+import { ENV, NianbaoFunction, bindBucket, bindTopic } from "./nianbao-function.ts";
 import { KEY_PREFIXES } from "../../functions/shared/table-schema.ts";
 
 /**
@@ -100,13 +100,24 @@ export class ReportWorkflow extends Construct {
 
     this.storeFunction = step("Store", "store", 256, Duration.seconds(30));
     bindBucket(this.storeFunction, props.artifactsBucket, "read", ENV.ARTIFACTS_BUCKET);
-    bindTable(this.storeFunction, props.table, "readWrite");
+    // Its record (and the record's history), the registry of bodies, its progress mark.
+    bindTableKeys(this.storeFunction, props.table, ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"], [
+      `${KEY_PREFIXES.REPORT}*`,
+      `${KEY_PREFIXES.AGENCY}*`,
+      KEY_PREFIXES.AGENCY_LISTING,
+      `${KEY_PREFIXES.AGENCY_NAME}*`,
+      `${KEY_PREFIXES.PROGRESS}*`,
+    ]);
 
     this.crossYearFunction = step("CrossYear", "cross-year", 256, Duration.seconds(30));
     bindCrossYearTable(this.crossYearFunction, props.table);
 
     this.recordFailureFunction = step("RecordFailure", "record-failure", 256, Duration.seconds(30));
-    bindTable(this.recordFailureFunction, props.table, "readWrite");
+    // The failed record (and the history of what it replaces), its progress mark.
+    bindTableKeys(this.recordFailureFunction, props.table, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [
+      `${KEY_PREFIXES.REPORT}*`,
+      `${KEY_PREFIXES.PROGRESS}*`,
+    ]);
     // When Extract failed before naming the report, the id is hashed from the upload itself.
     bindBucket(this.recordFailureFunction, props.ingestBucket, "read", ENV.INGEST_BUCKET);
 
@@ -122,8 +133,12 @@ export class ReportWorkflow extends Construct {
         environment: { ...environment, OCR_TIMEOUT_SECONDS: "660" },
         readsPdf: true,
       });
-      // The OCR limiter's semaphore lives in the table: every execution shares its slots.
-      bindTable(this.ocrFunction, props.table, "readWrite");
+      // The OCR limiter's semaphore lives in the table (every execution shares its slots: taken by
+      // a conditional Put, released by Delete); the progress mark. No record, no registry.
+      bindTableKeys(this.ocrFunction, props.table, ["dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"], [
+        `${KEY_PREFIXES.LIMITER}*`,
+        `${KEY_PREFIXES.PROGRESS}*`,
+      ]);
       bindBucket(this.ocrFunction, props.ingestBucket, "read", ENV.INGEST_BUCKET);
       bindBucket(this.ocrFunction, props.artifactsBucket, "readWrite", ENV.ARTIFACTS_BUCKET);
       this.ocrFunction.addToRolePolicy(
@@ -204,10 +219,26 @@ export class ReportWorkflow extends Construct {
 }
 
 /**
+ * Grants `actions` on the table's own items whose partition key matches one of `leadingKeys`
+ * (`dynamodb:LeadingKeys`), and nothing on its indexes: the step can read and write exactly the
+ * kinds of item it owns. TransactWriteItems is authorised per contained action.
+ */
+function bindTableKeys(fn: NianbaoFunction, table: dynamodb.Table, actions: string[], leadingKeys: string[]): void {
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions,
+      resources: [table.tableArn],
+      conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": leadingKeys } },
+    }),
+  );
+  fn.addEnvironment(ENV.TABLE_NAME, table.tableName);
+}
+
+/**
  * Grants of a step that touches the table only to mark its progress (Extract, Parse):
  * UpdateItem on progress items alone — `dynamodb:LeadingKeys` limits it to partition keys
  * `PROGRESS#…`, so the step can never write a record. (Store, Ocr and RecordFailure mark
- * through the read-write grant they already hold.)
+ * through their own key-limited grants, which include progress items.)
  */
 function bindProgress(fn: NianbaoFunction, table: dynamodb.Table): void {
   fn.addToRolePolicy(

@@ -130,6 +130,20 @@ describe("Lambda functions", () => {
         Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIXES.PROGRESS}*`] } },
       });
     }
+    // Store, RecordFailure and Ocr: one statement each on the table's own items, limited to the
+    // partition keys of the items they own, no DeleteItem/BatchWriteItem beyond what they use.
+    const table = { "Fn::GetAtt": [logicalId(stack.records.table), "Arn"] };
+    const owned: Array<[IConstruct & { role?: IConstruct }, string[], string[]]> = [
+      [w.storeFunction, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], [`${KEY_PREFIXES.REPORT}*`, `${KEY_PREFIXES.AGENCY}*`, KEY_PREFIXES.AGENCY_LISTING, `${KEY_PREFIXES.AGENCY_NAME}*`, `${KEY_PREFIXES.PROGRESS}*`]],
+      [w.recordFailureFunction, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [`${KEY_PREFIXES.REPORT}*`, `${KEY_PREFIXES.PROGRESS}*`]],
+      [w.ocrFunction, ["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [`${KEY_PREFIXES.LIMITER}*`, `${KEY_PREFIXES.PROGRESS}*`]],
+    ];
+    for (const [fn, wanted, keys] of owned) {
+      const tableStatements = statementsOfRole(logicalId(fn.role!)).filter((st) => actionsOf([st]).some((a) => a.startsWith("dynamodb:")));
+      expect(tableStatements, fn.node.path).toHaveLength(1);
+      expect([...actionsOf(tableStatements)].sort(), fn.node.path).toEqual(wanted);
+      expect(tableStatements[0]).toMatchObject({ Resource: table, Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": keys } } });
+    }
     expect(actions(stack.api.apiFunction)).toContain("dynamodb:GetItem");
     expect([...actions(w.crossYearFunction)].filter((a) => a.startsWith("dynamodb:")).sort()).toEqual(["dynamodb:Query", "dynamodb:UpdateItem"]);
     expect([...actions(w.crossYearFunction)].some((a) => a.startsWith("s3:") || a.startsWith("sns:"))).toBe(false);
