@@ -65,6 +65,11 @@ function drawSeries(series, labelOf, names) {
   });
 }
 
+/** The fullest of a body's printed names (淮安市洪泽区人民政府 over 洪泽区人民政府). */
+function fullestName(names) {
+  return [...names].sort((a, b) => b.length - a.length || a.localeCompare(b))[0];
+}
+
 /** #/agencies/<agency>: a chart of chosen figures by year and every figure in a table. */
 export async function renderAgencySeries(container, agency) {
   container.innerHTML = `<p class="muted">加载中 loading…</p>`;
@@ -95,7 +100,7 @@ export async function renderAgencySeries(container, agency) {
     })
     .join("");
   container.innerHTML = `<section class="card report-head">
-      <div><h1 id="series-title">${escapeHtml(series.agencyKey)} · 历年 by year</h1>
+      <div><h1 id="series-title">${escapeHtml(fullestName(series.agencies) ?? series.agencyKey)} · 历年 by year</h1>
       <div class="meta">报告中的名称 names printed: ${series.agencies.map(escapeHtml).join("、")} · ${series.reports.length} 份报告 reports</div></div>
       <div><a href="#/">← 返回 back</a></div>
     </section>

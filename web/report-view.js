@@ -228,7 +228,7 @@ export async function renderReport(container, id) {
       <div>
         <span class="badge ${escapeHtml(record.status)}" id="report-status">${escapeHtml(record.status)}</span>
         ${errors ? `<span class="error">${errors} 处勾稽错误 errors</span>` : ""}
-        ${record.agency ? `<a class="button secondary" id="agency-link" href="#/agencies/${encodeURIComponent(record.agency)}">历年 years</a>` : ""}
+        ${record.agency ? `<a class="button secondary" id="agency-link" href="#/agencies/${encodeURIComponent(record.agencyId ?? record.agency)}">历年 years</a>` : ""}
         <button class="secondary" id="open-source">原文 original</button>
         <a href="#/">← 返回 back</a>
       </div>
