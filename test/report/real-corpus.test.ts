@@ -1,7 +1,7 @@
 /**
  * The real reports of ../shared/corpus/real (born-digital WPS PDFs, read from the shared corpus,
  * never copied here): every figure exactly as transcribed by hand, and exactly the expected error
- * findings. Agency and region are checked elsewhere.
+ * findings, the publishing body and its region; 洪泽区's two reports share one agencyId.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -35,7 +35,12 @@ describe.skipIf(REAL.length === 0)("real reports (../shared/corpus/real)", () =>
 
     it("reads every figure as printed", async () => {
       const { record } = await parsed;
-      expect({ year: record.year, edition: record.edition }).toEqual({ year: expected.year, edition: expected.edition });
+      expect({ agency: record.agency, region: record.region, year: record.year, edition: record.edition }).toEqual({
+        agency: expected.agency,
+        region: expected.region,
+        year: expected.year,
+        edition: expected.edition,
+      });
       expect(record.activeDisclosure).toEqual(expected.activeDisclosure);
       expect(record.applications).toEqual(expected.applications);
       expect(record.reviewLitigation).toEqual(expected.reviewLitigation);
@@ -47,6 +52,13 @@ describe.skipIf(REAL.length === 0)("real reports (../shared/corpus/real)", () =>
       expect(status).toBe(hasError(expected.findings) ? "NEEDS_REVIEW" : "VALID");
     }, 60_000);
   });
+
+  it("gives one body's two spellings one agencyId, and another body another", async () => {
+    const [p02, p03, p04] = await Promise.all(["p02", "p03", "p04"].map((n) => extractDocument(readFileSync(`${REAL_DIR}${n}.pdf`)).then(parseReport)));
+    expect(p02!.record.agencyId).toBe(p03!.record.agencyId);
+    expect(p02!.record.agencyId).toMatch(/^320813-/);
+    expect(p04!.record.agencyId).toMatch(/^320800-/);
+  }, 60_000);
 
   it("places p02's misprinted 2.其他法律行政止公开 as denied.lawProhibited, with a warning naming both", async () => {
     const { record } = await extractDocument(readFileSync(`${REAL_DIR}p02.pdf`)).then(parseReport);

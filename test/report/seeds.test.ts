@@ -20,13 +20,15 @@ describe.each(SEEDS)("seed %s", (name) => {
   const expected = JSON.parse(readFileSync(join(SEEDS_DIR, `${name}.expected.json`), "utf8"));
   const text = readFileSync(join(SEEDS_DIR, `${name}.txt`), "utf8");
 
-  it("produces the expected agency, year, edition and figures", () => {
+  it("produces the expected agency, region, year, edition and figures", () => {
     const { record } = parseReportText(text);
-    expect({ agency: record.agency, year: record.year, edition: record.edition }).toEqual({
+    expect({ agency: record.agency, region: record.region, year: record.year, edition: record.edition }).toEqual({
       agency: expected.agency,
+      region: expected.region,
       year: expected.year,
       edition: expected.edition,
     });
+    expect(record.agencyId).toMatch(new RegExp(`^${expected.region.code}-[0-9a-z]{7}$`));
     expect(record.activeDisclosure).toEqual(expected.activeDisclosure);
     expect(record.applications).toEqual(expected.applications);
     expect(record.reviewLitigation).toEqual(expected.reviewLitigation);
@@ -44,7 +46,7 @@ describe("nianbao parse --json", () => {
     const expected = JSON.parse(readFileSync(join(SEEDS_DIR, `${name}.expected.json`), "utf8"));
     const { stdout } = await run("node", ["bin/nianbao.mjs", "parse", join(SEEDS_DIR, `${name}.txt`), "--json"]);
     const record = JSON.parse(stdout);
-    for (const key of ["agency", "year", "edition", "activeDisclosure", "applications", "reviewLitigation"]) {
+    for (const key of ["agency", "region", "year", "edition", "activeDisclosure", "applications", "reviewLitigation"]) {
       expect(record[key], key).toEqual(expected[key]);
     }
     expect(comparable(record.findings)).toEqual(comparable(expected.findings));
