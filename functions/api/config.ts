@@ -12,6 +12,12 @@ export const ApiConfig = z.object({
   INGEST_BUCKET: z.string().min(1).optional(),
   UPLOAD_PREFIX: z.string().default("incoming/"),
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+  /**
+   * Uploads one caller (a signed-in identity; the client address where there is none) may start
+   * per hour. Each upload is at most UPLOAD_MAX_BYTES and one execution, so this bounds what one
+   * user can cost in OCR: at most this many scans an hour.
+   */
+  UPLOADS_PER_HOUR: z.coerce.number().int().positive().default(60),
   /** Lifetime of presigned URLs and POST policies. */
   PRESIGN_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
 });

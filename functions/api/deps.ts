@@ -6,6 +6,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { buildAgencyRegistry, buildProgressStore, buildRecordStore } from "../adapters/index.ts";
 import type { AgencyRegistry } from "../adapters/agency-registry.ts";
+import { createDynamoUploadQuota, type UploadQuota } from "../adapters/upload-quota.ts";
 import { createDocumentClient, createS3Client } from "../adapters/clients.ts";
 import { createDynamoRecordQuery, type RecordQuery } from "../adapters/record-query.ts";
 import type { RecordStore } from "../adapters/record-store.ts";
@@ -13,7 +14,7 @@ import type { ProgressStore } from "../adapters/progress-store.ts";
 import { requireConfig, type Config } from "../shared/config.ts";
 import type { ApiConfig } from "./config.ts";
 
-export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore; registry: AgencyRegistry; config: ApiConfig };
+export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore; registry: AgencyRegistry; quota: UploadQuota; config: ApiConfig };
 
 /**
  * The routes' dependencies from the shared configuration and the API's own; `given` replaces any
@@ -29,6 +30,7 @@ export function buildApiDeps(config: Config, apiConfig: ApiConfig, given: Partia
     s3: given.s3 ?? createS3Client(config),
     progress: given.progress ?? buildProgressStore(config),
     registry: given.registry ?? buildAgencyRegistry(config),
+    quota: given.quota ?? createDynamoUploadQuota(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
     config: apiConfig,
   };
 }

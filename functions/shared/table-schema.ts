@@ -70,6 +70,9 @@ export const KEY_PREFIXES = {
   AGENCY_NAME: "AGENCYNAME#",
   /** The OCR limiter's slots (functions/adapters/rate-limiter.ts). */
   LIMITER: "LIMITER#",
+  /** Uploads per caller and hour (functions/adapters/upload-quota.ts). */
+  QUOTA: "QUOTA#",
+  QUOTA_SK: "QUOTA",
 } as const;
 
 /**

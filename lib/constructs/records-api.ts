@@ -6,6 +6,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
+import { KEY_PREFIXES } from "../../functions/shared/table-schema.ts";
 import { acknowledge, nagArn, nagRef } from "../acknowledge.ts";
 import { ENV, NianbaoFunction, bindBucket, bindTable } from "./nianbao-function.ts";
 
@@ -124,6 +125,14 @@ export class RecordsApi extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency ?? 20,
     });
     bindTable(this.apiFunction, props.table, "read");
+    // Its one write: the per-caller upload counters (QUOTA# items), nothing else of the table.
+    this.apiFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["dynamodb:UpdateItem"],
+        resources: [props.table.tableArn],
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIXES.QUOTA}*`] } },
+      }),
+    );
     if (props.ingestBucket) {
       // Presigned URLs carry the signer's rights: read for source downloads, put only under the upload prefix.
       bindBucket(this.apiFunction, props.ingestBucket, "read", ENV.INGEST_BUCKET);

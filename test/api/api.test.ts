@@ -279,6 +279,28 @@ describe("POST /uploads", () => {
     expect(JSON.stringify(policy.conditions)).not.toContain("starts-with");
   });
 
+  it("refuses a caller's uploads past the hourly allowance (60) with 429 and when to retry", async () => {
+    // This caller (127.0.0.1, no signed-in identity) has used a few of its 60 already in this file.
+    const ticket = (n: number) =>
+      fetch(`${api}/uploads`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ fileName: `q${n}.txt`, sha256: n.toString(16).padStart(64, "0"), size: 10, contentType: "text/plain" }),
+      });
+    const statuses: number[] = [];
+    let refused: Response | undefined;
+    for (let n = 1; n <= 61 && !refused; n++) {
+      const res = await ticket(n);
+      statuses.push(res.status);
+      if (res.status !== 201) refused = res;
+    }
+    expect(refused?.status).toBe(429);
+    expect(statuses.slice(0, -1).every((s) => s === 201)).toBe(true);
+    expect(statuses.length).toBeGreaterThan(50);
+    expect(Number(refused!.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(((await refused!.json()) as { message: string }).message).toMatch(/每小时上传上限/);
+  });
+
   it("rejects a request without the file's digest, naming the field", async () => {
     const res = await fetch(`${api}/uploads`, { method: "POST", body: JSON.stringify({ fileName: "a.txt", size: 5 }) });
     expect(res.status).toBe(400);

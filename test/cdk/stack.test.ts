@@ -149,6 +149,9 @@ describe("Lambda functions", () => {
     expect([...actions(w.crossYearFunction)].some((a) => a.startsWith("s3:") || a.startsWith("sns:"))).toBe(false);
     expect(actions(stack.api.apiFunction)).toContain("dynamodb:Query");
     expect(actions(stack.api.apiFunction)).not.toContain("dynamodb:PutItem");
+    // The API writes only its per-caller upload counters.
+    const apiWrites = statementsOfRole(logicalId(stack.api.apiFunction.role!)).filter((st) => actionsOf([st]).includes("dynamodb:UpdateItem"));
+    expect(apiWrites).toEqual([expect.objectContaining({ Action: "dynamodb:UpdateItem", Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIXES.QUOTA}*`] } } })]);
     // No function may Scan: every query has an index.
     for (const fn of [...w.taskFunctions(), stack.api.apiFunction, stack.ingest.ingestFunction]) {
       expect(actions(fn)).not.toContain("dynamodb:Scan");

@@ -4,6 +4,7 @@
  * with the size range; the record's id is the SHA-256 of the bytes, so the page can poll
  * `GET /reports/{sha256}` until the record appears.
  */
+import type { APIGatewayProxyEvent } from "aws-lambda";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { HttpError } from "../errors.ts";
 import { defineRoute, json } from "../route.ts";
@@ -19,6 +20,12 @@ export function toSafeFileName(name: string): string {
   return (cleaned || "report").slice(0, 200);
 }
 
+/** Who is uploading: the signed-in Cognito identity or IAM caller, else the client address. */
+export function callerOf(event: APIGatewayProxyEvent): string {
+  const identity = event.requestContext?.identity;
+  return identity?.cognitoIdentityId ?? identity?.userArn ?? identity?.caller ?? `ip:${identity?.sourceIp ?? "unknown"}`;
+}
+
 export const createUploadRoute = defineRoute({
   method: "POST",
   path: "/uploads",
@@ -28,12 +35,18 @@ export const createUploadRoute = defineRoute({
     201: { description: "POST `fields` and then `file` as multipart/form-data to `url`", schema: UploadTicket },
     400: { description: "A rejected field", schema: ErrorBody },
     413: { description: "Larger than UPLOAD_MAX_BYTES", schema: ErrorBody },
+    429: { description: "Over UPLOADS_PER_HOUR for this caller", schema: ErrorBody },
   },
-  async handle({ body }, deps) {
+  async handle({ body, event }, deps) {
     const config = deps.config;
     if (!config.INGEST_BUCKET) throw new Error("INGEST_BUCKET is not set");
     if (body.size > config.UPLOAD_MAX_BYTES) {
       throw new HttpError(413, `size: at most ${config.UPLOAD_MAX_BYTES} bytes can be uploaded`, { parameter: "size" });
+    }
+    if (!(await deps.quota.take(callerOf(event), config.UPLOADS_PER_HOUR))) {
+      throw new HttpError(429, `已达每小时上传上限（${config.UPLOADS_PER_HOUR} 份），请稍后再试 (at most ${config.UPLOADS_PER_HOUR} uploads an hour per user)`, {
+        headers: { "retry-after": String(3600 - (Math.floor(Date.now() / 1000) % 3600)) },
+      });
     }
     const key = `${config.UPLOAD_PREFIX}${body.sha256}/${toSafeFileName(body.fileName)}`;
     const contentType = body.contentType || "application/octet-stream";

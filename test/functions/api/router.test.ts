@@ -34,6 +34,7 @@ const deps: ApiDeps = {
   records,
   progress,
   registry: new MemoryRegistry(),
+  quota: { take: async () => true },
   s3: createS3Client(Config.parse({})),
   config: ApiConfig.parse({ WEB_ORIGIN: "http://127.0.0.1:3000" }),
 };
