@@ -14,7 +14,7 @@ import { buildWorkflowDefinition, type WorkflowResources } from "../lib/workflow
 import { buildReprocessDefinition } from "../lib/reprocess-workflow.ts";
 import { handler as reprocessSelectHandler } from "../functions/reprocess/handler.ts";
 import { getAdapter, resetAdapters, setAdapters } from "../functions/adapters/index.ts";
-import { isTesseractInstalled, TesseractOcrEngine } from "../functions/adapters/tesseract-ocr.ts";
+import { localOcrEngine } from "../functions/adapters/local-ocr.ts";
 import { resetConfig } from "../functions/shared/config.ts";
 import { hashBytes } from "../functions/shared/hash.ts";
 import { logger } from "../functions/shared/logger.ts";
@@ -84,7 +84,7 @@ export type LocalStackOptions = {
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
   /** Re-ingest objects in the bucket that no record lists (an earlier run stopped mid-way). */
   reconcile?: boolean;
-  /** Read scans with the local Tesseract (when installed); false: a scan fails with a reason. */
+  /** Read scans with the local OCR engine (PaddleOCR, else Tesseract, when installed); false: a scan fails with a reason. */
   ocr?: boolean;
 };
 
@@ -189,9 +189,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     resetConfig();
     resetAdapters();
-    const ocr = (options.ocr ?? true) && isTesseractInstalled();
-    // Textract has no local stand-in: without Tesseract a scan fails with a reason that says so.
-    setAdapters({ ocr: ocr ? new TesseractOcrEngine() : null });
+    // Textract has no local stand-in: without a local engine a scan fails with a reason that says so.
+    setAdapters({ ocr: (options.ocr ?? true) ? (localOcrEngine() ?? null) : null });
 
     if (faults?.hangOcr) setAdapters({ ocr: HUNG_OCR_ENGINE });
 
