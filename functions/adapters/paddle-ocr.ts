@@ -15,7 +15,8 @@ import { dirname, join } from "node:path";
 import { availableParallelism } from "node:os";
 import { NianbaoError } from "../shared/errors.ts";
 import type { OcrEngine, OcrImage, OcrResult } from "../documents/ocr/engine.ts";
-import { decodeGrey, preparePage, rotateGrey, type GreyImage } from "../documents/ocr/image-prep.ts";
+import { decodeGrey, preparePage, rotateGrey, type GreyImage, type PreparedPage } from "../documents/ocr/image-prep.ts";
+import type { Block } from "../documents/model.ts";
 import { blocksFromOcr, type OcrWord } from "../documents/ocr/ocr-layout.ts";
 import type { Segment } from "../documents/pdf/layout.ts";
 
@@ -102,8 +103,43 @@ async function loadModels(modelDir: string, threads: number): Promise<Models> {
   return { paddle, ort, detection, recognition };
 }
 
+/**
+ * The grey page where the cleaned ink mask (specks removed, rulings erased) has ink within
+ * `radius` pixels, white elsewhere: strokes keep their grey edges, specks and borders are gone.
+ * Radius 0: the mask itself, black on white.
+ */
+export function inkOnly(grey: GreyImage, ink: Uint8Array, radius: number): GreyImage {
+  const { width, height } = grey;
+  const out = new Uint8Array(width * height).fill(255);
+  if (radius === 0) {
+    for (let i = 0; i < ink.length; i += 1) if (ink[i]) out[i] = 0;
+    return { width, height, pixels: out };
+  }
+  // Dilate by rows then by columns (a square of side 2·radius+1).
+  const rows = new Uint8Array(width * height);
+  for (let y = 0; y < height; y += 1) {
+    const row = y * width;
+    for (let x = 0; x < width; x += 1) {
+      if (!ink[row + x]) continue;
+      for (let dx = Math.max(0, x - radius); dx <= Math.min(width - 1, x + radius); dx += 1) rows[row + dx] = 1;
+    }
+  }
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      if (!rows[y * width + x]) continue;
+      for (let dy = Math.max(0, y - radius); dy <= Math.min(height - 1, y + radius); dy += 1) {
+        const i = dy * width + x;
+        out[i] = grey.pixels[i]!;
+      }
+    }
+  }
+  return { width, height, pixels: out };
+}
+
 /** Detection settings, tuned on the seeds' scans and the real reports' rasterised pages. */
 export const DET = {
+  /** What the models see: "masked" (inkOnly), "cleaned" (the ink mask) or "grey" (the deskewed page). */
+  input: "masked" as "masked" | "cleaned" | "grey",
   /** The detector sees the page at this resolution (PaddleOCR's 960-pixel default loses lone digits on an A4 page). */
   dpi: 150,
   textPixelThreshold: 0.3,
@@ -150,8 +186,12 @@ export class PaddleOcrEngine implements OcrEngine {
     const models = await this.models();
     const page = await preparePage(image.bytes);
     const grey = rotateGrey(await decodeGrey(image.bytes), page.skewDegrees);
-    const words = await readLines(models, grey, page.dpi, page.rulings);
-    return { blocks: blocksFromOcr(words, page.rulings, page.dpi, page), confidence: meanConfidence(words) };
+    const input = process.env.NIANBAO_PADDLE_INPUT ?? DET.input;
+    const seen = input === "grey" ? grey : inkOnly(grey, page.ink, input === "cleaned" ? 0 : Math.max(1, Math.round(page.dpi / 150)));
+    const words = await readLines(models, seen, page.dpi, page.rulings);
+    const blocks = blocksFromOcr(words, page.rulings, page.dpi, page);
+    await rereadBlankCells(models, blocks, seen, page);
+    return { blocks, confidence: meanConfidence(words) };
   }
 }
 
@@ -166,7 +206,7 @@ export async function readLines(models: Models, grey: GreyImage, dpi: number, ru
     // One box a run: a batch pads every crop to the widest line's width, which costs more than it saves here.
     const [result] = await models.recognition.run(image, [box]);
     if (!result || result.text.trim() === "") continue;
-    words.push({ text: result.text.trim(), left: box.x, top: box.y, width: box.width, height: box.height, confidence: Math.round(result.confidence * 1000) / 10 });
+    words.push({ text: trimFigure(normaliseDigits(result.text.trim())), left: box.x, top: box.y, width: box.width, height: box.height, confidence: Math.round(result.confidence * 1000) / 10 });
   }
   return words;
 }
@@ -195,6 +235,63 @@ export function cutAtRulings(box: Box, rulings: readonly Segment[]): Box[] {
     if (right - left >= Math.max(4, box.height * 0.3)) pieces.push({ x: left, y: Math.round(top), width: right - left, height: Math.round(box.height) });
   }
   return pieces;
+}
+
+/**
+ * Reads the table cells the detector left blank but that hold ink: a lone thin figure ("1", "0")
+ * in a wide cell can score below the detector's threshold. The ink's bounding box in the cleaned
+ * mask (specks and borders gone) is read as one line; only a figure read with some confidence is kept.
+ */
+async function rereadBlankCells(models: Models, blocks: Block[], seen: GreyImage, page: PreparedPage): Promise<void> {
+  const image = models.paddle.normalizeInputToRgb({ width: seen.width, height: seen.height, data: seen.pixels });
+  const px = page.dpi / 72;
+  const minInk = Math.max(6, Math.round((page.dpi / 100) ** 2 * 4));
+  for (const block of blocks) {
+    if (block.kind !== "table") continue;
+    for (const cell of block.rows.flat()) {
+      if (!cell.box || cell.text.trim() !== "") continue;
+      const inset = Math.max(3, Math.round(px * 1.5));
+      const x0 = Math.max(0, Math.round(cell.box.left * px) + inset);
+      const y0 = Math.max(0, Math.round(cell.box.top * px) + inset);
+      const x1 = Math.min(page.width - 1, Math.round((cell.box.left + cell.box.width) * px) - inset);
+      const y1 = Math.min(page.height - 1, Math.round((cell.box.top + cell.box.height) * px) - inset);
+      if (x1 - x0 < 4 || y1 - y0 < 4) continue;
+      let count = 0;
+      let [left, top, right, bottom] = [x1, y1, x0, y0];
+      for (let y = y0; y <= y1; y += 1) {
+        for (let x = x0; x <= x1; x += 1) {
+          if (!page.ink[y * page.width + x]) continue;
+          count += 1;
+          if (x < left) left = x;
+          if (x > right) right = x;
+          if (y < top) top = y;
+          if (y > bottom) bottom = y;
+        }
+      }
+      if (count < minInk) continue;
+      const pad = Math.max(4, Math.round((bottom - top + 1) * 0.4));
+      const box = { x: Math.max(0, left - pad), y: Math.max(0, top - pad), width: Math.min(page.width - 1, right + pad) - Math.max(0, left - pad), height: Math.min(page.height - 1, bottom + pad) - Math.max(0, top - pad) };
+      const [result] = await models.recognition.run(image, [box]);
+      const text = result ? trimFigure(normaliseDigits(result.text.trim())) : "";
+      if (result && result.confidence >= 0.5 && FIGURE.test(text)) {
+        cell.text = text;
+        cell.confidence = Math.round(result.confidence * 1000) / 10;
+      }
+    }
+  }
+}
+
+const FIGURE = /^-?\d+(?:\.\d+)?$/;
+
+/** Full-width digits (０–９) as ASCII. */
+function normaliseDigits(text: string): string {
+  return text.replace(/[\uff10-\uff19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+}
+
+/** Specks read as dots or colons beside a lone figure (".20", "874. ..") are dropped; the figure's own point stays. */
+export function trimFigure(text: string): string {
+  const m = /^[\s.:：,，·．。'`"、…°*^~_]*(-?\d+(?:\.\d+)?)[\s.:：,，·．。'`"、…°*^~_]*$/.exec(text);
+  return m ? m[1]! : text;
 }
 
 /** Vertical rulings joined into lines: runs at the same x (within 2 px) whose spans touch. */
