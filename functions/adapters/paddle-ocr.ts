@@ -82,7 +82,16 @@ export function isPaddleOcrInstalled(): boolean {
   return paddleOcrUnavailable() === undefined;
 }
 
-type Models = { paddle: Paddle; ort: Ort; detection: InstanceType<Paddle["DetectionService"]>; recognition: InstanceType<Paddle["RecognitionService"]> };
+type Models = {
+  paddle: Paddle;
+  ort: Ort;
+  detection: InstanceType<Paddle["DetectionService"]>;
+  recognition: InstanceType<Paddle["RecognitionService"]>;
+  /** The recognition session itself, for reading a figure with the decoder held to digits. */
+  rec: import("onnxruntime-node").InferenceSession;
+  /** CTC class of each character a figure may hold ("0"–"9", ".", "-"). */
+  figureClasses: Map<number, string>;
+};
 
 /** One set of ONNX sessions per process (per model folder and thread count), loaded on first use. */
 const loaded = new Map<string, Promise<Models>>();
@@ -114,7 +123,11 @@ async function loadModels(modelDir: string, threads: number): Promise<Models> {
     imageWidth: 320,
     charactersDictionary: characters,
   });
-  return { paddle, ort, detection, recognition };
+  const figureClasses = new Map<number, string>();
+  characters.forEach((ch, i) => {
+    if (/^[0-9.\-]$/.test(ch)) figureClasses.set(i + 1, ch);
+  });
+  return { paddle, ort, detection, recognition, rec, figureClasses };
 }
 
 /**
@@ -263,7 +276,9 @@ async function rereadBlankCells(models: Models, blocks: Block[], seen: GreyImage
   for (const block of blocks) {
     if (block.kind !== "table") continue;
     for (const cell of block.rows.flat()) {
-      if (!cell.box || cell.text.trim() !== "") continue;
+      const current = cell.text.replace(/\s+/g, "");
+      // Blank, or a short reading that is no figure and no label (">" for a 7): a figure cell read wrong.
+      if (!cell.box || !(current === "" || (current.length <= 3 && !FIGURE.test(current) && !/[\u3400-\u9fff]/.test(current)))) continue;
       const inset = Math.max(3, Math.round(px * 1.5));
       const x0 = Math.max(0, Math.round(cell.box.left * px) + inset);
       const y0 = Math.max(0, Math.round(cell.box.top * px) + inset);
@@ -285,17 +300,64 @@ async function rereadBlankCells(models: Models, blocks: Block[], seen: GreyImage
       if (count < minInk) continue;
       const pad = Math.max(4, Math.round((bottom - top + 1) * 0.4));
       const box = { x: Math.max(0, left - pad), y: Math.max(0, top - pad), width: Math.min(page.width - 1, right + pad) - Math.max(0, left - pad), height: Math.min(page.height - 1, bottom + pad) - Math.max(0, top - pad) };
-      const [result] = await models.recognition.run(image, [box]);
+      const [result] = current === "" ? await models.recognition.run(image, [box]) : [undefined];
       const text = result ? trimFigure(normaliseDigits(result.text.trim())) : "";
       if (result && result.confidence >= 0.5 && FIGURE.test(text)) {
         cell.text = text;
         cell.confidence = Math.round(result.confidence * 1000) / 10;
+        continue;
+      }
+      const figure = await readFigure(models, image, box);
+      if (figure && figure.confidence >= 0.3 && FIGURE.test(figure.text)) {
+        cell.text = figure.text;
+        cell.confidence = Math.round(figure.confidence * 1000) / 10;
       }
     }
   }
 }
 
 const FIGURE = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * Reads a crop as a figure: the recognition model run as PaddleOCR prepares a line (48 px high,
+ * padded to 320 wide), then CTC greedy decoding where each step that is not blank takes the best
+ * digit, point or minus instead of the best of all 6,600 characters (a 7 read as ">" becomes 7).
+ * The confidence is the mean probability of the characters kept.
+ */
+async function readFigure(models: Models, image: InstanceType<Paddle["Image"]>, box: Box): Promise<{ text: string; confidence: number } | undefined> {
+  const crop = image.crop({ x: box.x, y: box.y, width: box.width, height: box.height } as never);
+  if (crop.width < 2 || crop.height < 2) return undefined;
+  const height = 48;
+  const width = Math.max(8, Math.ceil((height * crop.width) / crop.height));
+  const target = Math.max(320, width);
+  const resized = crop.resize({ width, height } as never);
+  const data = resized.tensor({ mean_values: [127.5, 127.5, 127.5], norm_values: [1 / 127.5, 1 / 127.5, 1 / 127.5], channel_order: "bgr" });
+  const input = new Float32Array(3 * height * target);
+  for (let c = 0; c < 3; c += 1) for (let y = 0; y < height; y += 1) input.set(data.subarray((c * height + y) * width, (c * height + y + 1) * width), (c * height + y) * target);
+  const feeds = { [models.rec.inputNames[0]!]: new models.ort.Tensor("float32", input, [1, 3, height, target]) };
+  const output = Object.values(await models.rec.run(feeds)).find((t) => t.dims.length === 3)!;
+  const [, steps, classes] = output.dims as [number, number, number];
+  const probs = output.data as Float32Array;
+  let text = "";
+  const kept: number[] = [];
+  let last = 0;
+  for (let t = 0; t < steps; t += 1) {
+    const row = t * classes;
+    let best = 0;
+    for (let k = 1; k < classes; k += 1) if (probs[row + k]! > probs[row + best]!) best = k;
+    let pick = 0;
+    if (best !== 0) {
+      let score = -1;
+      for (const k of models.figureClasses.keys()) if (probs[row + k]! > score) [pick, score] = [k, probs[row + k]!];
+    }
+    if (pick !== 0 && pick !== last) {
+      text += models.figureClasses.get(pick)!;
+      kept.push(probs[row + pick]!);
+    }
+    last = pick;
+  }
+  return kept.length ? { text, confidence: kept.reduce((a, b) => a + b, 0) / kept.length } : undefined;
+}
 
 /** Full-width digits (０–９) as ASCII. */
 function normaliseDigits(text: string): string {

@@ -24,7 +24,7 @@ const haveReal = existsSync(`${REAL_DIR}p02.pdf`) && canRasterise();
 if (!missing && !haveReal) console.warn("\n!!! SKIPPING the real-report PaddleOCR test: needs ../shared/corpus/real, pdftoppm (poppler-utils) and ImageMagick's convert\n");
 
 /** Cells read right when the engine went in (see README, "Local OCR"); a change that reads fewer fails. */
-const MEASURED = { realP02At200Dpi: 179, seed002: 0 };
+const MEASURED = { realP02At200Dpi: 179, seed002: 200 };
 
 const ocr = new PaddleOcrEngine();
 
