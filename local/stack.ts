@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { buildWorkflowDefinition, type WorkflowResources } from "../lib/workflow.ts";
 import { buildReprocessDefinition } from "../lib/reprocess-workflow.ts";
 import { buildAdapters, type Adapters } from "../functions/adapters/index.ts";
-import { isTesseractInstalled, TesseractOcrEngine } from "../functions/documents/ocr/tesseract.ts";
+import { localOcrEngine } from "../functions/documents/ocr/local.ts";
 import { Config } from "../functions/shared/config.ts";
 import { hashBytes } from "../functions/shared/hash.ts";
 import { logger } from "../functions/shared/logger.ts";
@@ -97,7 +97,7 @@ export type LocalStackOptions = {
   logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR" | "SILENT";
   /** Re-ingest objects in the bucket that no record lists (an earlier run stopped mid-way). */
   reconcile?: boolean;
-  /** Read scans with the local Tesseract (when installed); false: a scan fails with a reason. */
+  /** Read scans with the local OCR engine (PaddleOCR, else Tesseract, when installed); false: a scan fails with a reason. */
   ocr?: boolean;
   /** Tests only: faults injected into the wiring (local/faults.ts); default: the plan in NIANBAO_FAULTS, if any. */
   faults?: FaultPlan;
@@ -271,9 +271,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SFN_ENDPOINT: sfn.endpoint,
       ...options.config,
     });
-    // Textract has no local stand-in: without Tesseract a scan fails with a reason that says so.
-    const useTesseract = (options.ocr ?? true) && isTesseractInstalled();
-    const ocr = faults?.hangOcr ? HUNG_OCR_ENGINE : useTesseract ? new TesseractOcrEngine({ labels: TEMPLATE_LABELS }) : null;
+    // Textract has no local stand-in: without a local engine (PaddleOCR, else Tesseract) a scan
+    // fails with a reason that says so.
+    const local = (options.ocr ?? true)
+      ? localOcrEngine({
+          labels: TEMPLATE_LABELS,
+          ...(config.NIANBAO_OCR_ENGINE ? { choice: config.NIANBAO_OCR_ENGINE } : {}),
+          ...(config.NIANBAO_OCR_THREADS ? { threads: config.NIANBAO_OCR_THREADS } : {}),
+        })
+      : undefined;
+    const ocr = faults?.hangOcr ? HUNG_OCR_ENGINE : (local ?? null);
     const built = buildAdapters(config, { ocr });
     const adapters: Adapters = { ...built, ...options.adapters?.(built) };
     Object.assign(deps, adapters, { artifactsBucket: LOCAL_NAMES.ARTIFACTS_BUCKET });

@@ -1,10 +1,11 @@
 /**
  * `nianbao parse FILE [--json] [--no-ocr]`: reads one report file and prints its record.
  * A scan (or pages and pictures with no text layer) is read with the local OCR engine
- * (Tesseract) when it is installed; that takes seconds per page, so progress goes to stderr.
+ * (PaddleOCR, else Tesseract; functions/adapters/local-ocr.ts) when it is installed; that takes seconds per page, so progress goes to stderr.
  * Exit 0 when a record was produced (with or without findings), 2 when the file cannot be read
  * or is not an annual report (thrown as NianbaoError and reported in one line by the CLI).
  */
+import { readConfig } from "../../functions/shared/config.ts";
 import { readFile, stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { extractDocument } from "../../functions/documents/index.ts";
@@ -52,18 +53,22 @@ async function extractReadingScans(bytes: Uint8Array, file: string, allowOcr: bo
     if (doc) return doc; // the text that was there; the unread pages are in its warnings
     throw new OcrRequiredError(
       allowOcr
-        ? "这是扫描件，需要 OCR：请安装 tesseract-ocr 和 tesseract-ocr-chi-sim (a scan: reading it needs the local OCR engine; install Debian's tesseract-ocr and tesseract-ocr-chi-sim)"
+        ? "这是扫描件，需要 OCR：请运行 npm ci（PaddleOCR）或安装 tesseract-ocr 和 tesseract-ocr-chi-sim (a scan: reading it needs the local OCR engine; run npm ci for PaddleOCR, or install Debian's tesseract-ocr and tesseract-ocr-chi-sim)"
         : "这是扫描件，需要 OCR (a scan: reading it needs OCR, which --no-ocr turned off)",
     );
   }
   return extractDocument(bytes, { fileName: file, ocr });
 }
 
-/** Tesseract, announcing each page it reads on stderr; undefined when it is not installed. */
+/** The local OCR engine, announcing each page it reads on stderr; undefined when none is installed. */
 async function localOcrEngine(file: string): Promise<OcrEngine | undefined> {
-  const { isTesseractInstalled, TesseractOcrEngine } = await import("../../functions/documents/ocr/tesseract.ts");
-  if (!isTesseractInstalled()) return undefined;
-  const engine = new TesseractOcrEngine({ labels: TEMPLATE_LABELS });
+  const config = readConfig();
+  const engine = (await import("../../functions/documents/ocr/local.ts")).localOcrEngine({
+    labels: TEMPLATE_LABELS,
+    ...(config.NIANBAO_OCR_ENGINE ? { choice: config.NIANBAO_OCR_ENGINE } : {}),
+    ...(config.NIANBAO_OCR_THREADS ? { threads: config.NIANBAO_OCR_THREADS } : {}),
+  });
+  if (!engine) return undefined;
   let done = 0;
   const started = Date.now();
   return {

@@ -27,6 +27,10 @@ export const Config = z.object({
   SNS_ENDPOINT: OptionalUrl,
   /** The OCR engine of the Ocr step: Textract in the cloud; the local stack plugs in Tesseract. */
   OCR_ENGINE: z.enum(["textract", "none"]).default("textract"),
+  /** The local OCR engine (local stack, `nianbao parse`): `paddleocr` or `tesseract`; the best installed by default. */
+  NIANBAO_OCR_ENGINE: z.enum(["paddleocr", "tesseract"]).optional(),
+  /** ONNX Runtime threads of the local PaddleOCR engine. */
+  NIANBAO_OCR_THREADS: z.coerce.number().int().positive().optional(),
   /** OCR calls in flight at once across every execution (functions/adapters/rate-limiter.ts). */
   OCR_MAX_CONCURRENCY: z.coerce.number().int().positive().optional(),
   /** Longest wait for one OCR call before it counts as timed out (retried by the state machine). */

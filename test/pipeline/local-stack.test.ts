@@ -11,7 +11,8 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { run as runIngest } from "../../bin/commands/ingest.ts";
 import { run as runStatus } from "../../bin/commands/status.ts";
-import { isTesseractInstalled } from "../../functions/documents/ocr/tesseract.ts";
+import { localOcrEngine } from "../../functions/documents/ocr/local.ts";
+import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { parseReport } from "../../functions/report/index.ts";
 import { startLocalStack, type LocalStack } from "../../local/stack.ts";
@@ -20,7 +21,9 @@ import { loadSeeds, seedDocx, seedHtml, seedPdf, type Seed } from "../fixtures/g
 import { findChromium } from "../fixtures/generate/render-pdf.ts";
 import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
 
-const hasTesseract = isTesseractInstalled();
+/** The engine the local stack and `nianbao parse` read scans with (PaddleOCR where npm ci installed it). */
+const localEngine = localOcrEngine({ labels: TEMPLATE_LABELS })?.name;
+const hasLocalOcr = localEngine !== undefined;
 
 const EXPECTED_STATUS: Record<string, string> = {
   "000_da3b4a7bec10951f": "NEEDS_REVIEW",
@@ -234,7 +237,7 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
     await checkRenderings("pdf", seedPdf);
   }, 120_000);
 
-  it.skipIf(!findChromium() || !hasTesseract)("reads a scanned report with the local OCR engine", async () => {
+  it.skipIf(!findChromium() || !hasLocalOcr)("reads a scanned report with the local OCR engine", async () => {
     // Prepare: seed 003 printed to PDF, then scanned (300 dpi JPEG pages, no text layer)
     const seed = loadSeeds().find((s) => s.name.startsWith("003"))!;
     const scannedPages = await scanPdf(await seedPdf(seed));
@@ -261,7 +264,7 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
     expect(["VALID", "NEEDS_REVIEW"]).toContain(body.status);
     expect({ year: body.year, edition: body.edition }).toEqual({ year: seed.record.year, edition: seed.record.edition });
     // Extract passed the scan on; the Ocr step read its pages and the record says so.
-    expect(body.ocr).toMatchObject({ engine: "tesseract", pages: expect.arrayContaining([1]) });
+    expect(body.ocr).toMatchObject({ engine: localEngine, pages: expect.arrayContaining([1]) });
     expect((body.ocr as { pages: number[] }).pages.every((n) => n >= 1 && n <= scannedPages.length)).toBe(true);
     // The progress went through Ocr, seen while it ran (OCR takes seconds), and ended done.
     expect(progress?.steps.map((s) => s.step)).toEqual(["Extract", "Ocr", "Parse", "Store"]);

