@@ -200,6 +200,64 @@ async function findUnrecorded({ objects, records }: Adapters, bucket: string): P
 }
 
 /**
+ * The configuration a Lambda reads from its environment, as a value (names of the local buckets,
+ * table and state machine, endpoints pointing the SDK clients at the stand-ins), and the adapters
+ * built from it: Tesseract for OCR where it is installed (Textract has no local stand-in: without
+ * Tesseract a scan fails with a reason that says so).
+ */
+function buildLocalAdapters(
+  options: LocalStackOptions,
+  faults: FaultPlan | undefined,
+  at: { notificationsLog: string; s3: string; dynamo: string; sfn: string },
+): { config: Config; adapters: Adapters } {
+  const config = Config.parse({
+    AWS_REGION: LOCAL_NAMES.REGION,
+    INGEST_BUCKET: LOCAL_NAMES.INGEST_BUCKET,
+    ARTIFACTS_BUCKET: LOCAL_NAMES.ARTIFACTS_BUCKET,
+    TABLE_NAME: LOCAL_NAMES.TABLE,
+    STATE_MACHINE_ARN: LOCAL_NAMES.STATE_MACHINE_ARN,
+    NOTIFICATIONS_LOG: at.notificationsLog,
+    S3_ENDPOINT: at.s3,
+    DYNAMODB_ENDPOINT: at.dynamo,
+    SFN_ENDPOINT: at.sfn,
+    ...options.config,
+  });
+  // Textract has no local stand-in: without a local engine (PaddleOCR, else Tesseract) a scan
+  // fails with a reason that says so.
+  const local = (options.ocr ?? true)
+    ? localOcrEngine({
+        labels: TEMPLATE_LABELS,
+        ...(config.NIANBAO_OCR_ENGINE ? { choice: config.NIANBAO_OCR_ENGINE } : {}),
+        ...(config.NIANBAO_OCR_THREADS ? { threads: config.NIANBAO_OCR_THREADS } : {}),
+      })
+    : undefined;
+  const ocr = faults?.hangOcr ? HUNG_OCR_ENGINE : (local ?? null);
+  const built = buildAdapters(config, { ocr });
+  return { config, adapters: { ...built, ...options.adapters?.(built) } };
+}
+
+/** The S3 notification of an object put again (start-up reconciliation), as S3 would send it. */
+function toObjectCreatedEvent(bucket: string, object: { key: string; size: number; eTag?: string }) {
+  return {
+    Records: [
+      {
+        eventName: "ObjectCreated:Put",
+        eventTime: new Date().toISOString(),
+        s3: {
+          bucket: { name: bucket },
+          object: {
+            key: encodeURIComponent(object.key).replace(/%20/g, "+").replace(/%2F/g, "/"),
+            size: object.size,
+            ...(object.eTag ? { eTag: object.eTag.replace(/"/g, "") } : {}),
+            sequencer: `reconcile-${Date.now().toString(16)}`,
+          },
+        },
+      },
+    ],
+  };
+}
+
+/**
  * Starts the local stack.
  *
  * @example
@@ -257,32 +315,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const sfn = await startLocalSfnEndpoint([machine, reprocessMachine]);
     stops.push(sfn.stop);
 
-    // The configuration a Lambda reads from its environment, as a value: names of the local
-    // buckets, table and state machine, and endpoints pointing the SDK clients at the stand-ins.
-    const config = Config.parse({
-      AWS_REGION: LOCAL_NAMES.REGION,
-      INGEST_BUCKET: LOCAL_NAMES.INGEST_BUCKET,
-      ARTIFACTS_BUCKET: LOCAL_NAMES.ARTIFACTS_BUCKET,
-      TABLE_NAME: LOCAL_NAMES.TABLE,
-      STATE_MACHINE_ARN: LOCAL_NAMES.STATE_MACHINE_ARN,
-      NOTIFICATIONS_LOG: notificationsLog,
-      S3_ENDPOINT: s3.endpoint,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      SFN_ENDPOINT: sfn.endpoint,
-      ...options.config,
-    });
-    // Textract has no local stand-in: without a local engine (PaddleOCR, else Tesseract) a scan
-    // fails with a reason that says so.
-    const local = (options.ocr ?? true)
-      ? localOcrEngine({
-          labels: TEMPLATE_LABELS,
-          ...(config.NIANBAO_OCR_ENGINE ? { choice: config.NIANBAO_OCR_ENGINE } : {}),
-          ...(config.NIANBAO_OCR_THREADS ? { threads: config.NIANBAO_OCR_THREADS } : {}),
-        })
-      : undefined;
-    const ocr = faults?.hangOcr ? HUNG_OCR_ENGINE : (local ?? null);
-    const built = buildAdapters(config, { ocr });
-    const adapters: Adapters = { ...built, ...options.adapters?.(built) };
+    const { config, adapters } = buildLocalAdapters(options, faults, { notificationsLog, s3: s3.endpoint, dynamo: dynamo.endpoint, sfn: sfn.endpoint });
     Object.assign(deps, adapters, { artifactsBucket: LOCAL_NAMES.ARTIFACTS_BUCKET });
 
     const queue = createLocalQueue({
@@ -330,27 +363,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await writeFile(attemptsFile, JSON.stringify(plan.attempts, null, 1));
       for (const object of plan.abandon) await recordAbandoned(adapters, LOCAL_NAMES.INGEST_BUCKET, object.key, plan.attempts[object.key]!);
       const missing = plan.send;
-      for (const object of missing) {
-        queue.send(
-          JSON.stringify({
-            Records: [
-              {
-                eventName: "ObjectCreated:Put",
-                eventTime: new Date().toISOString(),
-                s3: {
-                  bucket: { name: LOCAL_NAMES.INGEST_BUCKET },
-                  object: {
-                    key: encodeURIComponent(object.key).replace(/%20/g, "+").replace(/%2F/g, "/"),
-                    size: object.size,
-                    ...(object.eTag ? { eTag: object.eTag.replace(/"/g, "") } : {}),
-                    sequencer: `reconcile-${Date.now().toString(16)}`,
-                  },
-                },
-              },
-            ],
-          }),
-        );
-      }
+      for (const object of missing) queue.send(JSON.stringify(toObjectCreatedEvent(LOCAL_NAMES.INGEST_BUCKET, object)));
       reconciled = missing.length;
     }
 

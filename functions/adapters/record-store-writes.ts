@@ -12,111 +12,112 @@ import { HISTORY_SK_PREFIX, isConditionFailed, keyOf, toSourceUri, type Item } f
 import { getReport, type RecordTable } from "./record-store-reads.ts";
 import type { FailureWrite, HistoryEntry, ParsedWrite, Source, WriteOutcome } from "./record-store.ts";
 
-/** The writes of a record store over `table`. */
-export function createRecordWrites(table: RecordTable) {
+async function currentStatus(table: RecordTable, reportId: string): Promise<ReportStatus> {
+  const report = await getReport(table, reportId);
+  if (!report) throw new Error(`report ${reportId} vanished after a conditional check`);
+  return report.status;
+}
+
+async function addSource(table: RecordTable, reportId: string, source: { bucket: string; key: string }): Promise<boolean> {
   const { client, tableName, now } = table;
-  const get = (reportId: string) => getReport(table, reportId);
-
-  async function currentStatus(reportId: string): Promise<ReportStatus> {
-    const report = await get(reportId);
-    if (!report) throw new Error(`report ${reportId} vanished after a conditional check`);
-    return report.status;
+  const uri = toSourceUri(source);
+  const entry: Source = { bucket: source.bucket, key: source.key, uri, receivedAt: now() };
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keyOf(reportId),
+        UpdateExpression: "SET sources = list_append(if_not_exists(sources, :empty), :entry) ADD sourceKeys :uris",
+        ConditionExpression: "attribute_exists(pk) AND NOT contains(sourceKeys, :uri)",
+        ExpressionAttributeValues: { ":empty": [], ":entry": [entry], ":uris": new Set([uri]), ":uri": uri },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    return rethrowClassified(error, `add source to report ${reportId}`);
   }
+}
 
-  async function addSource(reportId: string, source: { bucket: string; key: string }): Promise<boolean> {
-    const uri = toSourceUri(source);
-    const entry: Source = { bucket: source.bucket, key: source.key, uri, receivedAt: now() };
-    try {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keyOf(reportId),
-          UpdateExpression: "SET sources = list_append(if_not_exists(sources, :empty), :entry) ADD sourceKeys :uris",
-          ConditionExpression: "attribute_exists(pk) AND NOT contains(sourceKeys, :uri)",
-          ExpressionAttributeValues: { ":empty": [], ":entry": [entry], ":uris": new Set([uri]), ":uri": uri },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      return rethrowClassified(error, `add source to report ${reportId}`);
-    }
+/** Keeps the result a write replaced (idempotent: the key is the old result's version and time). */
+async function archive(table: RecordTable, reportId: string, old: Item): Promise<void> {
+  const { client, tableName, now } = table;
+  if (!old.status || !old.updatedAt) return;
+  const entry: HistoryEntry = {
+    status: old.status,
+    parserVersion: old.parserVersion,
+    createdAt: old.createdAt,
+    updatedAt: old.updatedAt,
+    archivedAt: now(),
+    ...(old.agency !== undefined ? { agency: old.agency } : {}),
+    ...(old.year !== undefined ? { year: old.year } : {}),
+    ...(old.edition !== undefined ? { edition: old.edition } : {}),
+    ...(old.record !== undefined ? { record: old.record } : {}),
+    ...(old.failure !== undefined ? { failure: old.failure } : {}),
+  };
+  try {
+    await client.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          pk: toReportPk(reportId),
+          sk: `${HISTORY_SK_PREFIX}${old.parserVersion}#${old.updatedAt}`,
+          reportId,
+          kind: "HISTORY",
+          entry,
+        },
+        ConditionExpression: "attribute_not_exists(sk)",
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) return;
+    rethrowClassified(error, `archive report ${reportId}`);
   }
+}
 
-  /** Keeps the result a write replaced (idempotent: the key is the old result's version and time). */
-  async function archive(reportId: string, old: Item): Promise<void> {
-    if (!old.status || !old.updatedAt) return;
-    const entry: HistoryEntry = {
-      status: old.status,
-      parserVersion: old.parserVersion,
-      createdAt: old.createdAt,
-      updatedAt: old.updatedAt,
-      archivedAt: now(),
-      ...(old.agency !== undefined ? { agency: old.agency } : {}),
-      ...(old.year !== undefined ? { year: old.year } : {}),
-      ...(old.edition !== undefined ? { edition: old.edition } : {}),
-      ...(old.record !== undefined ? { record: old.record } : {}),
-      ...(old.failure !== undefined ? { failure: old.failure } : {}),
-    };
-    try {
-      await client.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: {
-            pk: toReportPk(reportId),
-            sk: `${HISTORY_SK_PREFIX}${old.parserVersion}#${old.updatedAt}`,
-            reportId,
-            kind: "HISTORY",
-            entry,
-          },
-          ConditionExpression: "attribute_not_exists(sk)",
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailed(error)) return;
-      rethrowClassified(error, `archive report ${reportId}`);
-    }
+/** One conditional UpdateItem writing the record body; false when the condition kept the old one. */
+async function writeBody(
+  table: RecordTable,
+  reportId: string,
+  set: Record<string, unknown>,
+  remove: string[],
+  condition: string,
+  conditionValues: Record<string, unknown>,
+): Promise<boolean> {
+  const { client, tableName, now } = table;
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ...conditionValues, ":now": now() };
+  const sets: string[] = ["updatedAt = :now", "createdAt = if_not_exists(createdAt, :now)"];
+  for (const [name, value] of Object.entries(set)) {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    sets.push(`#${name} = :${name}`);
   }
-
-  /** One conditional UpdateItem writing the record body; false when the condition kept the old one. */
-  async function writeBody(
-    reportId: string,
-    set: Record<string, unknown>,
-    remove: string[],
-    condition: string,
-    conditionValues: Record<string, unknown>,
-  ): Promise<boolean> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ...conditionValues, ":now": now() };
-    const sets: string[] = ["updatedAt = :now", "createdAt = if_not_exists(createdAt, :now)"];
-    for (const [name, value] of Object.entries(set)) {
-      names[`#${name}`] = name;
-      values[`:${name}`] = value;
-      sets.push(`#${name} = :${name}`);
-    }
-    for (const name of remove) names[`#${name}`] = name;
-    names["#status"] = "status";
-    const expression =
-      `SET ${sets.join(", ")}` + (remove.length ? ` REMOVE ${remove.map((n) => `#${n}`).join(", ")}` : "");
-    try {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keyOf(reportId),
-          UpdateExpression: expression,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: "ALL_OLD",
-        }),
-      ).then((out) => (out.Attributes ? archive(reportId, out.Attributes as Item) : undefined));
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      return rethrowClassified(error, `write report ${reportId}`);
-    }
+  for (const name of remove) names[`#${name}`] = name;
+  names["#status"] = "status";
+  const expression =
+    `SET ${sets.join(", ")}` + (remove.length ? ` REMOVE ${remove.map((n) => `#${n}`).join(", ")}` : "");
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keyOf(reportId),
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: "ALL_OLD",
+      }),
+    ).then((out) => (out.Attributes ? archive(table, reportId, out.Attributes as Item) : undefined));
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    return rethrowClassified(error, `write report ${reportId}`);
   }
+}
 
+/** The writes of a record store over `table`: the parsed record, or a failure, then the source. */
+export function createRecordWrites(table: RecordTable) {
   return {
     async putParsed(write: ParsedWrite): Promise<WriteOutcome> {
       const { record } = write;
@@ -140,6 +141,7 @@ export function createRecordWrites(table: RecordTable) {
       if (typeof record.edition === "string") set.edition = record.edition;
       else remove.push("edition");
       const written = await writeBody(
+        table,
         write.reportId,
         set,
         remove,
@@ -148,11 +150,12 @@ export function createRecordWrites(table: RecordTable) {
           " OR (attribute_not_exists(#parserVersionOrder) AND #parserVersion <> :parserVersion)",
         { ":failed": REPORT_STATUS.FAILED },
       );
-      const sourceAdded = await addSource(write.reportId, write.source);
-      return { written, sourceAdded, status: written ? write.status : await currentStatus(write.reportId) };
+      const sourceAdded = await addSource(table, write.reportId, write.source);
+      return { written, sourceAdded, status: written ? write.status : await currentStatus(table, write.reportId) };
     },
     async putFailure(write: FailureWrite): Promise<WriteOutcome> {
       const written = await writeBody(
+        table,
         write.reportId,
         {
           reportId: write.reportId,
@@ -166,8 +169,8 @@ export function createRecordWrites(table: RecordTable) {
         "attribute_not_exists(pk) OR #status = :failed",
         { ":failed": REPORT_STATUS.FAILED },
       );
-      const sourceAdded = await addSource(write.reportId, write.source);
-      return { written, sourceAdded, status: written ? REPORT_STATUS.FAILED : await currentStatus(write.reportId) };
+      const sourceAdded = await addSource(table, write.reportId, write.source);
+      return { written, sourceAdded, status: written ? REPORT_STATUS.FAILED : await currentStatus(table, write.reportId) };
     },
   };
 }

@@ -8,6 +8,7 @@
  */
 import type { StoredReport } from "../adapters/record-store.ts";
 import { FIGURE_COLUMNS, readFigure, type FigureColumn } from "./figures.ts";
+import { STATUS } from "../shared/status.ts";
 
 /** One report as a column of a series or comparison. */
 export type ReportColumn = {
@@ -42,7 +43,7 @@ function figureRows(reports: readonly StoredReport[]): FigureRow[] {
 /** Reports that have figures (not FAILED), earliest year first, then the latest update first. */
 function withFigures(reports: readonly StoredReport[]): StoredReport[] {
   return reports
-    .filter((r) => r.status !== "FAILED" && r.record !== undefined)
+    .filter((r) => r.status !== STATUS.FAILED && r.record !== undefined)
     .sort((a, b) => (a.year ?? 0) - (b.year ?? 0) || (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
 }
 

@@ -10,12 +10,13 @@ import type { ReportRecord } from "../../report/record.ts";
 import { TransientError } from "../../shared/errors.ts";
 import { stepLogger } from "../../shared/logger.ts";
 import type { CrossYearInput, CrossYearResult } from "../../shared/workflow-payloads.ts";
+import { STATUS } from "../../shared/status.ts";
 
 /** Reads and writes again this many times when a record changed between the two. */
 const MAX_ATTEMPTS = 4;
 
 const isCheckable = (item: CrossYearItem): boolean =>
-  item.status !== "FAILED" && typeof item.year === "number" && typeof item.agency === "string" && item.record !== undefined;
+  item.status !== STATUS.FAILED && typeof item.year === "number" && typeof item.agency === "string" && item.record !== undefined;
 
 /**
  * Checks one report against its neighbours and writes the findings on both records of each

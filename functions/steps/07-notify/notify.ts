@@ -2,16 +2,17 @@
 import type { Notification, Notifier } from "../../adapters/notifier.ts";
 import { stepLogger } from "../../shared/logger.ts";
 import type { NotifyInput } from "../../shared/workflow-payloads.ts";
+import { STATUS } from "../../shared/status.ts";
 
 /** The notification for a stored record; undefined for a VALID one (nothing to say). */
 export function buildNotification(event: NotifyInput): Notification | undefined {
   const { stored, parsed } = event;
   const source = `s3://${event.bucket}/${event.key}`;
-  if (stored.status === "FAILED") {
+  if (stored.status === STATUS.FAILED) {
     const failure = stored.failure ?? { error: "Unknown", cause: "no reason recorded" };
     return {
       reportId: stored.reportId,
-      status: "FAILED",
+      status: STATUS.FAILED,
       subject: `nianbao: FAILED ${event.key}`,
       message: `${source} could not be processed: ${failure.error}: ${failure.cause}`,
       source,
@@ -19,13 +20,13 @@ export function buildNotification(event: NotifyInput): Notification | undefined 
       cause: failure.cause,
     };
   }
-  if (stored.status === "NEEDS_REVIEW") {
+  if (stored.status === STATUS.NEEDS_REVIEW) {
     const cells = parsed?.errorCells ?? [];
     const problems = parsed?.problems ?? [];
     const who = [parsed?.agency, parsed?.year].filter((v) => v !== null && v !== undefined).join(" ");
     return {
       reportId: stored.reportId,
-      status: "NEEDS_REVIEW",
+      status: STATUS.NEEDS_REVIEW,
       subject: `nianbao: NEEDS_REVIEW ${event.key}`,
       message: `${who || source} needs review, figures that do not add up (expected≠printed): ${
         problems.length ? problems.join(", ") : cells.join(", ") || "see its findings"

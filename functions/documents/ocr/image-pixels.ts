@@ -1,0 +1,173 @@
+/**
+ * Pixels of a page image for OCR: grey levels from PNG/JPEG (the native canvas addon, loaded on
+ * first use), a global (Otsu) threshold, deskew by projection profiles, rotation, specks removed,
+ * and the ink mask as PGM for the OCR engine. ./image-prep.ts puts them together.
+ */
+import { checkImageBudget } from "../image-budget.ts";
+import { createRequire } from "node:module";
+
+type CanvasAddon = typeof import("@napi-rs/canvas");
+
+let canvasAddon: CanvasAddon | undefined;
+
+/** The native canvas addon loads on first use, so bundles that only read text layers never need it. */
+function canvas(): CanvasAddon {
+  return (canvasAddon ??= createRequire(import.meta.url)("@napi-rs/canvas") as CanvasAddon);
+}
+
+export type GreyImage = { width: number; height: number; pixels: Uint8Array };
+
+/** Decodes PNG/JPEG bytes into grey levels (0 black .. 255 white). */
+export async function decodeGrey(bytes: Uint8Array): Promise<GreyImage> {
+  checkImageBudget(bytes, "page");
+  const image = await canvas().loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const surface = canvas().createCanvas(image.width, image.height);
+  const context = surface.getContext("2d");
+  context.fillStyle = "#ffffff";
+  context.fillRect(0, 0, image.width, image.height);
+  context.drawImage(image, 0, 0);
+  return toGrey(context.getImageData(0, 0, image.width, image.height).data, image.width, image.height);
+}
+
+function toGrey(rgba: Uint8ClampedArray, width: number, height: number): GreyImage {
+  const pixels = new Uint8Array(width * height);
+  for (let i = 0, j = 0; j < pixels.length; i += 4, j += 1) pixels[j] = (rgba[i]! * 77 + rgba[i + 1]! * 150 + rgba[i + 2]! * 29) >> 8;
+  return { width, height, pixels };
+}
+
+/** Otsu's threshold: the grey level that best separates ink from paper. */
+export function otsuThreshold(image: GreyImage): number {
+  const histogram = new Float64Array(256);
+  const px = image.pixels;
+  for (let i = 0; i < px.length; i += 1) histogram[px[i]!] = histogram[px[i]!]! + 1;
+  const total = image.pixels.length;
+  let sum = 0;
+  for (let i = 0; i < 256; i += 1) sum += i * histogram[i]!;
+  let sumB = 0;
+  let weightB = 0;
+  let best = 0;
+  let threshold = 128;
+  for (let t = 0; t < 256; t += 1) {
+    weightB += histogram[t]!;
+    if (weightB === 0) continue;
+    const weightF = total - weightB;
+    if (weightF === 0) break;
+    sumB += t * histogram[t]!;
+    const meanB = sumB / weightB;
+    const meanF = (sum - sumB) / weightF;
+    const between = weightB * weightF * (meanB - meanF) ** 2;
+    if (between > best) {
+      best = between;
+      threshold = t;
+    }
+  }
+  return threshold;
+}
+
+/** Ink mask: 1 where darker than the threshold. */
+export function binarise(image: GreyImage, threshold = otsuThreshold(image)): Uint8Array {
+  const ink = new Uint8Array(image.pixels.length);
+  for (let i = 0; i < ink.length; i += 1) ink[i] = image.pixels[i]! < threshold ? 1 : 0;
+  return ink;
+}
+
+/**
+ * The page's skew in degrees (positive: text runs downhill to the right), from the angle at which
+ * the rows of ink are sharpest (projection profile), searched within ±3°.
+ */
+export function estimateSkew(ink: Uint8Array, width: number, height: number): number {
+  // Every row, every fourth column: sampling rows too would put the points on a lattice that favours 0°.
+  const step = 4;
+  const points: number[] = [];
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += step) if (ink[y * width + x]) points.push(x, y);
+  }
+  if (points.length < 200) return 0;
+  const score = (degrees: number) => {
+    const t = Math.tan((degrees * Math.PI) / 180);
+    const bins = new Map<number, number>();
+    for (let i = 0; i < points.length; i += 2) {
+      const row = Math.round((points[i + 1]! - points[i]! * t) / 2);
+      bins.set(row, (bins.get(row) ?? 0) + 1);
+    }
+    let s = 0;
+    for (const v of bins.values()) s += v * v;
+    return s;
+  };
+  let best = 0;
+  let bestScore = -1;
+  for (let d = -3; d <= 3.0001; d += 0.2) {
+    const s = score(d);
+    if (s > bestScore) [best, bestScore] = [d, s];
+  }
+  const coarse = best;
+  for (let d = coarse - 0.2; d <= coarse + 0.2001; d += 0.02) {
+    const s = score(d);
+    if (s > bestScore) [best, bestScore] = [d, s];
+  }
+  return Math.abs(best) < 0.05 ? 0 : best;
+}
+
+/** Rotates the grey image by -`degrees` about its centre (paper white fills the corners). */
+export function rotateGrey(image: GreyImage, degrees: number): GreyImage {
+  if (degrees === 0) return image;
+  const { width, height } = image;
+  const source = canvas().createCanvas(width, height);
+  const sctx = source.getContext("2d");
+  const data = sctx.createImageData(width, height);
+  for (let j = 0, i = 0; j < image.pixels.length; j += 1, i += 4) {
+    const v = image.pixels[j]!;
+    data.data[i] = v;
+    data.data[i + 1] = v;
+    data.data[i + 2] = v;
+    data.data[i + 3] = 255;
+  }
+  sctx.putImageData(data, 0, 0);
+  const target = canvas().createCanvas(width, height);
+  const tctx = target.getContext("2d");
+  tctx.fillStyle = "#ffffff";
+  tctx.fillRect(0, 0, width, height);
+  tctx.translate(width / 2, height / 2);
+  tctx.rotate((-degrees * Math.PI) / 180);
+  tctx.drawImage(source, -width / 2, -height / 2);
+  return toGrey(tctx.getImageData(0, 0, width, height).data, width, height);
+}
+
+/** Removes specks: connected blots of ink smaller than `maxArea` pixels (a full stop is larger). */
+export function despeckle(ink: Uint8Array, width: number, height: number, maxArea: number): void {
+  const seen = new Uint8Array(ink.length);
+  const stack: number[] = [];
+  // The blot's pixels, up to one more than a speck may have: past that it is kept whole.
+  const blot: number[] = [];
+  for (let start = 0; start < ink.length; start += 1) {
+    if (!ink[start] || seen[start]) continue;
+    seen[start] = 1;
+    stack.push(start);
+    blot.length = 0;
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      if (blot.length <= maxArea) blot.push(p);
+      const x = p % width;
+      const y = (p - x) / width;
+      for (let ny = Math.max(0, y - 1); ny <= Math.min(height - 1, y + 1); ny += 1) {
+        for (let nx = Math.max(0, x - 1); nx <= Math.min(width - 1, x + 1); nx += 1) {
+          const q = ny * width + nx;
+          if (ink[q] && !seen[q]) {
+            seen[q] = 1;
+            stack.push(q);
+          }
+        }
+      }
+    }
+    if (blot.length <= maxArea) for (const p of blot) ink[p] = 0;
+  }
+}
+
+/** The ink mask as a binary PGM (P5) image: black ink on white, which Tesseract reads from stdin. */
+export function toPgm(ink: Uint8Array, width: number, height: number): Uint8Array {
+  const header = Buffer.from(`P5\n${width} ${height}\n255\n`, "latin1");
+  const out = new Uint8Array(header.length + ink.length);
+  out.set(header, 0);
+  for (let i = 0; i < ink.length; i += 1) out[header.length + i] = ink[i] ? 0 : 255;
+  return out;
+}
