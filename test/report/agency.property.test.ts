@@ -6,6 +6,7 @@
  * higher-level place; bodies of every kind, not only 局/政府; a first paragraph naming other
  * bodies; traditional script) is read as published by the body its title names.
  */
+import { divisionChildren } from "../../functions/report/division-tree.ts";
 import fc from "fast-check";
 import * as OpenCC from "opencc-js";
 import { describe, expect, it } from "vitest";
@@ -50,7 +51,15 @@ const ZONES: { place: string; kind: string }[] = [
  * A body's name: the higher-level place the title may print (`prefix`), the place that names the
  * body, and the kind of body (`kind`, where a long title may break the line).
  */
-type Body = { prefix: string; place: string; kind: string };
+type Body = { prefix: string; place: string; kind: string; division?: { province: string; city: string; county?: string } };
+
+/** The GB/T 2260 code of a division, looked up in the division tree by its names (not by the reader). */
+function codeOf(d: { province: string; city: string; county?: string }): string {
+  const province = divisionChildren().find((p) => p.name === d.province)!;
+  const city = divisionChildren(province.code).find((c) => c.name === d.city)!;
+  if (!d.county) return city.code;
+  return divisionChildren(city.code).find((c) => c.name === d.county)!.code;
+}
 
 const bodyArb: fc.Arbitrary<Body> = fc.oneof(
   // A county's government or department, with or without its city (and province) before it
@@ -58,12 +67,15 @@ const bodyArb: fc.Arbitrary<Body> = fc.oneof(
     prefix: [place.province, place.city].slice(2 - levels).join(""),
     place: place.county,
     kind: dept,
+    // With its city printed, the title alone decides the county; without, the text may or may not.
+    ...(levels > 0 ? { division: { province: place.province, city: place.city, county: place.county } } : {}),
   })),
   // A city's government or department, with or without its province
   fc.record({ place: fc.constantFrom(...PLACES), dept: fc.constantFrom(...DEPARTMENTS), levels: fc.constantFrom(0, 1) }).map(({ place, dept, levels }) => ({
     prefix: levels ? place.province : "",
     place: place.city,
     kind: dept,
+    division: { province: place.province, city: place.city },
   })),
   // A township: 街道办事处, 镇人民政府, 乡人民政府
   fc.record({ place: fc.constantFrom(...PLACES), town: fc.nat(), levels: fc.constantFrom(0, 1) }).map(({ place, town, levels }) => {
@@ -191,6 +203,7 @@ describe("agency from titles printed the ways real ones are", () => {
           const { record } = parseReportText(traditional ? toTraditional(text) : text);
           // Assess
           expect(record.agency).toBe(nameOf(body));
+          if (body.division) expect(record.region?.code).toBe(codeOf(body.division));
           expect(record.year).toBe(figures.year);
           expect(uncertain(record.findings)).toEqual([]);
         },
@@ -213,6 +226,7 @@ describe("agency from titles printed the ways real ones are", () => {
           const { record } = parseReport(readHtmlString(traditional ? toTraditional(html) : html));
           // Assess
           expect(record.agency).toBe(nameOf(body));
+          if (body.division) expect(record.region?.code).toBe(codeOf(body.division));
           expect(uncertain(record.findings)).toEqual([]);
         },
       ),
