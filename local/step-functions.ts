@@ -95,21 +95,12 @@ function readPath(input: unknown, path: string): unknown {
 }
 
 /**
- * Builds a local state machine from the pipeline's definition.
- *
- * @example
- * const machine = await createLocalStateMachine({ stateMachineArn, definition, handlers });
- * machine.start("run-1", JSON.stringify({ bucket, key }));
- * await machine.idle();
+ * Each Task state's local handler, keyed by state name (also inside a Map's item processor: names
+ * are unique), the retry intervals to shorten, and each Map state's ItemsPath.
  */
-export async function createLocalStateMachine(options: LocalStateMachineOptions): Promise<LocalStateMachine> {
-  // Imported here, after the polyfill above has run.
-  const { StateMachine } = await import("aws-local-stepfunctions");
-  const machine = new StateMachine(options.definition as never);
-
+function taskOverrides(options: LocalStateMachineOptions) {
   const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
   const retryIntervalOverrides: Record<string, number> = {};
-  // Overrides are keyed by state name, also inside a Map's item processor (names are unique).
   const mapItemsPaths: Record<string, string | undefined> = {};
   const addOverrides = (states: Record<string, { Type: string; Resource?: string; ItemsPath?: string }>) => {
     for (const [stateName, state] of Object.entries(states)) {
@@ -128,36 +119,53 @@ export async function createLocalStateMachine(options: LocalStateMachineOptions)
     }
   };
   addOverrides(options.definition.States as never);
-  const hasMap = Object.keys(mapItemsPaths).length > 0;
+  return { overrides, retryIntervalOverrides, mapItemsPaths };
+}
 
-  /** Counts a Map state's items from the execution's event log (the local DescribeMapRun). */
-  async function trackMapRuns(execution: Execution, events: AsyncIterable<Record<string, any>>) {
-    const runs = new Map<string, MapRun>();
-    for await (const event of events) {
-      const parent = event.parentState as { type?: string; name?: string; input?: unknown } | undefined;
-      if (parent?.type !== "Map" || !parent.name) continue;
-      let run = runs.get(parent.name);
-      if (!run) {
-        const items = readPath(parent.input, mapItemsPaths[parent.name] ?? "$");
-        run = {
-          mapRunArn: `${execution.executionArn.replace(":execution:", ":mapRun:")}/${parent.name}:${runs.size + 1}`,
-          stateName: parent.name,
-          startDate: new Date(),
-          itemCounts: { total: Array.isArray(items) ? items.length : 0, succeeded: 0, failed: 0, running: 0 },
-        };
-        runs.set(parent.name, run);
-        (execution.mapRuns ??= []).push(run);
-      }
-      if (event.type === "MapIterationStarted") run.itemCounts.running++;
-      else if (event.type === "MapIterationSucceeded") {
-        run.itemCounts.running--;
-        run.itemCounts.succeeded++;
-      } else if (event.type === "MapIterationFailed") {
-        run.itemCounts.running--;
-        run.itemCounts.failed++;
-      }
+/** Counts a Map state's items from the execution's event log (the local DescribeMapRun). */
+async function trackMapRuns(execution: Execution, events: AsyncIterable<Record<string, any>>, mapItemsPaths: Record<string, string | undefined>) {
+  const runs = new Map<string, MapRun>();
+  for await (const event of events) {
+    const parent = event.parentState as { type?: string; name?: string; input?: unknown } | undefined;
+    if (parent?.type !== "Map" || !parent.name) continue;
+    let run = runs.get(parent.name);
+    if (!run) {
+      const items = readPath(parent.input, mapItemsPaths[parent.name] ?? "$");
+      run = {
+        mapRunArn: `${execution.executionArn.replace(":execution:", ":mapRun:")}/${parent.name}:${runs.size + 1}`,
+        stateName: parent.name,
+        startDate: new Date(),
+        itemCounts: { total: Array.isArray(items) ? items.length : 0, succeeded: 0, failed: 0, running: 0 },
+      };
+      runs.set(parent.name, run);
+      (execution.mapRuns ??= []).push(run);
+    }
+    if (event.type === "MapIterationStarted") run.itemCounts.running++;
+    else if (event.type === "MapIterationSucceeded") {
+      run.itemCounts.running--;
+      run.itemCounts.succeeded++;
+    } else if (event.type === "MapIterationFailed") {
+      run.itemCounts.running--;
+      run.itemCounts.failed++;
     }
   }
+}
+
+/**
+ * Builds a local state machine from the pipeline's definition.
+ *
+ * @example
+ * const machine = await createLocalStateMachine({ stateMachineArn, definition, handlers });
+ * machine.start("run-1", JSON.stringify({ bucket, key }));
+ * await machine.idle();
+ */
+export async function createLocalStateMachine(options: LocalStateMachineOptions): Promise<LocalStateMachine> {
+  // Imported here, after the polyfill above has run.
+  const { StateMachine } = await import("aws-local-stepfunctions");
+  const machine = new StateMachine(options.definition as never);
+
+  const { overrides, retryIntervalOverrides, mapItemsPaths } = taskOverrides(options);
+  const hasMap = Object.keys(mapItemsPaths).length > 0;
 
   const executions = new Map<string, Execution>();
   const waiting: { execution: Execution; go: () => void }[] = [];
@@ -183,7 +191,7 @@ export async function createLocalStateMachine(options: LocalStateMachineOptions)
       });
       aborts.set(execution.executionArn, handle.abort);
       // Only machines with a Map read the event log (it is buffered until read).
-      const tracking = hasMap ? trackMapRuns(execution, handle.eventLogs as never).catch(() => undefined) : undefined;
+      const tracking = hasMap ? trackMapRuns(execution, handle.eventLogs as never, mapItemsPaths).catch(() => undefined) : undefined;
       const result = await handle.result;
       await Promise.race([tracking, new Promise((r) => setTimeout(r, 1000))]);
       execution.status = "SUCCEEDED";
