@@ -17,7 +17,7 @@ import { buildBadInputs, writeOversizedFile, type BadInput } from "../fixtures/b
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
 
 const MB = 1024 * 1024;
-const OVERSIZED_KEY = "bad/huge.pdf";
+const OVERSIZED_KEY = "incoming/bad/huge.pdf";
 const OVERSIZED_BYTES = 200 * MB;
 
 type ReportBody = { id: string; status: string; failure?: { error: string; cause: string }; sources: { key: string }[] };

@@ -33,7 +33,7 @@ export function generateLoadReports(count: number, seed = 20_260_101): LoadRepor
     const agency = `${hanNumber(i + 1)}号${f.agency}`;
     const text = renderText({ ...f, agency }, TEXT_LAYOUTS[i % TEXT_LAYOUTS.length]!);
     const bytes = new TextEncoder().encode(text);
-    return { key: `load/${f.year}/${String(i).padStart(5, "0")}.txt`, bytes, id: hashBytes(bytes) };
+    return { key: `incoming/load/${f.year}/${String(i).padStart(5, "0")}.txt`, bytes, id: hashBytes(bytes) };
   });
 }
 

@@ -66,8 +66,8 @@ describe("a handler that crashes mid-way", () => {
     // Prepare
     const stack = await startWith({
       crash: [
-        { step: "store", when: "after", times: 1, keyIncludes: "store-crash/" },
-        { step: "extract", when: "before", times: 1, keyIncludes: "extract-crash/" },
+        { step: "store", when: "after", times: 1, keyIncludes: "incoming/store-crash/" },
+        { step: "extract", when: "before", times: 1, keyIncludes: "incoming/extract-crash/" },
       ],
       retryIntervalMs: 10,
     });
@@ -75,14 +75,14 @@ describe("a handler that crashes mid-way", () => {
     const extracted = await seed(2);
 
     // Act
-    await drop(stack, "store-crash/a.txt", stored);
-    await drop(stack, "extract-crash/b.txt", extracted);
+    await drop(stack, "incoming/store-crash/a.txt", stored);
+    await drop(stack, "incoming/extract-crash/b.txt", extracted);
     await stack.stack.idle();
 
     // Assess: Store crashed after its write — the record stands, its source listed once
     const kept = await getReport(stack, hashBytes(stored));
     expect(kept?.status).toBe("VALID");
-    expect(kept?.sources.map((s) => s.key)).toEqual(["store-crash/a.txt"]);
+    expect(kept?.sources.map((s) => s.key)).toEqual(["incoming/store-crash/a.txt"]);
     // Extract crashed before reading — FAILED with the runtime's reason, notified once
     const failed = await getReport(stack, hashBytes(extracted));
     expect(failed?.status).toBe("FAILED");
@@ -122,13 +122,13 @@ describe("a DynamoDB conditional-check conflict", () => {
     const bytes = await seed(REVIEW_SEED);
 
     // Act
-    await Promise.all([drop(stack, "race/a.txt", bytes), drop(stack, "race/b.txt", bytes)]);
+    await Promise.all([drop(stack, "incoming/race/a.txt", bytes), drop(stack, "incoming/race/b.txt", bytes)]);
     await stack.stack.idle();
 
     // Assess
     const report = await getReport(stack, hashBytes(bytes));
     expect(report?.status).toBe("NEEDS_REVIEW");
-    expect(report?.sources.map((s) => s.key).sort()).toEqual(["race/a.txt", "race/b.txt"]);
+    expect(report?.sources.map((s) => s.key).sort()).toEqual(["incoming/race/a.txt", "incoming/race/b.txt"]);
     expect(await listIds(stack)).toEqual([hashBytes(bytes)]);
     const runs = await executions(stack);
     expect(runs.map((r) => r.status)).toEqual(["SUCCEEDED", "SUCCEEDED"]);
@@ -146,15 +146,15 @@ describe("S3 delivering the same event twice", () => {
     const empty = new Uint8Array();
 
     // Act
-    await drop(stack, "dup/report.txt", review);
-    await drop(stack, "dup/empty.txt", empty);
+    await drop(stack, "incoming/dup/report.txt", review);
+    await drop(stack, "incoming/dup/empty.txt", empty);
     await stack.stack.idle();
     await new Promise((r) => setTimeout(r, 600));
     await stack.stack.idle();
 
     // Assess
     expect((await listIds(stack)).sort()).toEqual([hashBytes(review), hashBytes(empty)].sort());
-    expect((await getReport(stack, hashBytes(review)))?.sources.map((s) => s.key)).toEqual(["dup/report.txt"]);
+    expect((await getReport(stack, hashBytes(review)))?.sources.map((s) => s.key)).toEqual(["incoming/dup/report.txt"]);
     const failed = await getReport(stack, hashBytes(empty));
     expect(failed?.status).toBe("FAILED");
     expect(failed?.failure?.cause).toMatch(/empty/);
@@ -173,7 +173,7 @@ describe("an OCR engine that times out", () => {
     const started = Date.now();
 
     // Act
-    await drop(stack, "scans/page.png", png);
+    await drop(stack, "incoming/scans/page.png", png);
     await stack.stack.idle();
 
     // Assess

@@ -88,7 +88,7 @@ beforeAll(async () => {
   for (const seed of SEEDS) {
     const bytes = new Uint8Array(await readFile(join(SEEDS_DIR, `${seed}.txt`)));
     seedBytes.set(seed, bytes);
-    await drop(`seeds/${seed}.txt`, bytes);
+    await drop(`incoming/seeds/${seed}.txt`, bytes);
   }
   await stack.idle();
 });
@@ -131,7 +131,7 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
       // Assess
       expect(http).toBe(200);
       expect(body.status).toBe(status);
-      expect(body.sources.map((s) => s.key)).toEqual([`seeds/${seed}.txt`]);
+      expect(body.sources.map((s) => s.key)).toEqual([`incoming/seeds/${seed}.txt`]);
       for (const [key, value] of Object.entries(record)) expect(body[key], `${seed} ${key}`).toEqual(value);
     }
   });
@@ -157,8 +157,8 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
     const bytes = seedBytes.get(seed)!;
 
     // Act: the same key again (a duplicate event), then three other keys at once (racing writers)
-    await drop(`seeds/${seed}.txt`, bytes);
-    await Promise.all(["copies/a.txt", "copies/b.txt", "copies/c.txt"].map((key) => drop(key, bytes)));
+    await drop(`incoming/seeds/${seed}.txt`, bytes);
+    await Promise.all(["incoming/copies/a.txt", "incoming/copies/b.txt", "incoming/copies/c.txt"].map((key) => drop(key, bytes)));
     await stack.idle();
 
     // Assess
@@ -167,7 +167,7 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
     const { body } = await getJson<ReportBody>(`/reports/${sha256(bytes)}`);
     expect(body.status).toBe("VALID");
     expect(body.sources.map((s) => s.key).sort()).toEqual(
-      ["copies/a.txt", "copies/b.txt", "copies/c.txt", `seeds/${seed}.txt`].sort(),
+      ["incoming/copies/a.txt", "incoming/copies/b.txt", "incoming/copies/c.txt", `incoming/seeds/${seed}.txt`].sort(),
     );
   });
 
@@ -177,15 +177,15 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
     const corrupt = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x02]);
 
     // Act
-    await drop("broken/empty.txt", empty);
-    await drop("broken/corrupt.docx", corrupt);
+    await drop("incoming/broken/empty.txt", empty);
+    await drop("incoming/broken/corrupt.docx", corrupt);
     await stack.idle();
 
     // Assess
     const notes = await readNotifications();
     for (const [key, bytes] of [
-      ["broken/empty.txt", empty],
-      ["broken/corrupt.docx", corrupt],
+      ["incoming/broken/empty.txt", empty],
+      ["incoming/broken/corrupt.docx", corrupt],
     ] as const) {
       const { status, body } = await getJson<ReportBody>(`/reports/${sha256(bytes)}`);
       expect(status, key).toBe(200);
@@ -208,7 +208,7 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
     for (const seed of seeds) rendered.set(seed.name, await render(seed));
 
     // Act
-    for (const seed of seeds) await drop(`rendered/${seed.name}.${extension}`, rendered.get(seed.name)!);
+    for (const seed of seeds) await drop(`incoming/rendered/${seed.name}.${extension}`, rendered.get(seed.name)!);
     await stack.idle();
 
     // Assess
@@ -244,7 +244,7 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
     const scan = imagesToPdf(scannedPages);
 
     // Act: watch its progress the way the page does, until the record is stored
-    await drop("scans/003.pdf", scan);
+    await drop("incoming/scans/003.pdf", scan);
     type Progress = { steps: { step: string }[]; current: string | null; done: boolean };
     const seen: string[] = [];
     let progress: Progress | undefined;
