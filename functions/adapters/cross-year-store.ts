@@ -14,6 +14,7 @@
  */
 import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { CrossYearFinding } from "../report/cross-year.ts";
+import type { ReportRecord } from "../report/record.ts";
 import { KEY_PREFIXES, TABLE_INDEXES, TABLE_KEYS, toReportPk } from "../shared/table-schema.ts";
 import type { ReportStatus } from "./record-store.ts";
 import { rethrowClassified } from "../shared/transient.ts";
@@ -27,8 +28,8 @@ export type CrossYearItem = {
   /** The byAgencyYear key Store wrote: the body's agencyId, or for older records its name's key. */
   agencyKey?: string;
   year?: number;
-  /** The figures the checks read (`year`, `edition`, `applications`, `activeDisclosure`). */
-  record?: Record<string, unknown>;
+  /** The record of the contract as far as the checks read it (`year`, `edition`, `applications`, `activeDisclosure`). */
+  record?: ReportRecord;
   /** Findings already written, by the other report's id. */
   crossYear?: Record<string, CrossYearFinding[]>;
 };

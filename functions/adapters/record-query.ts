@@ -15,6 +15,7 @@ import { InvalidCursorError } from "../shared/errors.ts";
 import { KEY_PREFIXES, TABLE_INDEXES, TABLE_KEYS, type IndexSchema } from "../shared/table-schema.ts";
 import { REPORT_STATUS, type ReportStatus, type StoredReport } from "./record-store.ts";
 import { rethrowClassified } from "../shared/transient.ts";
+import { fromItem, type Item } from "./record-store-items.ts";
 
 export type ReportFilter = {
   agency?: string;
@@ -31,7 +32,8 @@ export type ReportPage = { items: StoredReport[]; next?: PageCursor };
 
 /**
  * Which attributes a query returns: a listing needs only the summary and the findings,
- * sums need the applications and review tables too, an export everything.
+ * sums need the applications and review tables too, an export everything. The items are
+ * `StoredReport`s either way; under SUMMARY and FIGURES their `record` holds only those parts.
  */
 export const READ_SHAPE = { SUMMARY: "summary", FIGURES: "figures", FULL: "full" } as const;
 export type ReadShape = (typeof READ_SHAPE)[keyof typeof READ_SHAPE];
@@ -168,11 +170,6 @@ export function startKeyAfter(item: Record<string, unknown>, index: IndexSchema)
   return key;
 }
 
-function toStoredReport(item: Record<string, unknown>): StoredReport {
-  const { pk: _pk, sk: _sk, agencyKey: _agencyKey, sourceKeys: _sourceKeys, ...report } = item;
-  return { ...(report as StoredReport), sources: (report.sources as StoredReport["sources"] | undefined) ?? [] };
-}
-
 /**
  * A `RecordQuery` over the records table (AWS or DynamoDB Local).
  *
@@ -203,9 +200,9 @@ export function createDynamoRecordQuery(client: DynamoDBDocumentClient, tableNam
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
         );
-        const found = (out.Items ?? []) as Record<string, unknown>[];
+        const found = (out.Items ?? []) as Item[];
         for (let i = 0; i < found.length; i++) {
-          items.push(toStoredReport(found[i]!));
+          items.push(fromItem(found[i]!));
           if (items.length === options.limit && (i < found.length - 1 || out.LastEvaluatedKey)) {
             return { items, next: { p: step, k: startKeyAfter(found[i]!, planned.index) } };
           }

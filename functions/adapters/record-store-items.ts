@@ -27,6 +27,12 @@ export function toSourceUri(source: { bucket: string; key: string }): string {
   return `s3://${source.bucket}/${source.key}`;
 }
 
+/**
+ * A stored report from a table item: the item's keys dropped, typed by `StoredReport` (the one
+ * definition, ./record-store.ts). Not parsed: the table holds whatever records Store wrote (older
+ * ones without keys added since), and a projected read (record-query's shapes) holds only part
+ * of the record.
+ */
 export function fromItem(item: Item): StoredReport {
   const {
     pk: _pk,

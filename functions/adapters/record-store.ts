@@ -16,7 +16,9 @@
  * same pk; history items carry no index keys, so listings never see them.
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { ParsedStatus, Status as ReportStatus } from "../shared/status.ts";
+import { z } from "zod";
+import { Finding, ReportRecord } from "../report/record.ts";
+import { Status as ReportStatusSchema, type ParsedStatus, type Status as ReportStatus } from "../shared/status.ts";
 import { getHistory, getReport, listReports } from "./record-store-reads.ts";
 import { createRecordWrites } from "./record-store-writes.ts";
 
@@ -24,26 +26,37 @@ import { createRecordWrites } from "./record-store-writes.ts";
 export { STATUS as REPORT_STATUS, type Status as ReportStatus } from "../shared/status.ts";
 
 /** Where a report's bytes were found; `uri` is `s3://bucket/key`. */
-export type Source = { bucket: string; key: string; uri: string; receivedAt: string };
+export const Source = z.object({ bucket: z.string(), key: z.string(), uri: z.string(), receivedAt: z.string() });
+export type Source = z.infer<typeof Source>;
 
-export type FailureReason = { error: string; cause: string };
+export const FailureReason = z.object({ error: z.string(), cause: z.string() });
+export type FailureReason = z.infer<typeof FailureReason>;
 
-export type StoredReport = {
-  reportId: string;
-  status: ReportStatus;
-  parserVersion: string;
-  agency?: string;
-  year?: number;
-  edition?: string;
+/** A finding CrossYear wrote onto a record: a finding of the contract naming the other report. */
+export const CrossYearFinding = Finding.extend({ related: z.object({ reportId: z.string(), year: z.number() }) });
+
+/**
+ * A report as the records table holds it, defined once: the item's attributes without its keys
+ * (`z.object` drops `pk`, `sk`, `agencyKey`, `sourceKeys`, `parserVersionOrder` when an item is
+ * parsed). Reads parse items through it (./record-store-items.ts `fromItem`).
+ */
+export const StoredReport = z.object({
+  reportId: z.string(),
+  status: ReportStatusSchema,
+  parserVersion: z.string(),
+  agency: z.string().optional(),
+  year: z.number().optional(),
+  edition: z.string().optional(),
   /** The record of the contract (absent for FAILED). */
-  record?: Record<string, unknown>;
-  failure?: FailureReason;
+  record: ReportRecord.optional(),
+  failure: FailureReason.optional(),
   /** Cross-year findings by the other report's id (written by CrossYear; [] = checked, none). */
-  crossYear?: Record<string, Record<string, unknown>[]>;
-  sources: Source[];
-  createdAt: string;
-  updatedAt: string;
-};
+  crossYear: z.record(z.string(), z.array(CrossYearFinding)).optional(),
+  sources: z.array(Source).default([]),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type StoredReport = z.infer<typeof StoredReport>;
 
 export type ReportSummary = Pick<
   StoredReport,
@@ -54,7 +67,7 @@ export type ParsedWrite = {
   reportId: string;
   status: ParsedStatus;
   parserVersion: string;
-  record: Record<string, unknown> & { agency?: string | null; year?: number | null; edition?: string | null };
+  record: ReportRecord;
   source: { bucket: string; key: string };
 };
 

@@ -7,7 +7,6 @@
  */
 import type { StoredReport } from "../adapters/record-store.ts";
 import { FIGURE_COLUMNS, readFigure } from "./figures.ts";
-import type { Finding } from "../report/record.ts";
 
 /** Excel needs the BOM to read UTF-8. */
 export const UTF8_BOM = "\uFEFF";
@@ -37,12 +36,12 @@ export function quoteCsvField(value: string | number | null | undefined): string
 /** The fields of one report's row, in `CSV_COLUMNS` order. */
 export function toCsvRow(report: StoredReport): (string | number | undefined)[] {
   const record = report.record;
-  const findings = (record?.findings as Finding[] | undefined) ?? [];
+  const findings = record?.findings ?? [];
   const meta: Record<(typeof CSV_META_COLUMNS)[number], string | number | undefined> = {
     id: report.reportId,
-    agency: report.agency ?? (record?.agency as string | undefined),
-    year: report.year ?? (record?.year as number | undefined),
-    edition: report.edition ?? (record?.edition as string | undefined),
+    agency: report.agency ?? record?.agency ?? undefined,
+    year: report.year ?? record?.year,
+    edition: report.edition ?? record?.edition,
     status: report.status,
     parserVersion: report.parserVersion,
     errorCount: record ? findings.filter((f) => f.severity === "error").length : undefined,

@@ -14,14 +14,18 @@ import {
   REVIEW_COLUMNS,
   REVIEW_GROUPS,
 } from "../report/template.ts";
+import type { ReportRecord } from "../report/record.ts";
 
 /** A figure column: where it sits in a record (section, row, column) and its flat name. */
-export type FigureColumn = { name: string; section: string; row: string; column: string };
+export type FigureColumn = { name: string; section: FigureSection; row: string; column: string };
+
+/** The sections of a record that hold figures. */
+type FigureSection = "activeDisclosure" | "applications" | "reviewLitigation";
 
 function buildFigureColumns(): FigureColumn[] {
   const out: FigureColumn[] = [];
   const seen = new Set<string>();
-  const add = (section: string, row: string, column: string) => {
+  const add = (section: FigureSection, row: string, column: string) => {
     const name = `${section}.${row}.${column}`;
     if (seen.has(name)) return;
     seen.add(name);
@@ -45,8 +49,8 @@ function buildFigureColumns(): FigureColumn[] {
 export const FIGURE_COLUMNS: readonly FigureColumn[] = buildFigureColumns();
 
 /** The figure of `record` in `column`, or undefined where the record has no such cell. */
-export function readFigure(record: Record<string, unknown> | undefined, column: FigureColumn): number | undefined {
-  const section = record?.[column.section] as Record<string, Record<string, unknown> | undefined> | undefined;
+export function readFigure(record: ReportRecord | undefined, column: FigureColumn): number | undefined {
+  const section: Partial<Record<string, Record<string, number> | undefined>> | undefined = record?.[column.section];
   const value = section?.[column.row]?.[column.column];
   return typeof value === "number" ? value : undefined;
 }

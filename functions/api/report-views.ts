@@ -1,11 +1,12 @@
 /** How stored reports appear in responses (shapes of `GET /reports` and `GET /reports/{id}`). */
 import type { StoredReport } from "../adapters/record-store.ts";
+import type { CrossYearFinding } from "../report/cross-year.ts";
 import type { Finding } from "../report/record.ts";
 import type { ReportListItem } from "./schemas.ts";
 
 /** Findings of severity `error` in a stored report. */
 export function countErrors(report: StoredReport): number {
-  const findings = (report.record?.findings as Finding[] | undefined) ?? [];
+  const findings = report.record?.findings ?? [];
   return findings.filter((f) => f.severity === "error").length;
 }
 
@@ -28,12 +29,11 @@ export function toListItem(report: StoredReport): ReportListItem {
  * The record's own findings, then the cross-year findings CrossYear wrote onto it (each with
  * `related: { reportId, year }`), earlier years first.
  */
-export function mergeFindings(report: StoredReport): Record<string, unknown>[] | undefined {
-  const own = report.record?.findings as Record<string, unknown>[] | undefined;
+export function mergeFindings(report: StoredReport): (Finding | CrossYearFinding)[] | undefined {
+  const own = report.record?.findings;
   const crossYear = Object.values(report.crossYear ?? {}).flat();
   if (crossYear.length === 0) return own;
-  const yearOf = (f: Record<string, unknown>) => (f.related as { year?: number } | undefined)?.year ?? 0;
-  return [...(own ?? []), ...crossYear.sort((a, b) => yearOf(a) - yearOf(b))];
+  return [...(own ?? []), ...crossYear.sort((a, b) => a.related.year - b.related.year)];
 }
 
 /** The body of `GET /reports/{id}`: the contract record's keys, then id, status, sources. */

@@ -83,7 +83,7 @@ export function summariseReports(reports: Iterable<StoredReport>): ReportStats {
     byStatus[report.status] = (byStatus[report.status] ?? 0) + 1;
     const record = report.record;
     if (!record) continue;
-    const findings = (record.findings as { severity?: string }[] | undefined) ?? [];
+    const findings = record.findings ?? [];
     if (findings.some((f) => f.severity === "error")) reportsWithErrors += 1;
 
     const year = typeof record.year === "number" ? record.year : report.year;

@@ -13,6 +13,8 @@ import { FIGURE_COLUMNS, readFigure } from "../../functions/api/figures.ts";
 import { PARSER_VERSION } from "../../functions/report/index.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { partialRecord } from "../support/fakes.ts";
+import type { ReportRecord } from "../../functions/report/record.ts";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const SYNTHETIC = "synthetic-1";
@@ -21,7 +23,7 @@ const SYNTHETIC_COUNT = 25;
 let local: TestStack;
 let api: string;
 const seedBytes = new Map<string, Uint8Array>();
-const expected = new Map<string, Record<string, unknown>>();
+const expected = new Map<string, ReportRecord>();
 
 async function get(path: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${api}${path}`, { headers });
@@ -66,13 +68,13 @@ beforeAll(async () => {
       reportId: sha256(new TextEncoder().encode(`synthetic ${i}`)),
       status: i % 3 === 0 ? "NEEDS_REVIEW" : "VALID",
       parserVersion: SYNTHETIC,
-      record: {
+      record: partialRecord({
         agency: `测试机关${i % 4}`,
         year: 2019 + (i % 3),
         edition: "2021",
         findings: i % 3 === 0 ? [{ rule: "applications.rowTotal", severity: "error", message: "m", cells: ["granted.total"], expected: 1, actual: 2 }] : [],
         applications: { granted: { naturalPerson: i, commercialEnterprise: 0, researchInstitution: 0, publicInterestOrganization: 0, legalServiceAgency: 0, otherOrganization: 0, total: i } },
-      },
+      }),
       source: { bucket: local.stack.ingestBucket, key: `synthetic/${i}.txt` },
     });
   }

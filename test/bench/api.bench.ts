@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import type { ReportRecord } from "../../functions/report/record.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 import { startTestStack } from "../support/local-stack.ts";
 
@@ -23,7 +24,7 @@ export async function benchApi(): Promise<Record<string, string | number>[]> {
   const local = await startTestStack("nianbao-bench-api-");
   try {
     const seeds = await Promise.all(
-      SEEDS.map(async (s) => JSON.parse(await readFile(join(SEEDS_DIR, `${s}.expected.json`), "utf8")) as Record<string, unknown>),
+      SEEDS.map(async (s) => JSON.parse(await readFile(join(SEEDS_DIR, `${s}.expected.json`), "utf8")) as ReportRecord),
     );
     const records = local.stack.adapters.records;
     const writeStart = performance.now();

@@ -5,6 +5,7 @@
 import type { ObjectStore } from "../../adapters/object-store.ts";
 import type { ProgressStore } from "../../adapters/progress-store.ts";
 import type { RecordStore } from "../../adapters/record-store.ts";
+import type { ReportRecord } from "../../report/record.ts";
 import type { AgencyRegistry } from "../../adapters/agency-registry.ts";
 import { registryEntryOf, settleIdentity } from "./identity.ts";
 import { markProgress } from "../../shared/progress.ts";
@@ -27,7 +28,7 @@ export async function runStore(input: StoreInput, deps: StoreDeps): Promise<Stor
   const log = stepLogger("store", { reportId });
   await markProgress(deps.progress, reportId, "Store", log);
 
-  const parsed = await deps.objects.getJson<Record<string, unknown>>(deps.artifactsBucket, recordKey);
+  const parsed = await deps.objects.getJson<ReportRecord>(deps.artifactsBucket, recordKey);
   const record = await settleIdentity(parsed, deps.registry);
   const outcome = await deps.records.putParsed({
     reportId,

@@ -6,7 +6,6 @@
  */
 import type { CrossYearItem, CrossYearStore } from "../../adapters/cross-year-store.ts";
 import { agencyKeyOf, checkCrossYear } from "../../report/cross-year.ts";
-import type { ReportRecord } from "../../report/record.ts";
 import { TransientError } from "../../shared/errors.ts";
 import { stepLogger } from "../../shared/logger.ts";
 import type { CrossYearInput, CrossYearResult } from "../../shared/workflow-payloads.ts";
@@ -56,8 +55,8 @@ export async function checkStoredReport(
     for (const other of neighbours) {
       const [previous, next] = other.year! < self.year! ? [other, self] : [self, other];
       const result = checkCrossYear(
-        { id: previous.reportId, record: previous.record as ReportRecord },
-        { id: next.reportId, record: next.record as ReportRecord },
+        { id: previous.reportId, record: previous.record! },
+        { id: next.reportId, record: next.record! },
       );
       const written = await store.writePair(
         { reportId: previous.reportId, updatedAt: previous.updatedAt, otherId: next.reportId, findings: result.previous },

@@ -10,6 +10,7 @@ import { createDynamoRecordStore } from "../../../functions/adapters/record-stor
 import { Config } from "../../../functions/shared/config.ts";
 import { ALL_TABLE_INDEXES, KEY_PREFIXES, TIME_TO_LIVE_ATTRIBUTE, toProgressPk } from "../../../functions/shared/table-schema.ts";
 import { startTestDynamoDb, type TestDynamoDb } from "../../support/dynamodb-local.ts";
+import { partialRecord } from "../../support/fakes.ts";
 
 const TABLE = "records";
 let dynamo: TestDynamoDb;
@@ -76,7 +77,7 @@ describe("progress store on DynamoDB Local", () => {
       reportId: id(1),
       status: "VALID",
       parserVersion: "1",
-      record: { agency: "瑶海区人民政府", year: 2019, edition: "2019", findings: [] },
+      record: partialRecord({ agency: "瑶海区人民政府", year: 2019, edition: "2019", findings: [] }),
       source: { bucket: "b", key: "k.txt" },
     });
     await progress.mark(id(1), "RecordFailure");

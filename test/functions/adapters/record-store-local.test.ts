@@ -8,13 +8,14 @@ import { createDocumentClient } from "../../../functions/adapters/clients.ts";
 import { createDynamoRecordStore, type RecordStore } from "../../../functions/adapters/record-store.ts";
 import { Config } from "../../../functions/shared/config.ts";
 import { startTestDynamoDb, type TestDynamoDb } from "../../support/dynamodb-local.ts";
+import { partialRecord } from "../../support/fakes.ts";
 
 const TABLE = "records";
 let dynamo: TestDynamoDb;
 let store: RecordStore;
 
 const id = (n: number) => n.toString(16).padStart(64, "0");
-const record = { agency: "瑶海区人民政府", year: 2019, edition: "2019", findings: [] };
+const record = partialRecord({ agency: "瑶海区人民政府", year: 2019, edition: "2019", findings: [] });
 
 beforeAll(async () => {
   dynamo = await startTestDynamoDb(TABLE, "nianbao-ddb-");
@@ -74,7 +75,7 @@ describe("record store on DynamoDB Local", () => {
       reportId: id(4),
       status: "VALID",
       parserVersion: "0.9",
-      record: { agency: "西湖区教育局", year: 2020, edition: "2019", findings: [] },
+      record: partialRecord({ agency: "西湖区教育局", year: 2020, edition: "2019", findings: [] }),
       source: { bucket: "b", key: "old.txt" },
     });
     expect((await store.list({ agency: "西湖区教育局", year: 2020 })).map((r) => r.reportId)).toEqual([id(4)]);

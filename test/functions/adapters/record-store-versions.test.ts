@@ -8,6 +8,7 @@ import { createDynamoRecordStore, type RecordStore } from "../../../functions/ad
 import { Config } from "../../../functions/shared/config.ts";
 import { compareVersions, toVersionOrder } from "../../../functions/shared/parser-version.ts";
 import { startTestDynamoDb, type TestDynamoDb } from "../../support/dynamodb-local.ts";
+import { partialRecord } from "../../support/fakes.ts";
 
 const TABLE = "records";
 let dynamo: TestDynamoDb;
@@ -15,7 +16,7 @@ let store: RecordStore;
 
 const id = (n: number) => n.toString(16).padStart(64, "0");
 const source = { bucket: "b", key: "r.txt" };
-const record = (agency: string) => ({ agency, year: 2021, edition: "2021", findings: [] });
+const record = (agency: string) => partialRecord({ agency, year: 2021, edition: "2021", findings: [] });
 
 beforeAll(async () => {
   dynamo = await startTestDynamoDb(TABLE, "nianbao-ddb-versions-");
@@ -48,7 +49,7 @@ describe("parser versions", () => {
     const history = await store.history!(id(1));
     expect(history).toHaveLength(1);
     expect(history[0]).toMatchObject({ status: "NEEDS_REVIEW", parserVersion: "1.9.0", agency: "甲" });
-    expect((history[0]?.record as { agency: string }).agency).toBe("甲");
+    expect(history[0]?.record?.agency).toBe("甲");
   });
 
   it("keeps a record when an older or the same version's result arrives", async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDynamoRecordStore } from "../../../functions/adapters/record-store.ts";
 import { TransientError } from "../../../functions/shared/errors.ts";
+import { partialRecord } from "../../support/fakes.ts";
 
 const ID = "a".repeat(64);
 const SOURCE = { bucket: "ingest", key: "reports/a.txt" };
@@ -35,7 +36,7 @@ describe("createDynamoRecordStore", () => {
       reportId: ID,
       status: "VALID",
       parserVersion: "1.0.0",
-      record: { agency: "西湖区教育局", year: 2019, edition: "2019", findings: [] },
+      record: partialRecord({ agency: "西湖区教育局", year: 2019, edition: "2019", findings: [] }),
       source: SOURCE,
     });
 
@@ -61,7 +62,7 @@ describe("createDynamoRecordStore", () => {
       reportId: ID,
       status: "NEEDS_REVIEW",
       parserVersion: "1.0.0",
-      record: { agency: null, year: null, edition: "2021", findings: [] },
+      record: partialRecord({ agency: null, year: null, edition: "2021", findings: [] }),
       source: SOURCE,
     });
     const body = updates(commands)[0]?.input;

@@ -27,8 +27,8 @@ const noPause = async () => undefined;
 /** Stores a generated report as the Store step does: identity settled by the registry, then recorded in it. */
 async function store(figures: Figures, id = newId(), parserVersion = "1.0.0"): Promise<string> {
   const parsed = parseReportText(reportText(figures));
-  const record = await settleIdentity(parsed.record as unknown as Record<string, unknown>, registry);
-  await records.putParsed({ reportId: id, status: parsed.status, parserVersion, record: record as never, source: { bucket: "b", key: `${id}.txt` } });
+  const record = await settleIdentity(parsed.record, registry);
+  await records.putParsed({ reportId: id, status: parsed.status, parserVersion, record, source: { bucket: "b", key: `${id}.txt` } });
   const entry = registryEntryOf(id, record);
   if (entry) await registry.recordReport(entry);
   return id;
