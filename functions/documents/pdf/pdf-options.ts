@@ -1,0 +1,16 @@
+/** Options of the PDF reader: OCR engine, limits, and which scanned pages to OCR. */
+import type { ExtractLimits } from "../limits.ts";
+import type { OcrEngine } from "../ocr/engine.ts";
+
+export const OCR_PAGES = { ALL: "all", TABLES: "tables", AUTO: "auto" } as const;
+export type OcrPageSelection = (typeof OCR_PAGES)[keyof typeof OCR_PAGES];
+
+export type ReadPdfOptions = {
+  ocr?: OcrEngine;
+  limits: ExtractLimits;
+  /**
+   * Which scanned pages to OCR: all, or only those holding tables (plus the first and last page).
+   * "auto" selects table pages when more than `AUTO_SELECT_OVER` pages need OCR. @default "auto"
+   */
+  ocrPages?: OcrPageSelection;
+};
