@@ -6,31 +6,18 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deflateSync, crc32 } from "node:zlib";
+import { deflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkImageBudget, declaredDimensions, MAX_IMAGE_PIXELS, renderScale } from "../../functions/documents/image-budget.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { decodeGrey } from "../../functions/documents/ocr/image-prep.ts";
 import { UnreadableDocumentError } from "../../functions/shared/errors.ts";
-
-function chunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body) >>> 0);
-  return Buffer.concat([length, body, crc]);
-}
+import { ihdrChunk, PNG_SIGNATURE, pngChunk } from "./helpers/png.ts";
 
 /** A PNG declaring `width`×`height` 1-bit grey pixels; with `idat`, a complete, valid image of zeros. */
 function png(width: number, height: number, idat: boolean): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 1; // bit depth
-  ihdr[9] = 0; // grey
-  const parts = [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr)];
-  if (idat) parts.push(chunk("IDAT", deflateSync(Buffer.alloc(height * (1 + Math.ceil(width / 8))), { level: 9 })), chunk("IEND", Buffer.alloc(0)));
+  const parts = [PNG_SIGNATURE, ihdrChunk(width, height, 1, 0)];
+  if (idat) parts.push(pngChunk("IDAT", deflateSync(Buffer.alloc(height * (1 + Math.ceil(width / 8))), { level: 9 })), pngChunk("IEND", Buffer.alloc(0)));
   return Buffer.concat(parts);
 }
 

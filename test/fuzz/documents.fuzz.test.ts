@@ -5,7 +5,7 @@
  * behind each format's signature. Each file gives a record or a NianbaoError with a reason;
  * nothing else escapes, and no file grows the resident set by 600 MB.
  */
-import { deflateSync, crc32 } from "node:zlib";
+import { deflateSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { extractDocument } from "../../functions/documents/index.ts";
@@ -13,26 +13,13 @@ import { parseReport } from "../../functions/report/index.ts";
 import { NianbaoError } from "../../functions/shared/errors.ts";
 import { buildPdf } from "../documents/helpers/pdf.ts";
 import { buildZip } from "../documents/helpers/zip.ts";
+import { ihdrChunk, PNG_SIGNATURE, pngChunk } from "../documents/helpers/png.ts";
 
 const COUNT = Number(process.env.FUZZ_DOCUMENTS ?? 120);
 const RSS_LIMIT = 600 * 1024 * 1024;
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body) >>> 0);
-  return Buffer.concat([length, body, crc]);
-}
-
 const png = fc.tuple(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(1, 8, 16), fc.constantFrom(0, 2, 6), fc.uint8Array({ maxLength: 300 })).map(([w, h, depth, colour, tail]) => {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = depth;
-  ihdr[9] = colour;
-  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk("IHDR", ihdr), pngChunk("IDAT", deflateSync(Buffer.from(tail))), Buffer.from(tail)]));
+  return new Uint8Array(Buffer.concat([PNG_SIGNATURE, ihdrChunk(w, h, depth, colour), pngChunk("IDAT", deflateSync(Buffer.from(tail))), Buffer.from(tail)]));
 });
 
 const jpeg = fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xffff }), fc.uint8Array({ maxLength: 300 })).map(([w, h, tail]) => {

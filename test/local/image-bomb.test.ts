@@ -5,25 +5,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, describe, expect, it } from "vitest";
 import { hashBytes } from "../../functions/shared/hash.ts";
 import { startLocalStack } from "../../local/stack.ts";
+import { ihdrChunk, PNG_SIGNATURE } from "../documents/helpers/png.ts";
 
-function headerOnlyPng(width: number, height: number): Uint8Array {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const body = Buffer.concat([Buffer.from("IHDR", "latin1"), ihdr]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(13);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body) >>> 0);
-  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), length, body, crc]));
-}
+/** A PNG that is only its signature and a header declaring `width`×`height` colour pixels. */
+const headerOnlyPng = (width: number, height: number) => new Uint8Array(Buffer.concat([PNG_SIGNATURE, ihdrChunk(width, height, 8, 2)]));
 
 let dataDir: string;
 afterAll(async () => {
