@@ -188,6 +188,22 @@ async function recordAbandoned({ objects, records }: Adapters, bucket: string, k
   });
 }
 
+/**
+ * Start-up reconciliation: every upload that no record lists yet (a run stopped mid-way) is sent
+ * to the queue again, as S3 would notify it, at most `maxAttempts` start-ups; past that it gets a
+ * FAILED record instead. Returns how many were sent.
+ */
+async function reconcileUploads(adapters: Adapters, send: (body: string) => void, dataDir: string, maxAttempts = MAX_REINGEST_ATTEMPTS): Promise<number> {
+  const unrecorded = await findUnrecorded(adapters, LOCAL_NAMES.INGEST_BUCKET);
+  // Counted before the work starts, so a start-up that dies on the object still counts.
+  const attemptsFile = join(dataDir, "reingest-attempts.json");
+  const plan = planReingest(unrecorded, await readAttempts(attemptsFile), maxAttempts);
+  await writeFile(attemptsFile, JSON.stringify(plan.attempts, null, 1));
+  for (const object of plan.abandon) await recordAbandoned(adapters, LOCAL_NAMES.INGEST_BUCKET, object.key, plan.attempts[object.key]!);
+  for (const object of plan.send) send(JSON.stringify(toObjectCreatedEvent(LOCAL_NAMES.INGEST_BUCKET, object)));
+  return plan.send.length;
+}
+
 /** Objects under the ingest prefix that no record lists as a source yet. */
 async function findUnrecorded({ objects, records }: Adapters, bucket: string): Promise<{ key: string; size: number; eTag?: string }[]> {
   const missing: { key: string; size: number; eTag?: string }[] = [];
@@ -354,18 +370,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await allowBrowserUploads(s3.endpoint, LOCAL_NAMES.INGEST_BUCKET, api.url);
 
-    let reconciled = 0;
-    if (options.reconcile ?? true) {
-      const unrecorded = await findUnrecorded(adapters, LOCAL_NAMES.INGEST_BUCKET);
-      // Counted before the work starts, so a start-up that dies on the object still counts.
-      const attemptsFile = join(dataDir, "reingest-attempts.json");
-      const plan = planReingest(unrecorded, await readAttempts(attemptsFile), options.maxReingestAttempts ?? MAX_REINGEST_ATTEMPTS);
-      await writeFile(attemptsFile, JSON.stringify(plan.attempts, null, 1));
-      for (const object of plan.abandon) await recordAbandoned(adapters, LOCAL_NAMES.INGEST_BUCKET, object.key, plan.attempts[object.key]!);
-      const missing = plan.send;
-      for (const object of missing) queue.send(JSON.stringify(toObjectCreatedEvent(LOCAL_NAMES.INGEST_BUCKET, object)));
-      reconciled = missing.length;
-    }
+    const reconciled = options.reconcile ?? true ? await reconcileUploads(adapters, (body) => queue.send(body), dataDir, options.maxReingestAttempts) : 0;
 
     return {
       apiUrl: api.url,
