@@ -5,8 +5,13 @@
  * extraction with the engine gives. The engine is a fake that answers by page number, so the
  * test is about the plumbing, not about recognition.
  */
+import { execFile, execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { extractDocument } from "../../../../functions/documents/index.ts";
+import { completeDocumentOcr, extractDocument } from "../../../../functions/documents/index.ts";
 import type { ExtractedDocument } from "../../../../functions/documents/model.ts";
 import type { OcrEngine, OcrResult } from "../../../../functions/documents/ocr/engine.ts";
 import { OcrRequiredError } from "../../../../functions/shared/errors.ts";
@@ -51,6 +56,16 @@ function fakeEngine(): OcrEngine & { asked: number[] } {
       return new Map(pageNumbers.map((n) => [n, read(n)]));
     },
   };
+}
+
+/** poppler's pdfunite, to join born-digital and scanned pages into one PDF. */
+function hasPdfunite(): boolean {
+  try {
+    execFileSync("pdfunite", ["-v"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const INGEST = "ingest";
@@ -104,6 +119,34 @@ describe.skipIf(!findChromium())("a scanned PDF through Extract and Ocr", () => 
     // The pages the engine was asked for (all, or the table pages) are the pages marked as OCR'd
     expect(merged.pages.filter((page) => page.ocr?.engine === "fake").map((page) => page.number)).toEqual(engine.asked);
     expect(engine.asked.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it.skipIf(!hasPdfunite())("completes a PDF of text and scanned pages into the one-pass document, the text pages as laid out", async () => {
+    // Prepare: the seed's born-digital pages followed by its scanned pages
+    const seed = loadSeeds().find((s) => s.name.startsWith("003"))!;
+    const digital = await seedPdf(seed);
+    const dir = await mkdtemp(join(tmpdir(), "nianbao-mixed-"));
+    try {
+      await writeFile(join(dir, "a.pdf"), digital);
+      await writeFile(join(dir, "b.pdf"), scan);
+      await promisify(execFile)("pdfunite", [join(dir, "a.pdf"), join(dir, "b.pdf"), join(dir, "mixed.pdf")]);
+      const mixed = new Uint8Array(await readFile(join(dir, "mixed.pdf")));
+      const textPages = (await extractDocument(digital)).pages.length;
+
+      // Act
+      const partial = await extractDocument(mixed, { keepUnread: true });
+      textPass.pages = 0;
+      const merged = await completeDocumentOcr(partial, mixed, { ocr: fakeEngine() });
+
+      // Assess
+      expect(textPass.pages).toBe(0);
+      expect(partial.unreadPages).toEqual(Array.from({ length: pageCount }, (_, i) => textPages + i + 1));
+      expect(partial.warnings).toEqual([]);
+      expect(merged.pages.slice(0, textPages)).toEqual(partial.pages.slice(0, textPages));
+      expect(merged).toEqual(await extractDocument(mixed, { ocr: fakeEngine() }));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it("without keepUnread still refuses the scan when no engine is given", async () => {
