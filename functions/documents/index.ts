@@ -31,6 +31,11 @@ export type ExtractOptions = {
   charset?: string;
   /** Which scanned PDF pages to OCR ("all", "tables": pages holding tables plus first and last; default "auto"). */
   ocrPages?: OcrPageSelection;
+  /**
+   * Without an engine, a PDF whose pages need OCR (a scan too) is returned partial, those pages
+   * listed in `unreadPages`, for `completeDocumentOcr` to read later instead of read again.
+   */
+  keepUnread?: boolean;
 };
 
 /** Reads a report file into the intermediate form; throws UnreadableDocumentError with a reason a user understands. */
@@ -38,18 +43,40 @@ export async function extractDocument(bytes: Uint8Array, options: ExtractOptions
   try {
     return await readByKind(bytes, options);
   } catch (error) {
-    // A structure nested deeper than any reader's recursion (thousands of elements inside one
-    // another) is a hostile or broken file, not a bug to crash on.
-    if (error instanceof RangeError && /call stack/i.test(error.message)) {
-      throw new UnreadableDocumentError("文件结构嵌套过深，无法读取 (the file nests its elements too deeply to be read)", { cause: error });
-    }
-    // What a format library throws on a broken file (pdf.js's UnknownErrorException, FormatError…)
-    // is the file's fault: a recorded reason, never an unexplained failure.
-    if (!(error instanceof NianbaoError) && error instanceof Error) {
-      throw new UnreadableDocumentError(`文件已损坏，无法读取：${error.message} (the file is damaged: ${error.name}: ${error.message})`, { cause: error });
-    }
-    throw error;
+    throw explainReadError(error);
   }
+}
+
+/**
+ * Reads the `unreadPages` of a partial PDF document (`extractDocument(bytes, { keepUnread: true })`)
+ * with the engine: the same document as `extractDocument(bytes, { ocr })`, the text layer not read again.
+ */
+export async function completeDocumentOcr(
+  partial: ExtractedDocument,
+  bytes: Uint8Array,
+  options: { ocr: OcrEngine; limits?: Partial<ExtractLimits>; ocrPages?: OcrPageSelection },
+): Promise<ExtractedDocument> {
+  try {
+    const { completeOcr } = await import("./pdf/complete-ocr.ts");
+    return await completeOcr(partial, bytes, { ocr: options.ocr, limits: resolveLimits(options.limits), ...(options.ocrPages ? { ocrPages: options.ocrPages } : {}) });
+  } catch (error) {
+    throw explainReadError(error);
+  }
+}
+
+/** A reader's failure as the error to record: broken files' library errors become UnreadableDocumentError. */
+function explainReadError(error: unknown): unknown {
+  // A structure nested deeper than any reader's recursion (thousands of elements inside one
+  // another) is a hostile or broken file, not a bug to crash on.
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return new UnreadableDocumentError("文件结构嵌套过深，无法读取 (the file nests its elements too deeply to be read)", { cause: error });
+  }
+  // What a format library throws on a broken file (pdf.js's UnknownErrorException, FormatError…)
+  // is the file's fault: a recorded reason, never an unexplained failure.
+  if (!(error instanceof NianbaoError) && error instanceof Error) {
+    return new UnreadableDocumentError(`文件已损坏，无法读取：${error.message} (the file is damaged: ${error.name}: ${error.message})`, { cause: error });
+  }
+  return error;
 }
 
 async function readByKind(bytes: Uint8Array, options: ExtractOptions): Promise<ExtractedDocument> {
@@ -65,7 +92,12 @@ async function readByKind(bytes: Uint8Array, options: ExtractOptions): Promise<E
   switch (kind) {
     case CONTENT_KIND.PDF: {
       const { readPdf } = await import("./pdf/read-pdf.ts");
-      return readPdf(bytes, { ocr: options.ocr, limits, ...(options.ocrPages ? { ocrPages: options.ocrPages } : {}) });
+      return readPdf(bytes, {
+        ocr: options.ocr,
+        limits,
+        ...(options.ocrPages ? { ocrPages: options.ocrPages } : {}),
+        ...(options.keepUnread ? { keepUnread: true } : {}),
+      });
     }
     case CONTENT_KIND.ZIP:
       return readDocx(bytes, { ocr: options.ocr, limits });

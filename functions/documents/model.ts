@@ -56,6 +56,11 @@ export type ExtractedDocument = {
   warnings: string[];
   /** Set when pages or pictures were left unread because no OCR engine was given. */
   needsOcr?: boolean;
+  /**
+   * PDF pages (1-based) left unread for OCR, listed where the reader was asked to keep them
+   * (`keepUnread`) rather than refuse a scan; `completeOcr` reads them and drops the list.
+   */
+  unreadPages?: number[];
 };
 
 /** Builds a table block from rows of plain strings. */

@@ -13,4 +13,10 @@ export type ReadPdfOptions = {
    * "auto" selects table pages when more than `AUTO_SELECT_OVER` pages need OCR. @default "auto"
    */
   ocrPages?: OcrPageSelection;
+  /**
+   * Without an engine: return the partial document of a PDF whose pages need OCR (even a scan
+   * with no text page) instead of refusing it, those pages listed in `unreadPages`, for
+   * `completeOcr` (./complete-ocr.ts) to read later. @default false
+   */
+  keepUnread?: boolean;
 };

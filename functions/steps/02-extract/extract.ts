@@ -2,7 +2,9 @@
  * Extract: reads the dropped object, names the report by the SHA-256 of its bytes,
  * extracts the document and writes it to the artifacts bucket; passes on only its key.
  * It never runs OCR: a scan (or a document with pages or pictures left unread) is passed on
- * with `needsOcr`, and the workflow's Ocr step reads it with the engine it is given.
+ * with `needsOcr`, and the workflow's Ocr step reads it with the engine it is given. For a PDF
+ * the artifact is then the partial document (text pages laid out, `unreadPages` listed), which the
+ * Ocr step completes; an image has no artifact until the Ocr step writes it.
  */
 import { basename } from "node:path";
 import type { ObjectStore } from "../../adapters/object-store.ts";
@@ -45,7 +47,9 @@ export async function runExtract(input: ExecutionInput, deps: ExtractDeps): Prom
   const fileName = basename(input.key);
   const artifactKey = toDocumentArtifactKey(reportId);
   try {
-    const doc = await extractDocument(bytes, { fileName });
+    // A PDF needing OCR comes back partial (its scanned pages in `unreadPages`): the Ocr step
+    // reads only those pages, not the text layer again.
+    const doc = await extractDocument(bytes, { fileName, keepUnread: true });
     await objects.putJson(artifactsBucket, artifactKey, doc);
     const needsOcr = doc.needsOcr === true;
     log.info("extracted", { format: doc.format, pages: doc.pages.length, bytes: bytes.length, needsOcr });

@@ -9,7 +9,8 @@
 import { cacheOcrResults } from "../../documents/ocr/cache.ts";
 import type { ObjectStore } from "../../adapters/object-store.ts";
 import type { ProgressStore } from "../../adapters/progress-store.ts";
-import { extractDocument } from "../../documents/index.ts";
+import { completeDocumentOcr, extractDocument } from "../../documents/index.ts";
+import type { ExtractedDocument } from "../../documents/model.ts";
 import type { OcrEngine } from "../../documents/ocr/engine.ts";
 import { InvalidEventError } from "../../shared/errors.ts";
 import { markProgress } from "../../shared/progress.ts";
@@ -43,9 +44,25 @@ export async function runOcr(input: ParseInput, deps: OcrDeps): Promise<Extracte
   // the limiter, so a kept result takes no slot.
   const ocr = engine ? cacheOcrResults(engine, objects, artifactsBucket, log) : undefined;
   // Without an engine, extraction fails with the reason (a scan needs OCR; none is configured).
-  const doc = await extractDocument(bytes, { fileName, ...(ocr ? { ocr } : {}) });
+  // A PDF's partial document from Extract is completed by OCR of its unread pages alone; an image,
+  // a DOCX with pictures, or no engine at all: read from the bytes as before.
+  const partial = ocr ? await readPartial(objects, artifactsBucket, artifactKey, input.extracted.format) : undefined;
+  const doc = partial && ocr ? await completeDocumentOcr(partial, bytes, { ocr }) : await extractDocument(bytes, { fileName, ...(ocr ? { ocr } : {}) });
   await objects.putJson(artifactsBucket, artifactKey, doc);
   const ocrPages = doc.pages.filter((page) => page.ocr).map((page) => page.number);
   log.info("recognised", { engine: engine?.name, pages: doc.pages.length, ocrPages });
   return { ...input.extracted, format: doc.format, pageCount: doc.pages.length, needsOcr: false };
+}
+
+/** Extract's partial PDF document (one listing `unreadPages`), where it wrote one. */
+async function readPartial(objects: ObjectStore, bucket: string, key: string, format: string): Promise<ExtractedDocument | undefined> {
+  if (format !== "pdf") return undefined;
+  let doc: ExtractedDocument;
+  try {
+    doc = await objects.getJson<ExtractedDocument>(bucket, key);
+  } catch {
+    // No artifact (written by an Extract before partial documents): read the bytes in one pass.
+    return undefined;
+  }
+  return Array.isArray(doc?.unreadPages) && doc.format === "pdf" ? doc : undefined;
 }
