@@ -15,9 +15,10 @@
  * thousands of bodies; sharding it by province is the next step past that.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { bodyMatches, kindOf, levelOf, nameForms, searchForm, type BodyKind, type BodyLevel, type BodyRegion } from "../report/body.ts";
+import { bodyMatches, fullestName, isAgencyId, kindOf, levelOf, nameForms, searchForm, type BodyKind, type BodyLevel, type BodyRegion } from "../report/body.ts";
 import { rethrowClassified } from "../shared/transient.ts";
 import { KEY_PREFIXES } from "../shared/table-schema.ts";
+import { agencyKeyOf } from "../report/cross-year.ts";
 
 /** One stored report's contribution to the registry. */
 export type RegistryEntry = { agencyId: string; agency: string; region: BodyRegion | null; year: number; reportId: string };
@@ -47,6 +48,18 @@ export interface AgencyRegistry {
   findByName(name: string): Promise<Body[]>;
 }
 
+/**
+ * The byAgencyYear key of a body asked for by id or by name: an agencyId as is; a name through
+ * the registry (any of its spellings, written in full or not) when exactly one body bears it;
+ * otherwise the name's own key, as records made before agencyId were keyed. `bodies` are the
+ * registered bodies of that name (several: the name is ambiguous).
+ */
+export async function resolveAgencyKey(nameOrId: string, registry: AgencyRegistry): Promise<{ key: string; bodies: Body[] }> {
+  if (isAgencyId(nameOrId)) return { key: nameOrId, bodies: [] };
+  const bodies = await registry.findByName(nameOrId);
+  return { key: bodies.length === 1 ? bodies[0]!.id : agencyKeyOf(nameOrId), bodies };
+}
+
 export const REGISTRY_KEYS = {
   BODY_PREFIX: KEY_PREFIXES.AGENCY,
   BODY_SK: KEY_PREFIXES.AGENCY_SK,
@@ -73,7 +86,7 @@ type StoredBody = {
 
 function toBody(item: StoredBody): Body {
   const names = [...(item.names ?? [])].sort();
-  const name = [...names].sort((a, b) => b.length - a.length || a.localeCompare(b))[0] ?? item.agencyId;
+  const name = fullestName(names) ?? item.agencyId;
   const reports = [...(item.reports ?? [])]
     .map((r) => {
       const [year, reportId] = r.split("#");

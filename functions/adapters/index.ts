@@ -11,9 +11,7 @@ import { createS3ObjectStore, type ObjectStore } from "./object-store.ts";
 import { createDynamoCrossYearStore, type CrossYearStore } from "./cross-year-store.ts";
 import { createDynamoRecordStore, type RecordStore } from "./record-store.ts";
 import { createDynamoProgressStore, type ProgressStore } from "./progress-store.ts";
-import { createDynamoAgencyRegistry, type AgencyRegistry } from "./agency-registry.ts";
-import { isAgencyId } from "../report/body.ts";
-import { agencyKeyOf } from "../report/cross-year.ts";
+import { createDynamoAgencyRegistry, resolveAgencyKey, type AgencyRegistry } from "./agency-registry.ts";
 import { createDynamoReportSelector, type ReportSelector } from "./report-selector.ts";
 import { createSfnWorkflowStarter, type WorkflowStarter } from "./workflow-starter.ts";
 import { limitOcr } from "./rate-limiter.ts";
@@ -69,21 +67,9 @@ export function buildAgencyRegistry(config: Config): AgencyRegistry {
   return createDynamoAgencyRegistry(createDocumentClient(config), requireConfig(config, "TABLE_NAME"));
 }
 
-/**
- * The index key of an agency named by id or by name: its agencyId as is; a name through the
- * registry (one body of that name); otherwise the name's own key (records made before agencyId).
- */
-export function agencyKeyResolver(registry: AgencyRegistry): (nameOrId: string) => Promise<string> {
-  return async (nameOrId) => {
-    if (isAgencyId(nameOrId)) return nameOrId;
-    const bodies = await registry.findByName(nameOrId);
-    return bodies.length === 1 ? bodies[0]!.id : agencyKeyOf(nameOrId);
-  };
-}
-
 /** The reprocess workflow's selection over the table's indexes (agencies resolved through the registry). */
 export function buildReportSelector(config: Config, registry: AgencyRegistry = buildAgencyRegistry(config)): ReportSelector {
-  return createDynamoReportSelector(createDocumentClient(config), requireConfig(config, "TABLE_NAME"), agencyKeyResolver(registry));
+  return createDynamoReportSelector(createDocumentClient(config), requireConfig(config, "TABLE_NAME"), async (nameOrId) => (await resolveAgencyKey(nameOrId, registry)).key);
 }
 
 /** Cross-year entries on the records. */

@@ -1,22 +1,17 @@
 /**
- * The index key of a body asked for by id or by name: an agencyId as is; a name through the
- * registry of bodies (any of its spellings, with or without the divisions before it); a name the
- * registry does not know keys as records made before agencyId did (by name).
+ * The index key of a body asked for by id or by name (`resolveAgencyKey`); the API refuses a
+ * name that several bodies bear, naming their ids.
  */
-import type { AgencyRegistry } from "../adapters/agency-registry.ts";
-import { isAgencyId } from "../report/body.ts";
-import { agencyKeyOf } from "../report/cross-year.ts";
+import { resolveAgencyKey, type AgencyRegistry } from "../adapters/agency-registry.ts";
 import { HttpError } from "./errors.ts";
 
 export async function agencyKeyFor(nameOrId: string, registry: AgencyRegistry, parameter: string): Promise<string> {
-  if (isAgencyId(nameOrId)) return nameOrId;
-  const bodies = await registry.findByName(nameOrId);
-  if (bodies.length === 1) return bodies[0]!.id;
+  const { key, bodies } = await resolveAgencyKey(nameOrId, registry);
   if (bodies.length > 1) {
     const named = bodies.map((b) => `${b.id}（${[b.region?.province, b.region?.city, b.region?.county].filter(Boolean).join("")}）`).join("，");
     throw new HttpError(400, `${parameter}：“${nameOrId}”对应多个机关：${named}，请用其中一个 agencyId (${parameter} names ${bodies.length} bodies; pass one of their ids)`, { parameter });
   }
-  return agencyKeyOf(nameOrId);
+  return key;
 }
 
 /** A report filter with its `agency` (a name or an id) replaced by the body's index key. */

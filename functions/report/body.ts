@@ -46,6 +46,11 @@ export function isAgencyId(text: string): boolean {
   return AGENCY_ID.test(text);
 }
 
+/** The fullest of a body's names, the one naming most levels (淮安市洪泽区人民政府 over 洪泽区人民政府). */
+export function fullestName(names: readonly string[]): string | undefined {
+  return [...names].sort((a, b) => b.length - a.length || a.localeCompare(b))[0];
+}
+
 /** Simplified, without white space: the form names and queries are compared in. */
 export function searchForm(text: string): string {
   return simplify(normaliseText(text)).replace(/\s+/g, "");

@@ -13,7 +13,7 @@ import type { FailureWrite, ParsedWrite, RecordStore, StoredReport, WriteOutcome
 import type { ReportRecord } from "../../functions/report/record.ts";
 import type { StartedExecution, WorkflowStarter } from "../../functions/adapters/workflow-starter.ts";
 import type { AgencyRegistry, Body, RegistryEntry } from "../../functions/adapters/agency-registry.ts";
-import { bodyMatches, kindOf, levelOf, nameForms, searchForm } from "../../functions/report/body.ts";
+import { bodyMatches, fullestName, kindOf, levelOf, nameForms, searchForm } from "../../functions/report/body.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -121,7 +121,7 @@ export class MemoryRegistry implements AgencyRegistry {
       reports: [],
     };
     if (!body.names.includes(entry.agency)) body.names = [...body.names, entry.agency].sort();
-    body.name = [...body.names].sort((a, b) => b.length - a.length || a.localeCompare(b))[0]!;
+    body.name = fullestName(body.names)!;
     if (!body.years.includes(entry.year)) body.years = [...body.years, entry.year].sort((a, b) => a - b);
     if (!body.reports.some((r) => r.reportId === entry.reportId)) body.reports = [...body.reports, { year: entry.year, reportId: entry.reportId }];
     this.bodies.set(entry.agencyId, body);
