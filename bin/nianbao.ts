@@ -55,7 +55,13 @@ try {
     console.error(`nianbao: ${error.message}`);
     process.exitCode = 2;
   } else if ((error as NodeJS.ErrnoException)?.code === "ERR_MODULE_NOT_FOUND") {
-    console.error(`nianbao: this command is not available in this build (${(error as Error).message.split("\n")[0]})`);
+    const first = (error as Error).message.split("\n")[0];
+    // A package the project depends on but node_modules lacks: the install is older than the code.
+    console.error(
+      /^Cannot find package /.test(first ?? "")
+        ? `nianbao: a dependency is not installed (${first}): run npm ci`
+        : `nianbao: this command is not available in this build (${first})`,
+    );
     process.exitCode = 2;
   } else if ((error as NodeJS.ErrnoException)?.code?.startsWith("ERR_PARSE_ARGS_")) {
     // A mistyped option: say so and show the usage, not "unexpected error".
