@@ -12,6 +12,7 @@ import { createDynamoCrossYearStore, type CrossYearStore } from "./cross-year-st
 import { createDynamoRecordStore, type RecordStore } from "./record-store.ts";
 import { createDynamoProgressStore, type ProgressStore } from "./progress-store.ts";
 import { createDynamoAgencyRegistry, resolveAgencyKey, type AgencyRegistry } from "./agency-registry.ts";
+import { createDynamoBodyListStore, type BodyListStore } from "./body-lists.ts";
 import { createDynamoReportSelector, type ReportSelector } from "./report-selector.ts";
 import { createSfnWorkflowStarter, type WorkflowStarter } from "./workflow-starter.ts";
 import { limitOcr } from "./rate-limiter.ts";
@@ -65,6 +66,11 @@ export function buildWorkflowStarter(config: Config): WorkflowStarter {
 /** The registry of bodies in the records table. */
 export function buildAgencyRegistry(config: Config): AgencyRegistry {
   return createDynamoAgencyRegistry(createDocumentClient(config), requireConfig(config, "TABLE_NAME"));
+}
+
+/** The imported lists of expected bodies in the records table. */
+export function buildBodyListStore(config: Config): BodyListStore {
+  return createDynamoBodyListStore(createDocumentClient(config), requireConfig(config, "TABLE_NAME"));
 }
 
 /** The reprocess workflow's selection over the table's indexes (agencies resolved through the registry). */
@@ -142,5 +148,6 @@ export type { WorkflowStarter } from "./workflow-starter.ts";
 export type { CrossYearStore } from "./cross-year-store.ts";
 export type { ReportSelector } from "./report-selector.ts";
 export type { AgencyRegistry, Body, RegistryEntry } from "./agency-registry.ts";
+export type { BodyListStore } from "./body-lists.ts";
 export type { ProgressStore, ProgressStep, ReportProgress, StepMark } from "./progress-store.ts";
 export { PROGRESS_STEPS } from "./progress-store.ts";

@@ -4,7 +4,8 @@
  * local stack and tests pass their own.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { buildAgencyRegistry, buildProgressStore, buildRecordStore } from "../adapters/index.ts";
+import { buildAgencyRegistry, buildBodyListStore, buildProgressStore, buildRecordStore } from "../adapters/index.ts";
+import type { BodyListStore } from "../adapters/body-lists.ts";
 import type { AgencyRegistry } from "../adapters/agency-registry.ts";
 import { createDynamoUploadQuota, type UploadQuota } from "../adapters/upload-quota.ts";
 import { createDocumentClient, createS3Client } from "../adapters/clients.ts";
@@ -14,7 +15,7 @@ import type { ProgressStore } from "../adapters/progress-store.ts";
 import { requireConfig, type Config } from "../shared/config.ts";
 import type { ApiConfig } from "./config.ts";
 
-export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore; registry: AgencyRegistry; quota: UploadQuota; config: ApiConfig };
+export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore; registry: AgencyRegistry; bodyLists: BodyListStore; quota: UploadQuota; config: ApiConfig };
 
 /**
  * The routes' dependencies from the shared configuration and the API's own; `given` replaces any
@@ -30,6 +31,7 @@ export function buildApiDeps(config: Config, apiConfig: ApiConfig, given: Partia
     s3: given.s3 ?? createS3Client(config),
     progress: given.progress ?? buildProgressStore(config),
     registry: given.registry ?? buildAgencyRegistry(config),
+    bodyLists: given.bodyLists ?? buildBodyListStore(config),
     quota: given.quota ?? createDynamoUploadQuota(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
     config: apiConfig,
   };

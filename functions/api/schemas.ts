@@ -18,7 +18,7 @@ export const ReportIdParam = z
   .transform((s) => s.toLowerCase())
   .meta({ description: "SHA-256 hex digest of the report's bytes", example: "5c0f…" });
 
-const Year = z.coerce
+export const Year = z.coerce
   .number({ error: "expected a year such as 2021" })
   .int("expected a whole year such as 2021")
   .min(1990, "expected a year from 1990")

@@ -27,3 +27,43 @@ export function divisionChildren(parent?: string): DivisionNode[] {
   if (code.length === 4) return areas.filter((a) => a.cityCode === code).map((a) => ({ code: a.code, name: a.name, level: "county" }));
   return [];
 }
+
+/** A division at county level or above with its region as records carry it (record.md, "Agency identity"). */
+export type DivisionEntry = DivisionNode & { region: { code: string; province: string; city: string | null; county: string | null } };
+
+let allDivisions: DivisionEntry[] | null = null;
+let divisionsByCode: Map<string, DivisionEntry> | null = null;
+
+/**
+ * Every division at county level and above, provinces first, each followed by what it governs.
+ * Functional zones (71–79, 开发区) and a city listed again as its own county are no divisions.
+ */
+export function everyDivision(): DivisionEntry[] {
+  if (allDivisions) return allDivisions;
+  const out: DivisionEntry[] = [];
+  for (const province of divisionChildren()) {
+    out.push({ ...province, region: { code: province.code, province: province.name, city: null, county: null } });
+    for (const child of divisionChildren(province.code)) {
+      const city = child.level === "city" ? child : null;
+      out.push({ ...child, region: { code: child.code, province: province.name, city: city?.name ?? null, county: city ? null : child.name } });
+      if (!city) continue;
+      for (const county of divisionChildren(city.code)) {
+        if (county.code[4] === "7" || county.name === city.name) continue;
+        out.push({ ...county, region: { code: county.code, province: province.name, city: city.name, county: county.name } });
+      }
+    }
+  }
+  allDivisions = out;
+  return out;
+}
+
+/** The division of a six-digit code (county level or above); undefined for a code the list lacks. */
+export function divisionByCode(code: string): DivisionEntry | undefined {
+  divisionsByCode ??= new Map(everyDivision().map((d) => [d.code, d]));
+  return divisionsByCode.get(code);
+}
+
+/** The divisions whose code starts with `prefix` (2, 4 or 6 digits; all without one). */
+export function divisionsWithin(prefix = ""): DivisionEntry[] {
+  return everyDivision().filter((d) => d.code.startsWith(prefix));
+}

@@ -68,6 +68,8 @@ export const KEY_PREFIXES = {
   AGENCY_SK: "BODY",
   AGENCY_LISTING: "AGENCIES",
   AGENCY_NAME: "AGENCYNAME#",
+  /** Imported lists of expected bodies (functions/adapters/body-lists.ts): one item per list, `sk` its scope. */
+  BODY_LISTS: "BODYLISTS",
   /** The OCR limiter's slots (functions/adapters/rate-limiter.ts). */
   LIMITER: "LIMITER#",
   /** Uploads per caller and hour (functions/adapters/upload-quota.ts). */

@@ -13,6 +13,8 @@ import type { FailureWrite, ParsedWrite, RecordStore, StoredReport, WriteOutcome
 import type { ReportRecord } from "../../functions/report/record.ts";
 import type { StartedExecution, WorkflowStarter } from "../../functions/adapters/workflow-starter.ts";
 import type { AgencyRegistry, Body, RegistryEntry } from "../../functions/adapters/agency-registry.ts";
+import { fromStoredList, toStoredList, type BodyListStore } from "../../functions/adapters/body-lists.ts";
+import type { ExpectedList } from "../../functions/report/coverage.ts";
 import { bodyMatches, fullestName, kindOf, levelOf, nameForms, searchForm } from "../../functions/report/body.ts";
 
 const encoder = new TextEncoder();
@@ -136,5 +138,16 @@ export class MemoryRegistry implements AgencyRegistry {
   async findByName(name: string) {
     const wanted = searchForm(name);
     return [...this.bodies.values()].filter((b) => nameForms(b.names, b.region).includes(wanted));
+  }
+}
+
+/** Imported lists of bodies in memory, kept in their stored form as the DynamoDB store keeps them. */
+export class MemoryBodyLists implements BodyListStore {
+  readonly stored = new Map<string, ReturnType<typeof toStoredList>>();
+  async put(list: ExpectedList) {
+    this.stored.set(list.scope, toStoredList(list));
+  }
+  async all() {
+    return [...this.stored.values()].map(fromStoredList);
   }
 }

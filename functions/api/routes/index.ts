@@ -14,6 +14,8 @@ import { listReportsRoute } from "./list-reports.ts";
 import { listAgenciesRoute } from "./list-agencies.ts";
 import { getAgencyRoute } from "./get-agency.ts";
 import { listRegionsRoute } from "./list-regions.ts";
+import { getCoverageRoute } from "./get-coverage.ts";
+import { importBodyListRoute } from "./import-body-list.ts";
 
 /**
  * Version of the API contract (not of the parser: records carry their own parserVersion).
@@ -33,6 +35,8 @@ const DATA_ROUTES: readonly Route[] = [
   listAgenciesRoute,
   getAgencyRoute,
   listRegionsRoute,
+  getCoverageRoute,
+  importBodyListRoute,
   getAgencySeriesRoute,
   compareReportsRoute,
 ];

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { MemoryRegistry } from "../../support/fakes.ts";
+import { MemoryBodyLists, MemoryRegistry } from "../../support/fakes.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiConfig } from "../../../functions/api/config.ts";
 import type { ApiDeps } from "../../../functions/api/deps.ts";
@@ -34,6 +34,7 @@ const deps: ApiDeps = {
   records,
   progress,
   registry: new MemoryRegistry(),
+  bodyLists: new MemoryBodyLists(),
   quota: { take: async () => true },
   s3: createS3Client(Config.parse({})),
   config: ApiConfig.parse({ WEB_ORIGIN: "http://127.0.0.1:3000" }),
