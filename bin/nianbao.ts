@@ -23,6 +23,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "reprocess [--status S]... [--year Y] [--agency A] [--older-than V] [--json] [--endpoint URL]\n      re-read stored reports with the current parser",
     run: load("./commands/reprocess.ts"),
   },
+  registry: {
+    summary: "registry import FILE [--region CODE] [--endpoint URL]\n      import the list of bodies a region expects to publish (CSV: name, region code; UTF-8 or GB18030)",
+    run: load("./commands/registry.ts"),
+  },
 };
 
 function usage(): string {

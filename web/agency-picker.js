@@ -12,7 +12,8 @@ function debounce(fn, ms) {
   };
 }
 
-async function fillSelect(select, parent, placeholder) {
+/** Fills `select` with the divisions under `parent` ("" the provinces; null leaves it empty and disabled). */
+export async function fillSelect(select, parent, placeholder) {
   select.innerHTML = `<option value="">${placeholder}</option>`;
   select.disabled = parent === null;
   if (parent === null) return;

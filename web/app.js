@@ -6,12 +6,14 @@ import { renderReport } from "./report-view.js";
 import { renderAgencySeries, renderComparison } from "./compare-view.js";
 import { setUpUpload } from "./upload.js";
 import { setUpAgencyPicker } from "./agency-picker.js";
+import { renderCoverage } from "./coverage-view.js";
 
 const $ = (selector) => document.querySelector(selector);
 const listView = $("#list-view");
 const reportView = $("#report-view");
 const agencyView = $("#agency-view");
 const compareView = $("#compare-view");
+const coverageView = $("#coverage-view");
 let nextCursor = null;
 
 function currentFilters() {
@@ -80,7 +82,7 @@ function refresh() {
 
 /** Shows one view and hides the others. */
 function show(view, name) {
-  for (const el of [listView, reportView, agencyView, compareView]) el.hidden = el !== view;
+  for (const el of [listView, reportView, agencyView, compareView, coverageView]) el.hidden = el !== view;
   document.body.dataset.view = name;
 }
 
@@ -88,6 +90,7 @@ async function route() {
   const report = /^#\/reports\/([0-9a-fA-F]{64})/.exec(location.hash);
   const agency = /^#\/agencies\/([^?]+)/.exec(location.hash);
   const compare = /^#\/compare(?:\?(.*))?$/.exec(location.hash);
+  const coverage = /^#\/coverage(?:\?(.*))?$/.exec(location.hash);
   if (report) {
     show(reportView, "report");
     await renderReport(reportView, report[1]);
@@ -97,6 +100,9 @@ async function route() {
   } else if (compare) {
     show(compareView, "compare");
     await renderComparison(compareView, new URLSearchParams(compare[1] ?? ""));
+  } else if (coverage) {
+    show(coverageView, "coverage");
+    await renderCoverage(coverageView, new URLSearchParams(coverage[1] ?? ""));
   } else {
     show(listView, "list");
   }

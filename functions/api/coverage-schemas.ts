@@ -25,7 +25,12 @@ export const CoverageBody = z.object({
   region: z.string(),
   counts: Counts,
   published: z.array(Listed.extend({ reportId: z.string() })),
-  missing: z.array(Listed.extend({ years: z.array(z.number().int()).meta({ description: "The years this body did publish" }) })),
+  missing: z.array(
+    Listed.extend({
+      years: z.array(z.number().int()).meta({ description: "The years this body did publish" }),
+      reports: z.array(z.object({ year: z.number().int(), reportId: z.string() })).meta({ description: "Its reports of those years" }),
+    }),
+  ),
   divisions: z.array(Counts.extend({ code: z.string(), name: z.string(), own: z.boolean().meta({ description: "The region's own level (its code exactly)" }) })),
   lists: z.array(z.object({ scope: z.string(), importedAt: z.string(), bodies: z.number().int() })).meta({ description: "The imported lists of bodies used" }),
 });

@@ -24,7 +24,8 @@ export type Coverage = {
   region: string;
   counts: { expected: number; published: number; missing: number };
   published: (Entry & { reportId: string })[];
-  missing: (Entry & { years: number[] })[];
+  /** `years`: the years a missing body did publish; `reports`: those reports, for links. */
+  missing: (Entry & { years: number[]; reports: { year: number; reportId: string }[] })[];
   /** The region's own level (`own`) and each division directly under it. */
   divisions: DivisionCount[];
   /** The imported lists used, by scope. */
@@ -94,7 +95,7 @@ export function computeCoverage(query: CoverageQuery, registered: readonly Regis
     const reports = byId.get(body.agencyId)?.reports ?? [];
     const report = reports.find((r) => r.year === query.year);
     if (report) published.push({ ...body, reportId: report.reportId });
-    else missing.push({ ...body, years: [...new Set(reports.map((r) => r.year))].sort((a, b) => a - b) });
+    else missing.push({ ...body, years: [...new Set(reports.map((r) => r.year))].sort((a, b) => a - b), reports: [...reports] });
   }
   return {
     year: query.year,
