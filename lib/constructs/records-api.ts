@@ -125,12 +125,20 @@ export class RecordsApi extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency ?? 20,
     });
     bindTable(this.apiFunction, props.table, "read");
-    // Its one write: the per-caller upload counters (QUOTA# items), nothing else of the table.
+    // Its writes: the per-caller upload counters (QUOTA# items) and the imported lists of bodies, nothing else of the table.
     this.apiFunction.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ["dynamodb:UpdateItem"],
         resources: [props.table.tableArn],
         conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIXES.QUOTA}*`] } },
+      }),
+    );
+    // And the imported lists of expected bodies (POST /registry/imports): one item per list under BODYLISTS.
+    this.apiFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["dynamodb:PutItem"],
+        resources: [props.table.tableArn],
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [KEY_PREFIXES.BODY_LISTS] } },
       }),
     );
     if (props.ingestBucket) {

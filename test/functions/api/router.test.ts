@@ -134,7 +134,7 @@ describe("API router", () => {
     const doc = bodyOf(await request("GET", "/openapi.json")) as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string }[] }>> };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ["/agencies", "/agencies/{id}", "/agencies/{id}/series", "/compare", "/export.csv", "/openapi.json", "/regions", "/reports", "/reports/{id}", "/reports/{id}/progress", "/reports/{id}/source", "/stats", "/template", "/uploads"].sort(),
+      ["/agencies", "/agencies/{id}", "/agencies/{id}/series", "/compare", "/coverage", "/export.csv", "/openapi.json", "/regions", "/registry/imports", "/reports", "/reports/{id}", "/reports/{id}/progress", "/reports/{id}/source", "/stats", "/template", "/uploads"].sort(),
     );
     const listParams = doc.paths["/reports"]!.get!.parameters.map((p) => p.name);
     expect(listParams).toEqual(expect.arrayContaining(["agency", "year", "status", "edition", "limit", "cursor"]));
@@ -142,5 +142,26 @@ describe("API router", () => {
     expect(doc.paths["/uploads"]!.post).toHaveProperty("requestBody");
     expect(doc.paths["/agencies/{id}/series"]!.get!.parameters).toEqual([expect.objectContaining({ name: "id", in: "path" })]);
     expect(doc.paths["/compare"]!.get!.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(["agencies", "year"]));
+    expect(doc.paths["/coverage"]!.get!.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(["year", "region", "level"]));
+    expect(doc.paths["/registry/imports"]!.post).toHaveProperty("requestBody");
+  });
+
+  it("answers coverage without a year or with a bad region by a 400 naming it", async () => {
+    expect(bodyOf(await request("GET", "/coverage", { region: "3208" }))).toMatchObject({ parameter: "year" });
+    expect(bodyOf(await request("GET", "/coverage", { year: "2023", region: "32a" }))).toMatchObject({ parameter: "region" });
+    const c = bodyOf(await request("GET", "/coverage", { year: "2023", region: "320800" })) as { region: string; counts: { expected: number } };
+    expect(c).toMatchObject({ region: "3208", counts: { expected: 8 } });
+  });
+
+  it("refuses a list of bodies with a bad line, storing nothing, and stores a good one", async () => {
+    const csvBase64 = (text: string) => JSON.stringify({ csvBase64: Buffer.from(text).toString("base64") });
+    const bad = await request("POST", "/registry/imports", {}, { "content-type": "application/json" }, csvBase64("淮安市人民政府,320800\n洪泽区人民政府,3208\n"));
+    expect(bad.statusCode).toBe(400);
+    expect(bodyOf(bad)).toMatchObject({ parameter: "csvBase64", problems: [{ line: 2, message: "区划代码“3208”应为六位数字（GB/T 2260）" }] });
+    expect(await deps.bodyLists.all()).toEqual([]);
+    const good = await request("POST", "/registry/imports", {}, { "content-type": "application/json" }, csvBase64("淮安市人民政府,320800\n洪泽区人民政府,320813\n"));
+    expect(good.statusCode).toBe(201);
+    expect(bodyOf(good)).toMatchObject({ scope: "3208", imported: 2 });
+    expect((await deps.bodyLists.all()).map((l) => l.bodies.map((b) => b.agency))).toEqual([["淮安市人民政府", "洪泽区人民政府"]]);
   });
 });
