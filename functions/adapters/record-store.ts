@@ -52,6 +52,8 @@ export const StoredReport = z.object({
   failure: FailureReason.optional(),
   /** Cross-year findings by the other report's id (written by CrossYear; [] = checked, none). */
   crossYear: z.record(z.string(), z.array(CrossYearFinding)).optional(),
+  /** hierarchy.sum findings of a summary report against its subordinates' (written by CrossYear; [] = checked, none). */
+  hierarchy: z.array(Finding).optional(),
   sources: z.array(Source).default([]),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -1,6 +1,7 @@
 /** Schemas of the coverage and body-list routes (./routes/get-coverage.ts, ./routes/import-body-list.ts). */
 import { z } from "zod";
-import { codePrefix, MAX_LISTED_BODIES } from "../report/body-list.ts";
+import { MAX_LISTED_BODIES } from "../report/body-list.ts";
+import { codePrefix } from "../report/division-tree.ts";
 import { BODY_LEVEL } from "../report/body.ts";
 import { Year } from "./schemas.ts";
 

@@ -27,13 +27,14 @@ export function toListItem(report: StoredReport): ReportListItem {
 
 /**
  * The record's own findings, then the cross-year findings CrossYear wrote onto it (each with
- * `related: { reportId, year }`), earlier years first.
+ * `related: { reportId, year }`), earlier years first, then its hierarchy.sum findings.
  */
 export function mergeFindings(report: StoredReport): (Finding | CrossYearFinding)[] | undefined {
   const own = report.record?.findings;
   const crossYear = Object.values(report.crossYear ?? {}).flat();
-  if (crossYear.length === 0) return own;
-  return [...(own ?? []), ...crossYear.sort((a, b) => a.related.year - b.related.year)];
+  const hierarchy = report.hierarchy ?? [];
+  if (crossYear.length === 0 && hierarchy.length === 0) return own;
+  return [...(own ?? []), ...crossYear.sort((a, b) => a.related.year - b.related.year), ...hierarchy];
 }
 
 /** The body of `GET /reports/{id}`: the contract record's keys, then id, status, sources. */

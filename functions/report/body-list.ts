@@ -12,7 +12,7 @@ import { CsvError, parse } from "csv-parse/sync";
 import { decodeText } from "../documents/text.ts";
 import { NianbaoError } from "../shared/errors.ts";
 import type { BodyRegion } from "./body.ts";
-import { divisionByCode } from "./division-tree.ts";
+import { codePrefix, divisionByCode } from "./division-tree.ts";
 import { normaliseText, simplify } from "./normalise.ts";
 import { agencyIdOf, resolveRegion } from "./region.ts";
 
@@ -38,10 +38,6 @@ export class BodyListError extends NianbaoError {
   }
 }
 
-/** The code prefix a division code stands for: 320000 → 32, 320800 → 3208, 320813 → 320813. */
-export function codePrefix(code: string): string {
-  return code.replace(/(?:00){1,2}$/, "");
-}
 
 type Row = { line: number; cells: string[] };
 

@@ -7,8 +7,7 @@
  * Pure: the registry's bodies and the imported lists come in as values.
  */
 import { levelOf, type BodyLevel, type BodyRegion } from "./body.ts";
-import { codePrefix } from "./body-list.ts";
-import { divisionByCode, divisionChildren, divisionsWithin, type DivisionNode } from "./division-tree.ts";
+import { codePrefix, divisionByCode, divisionChildren, divisionsWithin, type DivisionNode } from "./division-tree.ts";
 import { agencyIdOf } from "./region.ts";
 
 /** What coverage needs of a registered body (functions/adapters/agency-registry.ts `Body`). */

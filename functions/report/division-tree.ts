@@ -28,6 +28,11 @@ export function divisionChildren(parent?: string): DivisionNode[] {
   return [];
 }
 
+/** The code prefix a division code stands for: 320000 → 32, 320800 → 3208, 320813 → 320813. */
+export function codePrefix(code: string): string {
+  return code.replace(/(?:00){1,2}$/, "");
+}
+
 /** A division at county level or above with its region as records carry it (record.md, "Agency identity"). */
 export type DivisionEntry = DivisionNode & { region: { code: string; province: string; city: string | null; county: string | null } };
 

@@ -5,6 +5,7 @@
  * const doc = await extractDocument(bytes, { fileName: "report.docx" });
  * const { record, status } = parseReport(doc);
  */
+import { claimsSummary } from "./hierarchy.ts";
 import type { ExtractedDocument } from "../documents/model.ts";
 import { textDocument } from "../documents/text.ts";
 import { NotAnnualReportError } from "../shared/errors.ts";
@@ -110,6 +111,7 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
     parserVersion: PARSER_VERSION,
     layout: reading.layout,
     inferredCells: reading.inferredCells,
+    ...(claimsSummary(agency, text) ? { summarises: true } : {}),
     ...ocrSummary(doc),
   });
   return { record, status };

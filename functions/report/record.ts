@@ -70,6 +70,8 @@ const common = {
   layout: z.strictObject({ activeDisclosure: Layout, applications: Layout, reviewLitigation: Layout }),
   /** Cells whose place was chosen by an identity rather than read from the layout. */
   inferredCells: z.array(z.string()),
+  /** Set when the report says it speaks for its whole area (全市共受理…, 汇总): checked against its subordinates (hierarchy.ts). */
+  summarises: z.literal(true).optional(),
   /** Which pages were read by OCR, by which engine, and its mean confidence (0..100). */
   ocr: z.strictObject({ engine: z.string(), pages: z.array(z.number().int().positive()), confidence: z.number().min(0).max(100).optional() }).optional(),
 };
