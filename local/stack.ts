@@ -367,6 +367,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       records: adapters.records,
       progress: adapters.progress,
       registry: adapters.registry,
+      bodyLists: adapters.bodyLists,
     });
     await allowBrowserUploads(s3.endpoint, LOCAL_NAMES.INGEST_BUCKET, api.url);
 

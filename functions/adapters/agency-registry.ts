@@ -60,6 +60,18 @@ export async function resolveAgencyKey(nameOrId: string, registry: AgencyRegistr
   return { key: bodies.length === 1 ? bodies[0]!.id : agencyKeyOf(nameOrId), bodies };
 }
 
+/** Every registered body whose region code starts with `region`, page by page. */
+export async function listAllBodies(registry: AgencyRegistry, region: string): Promise<Body[]> {
+  const bodies: Body[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await registry.list({ region }, { limit: 1000, ...(cursor ? { cursor } : {}) });
+    bodies.push(...page.items);
+    cursor = page.next;
+  } while (cursor);
+  return bodies;
+}
+
 export const REGISTRY_KEYS = {
   BODY_PREFIX: KEY_PREFIXES.AGENCY,
   BODY_SK: KEY_PREFIXES.AGENCY_SK,

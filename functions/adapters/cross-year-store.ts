@@ -28,7 +28,7 @@ export type CrossYearItem = {
   /** The byAgencyYear key Store wrote: the body's agencyId, or for older records its name's key. */
   agencyKey?: string;
   year?: number;
-  /** The record of the contract as far as the checks read it (`year`, `edition`, `applications`, `activeDisclosure`). */
+  /** The record of the contract as far as the checks read it (`year`, `edition`, sections 二–四, `agency`, `region`, `summarises`). */
   record?: ReportRecord;
   /** Findings already written, by the other report's id. */
   crossYear?: Record<string, CrossYearFinding[]>;
@@ -53,8 +53,8 @@ export const CROSS_YEAR_ATTRIBUTE = "crossYear";
 
 const PROJECTION = {
   ProjectionExpression:
-    "reportId, #status, updatedAt, agency, agencyKey, #year, crossYear, #record.#year, #record.edition, #record.applications, #record.activeDisclosure",
-  names: { "#status": "status", "#year": "year", "#record": "record" },
+    "reportId, #status, updatedAt, agency, agencyKey, #year, crossYear, #record.#year, #record.edition, #record.applications, #record.activeDisclosure, #record.reviewLitigation, #record.agency, #record.#region, #record.summarises",
+  names: { "#status": "status", "#year": "year", "#record": "record", "#region": "region" },
 } as const;
 
 function isConditionFailed(error: unknown): boolean {

@@ -13,6 +13,7 @@ import { createDynamoRecordStore, type RecordStore } from "./record-store.ts";
 import { createDynamoProgressStore, type ProgressStore } from "./progress-store.ts";
 import { createDynamoAgencyRegistry, resolveAgencyKey, type AgencyRegistry } from "./agency-registry.ts";
 import { createDynamoBodyListStore, type BodyListStore } from "./body-lists.ts";
+import { createDynamoHierarchyStore, type HierarchyStore } from "./hierarchy-store.ts";
 import { createDynamoReportSelector, type ReportSelector } from "./report-selector.ts";
 import { createSfnWorkflowStarter, type WorkflowStarter } from "./workflow-starter.ts";
 import { limitOcr } from "./rate-limiter.ts";
@@ -35,6 +36,10 @@ export type Adapters = {
   selector: ReportSelector;
   /** Cross-year findings on pairs of records (CrossYear). */
   crossYear: CrossYearStore;
+  /** The imported lists of expected bodies (coverage, hierarchy). */
+  bodyLists: BodyListStore;
+  /** hierarchy.sum findings, written by CrossYear. */
+  hierarchy: HierarchyStore;
   /** Which workflow steps a report has reached (the upload box on the page watches it). */
   progress: ProgressStore;
   /** The registry of bodies, grown by Store. */
@@ -71,6 +76,11 @@ export function buildAgencyRegistry(config: Config): AgencyRegistry {
 /** The imported lists of expected bodies in the records table. */
 export function buildBodyListStore(config: Config): BodyListStore {
   return createDynamoBodyListStore(createDocumentClient(config), requireConfig(config, "TABLE_NAME"));
+}
+
+/** hierarchy.sum findings on summary records. */
+export function buildHierarchyStore(config: Config): HierarchyStore {
+  return createDynamoHierarchyStore(createDocumentClient(config), requireConfig(config, "TABLE_NAME"));
 }
 
 /** The reprocess workflow's selection over the table's indexes (agencies resolved through the registry). */
@@ -136,6 +146,8 @@ export function buildAdapters(config: Config, given: Partial<Adapters> = {}): Ad
     ocr: buildOcrEngine(config, objects, given.ocr),
     selector: given.selector ?? buildReportSelector(config, registry),
     crossYear: given.crossYear ?? buildCrossYearStore(config),
+    bodyLists: given.bodyLists ?? buildBodyListStore(config),
+    hierarchy: given.hierarchy ?? buildHierarchyStore(config),
     progress: given.progress ?? buildProgressStore(config),
   };
 }

@@ -13,7 +13,7 @@
 import { BODY_KIND, kindOf, type BodyRegion } from "./body.ts";
 import { cellName } from "./cell-names.ts";
 import { governmentsWithin } from "./coverage.ts";
-import { divisionChildren } from "./division-tree.ts";
+import { divisionByCode, divisionChildren } from "./division-tree.ts";
 import type { Finding, ReportRecord } from "./record.ts";
 import { SECTION, type SectionKey } from "./template.ts";
 
@@ -77,4 +77,20 @@ export function checkHierarchy(summary: ReportRecord, parts: readonly SummedRepo
     }
   }
   return findings;
+}
+
+/**
+ * The government whose summary a body's report is one part of: a department's own government;
+ * a government's, the one of the division above (a municipality's county: the municipality).
+ */
+export function parentGovernmentOf(agency: string, region: BodyRegion): Entry | null {
+  const division = divisionByCode(region.code);
+  if (!division) return null;
+  let code: string | null = region.code;
+  if (kindOf(agency) === BODY_KIND.GOVERNMENT) {
+    const city = `${region.code.slice(0, 4)}00`;
+    const province = `${region.code.slice(0, 2)}0000`;
+    code = division.level === "county" ? (divisionByCode(city)?.level === "city" ? city : province) : division.level === "city" ? province : null;
+  }
+  return code ? (governmentsWithin(code).find((g) => g.region.code === code) ?? null) : null;
 }

@@ -104,5 +104,7 @@ export const CrossYearResult = z.object({
   findings: z.number().int().nonnegative(),
   /** Why nothing was checked (a record without agency or year, or none at all). */
   skipped: z.string().optional(),
+  /** The summary reports checked against their subordinates (functions/report/hierarchy.ts), and the findings written. */
+  hierarchy: z.object({ summaries: z.array(ReportId), findings: z.number().int().nonnegative() }).optional(),
 });
 export type CrossYearResult = z.infer<typeof CrossYearResult>;

@@ -1,25 +1,10 @@
 /** `GET /coverage?year=Y&region=CODE[&level=L]`: which expected bodies of a region published that year's report. */
-import type { RegisteredBody } from "../../report/coverage.ts";
 import { computeCoverage } from "../../report/coverage.ts";
 import type { BodyLevel } from "../../report/body.ts";
-import type { AgencyRegistry } from "../../adapters/agency-registry.ts";
+import { listAllBodies } from "../../adapters/agency-registry.ts";
 import { CoverageBody, CoverageQuery } from "../coverage-schemas.ts";
 import { defineRoute, json } from "../route.ts";
 import { ErrorBody } from "../schemas.ts";
-
-const PAGE = 1000;
-
-/** Every registered body whose region code starts with `region`. */
-async function registeredWithin(registry: AgencyRegistry, region: string): Promise<RegisteredBody[]> {
-  const bodies: RegisteredBody[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await registry.list({ region }, { limit: PAGE, ...(cursor ? { cursor } : {}) });
-    bodies.push(...page.items);
-    cursor = page.next;
-  } while (cursor);
-  return bodies;
-}
 
 export const getCoverageRoute = defineRoute({
   method: "GET",
@@ -33,7 +18,7 @@ export const getCoverageRoute = defineRoute({
     400: { description: "A rejected parameter", schema: ErrorBody },
   },
   async handle({ query }, deps) {
-    const [registered, lists] = await Promise.all([registeredWithin(deps.registry, query.region), deps.bodyLists.all()]);
+    const [registered, lists] = await Promise.all([listAllBodies(deps.registry, query.region), deps.bodyLists.all()]);
     const level = query.level as BodyLevel | undefined;
     return json(200, computeCoverage({ year: query.year, region: query.region, ...(level ? { level } : {}) }, registered, lists));
   },

@@ -10,6 +10,7 @@ import { TransientError } from "../../shared/errors.ts";
 import { stepLogger } from "../../shared/logger.ts";
 import type { CrossYearInput, CrossYearResult } from "../../shared/workflow-payloads.ts";
 import { STATUS } from "../../shared/status.ts";
+import { checkHierarchyAround, type HierarchyDeps } from "./hierarchy-check.ts";
 
 /** Reads and writes again this many times when a record changed between the two. */
 const MAX_ATTEMPTS = 4;
@@ -74,8 +75,8 @@ export async function checkStoredReport(
   throw new TransientError(`cross-year check of ${reportId}: records kept changing while they were checked`);
 }
 
-/** What CrossYear needs: the records as pairs of neighbouring years. */
-export type CrossYearDeps = { crossYear: CrossYearStore };
+/** What CrossYear needs: the records as pairs of neighbouring years; for the hierarchy check, the registry, the imported lists and where its findings go. */
+export type CrossYearDeps = { crossYear: CrossYearStore } & Partial<Omit<HierarchyDeps, "crossYear">>;
 
 /**
  * Checks the report Store just stored against its neighbouring years.
@@ -88,5 +89,9 @@ export async function runCrossYear(input: CrossYearInput, deps: CrossYearDeps): 
   const log = stepLogger("cross-year", { reportId });
   const result = await checkStoredReport(deps.crossYear, reportId);
   log.info("cross-year checked", { ...result });
-  return result;
+  const { registry, bodyLists, hierarchy } = deps;
+  if (!registry || !bodyLists || !hierarchy) return result;
+  const checked = await checkHierarchyAround({ crossYear: deps.crossYear, registry, bodyLists, hierarchy }, reportId);
+  if (checked.summaries.length > 0) log.info("hierarchy checked", checked);
+  return { ...result, ...(checked.summaries.length > 0 ? { hierarchy: checked } : {}) };
 }
