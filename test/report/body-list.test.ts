@@ -1,7 +1,9 @@
 /** Reading an imported list of bodies: UTF-8 and GB18030, bad lines named, nothing half-read. */
+import fc from "fast-check";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { BodyListError, readBodyList } from "../../functions/report/body-list.ts";
+import { UnreadableDocumentError } from "../../functions/shared/errors.ts";
 import { agencyIdOf, resolveRegion } from "../../functions/report/region.ts";
 import { badBodyListCsv, bodyListCsv, HUAIAN_BODIES } from "../fixtures/body-lists.ts";
 
@@ -58,5 +60,20 @@ describe("readBodyList", () => {
     expect(problemsOf(utf8("机关名称,区划代码\r\n"))[0]!.message).toMatch(/清单中没有机关/);
     expect(problemsOf(utf8("淮安市人民政府,320800\n杭州市人民政府,330100\n"))[0]!.message).toMatch(/分属不同省份/);
     expect(problemsOf(utf8('淮安市人民政府,320800\n"洪泽区教育局,320813\n'))[0]).toMatchObject({ line: 2, message: expect.stringMatching(/CSV 格式错误/) });
+  });
+
+  it("answers any bytes with a list or a clear refusal, never another error", () => {
+    const csvish = fc.array(fc.constantFrom("淮安市人民政府", "320800", "32081", ",", "\n", "\r\n", '"', "名称", " ", "洪泽区教育局", "320813", "\uFEFF"), { maxLength: 40 }).map((parts) => utf8(parts.join("")));
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), csvish), (bytes) => {
+        try {
+          const list = readBodyList(bytes);
+          expect(list.bodies.length).toBeGreaterThan(0);
+        } catch (error) {
+          expect(error instanceof BodyListError || error instanceof UnreadableDocumentError).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
