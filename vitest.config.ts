@@ -6,7 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
-    // The SDK's notice that it will soon need Node 22 (this machine runs 20), once per process.
+    // The CLI's JavaScript build (dist/cli/), made again when its sources changed.
+    globalSetup: ["test/support/build-cli.ts"],
+    // The SDK's notice about Node versions, once per process (kept for a run on an older Node).
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   },
 });

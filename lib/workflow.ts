@@ -52,7 +52,6 @@ export type WorkflowError = (typeof WORKFLOW_ERRORS)[keyof typeof WORKFLOW_ERROR
 export const RETRYABLE_ERRORS = [
   WORKFLOW_ERRORS.TRANSIENT,
   WORKFLOW_ERRORS.LAMBDA_SERVICE,
-  WORKFLOW_ERRORS.LAMBDA_TOO_MANY_REQUESTS,
   WORKFLOW_ERRORS.LAMBDA_SDK_CLIENT,
   WORKFLOW_ERRORS.STATES_TIMEOUT,
 ] as const;
@@ -79,6 +78,26 @@ export const RETRY_POLICY = {
   MaxDelaySeconds: 30,
   JitterStrategy: "FULL",
 } as const;
+
+/**
+ * Retry policy for a step's function being throttled (its reserved concurrency, e.g. the Ocr
+ * function's, or the account's is in use): waited out, not failed. The pauses grow to 5 minutes;
+ * 12 attempts wait at most 2,115 s in all (about half that with full jitter), inside the
+ * execution's 1-hour timeout.
+ */
+export const THROTTLE_RETRY_POLICY = {
+  IntervalSeconds: 5,
+  BackoffRate: 2,
+  MaxAttempts: 12,
+  MaxDelaySeconds: 300,
+  JitterStrategy: "FULL",
+} as const;
+
+/** Every Task's Retry: throttling of its function first (the first matching rule applies), then the other transient errors. */
+export const TASK_RETRY = [
+  { ErrorEquals: [WORKFLOW_ERRORS.LAMBDA_TOO_MANY_REQUESTS], ...THROTTLE_RETRY_POLICY },
+  { ErrorEquals: [...RETRYABLE_ERRORS], ...RETRY_POLICY },
+];
 
 export type RetryRule = {
   ErrorEquals: string[];
@@ -131,7 +150,7 @@ function task(
     Resource: resource,
     ResultPath: options.resultPath,
     TimeoutSeconds: options.timeoutSeconds,
-    Retry: [{ ErrorEquals: [...RETRYABLE_ERRORS], ...RETRY_POLICY }],
+    Retry: TASK_RETRY.map((rule) => ({ ...rule, ErrorEquals: [...rule.ErrorEquals] })),
     ...(options.catchTo
       ? { Catch: [{ ErrorEquals: [WORKFLOW_ERRORS.STATES_ALL], ResultPath: "$.error", Next: options.catchTo }] }
       : {}),

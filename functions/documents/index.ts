@@ -6,11 +6,8 @@
  * const doc = await extractDocument(await readFile("report.docx"), { fileName: "report.docx" });
  * const { record } = parseReport(doc);
  */
-import { checkImageBudget } from "./image-budget.ts";
 import { NianbaoError, OcrRequiredError, UnreadableDocumentError } from "../shared/errors.ts";
 import { CONTENT_KIND, CONTENT_KIND_LABEL, detectContentKind, extensionOf, kindsForExtension, type ContentKind } from "./detect.ts";
-import { readDocx } from "./docx/read-docx.ts";
-import { readHtml } from "./html/read-html.ts";
 import { formatBytes, resolveLimits, type ExtractLimits } from "./limits.ts";
 import { DOCUMENT_FORMAT, type ExtractedDocument } from "./model.ts";
 import { imageMediaType, type OcrEngine } from "./ocr/engine.ts";
@@ -99,10 +96,15 @@ async function readByKind(bytes: Uint8Array, options: ExtractOptions): Promise<E
         ...(options.keepUnread ? { keepUnread: true } : {}),
       });
     }
-    case CONTENT_KIND.ZIP:
+    // Each reader beyond plain text is imported when a file needs it: a text report loads none of them.
+    case CONTENT_KIND.ZIP: {
+      const { readDocx } = await import("./docx/read-docx.ts");
       return readDocx(bytes, { ocr: options.ocr, limits });
-    case CONTENT_KIND.HTML:
+    }
+    case CONTENT_KIND.HTML: {
+      const { readHtml } = await import("./html/read-html.ts");
       return readHtml(bytes, { charset: options.charset });
+    }
     case CONTENT_KIND.TEXT:
       return readTextDocument(bytes);
     case CONTENT_KIND.PNG:
@@ -127,6 +129,7 @@ function checkExtension(kind: ContentKind, fileName: string | undefined): void {
 }
 
 async function readImage(bytes: Uint8Array, ocr: OcrEngine | undefined): Promise<ExtractedDocument> {
+  const { checkImageBudget } = await import("./image-budget.ts");
   checkImageBudget(bytes, "image");
   const mediaType = imageMediaType(bytes);
   if (!ocr || !mediaType) {

@@ -9,6 +9,10 @@ import { Construct } from "constructs";
 import { acknowledge, nagArn } from "../acknowledge.ts";
 import { ENV, NianbaoFunction, bindBucket, bindTopic } from "./nianbao-function.ts";
 import { KEY_PREFIXES } from "../../functions/shared/table-schema.ts";
+import { OCR_LIMIT_DEFAULTS } from "../../functions/adapters/rate-limiter.ts";
+
+/** OCR jobs running at once in the deployment (the local stack's limiter has the same default). */
+export const OCR_CONCURRENCY = OCR_LIMIT_DEFAULTS.MAX_CONCURRENCY;
 
 /**
  * The Lambda ARNs the shared definition (lib/workflow.ts) puts into its Task states.
@@ -126,12 +130,16 @@ export class ReportWorkflow extends Construct {
 
     {
       // A Textract job on a long scan is polled for up to 10 minutes (OCR_TIMEOUT_SECONDS).
+      // At most OCR_CONCURRENCY OCR jobs run at once, whoever uploaded and whichever workflow:
+      // Lambda refuses more invocations (the state machine waits a throttled Ocr out, THROTTLE_RETRY_POLICY),
+      // and the OCR limiter's semaphore has as many slots.
       this.ocrFunction = new NianbaoFunction(this, "Ocr", {
         step: "ocr",
         memorySize: 2048,
         timeout: Duration.minutes(15),
-        environment: { ...environment, OCR_TIMEOUT_SECONDS: "660" },
+        environment: { ...environment, OCR_TIMEOUT_SECONDS: "660", OCR_MAX_CONCURRENCY: String(OCR_CONCURRENCY) },
         readsPdf: true,
+        reservedConcurrentExecutions: OCR_CONCURRENCY,
       });
       // The OCR limiter's semaphore lives in the table (every execution shares its slots: taken by
       // a conditional Put, released by Delete); the progress mark. No record, no registry.

@@ -3,11 +3,15 @@
  * Run on an otherwise idle machine; figures are medians.
  */
 import { cpus } from "node:os";
+import { benchCliStartup } from "./cli-startup.bench.ts";
 import { benchParse } from "./parse.bench.ts";
 
 type Bench = { title: string; run: () => Promise<Record<string, string | number>[]> | Record<string, string | number>[] };
 
-const BENCHES: Bench[] = [{ title: "Parse + validate per seed (baseline: reading the file)", run: () => benchParse() }];
+const BENCHES: Bench[] = [
+  { title: "Parse + validate per seed (baseline: reading the file)", run: () => benchParse() },
+  { title: "CLI start-up: nianbao parse of a text report, whole process (baseline: node -e 0)", run: () => benchCliStartup() },
+];
 
 // Benchmarks other parts of the project register as optional modules, so one missing does not stop the rest.
 const OPTIONAL: { title: string; module: string; fn: string }[] = [

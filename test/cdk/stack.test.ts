@@ -12,7 +12,8 @@ import { PROJECT_ROOT } from "../../lib/constructs/nianbao-function.ts";
 import { NianbaoStack } from "../../lib/nianbao-stack.ts";
 import { PARSER_VERSION } from "../../functions/report/index.ts";
 import { REPROCESS_STATES } from "../../lib/reprocess-workflow.ts";
-import { RETRYABLE_ERRORS, WORKFLOW_STATES } from "../../lib/workflow.ts";
+import { RETRYABLE_ERRORS, THROTTLE_RETRY_POLICY, WORKFLOW_STATES } from "../../lib/workflow.ts";
+import { OCR_CONCURRENCY } from "../../lib/constructs/report-workflow.ts";
 import { createApp, readDefinitionOf, readStateMachineDefinition, type StateMachineJson } from "./synth.ts";
 
 const WEB_ORIGIN = "https://nianbao.example.org";
@@ -224,17 +225,17 @@ describe("state machine", () => {
     expect(definition.StartAt).toBe(WORKFLOW_STATES.EXTRACT);
   });
 
-  it("retries transient errors on every Task with exponential backoff and full jitter", () => {
+  it("retries transient errors on every Task with exponential backoff and full jitter, a throttled function first and longest", () => {
     const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === "Task");
     expect(tasks.length).toBeGreaterThanOrEqual(5);
     for (const [name, state] of tasks) {
-      const retry = state.Retry?.[0];
-      expect(retry, name).toBeDefined();
-      expect(retry!.ErrorEquals).toEqual(expect.arrayContaining([...RETRYABLE_ERRORS]));
-      expect(retry!.ErrorEquals).toContain("Lambda.TooManyRequestsException");
-      expect(retry!.BackoffRate).toBeGreaterThan(1);
-      expect(retry!.JitterStrategy).toBe("FULL");
-      expect(retry!.MaxAttempts).toBeGreaterThan(1);
+      const [throttled, transient] = state.Retry ?? [];
+      expect(throttled, name).toEqual({ ErrorEquals: ["Lambda.TooManyRequestsException"], ...THROTTLE_RETRY_POLICY });
+      expect(transient, name).toBeDefined();
+      expect(transient!.ErrorEquals).toEqual(expect.arrayContaining([...RETRYABLE_ERRORS]));
+      expect(transient!.BackoffRate).toBeGreaterThan(1);
+      expect(transient!.JitterStrategy).toBe("FULL");
+      expect(transient!.MaxAttempts).toBeGreaterThan(1);
     }
   });
 
@@ -361,12 +362,31 @@ describe("ingest bucket and queue", () => {
     });
   });
 
-  it("hands the queue to the ingest function with per-message failure reporting", () => {
+  it("hands the queue to the ingest function with per-message failure reporting, at most 5 invocations at once", () => {
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
       EventSourceArn: { "Fn::GetAtt": [logicalId(stack.ingest.queue), "Arn"] },
       FunctionName: { Ref: logicalId(stack.ingest.ingestFunction) },
       FunctionResponseTypes: ["ReportBatchItemFailures"],
+      ScalingConfig: { MaximumConcurrency: 5 },
     });
+  });
+
+  it("bounds the OCR jobs running at once: the Ocr function's reserved concurrency and its limiter's slots, both OCR_CONCURRENCY (4)", () => {
+    expect(OCR_CONCURRENCY).toBe(4);
+    const ocr = template.toJSON().Resources[logicalId(stack.workflow.ocrFunction)];
+    expect(ocr.Properties.ReservedConcurrentExecutions).toBe(OCR_CONCURRENCY);
+    expect(ocr.Properties.Environment.Variables.OCR_MAX_CONCURRENCY).toBe(String(OCR_CONCURRENCY));
+    // No other pipeline function reserves concurrency (only the API's 20 and the Ocr function's 4 are taken from the account).
+    const reserved = resourcesOf("AWS::Lambda::Function")
+      .map((f) => f.Properties.ReservedConcurrentExecutions)
+      .filter((n) => n !== undefined)
+      .sort((a, b) => a - b);
+    expect(reserved).toEqual([OCR_CONCURRENCY, 20]);
+    // Both state machines invoke this one function for OCR, so the bound holds for reprocessing too.
+    const reprocess = readDefinitionOf(template.toJSON().Resources[logicalId(stack.reprocess.stateMachine)]);
+    const inner = (reprocess.States[REPROCESS_STATES.REPROCESS] as unknown as { ItemProcessor: StateMachineJson }).ItemProcessor;
+    expect(inner.States[WORKFLOW_STATES.OCR]?.Resource).toBe(`{{${logicalId(stack.workflow.ocrFunction)}.Arn}}`);
+    expect(definition.States[WORKFLOW_STATES.OCR]?.Resource).toBe(`{{${logicalId(stack.workflow.ocrFunction)}.Arn}}`);
   });
 });
 

@@ -3,6 +3,7 @@ import "../../local/polyfill.ts";
 import {
   buildWorkflowDefinition,
   RETRYABLE_ERRORS,
+  THROTTLE_RETRY_POLICY,
   WORKFLOW_STATES,
   type TaskState,
   type WorkflowResources,
@@ -32,9 +33,10 @@ describe("buildWorkflowDefinition", () => {
     expect(definition.States[WORKFLOW_STATES.NOTIFY]).toMatchObject({ Resource: RESOURCES.notifyFunction });
   });
 
-  it("retries transient and throttling errors with exponential backoff and full jitter in every Task", () => {
+  it("waits out its function's throttling first, then retries the other transient errors, with exponential backoff and full jitter in every Task", () => {
     for (const [name, state] of tasks(buildWorkflowDefinition(RESOURCES))) {
       expect(state.Retry, name).toEqual([
+        { ErrorEquals: ["Lambda.TooManyRequestsException"], ...THROTTLE_RETRY_POLICY },
         expect.objectContaining({
           ErrorEquals: [...RETRYABLE_ERRORS],
           BackoffRate: 2,
@@ -43,10 +45,18 @@ describe("buildWorkflowDefinition", () => {
           MaxAttempts: expect.any(Number),
         }),
       ]);
-      expect(state.Retry?.[0]?.ErrorEquals, name).toEqual(
-        expect.arrayContaining(["TransientError", "Lambda.TooManyRequestsException", "States.Timeout"]),
-      );
+      expect(state.Retry?.[1]?.ErrorEquals, name).toEqual(expect.arrayContaining(["TransientError", "Lambda.ServiceException", "States.Timeout"]));
     }
+  });
+
+  it("waits a throttled function out for longer than a burst of scans takes to drain, and inside the execution's timeout", () => {
+    const { IntervalSeconds, BackoffRate, MaxAttempts, MaxDelaySeconds } = THROTTLE_RETRY_POLICY;
+    // The longest total pause (full jitter only shortens each one).
+    let total = 0;
+    for (let attempt = 0; attempt < MaxAttempts; attempt++) total += Math.min(MaxDelaySeconds, IntervalSeconds * BackoffRate ** attempt);
+    expect(total).toBe(2115);
+    expect(total).toBeLessThan(buildWorkflowDefinition(RESOURCES).TimeoutSeconds);
+    expect(total).toBeGreaterThan(20 * 60);
   });
 
   it("sends any failure of Extract, Parse and Store to RecordFailure, keeping the input", () => {
@@ -76,7 +86,7 @@ describe("buildWorkflowDefinition", () => {
     expect(definition.States[WORKFLOW_STATES.STORE]).toMatchObject({ Next: WORKFLOW_STATES.CROSS_YEAR });
     const crossYear = definition.States[WORKFLOW_STATES.CROSS_YEAR] as TaskState;
     expect(crossYear).toMatchObject({ Resource: arn("cross-year"), ResultPath: "$.crossYear", Next: WORKFLOW_STATES.SHOULD_NOTIFY });
-    expect(crossYear.Retry?.[0]?.ErrorEquals).toEqual(expect.arrayContaining(["TransientError"]));
+    expect(crossYear.Retry?.[1]?.ErrorEquals).toEqual(expect.arrayContaining(["TransientError"]));
     // Never into RecordFailure: the record is already stored.
     expect(crossYear.Catch).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.crossYearError", Next: WORKFLOW_STATES.SHOULD_NOTIFY }]);
   });
