@@ -16,7 +16,9 @@ import { readGrid, yearFromFirstLines } from "./read-grid.ts";
 import { ReportRecord } from "./record.ts";
 import { agencyIdOf, resolveRegion } from "./region.ts";
 import { SEVERITY, STATUS } from "./template.ts";
+import { auditReport } from "./audits.ts";
 import { checkNarrative } from "./narrative.ts";
+import { readProse, sectionTextsOf } from "./prose.ts";
 import { validateFigures } from "./validate.ts";
 
 export { ReportRecord, Finding, ReportStatus } from "./record.ts";
@@ -87,11 +89,13 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
   // Garbled labels spell no agency; the text of a Textract scan names none that can be read.
   const identity = grid ? null : identifyAgency(lines, text, doc.metadata);
   const uncertain = identity ? agencyFinding(identity) : null;
+  const prose = readProse(paragraphs);
   const findings = [
     ...(grid ? grid.findings : []),
     ...(uncertain ? [uncertain] : []),
     ...validateFigures(reading, edition),
     ...checkNarrative(paragraphs, year, reading.applications, reading.reviewLitigation),
+    ...(grid ? [] : auditReport(prose, reading, year, edition)),
   ];
   const status = findings.some((f) => f.severity === SEVERITY.ERROR) ? STATUS.NEEDS_REVIEW : STATUS.VALID;
   const agency = identity?.agency ?? null;
@@ -110,6 +114,7 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
     parserVersion: PARSER_VERSION,
     layout: reading.layout,
     inferredCells: reading.inferredCells,
+    sectionTexts: sectionTextsOf(prose),
     ...ocrSummary(doc),
   });
   return { record, status };

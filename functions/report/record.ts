@@ -70,6 +70,11 @@ const common = {
   layout: z.strictObject({ activeDisclosure: Layout, applications: Layout, reviewLitigation: Layout }),
   /** Cells whose place was chosen by an identity rather than read from the layout. */
   inferredCells: z.array(z.string()),
+  /**
+   * The prose of sections 一, 五 and 六 (at most MAX_SECTION_CHARS each; null where not found): the
+   * next year's report is compared with it (text reuse). Optional so that older stored records parse.
+   */
+  sectionTexts: z.strictObject({ overview: z.string().nullable(), problems: z.string().nullable(), other: z.string().nullable() }).optional(),
   /** Which pages were read by OCR, by which engine, and its mean confidence (0..100). */
   ocr: z.strictObject({ engine: z.string(), pages: z.array(z.number().int().positive()), confidence: z.number().min(0).max(100).optional() }).optional(),
 };
