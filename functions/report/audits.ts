@@ -70,7 +70,8 @@ export function checkFeesStatement(prose: Prose, reading: FigureReading, edition
   const amount = edition === "2021" ? (reading.activeDisclosure.fees?.amountTenThousandYuan ?? 0) : 0;
   const other = prose.sections.other;
   if (amount <= 0 || other === null) return [];
-  const sentence = sentencesOf(other).find((s) => NO_FEES.test(s) && !ONE_KIND_OF_FEE.test(s));
+  const clauses = sentencesOf(other).flatMap((s) => s.split(/[,:]/));
+  const sentence = clauses.find((s) => NO_FEES.test(s) && !ONE_KIND_OF_FEE.test(s));
   if (!sentence) return [];
   return [
     finding(
@@ -84,9 +85,10 @@ export function checkFeesStatement(prose: Prose, reading: FigureReading, edition
 
 /** `统计期限自2023年1月1日起至2023年12月31日止`, `统计期限为2020年1月1日至12月31日`. */
 const PERIOD = /统计(?:期限|期间|时段|时限|周期|时间)[^。]{0,12}?(\d{4})年1月1日[^。]{0,6}?(?:至|到)(?:(\d{4})年)?12月31日/;
-const OPENING_YEAR = /^(\d{4})年度?[,:]/;
+/** `2023年,…` opening 一、总体情况 (not `2023年以来`, `2023年1月`). */
+const OPENING_YEAR = /^(\d{4})年度?(?![以来月\d])/;
 
-/** A statistics period, or the year that opens section 一 or 五, other than the report's year. */
+/** A statistics period, or the year that opens section 一, other than the report's year. */
 export function checkPeriodYear(prose: Prose, year: number): Finding[] {
   const out: Finding[] = [];
   const period = PERIOD.exec(compact(prose.text));
@@ -100,7 +102,8 @@ export function checkPeriodYear(prose: Prose, year: number): Finding[] {
       }),
     );
   }
-  for (const key of ["overview", "problems"] as const) {
+  // Section 五 may well open with next year's plans (`2021年,将…`): only 一 is checked.
+  for (const key of ["overview"] as const) {
     const opening = OPENING_YEAR.exec(compact(prose.sections[key] ?? ""));
     if (!opening || Number(opening[1]) === year) continue;
     const section = PROSE_SECTIONS.find((s) => s.key === key)!;

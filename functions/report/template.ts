@@ -286,7 +286,7 @@ export const RULE = {
   AUDIT_PROBLEMS_SECTION: "audit.problemsSection",
   /** Section 六 says no fees were collected while 第二十条第（八）项 收费金额 > 0 (warning). */
   AUDIT_FEES_STATEMENT: "audit.feesStatement",
-  /** A statistics period, or the year opening section 一 or 五, that is not the report's year (warning). */
+  /** A statistics period, or the year opening section 一, that is not the report's year (warning). */
   AUDIT_PERIOD_YEAR: "audit.periodYear",
   /** How many cells of tables 三 and 四 were printed blank or with `/` (warning: a blank may not mean 0). */
   AUDIT_BLANK_CELLS: "audit.blankCells",
