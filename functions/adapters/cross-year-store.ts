@@ -15,6 +15,7 @@
 import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { CrossYearFinding } from "../report/cross-year.ts";
 import type { ReportRecord } from "../report/record.ts";
+import type { TextReuse } from "../report/text-reuse.ts";
 import { KEY_PREFIXES, TABLE_INDEXES, TABLE_KEYS, toReportPk } from "../shared/table-schema.ts";
 import type { ReportStatus } from "./record-store.ts";
 import { rethrowClassified } from "../shared/transient.ts";
@@ -28,14 +29,17 @@ export type CrossYearItem = {
   /** The byAgencyYear key Store wrote: the body's agencyId, or for older records its name's key. */
   agencyKey?: string;
   year?: number;
-  /** The record of the contract as far as the checks read it (`year`, `edition`, `applications`, `activeDisclosure`). */
+  /** The record of the contract as far as the checks read it (`year`, `edition`, `applications`, `activeDisclosure`, `sectionTexts`). */
   record?: ReportRecord;
   /** Findings already written, by the other report's id. */
   crossYear?: Record<string, CrossYearFinding[]>;
 };
 
-/** One side of a pair write: the record, as it was read, and what to write under the other's id. */
-export type PairSide = { reportId: string; updatedAt: string; otherId: string; findings: CrossYearFinding[] };
+/**
+ * One side of a pair write: the record, as it was read, and what to write under the other's id;
+ * the later year's side also gets its text reuse against the earlier (null: none measured).
+ */
+export type PairSide = { reportId: string; updatedAt: string; otherId: string; findings: CrossYearFinding[]; textReuse?: TextReuse | null };
 
 export interface CrossYearStore {
   /** The report's record (consistent read). */
@@ -44,16 +48,18 @@ export interface CrossYearStore {
   listByAgencyYears(agencyKey: string, from: number, to: number): Promise<CrossYearItem[]>;
   /** Writes both sides at once; false when either record changed since it was read. */
   writePair(a: PairSide, b: PairSide): Promise<boolean>;
-  /** Removes the entry for `otherId` from a record (the two are no longer neighbours). */
+  /** Removes the entry for `otherId` from a record (the two are no longer neighbours), and its text reuse against it. */
   removeEntry(reportId: string, otherId: string): Promise<void>;
 }
 
 /** The attribute holding the findings map. */
 export const CROSS_YEAR_ATTRIBUTE = "crossYear";
+/** The attribute holding the text reuse against the year before (written by CrossYear on the later record). */
+export const TEXT_REUSE_ATTRIBUTE = "textReuse";
 
 const PROJECTION = {
   ProjectionExpression:
-    "reportId, #status, updatedAt, agency, agencyKey, #year, crossYear, #record.#year, #record.edition, #record.applications, #record.activeDisclosure",
+    "reportId, #status, updatedAt, agency, agencyKey, #year, crossYear, #record.#year, #record.edition, #record.applications, #record.activeDisclosure, #record.sectionTexts",
   names: { "#status": "status", "#year": "year", "#record": "record" },
 } as const;
 
@@ -103,10 +109,10 @@ export function createDynamoCrossYearStore(client: DynamoDBDocumentClient, table
     Update: {
       TableName: tableName,
       Key: keyOf(side.reportId),
-      UpdateExpression: "SET #cy.#other = :findings",
+      UpdateExpression: side.textReuse === undefined ? "SET #cy.#other = :findings" : "SET #cy.#other = :findings, #tr = :reuse",
       ConditionExpression: "updatedAt = :seen",
-      ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE, "#other": side.otherId },
-      ExpressionAttributeValues: { ":findings": side.findings, ":seen": side.updatedAt },
+      ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE, "#other": side.otherId, ...(side.textReuse === undefined ? {} : { "#tr": TEXT_REUSE_ATTRIBUTE }) },
+      ExpressionAttributeValues: { ":findings": side.findings, ":seen": side.updatedAt, ...(side.textReuse === undefined ? {} : { ":reuse": side.textReuse }) },
     },
   });
 
@@ -177,6 +183,21 @@ export function createDynamoCrossYearStore(client: DynamoDBDocumentClient, table
       } catch (error) {
         if (isConditionFailed(error)) return;
         rethrowClassified(error, `remove cross-year entry ${otherId} of ${reportId}`);
+      }
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keyOf(reportId),
+            UpdateExpression: "REMOVE #tr",
+            ConditionExpression: "#tr.previousReportId = :other",
+            ExpressionAttributeNames: { "#tr": TEXT_REUSE_ATTRIBUTE },
+            ExpressionAttributeValues: { ":other": otherId },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailed(error)) return;
+        rethrowClassified(error, `remove text reuse against ${otherId} of ${reportId}`);
       }
     },
   };

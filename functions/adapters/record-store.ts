@@ -18,6 +18,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { Finding, ReportRecord } from "../report/record.ts";
+import { TextReuse } from "../report/text-reuse.ts";
 import { Status as ReportStatusSchema, type ParsedStatus, type Status as ReportStatus } from "../shared/status.ts";
 import { getHistory, getReport, listReports } from "./record-store-reads.ts";
 import { createRecordWrites } from "./record-store-writes.ts";
@@ -52,6 +53,8 @@ export const StoredReport = z.object({
   failure: FailureReason.optional(),
   /** Cross-year findings by the other report's id (written by CrossYear; [] = checked, none). */
   crossYear: z.record(z.string(), z.array(CrossYearFinding)).optional(),
+  /** This year's text against the year before's (written by CrossYear; null: not measurable). */
+  textReuse: TextReuse.nullable().optional(),
   sources: z.array(Source).default([]),
   createdAt: z.string(),
   updatedAt: z.string(),
