@@ -38,7 +38,8 @@ export const TextReuse = z.object({
 });
 export type TextReuse = z.infer<typeof TextReuse>;
 
-export const REUSE_METHOD = `${SHINGLE_CHARS}-character shingles, white space and punctuation ignored, digit runs as one, template wording masked`;
+/** The measure in words, for the people who read the reports (shown with the share). */
+export const REUSE_METHOD = `按连续 ${SHINGLE_CHARS} 字片段比对（不计空白和标点，数字不论大小，模板固定用语不计）`;
 
 /** Wording the template prints beyond its labels (the notes in its headers and row labels). */
 const TEMPLATE_NOTES = [
