@@ -86,23 +86,30 @@ function isStaleTransaction(error: unknown): boolean {
 export function createDynamoCrossYearStore(client: DynamoDBDocumentClient, tableName: string): CrossYearStore {
   const keyOf = (reportId: string) => ({ [TABLE_KEYS.PARTITION_KEY.name]: toReportPk(reportId), [TABLE_KEYS.SORT_KEY.name]: KEY_PREFIXES.RECORD_SK });
 
-  /** Creates the empty map on a record that has none yet, so a nested SET has a parent. */
-  async function ensureMap(reportId: string): Promise<void> {
+  type RecordUpdate = { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> };
+
+  /** An UpdateItem on a report's record that does nothing when its condition does not hold. */
+  async function updateIfCondition(reportId: string, update: RecordUpdate, what: string): Promise<void> {
     try {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keyOf(reportId),
-          UpdateExpression: "SET #cy = if_not_exists(#cy, :empty)",
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE },
-          ExpressionAttributeValues: { ":empty": {} },
-        }),
-      );
+      await client.send(new UpdateCommand({ TableName: tableName, Key: keyOf(reportId), ...update }));
     } catch (error) {
       if (isConditionFailed(error)) return;
-      rethrowClassified(error, `prepare cross-year map of ${reportId}`);
+      rethrowClassified(error, what);
     }
+  }
+
+  /** Creates the empty map on a record that has none yet, so a nested SET has a parent. */
+  async function ensureMap(reportId: string): Promise<void> {
+    await updateIfCondition(
+      reportId,
+      {
+        UpdateExpression: "SET #cy = if_not_exists(#cy, :empty)",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE },
+        ExpressionAttributeValues: { ":empty": {} },
+      },
+      `prepare cross-year map of ${reportId}`,
+    );
   }
 
   const update = (side: PairSide) => ({
@@ -170,35 +177,21 @@ export function createDynamoCrossYearStore(client: DynamoDBDocumentClient, table
       }
     },
     async removeEntry(reportId, otherId) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keyOf(reportId),
-            UpdateExpression: "REMOVE #cy.#other",
-            ConditionExpression: "attribute_exists(#cy)",
-            ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE, "#other": otherId },
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailed(error)) return;
-        rethrowClassified(error, `remove cross-year entry ${otherId} of ${reportId}`);
-      }
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keyOf(reportId),
-            UpdateExpression: "REMOVE #tr",
-            ConditionExpression: "#tr.previousReportId = :other",
-            ExpressionAttributeNames: { "#tr": TEXT_REUSE_ATTRIBUTE },
-            ExpressionAttributeValues: { ":other": otherId },
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailed(error)) return;
-        rethrowClassified(error, `remove text reuse against ${otherId} of ${reportId}`);
-      }
+      await updateIfCondition(
+        reportId,
+        { UpdateExpression: "REMOVE #cy.#other", ConditionExpression: "attribute_exists(#cy)", ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE, "#other": otherId } },
+        `remove cross-year entry ${otherId} of ${reportId}`,
+      );
+      await updateIfCondition(
+        reportId,
+        {
+          UpdateExpression: "REMOVE #tr",
+          ConditionExpression: "#tr.previousReportId = :other",
+          ExpressionAttributeNames: { "#tr": TEXT_REUSE_ATTRIBUTE },
+          ExpressionAttributeValues: { ":other": otherId },
+        },
+        `remove text reuse against ${otherId} of ${reportId}`,
+      );
     },
   };
 }
