@@ -25,7 +25,7 @@ export { ReportRecord, Finding, ReportStatus } from "./record.ts";
 export * as template from "./template.ts";
 
 /** Bumped whenever a change can alter a record; the batch reprocessing selects older ones. */
-export const PARSER_VERSION = "1.2.0";
+export const PARSER_VERSION = "1.3.0";
 
 export type ParsedReport = { record: ReportRecord; status: ParsedStatus };
 
