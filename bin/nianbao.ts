@@ -29,7 +29,7 @@ const COMMANDS: Record<string, Command> = {
   },
   registry: {
     summary: "registry import FILE [--region CODE] [--endpoint URL]\n      import the list of bodies a region expects to publish (CSV: name, region code; UTF-8 or GB18030)",
-    run: load("./commands/registry.ts"),
+    run: load(() => import("./commands/registry.ts")),
   },
 };
 

@@ -3,6 +3,7 @@
 import { apiUrl, escapeHtml, getJson, getTemplate } from "./api.js";
 import { drawCharts } from "./charts.js";
 import { renderReport } from "./report-view.js";
+import { indicatorLine } from "./text-reuse-view.js";
 import { renderAgencySeries, renderComparison } from "./compare-view.js";
 import { setUpUpload } from "./upload.js";
 import { setUpAgencyPicker } from "./agency-picker.js";
@@ -68,6 +69,8 @@ async function loadStats() {
       <div class="kpi"><b>${granted ? pct(granted.share) : "—"}</b><span>予以公开占比 granted share</span></div>
       <div class="kpi"><b>${stats.reviewLitigation.review?.total ?? 0}</b><span>行政复议 reviews</span></div>
       <div class="kpi"><b>${(stats.reviewLitigation.litigationDirect?.total ?? 0) + (stats.reviewLitigation.litigationAfterReview?.total ?? 0)}</b><span>行政诉讼 lawsuits</span></div>
+      ${stats.indicators ? Object.entries(stats.indicators).map(([key, indicator]) => indicatorLine(key, indicator)).join("") : ""}
+      ${stats.textReuse?.measured ? `<div class="kpi" id="reuse-mean"><b>${pct(stats.textReuse.mean)}</b><span>与上年重复文字（平均，${stats.textReuse.measured} 份）text reused</span></div>` : ""}
     </div>`;
   } catch (error) {
     showError(error);

@@ -2,6 +2,7 @@
 // with every cell named by a finding highlighted and its message shown on the cell
 // (title and a visible marker) and listed under the table.
 import { apiUrl, escapeHtml, getJson, getTemplate } from "./api.js";
+import { indicatorsSection, textReuseSection } from "./text-reuse-view.js";
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
 
@@ -240,12 +241,14 @@ export async function renderReport(container, id) {
     const belongs = (section) => (f) => (f.cells?.length ? f.cells.some((c) => sectionOf(c) === section) : section === "applications" && false);
     const unplaced = (f) => !f.cells?.length;
     container.innerHTML = `${head}
+      ${indicatorsSection(record)}
       ${textFindings(findings)}
       ${crossYearFindings(findings, record)}
       <section class="card"><h2>${escapeHtml(template.sectionTitles.activeDisclosure)}</h2><div class="scroll">${disclosureTable(record, template, byCell)}</div>${findingsList(findings, belongs("activeDisclosure"))}</section>
       <section class="card"><h2>${escapeHtml(template.sectionTitles.applications)}</h2><div class="scroll">${applicationsTable(record, template, byCell)}</div>${findingsList(findings, belongs("applications"))}</section>
       <section class="card"><h2>${escapeHtml(template.sectionTitles.reviewLitigation)}</h2><div class="scroll">${reviewTable(record, template, byCell)}</div>${findingsList(findings, belongs("reviewLitigation"))}</section>
       ${findings.some(unplaced) ? `<section class="card"><h2>其他发现 Other findings</h2>${findingsList(findings, unplaced)}</section>` : ""}
+      ${textReuseSection(record)}
 `;
   }
   container.querySelector("#open-source")?.addEventListener("click", async () => {

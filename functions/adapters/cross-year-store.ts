@@ -15,6 +15,7 @@
 import { QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { CrossYearFinding } from "../report/cross-year.ts";
 import type { ReportRecord } from "../report/record.ts";
+import type { TextReuse } from "../report/text-reuse.ts";
 import { KEY_PREFIXES, TABLE_INDEXES, TABLE_KEYS, toReportPk } from "../shared/table-schema.ts";
 import type { ReportStatus } from "./record-store.ts";
 import { rethrowClassified } from "../shared/transient.ts";
@@ -28,14 +29,17 @@ export type CrossYearItem = {
   /** The byAgencyYear key Store wrote: the body's agencyId, or for older records its name's key. */
   agencyKey?: string;
   year?: number;
-  /** The record of the contract as far as the checks read it (`year`, `edition`, sections 二–四, `agency`, `region`, `summarises`). */
+  /** The record of the contract as far as the checks read it (`year`, `edition`, sections 二–四, `agency`, `region`, `summarises`, `sectionTexts`). */
   record?: ReportRecord;
   /** Findings already written, by the other report's id. */
   crossYear?: Record<string, CrossYearFinding[]>;
 };
 
-/** One side of a pair write: the record, as it was read, and what to write under the other's id. */
-export type PairSide = { reportId: string; updatedAt: string; otherId: string; findings: CrossYearFinding[] };
+/**
+ * One side of a pair write: the record, as it was read, and what to write under the other's id;
+ * the later year's side also gets its text reuse against the earlier (null: none measured).
+ */
+export type PairSide = { reportId: string; updatedAt: string; otherId: string; findings: CrossYearFinding[]; textReuse?: TextReuse | null };
 
 export interface CrossYearStore {
   /** The report's record (consistent read). */
@@ -44,12 +48,14 @@ export interface CrossYearStore {
   listByAgencyYears(agencyKey: string, from: number, to: number): Promise<CrossYearItem[]>;
   /** Writes both sides at once; false when either record changed since it was read. */
   writePair(a: PairSide, b: PairSide): Promise<boolean>;
-  /** Removes the entry for `otherId` from a record (the two are no longer neighbours). */
+  /** Removes the entry for `otherId` from a record (the two are no longer neighbours), and its text reuse against it. */
   removeEntry(reportId: string, otherId: string): Promise<void>;
 }
 
 /** The attribute holding the findings map. */
 export const CROSS_YEAR_ATTRIBUTE = "crossYear";
+/** The attribute holding the text reuse against the year before (written by CrossYear on the later record). */
+export const TEXT_REUSE_ATTRIBUTE = "textReuse";
 
 const PROJECTION = {
   ProjectionExpression:
@@ -80,33 +86,40 @@ function isStaleTransaction(error: unknown): boolean {
 export function createDynamoCrossYearStore(client: DynamoDBDocumentClient, tableName: string): CrossYearStore {
   const keyOf = (reportId: string) => ({ [TABLE_KEYS.PARTITION_KEY.name]: toReportPk(reportId), [TABLE_KEYS.SORT_KEY.name]: KEY_PREFIXES.RECORD_SK });
 
-  /** Creates the empty map on a record that has none yet, so a nested SET has a parent. */
-  async function ensureMap(reportId: string): Promise<void> {
+  type RecordUpdate = { UpdateExpression: string; ConditionExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> };
+
+  /** An UpdateItem on a report's record that does nothing when its condition does not hold. */
+  async function updateIfCondition(reportId: string, update: RecordUpdate, what: string): Promise<void> {
     try {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keyOf(reportId),
-          UpdateExpression: "SET #cy = if_not_exists(#cy, :empty)",
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE },
-          ExpressionAttributeValues: { ":empty": {} },
-        }),
-      );
+      await client.send(new UpdateCommand({ TableName: tableName, Key: keyOf(reportId), ...update }));
     } catch (error) {
       if (isConditionFailed(error)) return;
-      rethrowClassified(error, `prepare cross-year map of ${reportId}`);
+      rethrowClassified(error, what);
     }
+  }
+
+  /** Creates the empty map on a record that has none yet, so a nested SET has a parent. */
+  async function ensureMap(reportId: string): Promise<void> {
+    await updateIfCondition(
+      reportId,
+      {
+        UpdateExpression: "SET #cy = if_not_exists(#cy, :empty)",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE },
+        ExpressionAttributeValues: { ":empty": {} },
+      },
+      `prepare cross-year map of ${reportId}`,
+    );
   }
 
   const update = (side: PairSide) => ({
     Update: {
       TableName: tableName,
       Key: keyOf(side.reportId),
-      UpdateExpression: "SET #cy.#other = :findings",
+      UpdateExpression: side.textReuse === undefined ? "SET #cy.#other = :findings" : "SET #cy.#other = :findings, #tr = :reuse",
       ConditionExpression: "updatedAt = :seen",
-      ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE, "#other": side.otherId },
-      ExpressionAttributeValues: { ":findings": side.findings, ":seen": side.updatedAt },
+      ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE, "#other": side.otherId, ...(side.textReuse === undefined ? {} : { "#tr": TEXT_REUSE_ATTRIBUTE }) },
+      ExpressionAttributeValues: { ":findings": side.findings, ":seen": side.updatedAt, ...(side.textReuse === undefined ? {} : { ":reuse": side.textReuse }) },
     },
   });
 
@@ -164,20 +177,21 @@ export function createDynamoCrossYearStore(client: DynamoDBDocumentClient, table
       }
     },
     async removeEntry(reportId, otherId) {
-      try {
-        await client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keyOf(reportId),
-            UpdateExpression: "REMOVE #cy.#other",
-            ConditionExpression: "attribute_exists(#cy)",
-            ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE, "#other": otherId },
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailed(error)) return;
-        rethrowClassified(error, `remove cross-year entry ${otherId} of ${reportId}`);
-      }
+      await updateIfCondition(
+        reportId,
+        { UpdateExpression: "REMOVE #cy.#other", ConditionExpression: "attribute_exists(#cy)", ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE, "#other": otherId } },
+        `remove cross-year entry ${otherId} of ${reportId}`,
+      );
+      await updateIfCondition(
+        reportId,
+        {
+          UpdateExpression: "REMOVE #tr",
+          ConditionExpression: "#tr.previousReportId = :other",
+          ExpressionAttributeNames: { "#tr": TEXT_REUSE_ATTRIBUTE },
+          ExpressionAttributeValues: { ":other": otherId },
+        },
+        `remove text reuse against ${otherId} of ${reportId}`,
+      );
     },
   };
 }

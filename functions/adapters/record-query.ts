@@ -113,6 +113,11 @@ export function planReportQueries(filter: ReportFilter, shape: ReadShape = READ_
     for (const attribute of [...SUMMARY_ATTRIBUTES, "record"]) projection[`#p_${attribute}`] = attribute;
     for (const part of recordParts) projection[`#r_${part}`] = part;
     projectionExpression = [...SUMMARY_ATTRIBUTES.map((a) => `#p_${a}`), ...recordParts.map((p) => `#p_record.#r_${p}`)].join(", ");
+    if (shape === READ_SHAPE.FIGURES) {
+      // The sums' text reuse distribution: the share only, not the passages.
+      Object.assign(projection, { "#p_textReuse": "textReuse", "#r_overall": "overall" });
+      projectionExpression += ", #p_textReuse.#r_overall";
+    }
   }
 
   return partitions.map(({ key, sort }) => ({

@@ -18,6 +18,7 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { Finding, ReportRecord } from "../report/record.ts";
+import { TextReuse } from "../report/text-reuse.ts";
 import { Status as ReportStatusSchema, type ParsedStatus, type Status as ReportStatus } from "../shared/status.ts";
 import { getHistory, getReport, listReports } from "./record-store-reads.ts";
 import { createRecordWrites } from "./record-store-writes.ts";
@@ -54,6 +55,8 @@ export const StoredReport = z.object({
   crossYear: z.record(z.string(), z.array(CrossYearFinding)).optional(),
   /** hierarchy.sum findings of a summary report against its subordinates' (written by CrossYear; [] = checked, none). */
   hierarchy: z.array(Finding).optional(),
+  /** This year's text against the year before's (written by CrossYear; null: not measurable). */
+  textReuse: TextReuse.nullable().optional(),
   sources: z.array(Source).default([]),
   createdAt: z.string(),
   updatedAt: z.string(),

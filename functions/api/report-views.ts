@@ -2,6 +2,7 @@
 import type { StoredReport } from "../adapters/record-store.ts";
 import type { CrossYearFinding } from "../report/cross-year.ts";
 import type { Finding } from "../report/record.ts";
+import { indicatorsOf } from "../report/indicators.ts";
 import type { ReportListItem } from "./schemas.ts";
 
 /** Findings of severity `error` in a stored report. */
@@ -43,6 +44,8 @@ export function toReportBody(report: StoredReport) {
   return {
     ...(report.record ?? { agency: null, year: null, edition: null }),
     ...(findings ? { findings } : {}),
+    textReuse: report.textReuse ?? null,
+    indicators: report.record ? indicatorsOf(report.record) : null,
     id: report.reportId,
     status: report.status,
     sources: report.sources.map((s) => ({ bucket: s.bucket, key: s.key, uri: s.uri, receivedAt: s.receivedAt })),

@@ -227,6 +227,14 @@ export const ReportList = z.object({
 
 const SourceRef = z.object({ bucket: z.string(), key: z.string(), uri: z.string(), receivedAt: z.string() });
 
+const Indicator = z.object({
+  value: Nullable(z.number()).meta({ description: "numerator ÷ denominator; null when the denominator is 0" }),
+  numerator: z.number(),
+  denominator: z.number(),
+  formula: z.string(),
+});
+const Indicators = z.object({ disclosureRate: Indicator, reviewCorrectionRate: Indicator });
+
 export const ReportBody = z.looseObject({
   id: z.string(),
   status: Status,
@@ -252,6 +260,10 @@ export const ReportBody = z.looseObject({
     )
     .optional()
     .meta({ description: "The record's own findings, then the cross-year findings against the agency's neighbouring years" }),
+  textReuse: Nullable(z.looseObject({ previousReportId: z.string(), previousYear: z.number().int(), overall: z.number(), sections: z.record(z.string(), z.unknown()), method: z.string() })).meta({
+    description: "This year's sections 一, 五, 六 against the body's report of the year before (shares 0–1, reused passages as offsets into sectionTexts); null when there is none",
+  }),
+  indicators: Nullable(Indicators).meta({ description: "Disclosure rate and review correction rate, each with its formula; null for a FAILED report" }),
   sources: z.array(SourceRef),
   failure: z.object({ error: z.string(), cause: z.string() }).optional(),
   createdAt: z.string(),
@@ -302,6 +314,15 @@ export const Stats = z.object({
   outcomes: z.array(z.object({ key: z.string(), label: z.string(), count: z.number(), share: z.number() })),
   reviewLitigation: z.record(z.string(), Columns),
   byYear: z.array(z.object({ year: z.number().int(), reportCount: z.number().int(), outcomes: Columns })),
+  indicators: Indicators.meta({ description: "Of the summed figures: sum of numerators ÷ sum of denominators" }),
+  textReuse: z
+    .object({
+      measured: z.number().int(),
+      sum: z.number(),
+      mean: Nullable(z.number()),
+      bins: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
+    })
+    .meta({ description: "textReuse.overall of the reports that have one: how many, their sum and mean, counts by tenth" }),
 });
 
 export const UploadTicket = z.object({

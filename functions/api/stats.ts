@@ -10,6 +10,7 @@
  * Pure: no AWS SDK, no process.env.
  */
 import type { StoredReport } from "../adapters/record-store.ts";
+import { indicatorsOf, type Indicators } from "../report/indicators.ts";
 import { APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS } from "../report/template.ts";
 
 const OUTCOME_KEYS = ["granted", "partiallyGranted", "denied", "unavailable", "notProcessed", "otherHandling"] as const;
@@ -43,7 +44,23 @@ export type ReportStats = {
   reviewLitigation: Record<string, Columns>;
   /** Per year: how many reports and the outcome counts (`total` column). */
   byYear: { year: number; reportCount: number; outcomes: Record<OutcomeKey, number> }[];
+  /** Disclosure and review correction rates of the summed figures (sum of numerators ÷ sum of denominators), each with its formula. */
+  indicators: Indicators;
+  /** How much of each report's text is last year's: reports measured, their mean overall share, counts by tenth of the share. */
+  textReuse: TextReuseDistribution;
 };
+
+export type TextReuseDistribution = { measured: number; sum: number; mean: number | null; bins: { from: number; to: number; count: number }[] };
+
+const REUSE_BINS = 10;
+
+/** The distribution of `textReuse.overall` (a share in [0, 1]) over the reports that have one. */
+function textReuseDistribution(shares: readonly number[]): TextReuseDistribution {
+  const bins = Array.from({ length: REUSE_BINS }, (_, i) => ({ from: i / REUSE_BINS, to: (i + 1) / REUSE_BINS, count: 0 }));
+  for (const share of shares) bins[Math.min(REUSE_BINS - 1, Math.floor(share * REUSE_BINS))]!.count += 1;
+  const sum = shares.reduce((a, b) => add(a, b), 0);
+  return { measured: shares.length, sum, mean: shares.length > 0 ? Math.round((sum / shares.length) * 10000) / 10000 : null, bins };
+}
 
 const outcomeOf = (rowKey: string): OutcomeKey | undefined =>
   OUTCOMES.find((o) => rowKey === o.key || rowKey.startsWith(`${o.key}.`))?.key;
@@ -77,12 +94,14 @@ export function summariseReports(reports: Iterable<StoredReport>): ReportStats {
   const years = new Map<number, { reportCount: number; outcomes: Record<OutcomeKey, number> }>();
   let reportCount = 0;
   let reportsWithErrors = 0;
+  const reuseShares: number[] = [];
 
   for (const report of reports) {
     reportCount += 1;
     byStatus[report.status] = (byStatus[report.status] ?? 0) + 1;
     const record = report.record;
     if (!record) continue;
+    if (typeof report.textReuse?.overall === "number") reuseShares.push(report.textReuse.overall);
     const findings = record.findings ?? [];
     if (findings.some((f) => f.severity === "error")) reportsWithErrors += 1;
 
@@ -130,5 +149,7 @@ export function summariseReports(reports: Iterable<StoredReport>): ReportStats {
     })),
     reviewLitigation,
     byYear: [...years.entries()].sort(([a], [b]) => a - b).map(([year, v]) => ({ year, ...v })),
+    indicators: indicatorsOf({ applications, reviewLitigation }),
+    textReuse: textReuseDistribution(reuseShares),
   };
 }

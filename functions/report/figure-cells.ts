@@ -3,7 +3,7 @@
  * a template row's columns, money figures converted to 万元.
  */
 import { compact, type CellValue, MONEY_UNIT, type MoneyUnit, readCell, shiftDecimal } from "./normalise.ts";
-import type { FigureTable, LabelGuess, PrintedNothing, Row, UnitAssumption } from "./read-figures.ts";
+import type { BlankCells, FigureTable, LabelGuess, PrintedNothing, Row, UnitAssumption } from "./read-figures.ts";
 import { type ColumnDef, REVIEW_COLUMNS, REVIEW_GROUPS, type SectionKey } from "./template.ts";
 
 export const isBlank = (v: CellValue): boolean => v.kind === "blank";
@@ -97,13 +97,16 @@ export function reviewFromValues(values: readonly number[]): FigureTable {
   return table;
 }
 
-/** What a reading noticed about cells: labels taken by likeness, marks printed for nothing. */
-export type CellNotices = { guesses: LabelGuess[]; nothing: PrintedNothing[] };
-export const newNotices = (): CellNotices => ({ guesses: [], nothing: [] });
+/** What a reading noticed about cells: labels taken by likeness, marks printed for nothing, cells left blank. */
+export type CellNotices = { guesses: LabelGuess[]; nothing: PrintedNothing[]; blank: BlankCells[] };
+export const newNotices = (): CellNotices => ({ guesses: [], nothing: [], blank: [] });
 
-/** Records the cells of a placed row that print a mark for nothing (`/`, `—`, `-`, `无`): they are 0. */
+/**
+ * Records the cells of a placed row that print a mark for nothing (`/`, `—`, `-`, `无`) and those
+ * left blank: both are 0.
+ */
 export function notePrintedNothing(
-  out: PrintedNothing[],
+  notices: CellNotices,
   section: SectionKey,
   row: string,
   columns: readonly { key: string }[],
@@ -113,5 +116,7 @@ export function notePrintedNothing(
     const v = values[i];
     return v?.kind === "blank" && v.printed !== undefined ? [{ column: col.key, printed: v.printed }] : [];
   });
-  if (marked.length > 0) out.push({ section, row, columns: marked.map((m) => m.column), printed: marked.map((m) => m.printed) });
+  if (marked.length > 0) notices.nothing.push({ section, row, columns: marked.map((m) => m.column), printed: marked.map((m) => m.printed) });
+  const blank = columns.filter((_, i) => values[i]?.kind === "blank" && values[i].printed === undefined).map((col) => col.key);
+  if (blank.length > 0) notices.blank.push({ section, row, columns: blank });
 }

@@ -71,7 +71,7 @@ export function disclosureByRows(rows: readonly Row[], edition: Edition, assumpt
     const fitted = fitValues(row.values, columns.length)!;
     const money = { headerUnit: units[def.key] };
     table[def.key] = Object.fromEntries(columns.map((col, i) => [col.key, toNumber(fitted[i]!, col, `${def.key}.${col.key}`, money, assumptions)]));
-    notePrintedNothing(notices.nothing, SECTION.ACTIVE_DISCLOSURE, def.key, columns, fitted);
+    notePrintedNothing(notices, SECTION.ACTIVE_DISCLOSURE, def.key, columns, fitted);
   }
   return table;
 }
@@ -134,7 +134,7 @@ export function applicationsByRows(rows: readonly Row[], edition: Edition, notic
     // A one-row （六）其他处理 next to its own sub-rows is their heading, not a row of its own.
     if (def!.oneRowIn?.includes(edition) && subRowsOf(def!, edition).some((sub) => taken.has(sub.key))) continue;
     table[def!.key] = Object.fromEntries(APPLICANT_COLUMNS.map((col, i) => [col.key, isNumber(values[i]!) ? (values[i] as { value: number }).value : 0]));
-    notePrintedNothing(notices.nothing, SECTION.APPLICATIONS, def!.key, APPLICANT_COLUMNS, values);
+    notePrintedNothing(notices, SECTION.APPLICATIONS, def!.key, APPLICANT_COLUMNS, values);
   }
   return table;
 }
@@ -155,7 +155,7 @@ export function reviewByRows(rows: readonly Row[], notices: CellNotices = newNot
       if (!fitted) continue;
       REVIEW_GROUPS.forEach((group, g) => {
         const cells = fitted.slice(g * REVIEW_COLUMNS.length, (g + 1) * REVIEW_COLUMNS.length);
-        notePrintedNothing(notices.nothing, SECTION.REVIEW_LITIGATION, group.key, REVIEW_COLUMNS, cells);
+        notePrintedNothing(notices, SECTION.REVIEW_LITIGATION, group.key, REVIEW_COLUMNS, cells);
       });
       return reviewFromValues(fitted.map((v) => (isNumber(v) ? v.value : 0)));
     }

@@ -17,14 +17,16 @@ import { readGrid, yearFromFirstLines } from "./read-grid.ts";
 import { ReportRecord } from "./record.ts";
 import { agencyIdOf, resolveRegion } from "./region.ts";
 import { SEVERITY, STATUS } from "./template.ts";
+import { auditReport } from "./audits.ts";
 import { checkNarrative } from "./narrative.ts";
+import { readProse, sectionTextsOf } from "./prose.ts";
 import { validateFigures } from "./validate.ts";
 
 export { ReportRecord, Finding, ReportStatus } from "./record.ts";
 export * as template from "./template.ts";
 
 /** Bumped whenever a change can alter a record; the batch reprocessing selects older ones. */
-export const PARSER_VERSION = "1.2.0";
+export const PARSER_VERSION = "1.3.0";
 
 export type ParsedReport = { record: ReportRecord; status: ParsedStatus };
 
@@ -88,11 +90,13 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
   // Garbled labels spell no agency; the text of a Textract scan names none that can be read.
   const identity = grid ? null : identifyAgency(lines, text, doc.metadata);
   const uncertain = identity ? agencyFinding(identity) : null;
+  const prose = readProse(paragraphs);
   const findings = [
     ...(grid ? grid.findings : []),
     ...(uncertain ? [uncertain] : []),
     ...validateFigures(reading, edition),
     ...checkNarrative(paragraphs, year, reading.applications, reading.reviewLitigation),
+    ...(grid ? [] : auditReport(prose, reading, year, edition)),
   ];
   const status = findings.some((f) => f.severity === SEVERITY.ERROR) ? STATUS.NEEDS_REVIEW : STATUS.VALID;
   const agency = identity?.agency ?? null;
@@ -112,6 +116,7 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
     layout: reading.layout,
     inferredCells: reading.inferredCells,
     ...(claimsSummary(agency, text) ? { summarises: true } : {}),
+    sectionTexts: sectionTextsOf(prose),
     ...ocrSummary(doc),
   });
   return { record, status };

@@ -35,6 +35,12 @@ const QUANTITIES: Quantity[] = [
     pattern: new RegExp(`${GRANTED}(?:${BOTH}部分(?:予以)?公开|\\(含部分公开\\))(?:的)?(?:共计|共)?(\\d+)件`),
     cells: (a) => [...rowsStartingWith(a, "granted"), ...rowsStartingWith(a, "partiallyGranted")],
   },
+  {
+    // `共办结申请23件`, `答复申请21件`: every application concluded this year, （七）总计.
+    name: "办结/答复",
+    pattern: /(?:办结|答复)(?:(?!复议|诉讼|上年|结转)[^,，。；;]){0,14}?(?:申请|事项)(?:共计|共)?(\d+)件/,
+    cells: (a) => (a.resultsTotal ? [{ section: a, row: "resultsTotal", column: "total" }] : []),
+  },
   { name: "予以公开", pattern: /(?<!不)予以公开(\d+)件/, cells: (a) => rowsStartingWith(a, "granted") },
   { name: "部分公开", pattern: new RegExp(`(?<!${GRANTED}${BOTH})部分公开(\\d+)件`), cells: (a) => rowsStartingWith(a, "partiallyGranted") },
   { name: "不予公开", pattern: /不予公开(\d+)件/, cells: (a) => rowsStartingWith(a, "denied") },
@@ -74,7 +80,7 @@ export function checkNarrative(paragraphs: readonly string[], year: number, appl
       findings.push({
         rule: RULE.NARRATIVE_MISMATCH,
         severity: "warning",
-        message: `正文「${sentence}」: ${quantity.name} ${stated} 件, but the table says ${table}`,
+        message: `正文「${sentence}」称${quantity.name} ${stated} 件，而表中为 ${table} 件`,
         cells: cells.map((c) => `${c.row}.${c.column}`),
         expected: table,
         actual: stated,

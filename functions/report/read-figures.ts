@@ -30,6 +30,9 @@ export type LabelGuess = { section: SectionKey; row: string; printed: string; co
 /** Cells of one row printed with a mark for nothing (`/`, `—`, `-`, `无`): recorded as 0. */
 export type PrintedNothing = { section: SectionKey; row: string; columns: string[]; printed: string[] };
 
+/** Cells of one row printed blank: recorded as 0 (counted by the `audit.blankCells` info). */
+export type BlankCells = { section: SectionKey; row: string; columns: string[] };
+
 export type FigureReading = {
   activeDisclosure: FigureTable;
   applications: FigureTable;
@@ -42,6 +45,8 @@ export type FigureReading = {
   labelGuesses?: LabelGuess[];
   /** Cells printed `/`, `—`, `-` or `无`, recorded as 0 (a `table.printedNothing` info). */
   printedNothing?: PrintedNothing[];
+  /** Cells printed blank, recorded as 0. */
+  blankCells?: BlankCells[];
   notes: string[];
 };
 
@@ -85,6 +90,7 @@ export function readFigures(rows: readonly Row[], text: string, edition: Edition
     // Notices of a table read by order are dropped with its failed reading by rows.
     labelGuesses: notices.guesses.filter((g) => layout[g.section] === LAYOUT.ROWS),
     printedNothing: notices.nothing.filter((n) => layout[n.section] === LAYOUT.ROWS),
+    blankCells: notices.blank.filter((n) => layout[n.section] === LAYOUT.ROWS),
     notes,
   };
 }

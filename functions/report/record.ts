@@ -72,6 +72,11 @@ const common = {
   inferredCells: z.array(z.string()),
   /** Set when the report says it speaks for its whole area (全市共受理…, 汇总): checked against its subordinates (hierarchy.ts). */
   summarises: z.literal(true).optional(),
+  /**
+   * The prose of sections 一, 五 and 六 (at most MAX_SECTION_CHARS each; null where not found): the
+   * next year's report is compared with it (text reuse). Optional so that older stored records parse.
+   */
+  sectionTexts: z.strictObject({ overview: z.string().nullable(), problems: z.string().nullable(), other: z.string().nullable() }).optional(),
   /** Which pages were read by OCR, by which engine, and its mean confidence (0..100). */
   ocr: z.strictObject({ engine: z.string(), pages: z.array(z.number().int().positive()), confidence: z.number().min(0).max(100).optional() }).optional(),
 };

@@ -280,6 +280,22 @@ export const RULE = {
   /** `/`, `—`, `-` or `无` printed for nothing: recorded as 0 (info). */
   PRINTED_NOTHING: "table.printedNothing",
   NARRATIVE_MISMATCH: "narrative.mismatch",
+  /** The prose says every application was concluded (`全部办结`) while 四、结转下年度继续办理 > 0 (warning). */
+  NARRATIVE_ALL_CONCLUDED: "narrative.allConcluded",
+  /** Section 五 (存在的主要问题及改进情况) missing, empty or `无` (warning). */
+  AUDIT_PROBLEMS_SECTION: "audit.problemsSection",
+  /** Section 六 says no fees were collected while 第二十条第（八）项 收费金额 > 0 (warning). */
+  AUDIT_FEES_STATEMENT: "audit.feesStatement",
+  /** A statistics period, or the year opening section 一, that is not the report's year (warning). */
+  AUDIT_PERIOD_YEAR: "audit.periodYear",
+  /** How many cells of tables 三 and 四 were printed blank or with `/` (warning: a blank may not mean 0). */
+  AUDIT_BLANK_CELLS: "audit.blankCells",
+  /** Headings numbered out of order, or a section's heading under another number (warning). */
+  AUDIT_HEADING_ORDER: "audit.headingOrder",
+  /** The sections' headings use two numbering systems (`一、` and `(二)`, `3.`…) (warning). */
+  AUDIT_HEADING_NUMBERING: "audit.headingNumbering",
+  /** A section of the template (一 总体情况, 六 其他需要报告的事项) not found (warning). */
+  AUDIT_SECTION_MISSING: "audit.sectionMissing",
   CROSS_YEAR_CARRY_OVER: "crossYear.carryOver",
   CROSS_YEAR_IN_FORCE: "crossYear.inForce",
 } as const;

@@ -79,4 +79,31 @@ describe("real reports on the local stack", () => {
     expect(a.body.reports.map((r) => r.id)).toEqual([ids.get("p02"), ids.get("p03")]);
     expect(b.body).toEqual(a.body);
   });
+
+  it("measures 洪泽区 2024's text against its 2023 report, and no other (issue 14)", async () => {
+    type Reuse = { previousReportId: string; previousYear: number; overall: number; sections: Record<string, { share: number; spans: [number, number][] } | null> };
+    const [p02, p03, p04] = await Promise.all(FILES.map(async (name) => (await get<Report & { textReuse: Reuse | null }>(`/reports/${ids.get(name)}`)).body));
+    expect(p03!.textReuse).toMatchObject({ previousReportId: ids.get("p02"), previousYear: 2023 });
+    expect(p03!.textReuse!.overall).toBeGreaterThanOrEqual(0);
+    expect(p03!.textReuse!.overall).toBeLessThanOrEqual(1);
+    expect(p03!.textReuse!.sections.overview!.spans.length).toBeGreaterThan(0);
+    // 2023 has no earlier year; 淮安市 published 2024 only.
+    expect(p02!.textReuse).toBeNull();
+    expect(p04!.textReuse).toBeNull();
+  });
+
+  it("gives each report's indicators and /stats the sums' indicators and the text reuse distribution, formulas shown", async () => {
+    type Indicator = { value: number | null; numerator: number; denominator: number; formula: string };
+    const p04 = (await get<{ indicators: Record<string, Indicator> }>(`/reports/${ids.get("p04")}`)).body;
+    expect(p04.indicators.disclosureRate!.formula).toBe("公开率 =（予以公开 + 部分公开）÷（七）总计");
+    expect(p04.indicators.disclosureRate!.denominator).toBe(3050);
+    expect(p04.indicators.reviewCorrectionRate).toMatchObject({ numerator: 64, denominator: 351, value: 0.1823 });
+    const { status, body } = await get<{ indicators: Record<string, Indicator>; textReuse: { measured: number; mean: number; bins: { count: number }[] } }>("/stats?year=2024");
+    expect(status).toBe(200);
+    // 2024: 洪泽区 (95) and 淮安市 (3050) summed before dividing.
+    expect(body.indicators.disclosureRate!.denominator).toBe(95 + 3050);
+    expect(body.indicators.reviewCorrectionRate).toMatchObject({ numerator: 1 + 64, denominator: 2 + 351 });
+    expect(body.textReuse.measured).toBe(1);
+    expect(body.textReuse.bins.reduce((n, b) => n + b.count, 0)).toBe(1);
+  });
 });

@@ -66,6 +66,8 @@ const BASE = [
   "1 | 1 | 0 | 0 | 2 | 1 | 0 | 0 | 0 | 1 | 2 | 0 | 1 | 0 | 3 |",
   "五、存在的主要问题及改进情况",
   "信息公开的及时性还需提高。",
+  "六、其他需要报告的事项",
+  "本年度未收取政府信息公开信息处理费。",
 ].join("\n");
 
 /** The base report with lines replaced: `[printed line, its replacement lines]`. */
@@ -284,10 +286,11 @@ describe("/, —, - and 无 printed for nothing", () => {
     expect(ofRule(record, "table.printedNothing").map((f) => f.cells)).toEqual([["rules.issued"]]);
   });
 
-  it("says nothing of a cell left empty", () => {
+  it("reads a cell left empty as 0 and only counts it (audit.blankCells)", () => {
     const record = parse(edited([app("二、上年结转政府信息公开申请数量", 2), "二、上年结转政府信息公开申请数量 | 2 |  |  |  |  |  | 2 |"]));
     expect(record.applications).toEqual(base.applications);
-    expect(record.findings).toEqual([]);
+    expect(record.findings.map((f) => [f.rule, f.severity, f.actual])).toEqual([["audit.blankCells", "warning", 5]]);
+    expect(record.findings[0]!.message).toBe("表三有 5 个空白单元格，均记为 0（首见于表三二、上年结转政府信息公开申请数量）");
   });
 });
 

@@ -11,7 +11,7 @@ export const getStatsRoute = defineRoute({
   path: "/stats",
   summary: "Sums over the matching reports",
   description:
-    "Applications by row and applicant type, outcome shares (from the result rows), review and litigation totals, reports with error findings, outcomes by year.",
+    "Applications by row and applicant type, outcome shares (from the result rows), review and litigation totals, reports with error findings, outcomes by year, the indicators of the sums (with their formulas) and the distribution of textReuse.overall.",
   query: StatsQuery,
   responses: {
     200: { description: "The sums", schema: Stats },

@@ -6,6 +6,7 @@
  */
 import type { CrossYearItem, CrossYearStore } from "../../adapters/cross-year-store.ts";
 import { agencyKeyOf, checkCrossYear } from "../../report/cross-year.ts";
+import { measureTextReuse, type TextReuse } from "../../report/text-reuse.ts";
 import { TransientError } from "../../shared/errors.ts";
 import { stepLogger } from "../../shared/logger.ts";
 import type { CrossYearInput, CrossYearResult } from "../../shared/workflow-payloads.ts";
@@ -61,7 +62,7 @@ export async function checkStoredReport(
       );
       const written = await store.writePair(
         { reportId: previous.reportId, updatedAt: previous.updatedAt, otherId: next.reportId, findings: result.previous },
-        { reportId: next.reportId, updatedAt: next.updatedAt, otherId: previous.reportId, findings: result.current },
+        { reportId: next.reportId, updatedAt: next.updatedAt, otherId: previous.reportId, findings: result.current, textReuse: textReuseOf(previous, next) },
       );
       if (!written) stale = true;
       findings += (self === previous ? result.previous : result.current).length;
@@ -73,6 +74,18 @@ export async function checkStoredReport(
     await pause(100 * 2 ** attempt);
   }
   throw new TransientError(`cross-year check of ${reportId}: records kept changing while they were checked`);
+}
+
+/**
+ * The later year's text against the earlier's (consecutive years only); null when either record
+ * keeps no section texts (made before they were kept) or the later has none of the sections.
+ */
+function textReuseOf(previous: CrossYearItem, next: CrossYearItem): TextReuse | null {
+  const before = previous.record!.sectionTexts;
+  const after = next.record!.sectionTexts;
+  if (!before || !after || next.year! !== previous.year! + 1) return null;
+  const measured = measureTextReuse(before, after);
+  return measured && { previousReportId: previous.reportId, previousYear: previous.year!, ...measured };
 }
 
 /** What CrossYear needs: the records as pairs of neighbouring years; for the hierarchy check, the registry, the imported lists and where its findings go. */

@@ -48,3 +48,22 @@ describe("summariseReports", () => {
     expect(failed.outcomes.every((o) => o.count === 0 && o.share === 0)).toBe(true);
   });
 });
+
+describe("summariseReports: indicators and text reuse", () => {
+  it("computes the indicators from the sums (sum of numerators over sum of denominators), not as a mean of ratios", () => {
+    const stats = summariseReports(loadSeedReports());
+    // granted 102 + partiallyGranted 4 over the printed （七）总计 147; review corrected 0 over total 2.
+    expect(stats.indicators.disclosureRate).toMatchObject({ numerator: 106, denominator: 147, value: Math.round((106 / 147) * 10000) / 10000 });
+    expect(stats.indicators.disclosureRate.formula).toBe("公开率 =（予以公开 + 部分公开）÷（七）总计");
+    expect(stats.indicators.reviewCorrectionRate).toMatchObject({ numerator: 0, denominator: 2, value: 0 });
+  });
+
+  it("gives the distribution of textReuse.overall over the reports that have one", () => {
+    const [a, b, c, ...rest] = loadSeedReports();
+    const withReuse = (report: typeof a, overall: number) => ({ ...report!, textReuse: { previousReportId: "x", previousYear: 2018, overall, sections: { overview: null, problems: null, other: null }, method: "m" } });
+    const stats = summariseReports([withReuse(a, 0.05), withReuse(b, 0.55), withReuse(c, 1), ...rest]);
+    expect(stats.textReuse).toMatchObject({ measured: 3, sum: 1.6, mean: 0.5333 });
+    expect(stats.textReuse.bins.map((bin) => bin.count)).toEqual([1, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
+    expect(summariseReports(loadSeedReports()).textReuse).toMatchObject({ measured: 0, mean: null });
+  });
+});

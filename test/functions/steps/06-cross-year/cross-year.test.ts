@@ -146,6 +146,22 @@ describe("checkStoredReport", () => {
     expect(result.neighbours).toEqual([]);
     expect(await entries(a)).toEqual({});
     expect(await entries(b)).toEqual({});
+    expect((await records.get(b))?.textReuse).toBeUndefined();
+  });
+
+  it("writes the later year's text reuse against the earlier on the later record only", async () => {
+    const [first, second] = consistentPair(11, "己市统计局", 2020);
+    const a = await store(first);
+    const b = await store(second);
+    // The earlier year checked after both are stored: the later record still gets the measure.
+    await checkStoredReport(crossYear, a, noPause);
+    const later = await records.get(b);
+    expect(later?.textReuse).toMatchObject({ previousReportId: a, previousYear: 2020 });
+    expect(later!.textReuse!.overall).toBeGreaterThanOrEqual(0);
+    expect(later!.textReuse!.overall).toBeLessThanOrEqual(1);
+    // The generated reports print the same sections 五 and 六: all of it is last year's.
+    expect(later!.textReuse!.sections.problems).toMatchObject({ share: 1 });
+    expect((await records.get(a))?.textReuse).toBeUndefined();
   });
 
   it("skips a report with no record", async () => {
