@@ -10,6 +10,9 @@ import { acknowledge, nagArn } from "../acknowledge.ts";
 import { ENV, NianbaoFunction, bindBucket, bindTopic } from "./nianbao-function.ts";
 import { KEY_PREFIXES } from "../../functions/shared/table-schema.ts";
 
+/** The Ocr function's memory: Lambda gives a second vCPU from 3,538 MB; PaddleOCR peaks near 1 GB (README, "OCR in AWS"). */
+export const OCR_MEMORY_MB = 3584;
+
 /**
  * The Lambda ARNs the shared definition (lib/workflow.ts) puts into its Task states.
  * Mirrors `WorkflowResources` of lib/workflow.ts.
@@ -125,13 +128,17 @@ export class ReportWorkflow extends Construct {
     bindTopic(this.notifyFunction, props.topic);
 
     {
-      // A Textract job on a long scan is polled for up to 10 minutes (OCR_TIMEOUT_SECONDS).
+      // PaddleOCR reads the scan on the function's CPU (functions/steps/03-ocr/deps.ts says why):
+      // 3,584 MB gives Lambda's second vCPU, one per ONNX Runtime thread; a page takes seconds,
+      // so 15 minutes covers a long scan. A Textract job (the fallback) is polled for up to
+      // 10 minutes (OCR_TIMEOUT_SECONDS).
       this.ocrFunction = new NianbaoFunction(this, "Ocr", {
         step: "ocr",
-        memorySize: 2048,
+        memorySize: OCR_MEMORY_MB,
         timeout: Duration.minutes(15),
-        environment: { ...environment, OCR_TIMEOUT_SECONDS: "660" },
+        environment: { ...environment, OCR_TIMEOUT_SECONDS: "660", OCR_ENGINE: "paddleocr", NIANBAO_OCR_THREADS: "2" },
         readsPdf: true,
+        readsScans: true,
       });
       // The OCR limiter's semaphore lives in the table (every execution shares its slots: taken by
       // a conditional Put, released by Delete); the progress mark. No record, no registry.
@@ -143,14 +150,8 @@ export class ReportWorkflow extends Construct {
       bindBucket(this.ocrFunction, props.artifactsBucket, "readWrite", ENV.ARTIFACTS_BUCKET);
       this.ocrFunction.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: [
-            "textract:DetectDocumentText",
-            "textract:AnalyzeDocument",
-            "textract:StartDocumentAnalysis",
-            "textract:GetDocumentAnalysis",
-            "textract:StartDocumentTextDetection",
-            "textract:GetDocumentTextDetection",
-          ],
+          // The fallback engine's calls (functions/documents/ocr/textract.ts), nothing more.
+          actions: ["textract:AnalyzeDocument", "textract:StartDocumentAnalysis", "textract:GetDocumentAnalysis"],
           resources: ["*"],
         }),
       );
