@@ -31,10 +31,9 @@ export function buildOcrDeps(config: Config): OcrDeps {
 /**
  * PaddleOCR on the Lambda's own CPU (so outside the OCR limiter, which guards Textract's quota),
  * with `fallback` for what it cannot read; `fallback` alone where ONNX Runtime or the models
- * are missing from the asset.
+ * are missing from the asset (`missing`: why, from paddleOcrUnavailable).
  */
-export function paddleOcrWithFallback(config: Config, fallback: OcrEngine | null): OcrEngine | null {
-  const missing = paddleOcrUnavailable();
+export function paddleOcrWithFallback(config: Config, fallback: OcrEngine | null, missing = paddleOcrUnavailable()): OcrEngine | null {
   if (missing) {
     stepLogger("ocr").warn("PaddleOCR unavailable, scans go to the fallback engine", { reason: missing, fallback: fallback?.name ?? null });
     return fallback;
