@@ -78,7 +78,7 @@ export class ReportWorkflow extends Construct {
   public readonly notifyFunction: NianbaoFunction;
   /** Checks a stored record against the same agency's neighbouring years (after Store). */
   public readonly crossYearFunction: NianbaoFunction;
-  /** Reads scans with Textract (functions/steps/03-ocr/handler.ts). */
+  /** Reads scans with PaddleOCR, Textract as its fallback (functions/steps/03-ocr/handler.ts). */
   public readonly ocrFunction: NianbaoFunction;
   /** The state machine every upload starts. */
   public readonly stateMachine: sfn.StateMachine;

@@ -25,7 +25,7 @@ import { OCR_MODEL_FILES } from "../../lib/constructs/ocr-bundling.ts";
 import { NianbaoStack } from "../../lib/nianbao-stack.ts";
 import { startLocalS3, type LocalS3 } from "../../local/s3.ts";
 import { imagesToPdf } from "../fixtures/generate/render-scan.ts";
-import { canRasterise, realExpected, realScan, REAL_DIR, type RealScanOptions } from "../documents/helpers/scans.ts";
+import { canRasterise, cellAccuracy, realExpected, realScan, REAL_DIR, type RealScanOptions } from "../documents/helpers/scans.ts";
 import { startTestDynamoDb, type TestDynamoDb } from "../support/dynamodb-local.ts";
 import { textractFixture } from "../support/recorded-textract.ts";
 import { createApp } from "./synth.ts";
@@ -162,6 +162,27 @@ describe.skipIf(!haveScans)("the Ocr function's asset, run as Lambda runs it", (
     for (const row of ["penalties", "coercion", "fees"]) expect(record.activeDisclosure[row], row).toEqual(expected.activeDisclosure[row]);
     for (const row of ["newReceived", "carriedOver", "partiallyGranted", "denied.stateSecret"]) expect(record.applications[row], row).toEqual(expected.applications[row]);
   }, 600_000);
+
+  // Opt-in (minutes of CPU): whole real reports through the asset, for the figures in README's
+  // "OCR in AWS". NIANBAO_OCR_ASSET_REPORTS=p02,p03,p04 npx vitest run test/cdk/ocr-asset.test.ts
+  const wholeReports = (process.env.NIANBAO_OCR_ASSET_REPORTS ?? "").split(",").filter(Boolean);
+  it.skipIf(wholeReports.length === 0)("reads whole real reports scanned at 300 dpi (NIANBAO_OCR_ASSET_REPORTS)", async () => {
+    for (const name of wholeReports) {
+      const pages = realScan(name, SCANNED);
+      const { cpuSeconds, maxRssMb, doc, textract } = await readThroughAsset(imagesToPdf(pages), `${name}-scan.pdf`, "pdf");
+      const { record } = parseReport(doc);
+      const expected = realExpected(name) as ReturnType<typeof realExpected> & { agency: string };
+      const accuracy = cellAccuracy(expected, record as never);
+      const read = doc.pages.filter((p) => p.ocr).length;
+      console.info(
+        `[ocr asset] ${name}, ${pages.length} pages scanned at 300 dpi, ${read} OCR'd: ${accuracy.right}/${accuracy.total} cells right, agency ${record.agency}, ` +
+          `${(cpuSeconds / read).toFixed(1)} s CPU a page, peak RSS ${maxRssMb} MB${accuracy.wrong.length ? `; wrong: ${accuracy.wrong.slice(0, 6).join(", ")}` : ""}`,
+      );
+      expect(textract).toEqual([]);
+      expect(record.agency).toBe(expected.agency);
+      expect(accuracy.share).toBeGreaterThan(0.95);
+    }
+  }, 1_800_000);
 
   it("sends a TIFF page, which the canvas decoder cannot read, to Textract (recorded responses)", async () => {
     const made = spawnSync("convert", ["-size", "200x280", "xc:white", "-fill", "black", "-draw", "rectangle 20,20 180,60", "tiff:-"], { maxBuffer: 8 * 1024 * 1024 });
