@@ -10,7 +10,7 @@ import { acknowledge, nagArn } from "../acknowledge.ts";
 import { ENV, NianbaoFunction, bindBucket, bindTopic } from "./nianbao-function.ts";
 import { KEY_PREFIXES } from "../../functions/shared/table-schema.ts";
 
-/** The Ocr function's memory: Lambda gives a second vCPU from 3,538 MB; PaddleOCR peaks near 1 GB (README, "OCR in AWS"). */
+/** The Ocr function's memory: Lambda gives a second vCPU from 3,538 MB; PaddleOCR peaked at 1.7 GB on the real reports (README, "OCR in AWS"). */
 export const OCR_MEMORY_MB = 3584;
 
 /**
