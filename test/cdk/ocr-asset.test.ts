@@ -7,13 +7,12 @@
  * figures come out. A TIFF page, which the canvas decoder cannot read, goes to the Textract
  * fallback, answered from recorded responses. S3 and DynamoDB are the local stand-ins.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { spawnSync } from "node:child_process";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExtractedDocument } from "../../functions/documents/model.ts";
