@@ -25,8 +25,12 @@ export const Config = z.object({
   DYNAMODB_ENDPOINT: OptionalUrl,
   SFN_ENDPOINT: OptionalUrl,
   SNS_ENDPOINT: OptionalUrl,
-  /** The OCR engine of the Ocr step: Textract in the cloud; the local stack plugs in Tesseract. */
-  OCR_ENGINE: z.enum(["textract", "none"]).default("textract"),
+  /**
+   * The OCR engine of the Ocr step: `paddleocr` (the stack's Ocr function: PaddleOCR in the
+   * Lambda, Textract for what it cannot read), `textract` alone, or `none`. The local stack plugs
+   * in its own engine.
+   */
+  OCR_ENGINE: z.enum(["paddleocr", "textract", "none"]).default("textract"),
   /** The local OCR engine (local stack, `nianbao parse`): `paddleocr` or `tesseract`; the best installed by default. */
   NIANBAO_OCR_ENGINE: z.enum(["paddleocr", "tesseract"]).optional(),
   /** ONNX Runtime threads of the local PaddleOCR engine. */

@@ -13,6 +13,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { acknowledge, nagArn } from "../acknowledge.ts";
+import { OCR_ARCHITECTURE, OCR_EXTERNAL_MODULES, ocrRuntimeCommands } from "./ocr-bundling.ts";
 
 const requireFromHere = createRequire(import.meta.url);
 
@@ -121,6 +122,14 @@ export interface NianbaoFunctionProps {
   readonly readsPdf?: boolean;
 
   /**
+   * Whether the handler reads scans with PaddleOCR: the asset then carries ONNX Runtime and the
+   * canvas addon for linux-x64 and the PP-OCRv4 models (./ocr-bundling.ts), and the function
+   * runs on x86_64 (the architecture of those binaries).
+   * @default false
+   */
+  readonly readsScans?: boolean;
+
+  /**
    * Reserved concurrency (caps parallel executions, e.g. to protect downstream services).
    * @default - unreserved
    */
@@ -129,7 +138,7 @@ export interface NianbaoFunctionProps {
 
 /**
  * The house Lambda function: NodejsFunction bundled by the local esbuild (no Docker),
- * on the newest Node.js runtime, arm64, X-Ray active tracing, its own log group with
+ * on the newest Node.js runtime, arm64 (x86_64 where it reads scans), X-Ray active tracing, its own log group with
  * retention, and a role that can write only to that log group (no managed policies).
  *
  * @example
@@ -160,7 +169,7 @@ export class NianbaoFunction extends nodejs.NodejsFunction {
       handler: "handler",
       description: props.description ?? `nianbao ${props.step}`,
       runtime: FUNCTION_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: props.readsScans ? OCR_ARCHITECTURE : lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
       tracing: lambda.Tracing.ACTIVE,
@@ -186,11 +195,15 @@ export class NianbaoFunction extends nodejs.NodejsFunction {
         // ESM bundles still meet CommonJS dependencies that call require().
         banner: "import { createRequire as __nianbaoCreateRequire } from 'node:module'; const require = __nianbaoCreateRequire(import.meta.url);",
         // The runtime ships AWS SDK v3; bundling it would only grow the cold start.
-        // @napi-rs/canvas is a native, platform-specific addon (page rasterising for local OCR):
-        // esbuild cannot bundle it, and an x64 binary would not load on arm64. Its dynamic import
-        // stays out; in AWS, OCR belongs to the Textract-backed OCR step.
-        externalModules: ["@aws-sdk/*", "@napi-rs/canvas"],
-        ...(props.readsPdf ? pdfjsBundling() : {}),
+        // @napi-rs/canvas and onnxruntime-node are native, platform-specific addons: esbuild
+        // cannot bundle them. Their dynamic imports stay out; only the Ocr function (readsScans)
+        // carries their linux-x64 builds in its node_modules.
+        externalModules: ["@aws-sdk/*", ...new Set(["@napi-rs/canvas", ...(props.readsScans ? OCR_EXTERNAL_MODULES : [])])],
+        // Nothing is npm-installed into an asset; should that change, onnxruntime-node's
+        // postinstall (optional GPU files from a host these machines cannot reach) stays off.
+        environment: { ONNXRUNTIME_NODE_INSTALL: "skip" },
+        ...(props.readsPdf ? { inject: [join(PROJECT_ROOT, "lib", "lambda", "pdfjs-globals.ts")] } : {}),
+        ...afterBundling([...(props.readsPdf ? [pdfjsCommands] : []), ...(props.readsScans ? [ocrRuntimeCommands] : [])]),
       },
     });
 
@@ -202,28 +215,35 @@ export class NianbaoFunction extends nodejs.NodejsFunction {
   }
 }
 
+/** Shell commands run in the asset folder after esbuild (files copied from node_modules). */
+type AssetCommands = (outputDir: string) => string[];
+
+function afterBundling(steps: readonly AssetCommands[]): Pick<nodejs.BundlingOptions, "commandHooks"> {
+  if (steps.length === 0) return {};
+  return {
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir: string, outputDir: string) => steps.flatMap((step) => step(outputDir)),
+    },
+  };
+}
+
 /**
  * pdf.js in a bundle: it imports its worker module at run time from next to the bundle
  * (`./pdf.worker.mjs`, the "fake worker" of Node), and the readers find CMaps, standard fonts
  * and wasm decoders through `require.resolve("pdfjs-dist/package.json")`. Both are copied from
  * the installed pdfjs-dist after esbuild, so synth stays offline.
  */
-function pdfjsBundling(): Pick<nodejs.BundlingOptions, "inject" | "commandHooks"> {
+function pdfjsCommands(outputDir: string): string[] {
   const pdfjsRoot = dirname(requireFromHere.resolve("pdfjs-dist/package.json"));
   const target = "node_modules/pdfjs-dist";
-  return {
-    inject: [join(PROJECT_ROOT, "lib", "lambda", "pdfjs-globals.ts")],
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (_inputDir: string, outputDir: string) => [
-        `cp "${join(pdfjsRoot, "legacy", "build", "pdf.worker.mjs")}" "${outputDir}/pdf.worker.mjs"`,
-        `mkdir -p "${outputDir}/${target}"`,
-        `cp "${join(pdfjsRoot, "package.json")}" "${outputDir}/${target}/package.json"`,
-        ...["cmaps", "standard_fonts", "wasm"].map((dir) => `cp -R "${join(pdfjsRoot, dir)}" "${outputDir}/${target}/${dir}"`),
-      ],
-    },
-  };
+  return [
+    `cp "${join(pdfjsRoot, "legacy", "build", "pdf.worker.mjs")}" "${outputDir}/pdf.worker.mjs"`,
+    `mkdir -p "${outputDir}/${target}"`,
+    `cp "${join(pdfjsRoot, "package.json")}" "${outputDir}/${target}/package.json"`,
+    ...["cmaps", "standard_fonts", "wasm"].map((dir) => `cp -R "${join(pdfjsRoot, dir)}" "${outputDir}/${target}/${dir}"`),
+  ];
 }
 
 /** How a function may use a table or bucket. */

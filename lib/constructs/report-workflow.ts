@@ -14,6 +14,9 @@ import { OCR_LIMIT_DEFAULTS } from "../../functions/adapters/rate-limiter.ts";
 /** OCR jobs running at once in the deployment (the local stack's limiter has the same default). */
 export const OCR_CONCURRENCY = OCR_LIMIT_DEFAULTS.MAX_CONCURRENCY;
 
+/** The Ocr function's memory: Lambda gives a second vCPU from 3,538 MB; PaddleOCR peaked at 1.7 GB on the real reports (README, "OCR in AWS"). */
+export const OCR_MEMORY_MB = 3584;
+
 /**
  * The Lambda ARNs the shared definition (lib/workflow.ts) puts into its Task states.
  * Mirrors `WorkflowResources` of lib/workflow.ts.
@@ -79,7 +82,7 @@ export class ReportWorkflow extends Construct {
   public readonly notifyFunction: NianbaoFunction;
   /** Checks a stored record against the same agency's neighbouring years (after Store). */
   public readonly crossYearFunction: NianbaoFunction;
-  /** Reads scans with Textract (functions/steps/03-ocr/handler.ts). */
+  /** Reads scans with PaddleOCR, Textract as its fallback (functions/steps/03-ocr/handler.ts). */
   public readonly ocrFunction: NianbaoFunction;
   /** The state machine every upload starts. */
   public readonly stateMachine: sfn.StateMachine;
@@ -129,16 +132,19 @@ export class ReportWorkflow extends Construct {
     bindTopic(this.notifyFunction, props.topic);
 
     {
-      // A Textract job on a long scan is polled for up to 10 minutes (OCR_TIMEOUT_SECONDS).
-      // At most OCR_CONCURRENCY OCR jobs run at once, whoever uploaded and whichever workflow:
-      // Lambda refuses more invocations (the state machine waits a throttled Ocr out, THROTTLE_RETRY_POLICY),
-      // and the OCR limiter's semaphore has as many slots.
+      // PaddleOCR reads the scan on the function's CPU (functions/steps/03-ocr/deps.ts says why):
+      // 3,584 MB gives Lambda's second vCPU, one per ONNX Runtime thread; a page takes seconds,
+      // so 15 minutes covers a long scan. A Textract job (the fallback) is polled for up to
+      // 10 minutes (OCR_TIMEOUT_SECONDS). At most OCR_CONCURRENCY OCR jobs run at once, whoever
+      // uploaded and whichever workflow: Lambda refuses more invocations (the state machine waits a
+      // throttled Ocr out, THROTTLE_RETRY_POLICY), and the OCR limiter's semaphore has as many slots.
       this.ocrFunction = new NianbaoFunction(this, "Ocr", {
         step: "ocr",
-        memorySize: 2048,
+        memorySize: OCR_MEMORY_MB,
         timeout: Duration.minutes(15),
-        environment: { ...environment, OCR_TIMEOUT_SECONDS: "660", OCR_MAX_CONCURRENCY: String(OCR_CONCURRENCY) },
+        environment: { ...environment, OCR_TIMEOUT_SECONDS: "660", OCR_MAX_CONCURRENCY: String(OCR_CONCURRENCY), OCR_ENGINE: "paddleocr", NIANBAO_OCR_THREADS: "2" },
         readsPdf: true,
+        readsScans: true,
         reservedConcurrentExecutions: OCR_CONCURRENCY,
       });
       // The OCR limiter's semaphore lives in the table (every execution shares its slots: taken by
@@ -151,14 +157,8 @@ export class ReportWorkflow extends Construct {
       bindBucket(this.ocrFunction, props.artifactsBucket, "readWrite", ENV.ARTIFACTS_BUCKET);
       this.ocrFunction.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: [
-            "textract:DetectDocumentText",
-            "textract:AnalyzeDocument",
-            "textract:StartDocumentAnalysis",
-            "textract:GetDocumentAnalysis",
-            "textract:StartDocumentTextDetection",
-            "textract:GetDocumentTextDetection",
-          ],
+          // The fallback engine's calls (functions/documents/ocr/textract.ts), nothing more.
+          actions: ["textract:AnalyzeDocument", "textract:StartDocumentAnalysis", "textract:GetDocumentAnalysis"],
           resources: ["*"],
         }),
       );

@@ -1,9 +1,10 @@
 /**
  * Ocr: reads a scan (or the unread pages and pictures of a document) with the OCR engine it is
- * given — Textract in the cloud, Tesseract on the local stack — and replaces the extracted
- * document artifact. The engine comes behind the deployment's limits (every call holds a slot
- * shared by all executions, with a timeout; throttling and timeouts surface as TransientError,
- * which the state machine retries). What the engine read is kept
+ * given — PaddleOCR in the cloud with Textract as its fallback (./deps.ts says why), PaddleOCR or
+ * Tesseract on the local stack — and replaces the extracted document artifact. A quota-bound
+ * engine (Textract; the local engines on the local stack) comes behind the deployment's limits
+ * (every call holds a slot shared by all executions, with a timeout; throttling and timeouts
+ * surface as TransientError, which the state machine retries). What the engine read is kept
  * (functions/documents/ocr/cache.ts), so reprocessing a scan reads it once.
  */
 import { cacheOcrResults } from "../../documents/ocr/cache.ts";

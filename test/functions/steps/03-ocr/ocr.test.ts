@@ -11,6 +11,8 @@ import type { ExtractedDocument } from "../../../../functions/documents/model.ts
 import type { OcrEngine } from "../../../../functions/documents/ocr/engine.ts";
 import { runExtract } from "../../../../functions/steps/02-extract/extract.ts";
 import { runOcr } from "../../../../functions/steps/03-ocr/ocr.ts";
+import { buildOcrDeps, paddleOcrWithFallback } from "../../../../functions/steps/03-ocr/deps.ts";
+import { paddleOcrUnavailable } from "../../../../functions/documents/ocr/paddle.ts";
 import { Config } from "../../../../functions/shared/config.ts";
 import { hashBytes } from "../../../../functions/shared/hash.ts";
 import type { ExecutionInput, Extracted, ParseInput } from "../../../../functions/shared/workflow-payloads.ts";
@@ -150,5 +152,31 @@ describe("the Textract engine of the Ocr step", () => {
     expect(start).toBeInstanceOf(StartDocumentAnalysisCommand);
     expect(start.input.DocumentLocation?.S3Object).toMatchObject({ Bucket: ARTIFACTS, Name: key });
     expect([...pages.keys()]).toEqual([1, 2]);
+  });
+});
+
+describe("the Ocr step's engine in the cloud (OCR_ENGINE=paddleocr, the stack's setting)", () => {
+  const missing = paddleOcrUnavailable();
+  if (missing) console.warn(`\n!!! SKIPPING the cloud PaddleOCR engine checks: ${missing}. Run npm ci (CI does).\n`);
+  const cloud = Config.parse({ ARTIFACTS_BUCKET: ARTIFACTS, TABLE_NAME: "records", OCR_ENGINE: "paddleocr" });
+
+  it.skipIf(missing !== undefined)("is PaddleOCR, with Textract as the fallback; Textract alone when OCR_ENGINE=textract", () => {
+    expect(buildOcrDeps(cloud).ocr?.name).toBe("paddleocr");
+    expect(buildOcrDeps({ ...cloud, OCR_ENGINE: "textract" }).ocr?.name).toBe("textract");
+  });
+
+  it.skipIf(missing !== undefined)("sends a TIFF image, which PaddleOCR cannot decode, to Textract", async () => {
+    const textract = new RecordedTextract(new Map([["AnalyzeDocumentCommand", [fixture("analyze-document-table.json")]]]));
+    const engine = paddleOcrWithFallback(cloud, createTextractEngine(cloud, objects, textract))!;
+    const tiff = new Uint8Array([0x49, 0x49, 0x2a, 0, 8, 0, 0, 0]);
+    const result = await engine.recognizeImage({ bytes: tiff, mediaType: "image/tiff" });
+    expect(textract.sent.map((c) => (c as object).constructor.name)).toEqual(["AnalyzeDocumentCommand"]);
+    expect(result.blocks.some((b) => b.kind === "table")).toBe(true);
+  });
+
+  it("is the fallback alone where ONNX Runtime or the models are missing", () => {
+    const textract = createTextractEngine(cloud, objects, new RecordedTextract(new Map()));
+    expect(paddleOcrWithFallback(cloud, textract, "onnxruntime-node does not load here")).toBe(textract);
+    expect(paddleOcrWithFallback(cloud, null, "the npm package paddleocr is not installed")).toBeNull();
   });
 });
