@@ -59,7 +59,7 @@ export const TEXT_REUSE_ATTRIBUTE = "textReuse";
 
 const PROJECTION = {
   ProjectionExpression:
-    "reportId, #status, updatedAt, agency, agencyKey, #year, crossYear, #record.#year, #record.edition, #record.applications, #record.activeDisclosure, #record.reviewLitigation, #record.agency, #record.#region, #record.summarises",
+    "reportId, #status, updatedAt, agency, agencyKey, #year, crossYear, #record.#year, #record.edition, #record.applications, #record.activeDisclosure, #record.reviewLitigation, #record.agency, #record.#region, #record.summarises, #record.sectionTexts",
   names: { "#status": "status", "#year": "year", "#record": "record", "#region": "region" },
 } as const;
 
