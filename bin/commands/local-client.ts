@@ -150,8 +150,12 @@ export function renderTable(header: string[], rows: string[][]): string {
 
 /** Why a record is not VALID: its error findings described, or its failure. */
 export function describeProblems(report: ReportBody): string {
-  if (report.status === "FAILED") return report.failure ? `${report.failure.error}: ${report.failure.cause}` : "failed";
-  return describeErrors(report.findings ?? []).join(", ");
+  if (report.status === "FAILED") {
+    const file = report.sources[0]?.key.split("/").pop();
+    const reason = report.failure ? `${report.failure.cause}（${report.failure.error}）` : "处理失败，未记录原因";
+    return file ? `${file}：${reason}` : reason;
+  }
+  return describeErrors(report.findings ?? [], report.edition).join("；");
 }
 
 /** The records table `up` and `status` print. */
@@ -160,13 +164,13 @@ export async function renderReports(api: LocalApiClient, items: ListItem[]): Pro
   for (const item of items) {
     const detailed = item.status === "VALID" ? undefined : await api.get(item.id);
     rows.push([
-      item.agency ?? "?",
-      item.year === null ? "?" : String(item.year),
-      item.edition ?? "?",
+      item.agency ?? "（未识别）",
+      item.year === null ? "—" : String(item.year),
+      item.edition ?? "—",
       item.status,
       item.id.slice(0, 12),
       detailed ? describeProblems(detailed) : "",
     ]);
   }
-  return renderTable(["agency", "year", "edition", "status", "id", "does not add up / reason"], rows);
+  return renderTable(["机关", "年度", "模板", "状态", "编号", "不符之处 / 失败原因"], rows);
 }

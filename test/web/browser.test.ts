@@ -98,6 +98,9 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     const listed = page.locator('.findings li[data-rule="applications.resultsTotal"]', { hasText: "表三（七）总计·总计" });
     expect(await listed.count()).toBe(1);
     expect(await listed.isVisible()).toBe(true);
+    // Chinese first, and no internal keys next to the message
+    expect(await listed.textContent()).toMatch(/^错误 error 表三（七）总计·总计：/);
+    expect(await page.locator(".findings li code").count()).toBe(0);
     expect(await page.locator("#report-status").textContent()).toBe("NEEDS_REVIEW");
     expect(await page.locator('#table-applications td[data-cell="granted.total"]').getAttribute("class")).not.toContain("finding");
     await cell.scrollIntoViewIfNeeded();
