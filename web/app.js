@@ -48,7 +48,8 @@ async function loadList(append = false) {
   } catch (error) {
     showError(error);
   }
-  $("#export-link").href = apiUrl("/export.csv", filters);
+  $("#export-link").href = apiUrl("/export.csv", { ...filters, headers: "zh" });
+  $("#export-xlsx-link").href = apiUrl("/export.xlsx", filters);
 }
 
 async function loadStats() {
