@@ -7,7 +7,6 @@ import { Worker } from "node:worker_threads";
 import type { ExportRow } from "../../functions/api/export-rows.ts";
 import type { ReportRecord } from "../../functions/report/record.ts";
 import { NianbaoError } from "../../functions/shared/errors.ts";
-import { readReportFile } from "./read-report.ts";
 
 /** What became of one file: its record, or why it has none. */
 export type FileOutcome =
@@ -23,6 +22,8 @@ export type WorkerReply =
 /** Reads one file; any error becomes a FAILED outcome with its reason (an unexpected one says so). */
 export async function fileOutcome(file: string, allowOcr: boolean, onOcrPage?: (label: string, done: number) => void): Promise<FileOutcome> {
   try {
+    // Loaded here, not at the top: the main thread of a pool only hands out files and never needs the readers.
+    const { readReportFile } = await import("./read-report.ts");
     const read = await readReportFile(file, { allowOcr, ...(onOcrPage ? { onOcrPage } : {}) });
     return { file, ok: true, reportId: read.reportId, status: read.status, record: read.record, warnings: read.warnings };
   } catch (error) {

@@ -11,8 +11,6 @@
 import { availableParallelism } from "node:os";
 import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { formatRecord } from "../../functions/report/format.ts";
-import { readReportFile } from "./read-report.ts";
 
 const USAGE = "usage: nianbao parse FILE [--json] [--no-ocr]\n       nianbao parse DIR|FILE... [--out records.csv|records.jsonl|records.xlsx] [--jobs N] [--headers keys|zh] [--no-ocr]";
 
@@ -58,6 +56,7 @@ function usageError(reason?: string): number {
 /** One file, as it always was: the tables (or --json the record) on stdout. */
 async function parseOne(file: string, json: boolean, allowOcr: boolean): Promise<number> {
   const started = Date.now();
+  const [{ readReportFile }, { formatRecord }] = await Promise.all([import("./read-report.ts"), import("../../functions/report/format.ts")]);
   const read = await readReportFile(file, {
     allowOcr,
     onOcrPage: (label, done) => process.stderr.write(`nianbao: ${file}: OCR ${label} done (${done} read, ${((Date.now() - started) / 1000).toFixed(1)} s)\n`),
