@@ -25,12 +25,22 @@ function showError(error) {
   el.textContent = error ? error.message : "";
 }
 
+/** Chinese first; the status code follows (the filters and the API use it). */
+const STATUS_LABEL = { VALID: "有效 VALID", NEEDS_REVIEW: "需复核 NEEDS_REVIEW", FAILED: "失败 FAILED" };
+
+/** The file a report came from, and for a FAILED one why it gave no record. */
+function fileNote(item) {
+  const reason = item.failure ? `<div class="failure-reason error">${escapeHtml(item.failure)}</div>` : "";
+  return `<div class="file-name muted">${escapeHtml(item.fileName ?? "—")}</div>${reason}`;
+}
+
 function rowHtml(item) {
   return `<tr data-id="${escapeHtml(item.id)}">
     <td>${escapeHtml(item.agency ?? "（未识别）")}</td><td>${escapeHtml(item.year ?? "—")}</td><td>${escapeHtml(item.edition ?? "—")}</td>
-    <td><span class="badge ${escapeHtml(item.status)}">${escapeHtml(item.status)}</span></td>
+    <td><span class="badge ${escapeHtml(item.status)}">${escapeHtml(STATUS_LABEL[item.status] ?? item.status)}</span></td>
     <td>${item.errorCount ? `<span class="error">${item.errorCount}</span>` : "0"}</td>
-    <td class="muted">${escapeHtml(new Date(item.updatedAt).toLocaleString("zh-CN"))}</td></tr>`;
+    <td class="muted">${escapeHtml(new Date(item.updatedAt).toLocaleString("zh-CN"))}</td>
+    <td class="file">${fileNote(item)}</td></tr>`;
 }
 
 async function loadList(append = false) {

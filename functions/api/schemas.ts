@@ -224,6 +224,8 @@ export const ReportListItem = z.object({
   parserVersion: z.string(),
   errorCount: z.number().int().meta({ description: "Findings of severity error (identities broken)" }),
   sourceCount: z.number().int(),
+  fileName: Nullable(z.string()).meta({ description: "The file name of the report's first source (`incoming/a/b.pdf` → `b.pdf`)" }),
+  failure: z.string().optional().meta({ description: "Why a FAILED report has no record: the cause, then the error (`文件为空（UnreadableDocumentError）`)" }),
   updatedAt: z.string(),
 });
 export type ReportListItem = z.infer<typeof ReportListItem>;

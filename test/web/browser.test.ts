@@ -44,6 +44,10 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     await page.goto(`${local.stack.apiUrl}/web/`);
     await page.waitForSelector("#report-table tbody tr[data-id]");
     expect(await page.locator("#report-table tbody tr[data-id]").count()).toBe(4);
+    // Chinese first in the status column, and the file each report came from
+    const yaohai = page.locator("#report-table tbody tr[data-id]", { hasText: "瑶海区人民政府" });
+    expect(await yaohai.locator(".badge").textContent()).toBe("需复核 NEEDS_REVIEW");
+    expect(await yaohai.locator("td.file .file-name").textContent()).toMatch(/^\d{3}_[0-9a-f]{16}\.txt$/);
     // Functions, not strings: a string predicate is eval'd in the page, which its CSP forbids.
     await page.waitForFunction(() => (globalThis as any).Chart !== undefined && Object.keys((globalThis as any).Chart.instances).length === 2);
     const charts = await page.evaluate<number>("Object.keys(window.Chart.instances).length");
