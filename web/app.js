@@ -74,7 +74,7 @@ async function loadStats() {
       <div class="kpi"><b>${stats.reportCount}</b><span>报告 reports</span></div>
       <div class="kpi"><b class="error">${stats.reportsWithErrors}</b><span>含勾稽错误 with errors</span></div>
       <div class="kpi"><b>${stats.applications.newReceived?.total ?? 0}</b><span>本年新收申请 new applications</span></div>
-      <div class="kpi"><b>${granted ? pct(granted.share) : "—"}</b><span>予以公开占比 granted share</span></div>
+      <div class="kpi"><b>${granted && stats.outcomes.some((o) => o.count > 0) ? pct(granted.share) : "—"}</b><span>予以公开占比 granted share</span></div>
       <div class="kpi"><b>${stats.reviewLitigation.review?.total ?? 0}</b><span>行政复议 reviews</span></div>
       <div class="kpi"><b>${(stats.reviewLitigation.litigationDirect?.total ?? 0) + (stats.reviewLitigation.litigationAfterReview?.total ?? 0)}</b><span>行政诉讼 lawsuits</span></div>
     </div>`;

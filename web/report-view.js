@@ -113,13 +113,18 @@ function findingsList(findings, belongs) {
     .join("")}</ol>`;
 }
 
+/** Amounts are recorded in 万元 (`…TenThousandYuan` in the contract): the header says so where the template's label does not. */
+function moneyLabel(column) {
+  return column.key.endsWith("TenThousandYuan") && !column.label.includes("万元") ? `${column.label}（万元）` : column.label;
+}
+
 function disclosureTable(record, template, byCell) {
   const items = template.activeDisclosure[record.edition] ?? [];
   const width = Math.max(...items.map((i) => i.columns.length)) + 1;
   const rows = items
     .map((item) => {
       const head = `<tr class="item"><th colspan="${width}">第二十条第${escapeHtml(item.item)}项</th></tr>
-        <tr><th>信息内容</th>${item.columns.map((c) => `<th colspan="${item.columns.length === 1 ? width - 1 : 1}">${escapeHtml(c.label)}</th>`).join("")}${
+        <tr><th>信息内容</th>${item.columns.map((c) => `<th colspan="${item.columns.length === 1 ? width - 1 : 1}">${escapeHtml(moneyLabel(c))}</th>`).join("")}${
           item.columns.length > 1 && item.columns.length < width - 1 ? `<th colspan="${width - 1 - item.columns.length}"></th>` : ""
         }</tr>`;
       const body = item.rows
