@@ -3,31 +3,17 @@
  * gives six rows, the garbage FAILED with its reason, exit 1; every seed's figures as its
  * expected record; JSON lines and Excel hold the same; usage errors exit 2.
  */
-import { execFile } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nianbao } from "../../support/cli.ts";
 import { CSV_COLUMNS, parseCsv } from "../../../functions/api/csv.ts";
 import { FIGURE_COLUMNS, readFigure } from "../../../functions/api/figures.ts";
 import { REPORTS_SHEET } from "../../../functions/api/xlsx.ts";
 import type { ReportRecord } from "../../../functions/report/record.ts";
 import { SEEDS, SEEDS_DIR } from "../../fixtures/seeds.ts";
 import { expectFiguresOf, readWorkbook } from "../../support/xlsx.ts";
-
-const run = promisify(execFile);
-type Outcome = { code: number; stdout: string; stderr: string };
-
-async function nianbao(...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run("node", ["bin/nianbao.mjs", ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let dir: string;
 let folder: string;
