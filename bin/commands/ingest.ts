@@ -71,7 +71,7 @@ export async function waitForUploads(api: LocalApiClient, uploads: Upload[], tim
       report?.agency ?? "",
       report?.year === null || report?.year === undefined ? "" : String(report.year),
       upload.reportId.slice(0, 12),
-      report ? describeProblems(report) : "no record yet",
+      report ? describeProblems(report) : "尚无记录 (no record yet)",
     ]);
   }
   return rows;
@@ -109,6 +109,6 @@ export async function run(argv: string[]): Promise<number> {
   }
   process.stderr.write(`waiting for ${uploads.length} record(s)…\n`);
   const rows = await waitForUploads(api, uploads, Number(values.timeout) * 1000);
-  process.stdout.write(`${renderTable(["file", "status", "agency", "year", "id", "does not add up / reason"], rows)}\n`);
+  process.stdout.write(`${renderTable(["文件", "状态", "机关", "年度", "编号", "不符之处 / 失败原因"], rows)}\n`);
   return rows.some((r) => r[1] === "PENDING") ? 1 : 0;
 }
