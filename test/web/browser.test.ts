@@ -48,6 +48,11 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     const yaohai = page.locator("#report-table tbody tr[data-id]", { hasText: "瑶海区人民政府" });
     expect(await yaohai.locator(".badge").textContent()).toBe("需复核 NEEDS_REVIEW");
     expect(await yaohai.locator("td.file .file-name").textContent()).toMatch(/^\d{3}_[0-9a-f]{16}\.txt$/);
+    // Both exports linked, with the list's filters: the CSV with Chinese headers, the workbook
+    expect(await page.locator("#export-link").getAttribute("href")).toMatch(/\/export\.csv\?(.*&)?headers=zh/);
+    const xlsx = await page.locator("#export-xlsx-link").getAttribute("href");
+    expect(xlsx).toMatch(/\/export\.xlsx(\?|$)/);
+    expect((await page.request.get(new URL(xlsx!, page.url()).href)).headers()["content-type"]).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     // Functions, not strings: a string predicate is eval'd in the page, which its CSP forbids.
     await page.waitForFunction(() => (globalThis as any).Chart !== undefined && Object.keys((globalThis as any).Chart.instances).length === 2);
     const charts = await page.evaluate<number>("Object.keys(window.Chart.instances).length");
