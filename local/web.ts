@@ -56,6 +56,16 @@ export function requestPath(target: string | undefined): string | undefined {
   }
 }
 
+/** Where the deployed page finds its cloud config; the local stack has none. */
+export const LOCAL_CONFIG_PATH = `${WEB_PATH}config.json`;
+
+/** The page asks for its cloud config first: locally it gets one without `apiUrl` (no sign-in), not a 404. */
+function serveLocalConfig(req: IncomingMessage, res: ServerResponse): true {
+  res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache", "x-content-type-options": "nosniff" });
+  res.end(req.method === "HEAD" ? undefined : JSON.stringify({ local: true }));
+  return true;
+}
+
 /**
  * Serves `/` (redirect) and `/web/*` from disk; returns false for any other request so the
  * caller hands it to the API handler.
@@ -70,6 +80,7 @@ export function serveWeb(req: IncomingMessage, res: ServerResponse): boolean {
     return true;
   }
   if (!pathname.startsWith(WEB_PATH)) return false;
+  if (pathname === LOCAL_CONFIG_PATH) return serveLocalConfig(req, res);
   const file = resolveWebFile(pathname);
   void (async () => {
     try {

@@ -86,7 +86,9 @@ function showSession(session) {
 }
 
 async function downloadSigned(session, url) {
-  const res = await session.fetch(url, {});
+  // API Gateway returns a workbook's bytes only to a caller that accepts its (binary) type.
+  const accept = new URL(url).pathname.endsWith(".xlsx") ? { headers: { accept: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" } } : {};
+  const res = await session.fetch(url, accept);
   if (!res.ok) return alert(`HTTP ${res.status}`);
   const href = URL.createObjectURL(await res.blob());
   const a = Object.assign(document.createElement("a"), { href, download: new URL(url).pathname.split("/").pop() || "download" });

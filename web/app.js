@@ -28,12 +28,22 @@ function showError(error) {
   el.textContent = error ? error.message : "";
 }
 
+/** Chinese first; the status code follows (the filters and the API use it). */
+const STATUS_LABEL = { VALID: "有效 VALID", NEEDS_REVIEW: "需复核 NEEDS_REVIEW", FAILED: "失败 FAILED" };
+
+/** The file a report came from, and for a FAILED one why it gave no record. */
+function fileNote(item) {
+  const reason = item.failure ? `<div class="failure-reason error">${escapeHtml(item.failure)}</div>` : "";
+  return `<div class="file-name muted">${escapeHtml(item.fileName ?? "—")}</div>${reason}`;
+}
+
 function rowHtml(item) {
   return `<tr data-id="${escapeHtml(item.id)}">
     <td>${escapeHtml(item.agency ?? "（未识别）")}</td><td>${escapeHtml(item.year ?? "—")}</td><td>${escapeHtml(item.edition ?? "—")}</td>
-    <td><span class="badge ${escapeHtml(item.status)}">${escapeHtml(item.status)}</span></td>
+    <td><span class="badge ${escapeHtml(item.status)}">${escapeHtml(STATUS_LABEL[item.status] ?? item.status)}</span></td>
     <td>${item.errorCount ? `<span class="error">${item.errorCount}</span>` : "0"}</td>
-    <td class="muted">${escapeHtml(new Date(item.updatedAt).toLocaleString("zh-CN"))}</td></tr>`;
+    <td class="muted">${escapeHtml(new Date(item.updatedAt).toLocaleString("zh-CN"))}</td>
+    <td class="file">${fileNote(item)}</td></tr>`;
 }
 
 async function loadList(append = false) {
@@ -51,7 +61,8 @@ async function loadList(append = false) {
   } catch (error) {
     showError(error);
   }
-  $("#export-link").href = apiUrl("/export.csv", filters);
+  $("#export-link").href = apiUrl("/export.csv", { ...filters, headers: "zh" });
+  $("#export-xlsx-link").href = apiUrl("/export.xlsx", filters);
 }
 
 async function loadStats() {
@@ -66,7 +77,7 @@ async function loadStats() {
       <div class="kpi"><b>${stats.reportCount}</b><span>报告 reports</span></div>
       <div class="kpi"><b class="error">${stats.reportsWithErrors}</b><span>含勾稽错误 with errors</span></div>
       <div class="kpi"><b>${stats.applications.newReceived?.total ?? 0}</b><span>本年新收申请 new applications</span></div>
-      <div class="kpi"><b>${granted ? pct(granted.share) : "—"}</b><span>予以公开占比 granted share</span></div>
+      <div class="kpi"><b>${granted && stats.outcomes.some((o) => o.count > 0) ? pct(granted.share) : "—"}</b><span>予以公开占比 granted share</span></div>
       <div class="kpi"><b>${stats.reviewLitigation.review?.total ?? 0}</b><span>行政复议 reviews</span></div>
       <div class="kpi"><b>${(stats.reviewLitigation.litigationDirect?.total ?? 0) + (stats.reviewLitigation.litigationAfterReview?.total ?? 0)}</b><span>行政诉讼 lawsuits</span></div>
       ${stats.indicators ? Object.entries(stats.indicators).map(([key, indicator]) => indicatorLine(key, indicator)).join("") : ""}

@@ -127,7 +127,7 @@ export async function renderComparison(container, params) {
   const agencies = params.get("agencies") ?? "";
   const year = params.get("year") ?? "";
   const form = `<form id="compare-form" class="inline-form">
-      <label>机关 Agencies <input name="agencies" value="${escapeHtml(agencies)}" placeholder="西湖区教育局,乌海市教育局"></label>
+      <label>机关 Agencies <input name="agencies" value="${escapeHtml(agencies)}" placeholder="机关名称，以逗号分隔，如：西湖区教育局,乌海市教育局"></label>
       <label>年度 Year <input name="year" type="number" min="1990" max="2100" value="${escapeHtml(year)}"></label>
       <button type="submit">比较 Compare</button>
       <label class="only"><input type="checkbox" id="only-differing"> 只看不同 only differing</label>

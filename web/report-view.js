@@ -5,6 +5,9 @@ import { apiUrl, escapeHtml, getJson, getTemplate } from "./api.js";
 import { indicatorsSection, textReuseSection } from "./text-reuse-view.js";
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
+/** Chinese first; the English word follows for bilingual readers. */
+const SEVERITY_LABEL = { error: "错误 error", warning: "警告 warning", info: "提示 info" };
+const severityLabel = (severity) => SEVERITY_LABEL[severity] ?? severity;
 
 function formatNumber(value) {
   return typeof value === "number" ? value.toLocaleString("zh-CN", { maximumFractionDigits: 6 }) : "";
@@ -28,7 +31,7 @@ function cell(value, name, byCell) {
   const found = byCell.get(name) ?? [];
   if (found.length === 0) return `<td class="num" data-cell="${escapeHtml(name)}">${formatNumber(value)}</td>`;
   const worst = found[0].severity;
-  const title = found.map((f) => `[${f.severity}] ${f.message}`).join("\n");
+  const title = found.map((f) => `[${severityLabel(f.severity)}] ${f.message}`).join("\n");
   const markers = found.map((f) => `#${f.index + 1}`).join(" ");
   const note = worst === "error" && found[0].expected !== null && found[0].expected !== undefined && found[0].cells.length === 1
     ? `应为 ${formatNumber(found[0].expected)} · ${markers}`
@@ -68,8 +71,8 @@ function textFindings(findings) {
     .map(
       (f) => `<div class="text-finding ${escapeHtml(f.severity)}" data-rule="${escapeHtml(f.rule)}">
         <blockquote class="sentence">${escapeHtml(f.sentence)}</blockquote>
-        <div class="why"><b>#${f.index + 1} ${escapeHtml(f.severity)}</b> 正文 ${escapeHtml(f.actual ?? "—")} ≠ 表格 ${escapeHtml(f.expected ?? "—")}
-          ${(f.cells ?? []).map((c) => `<code>${escapeHtml(c)}</code>`).join(" ")}<div class="meta">${escapeHtml(f.message)}</div></div>
+        <div class="why"><b>#${f.index + 1} ${escapeHtml(severityLabel(f.severity))}</b> 正文 ${escapeHtml(f.actual ?? "—")} ≠ 表格 ${escapeHtml(f.expected ?? "—")}
+          <div class="meta">${escapeHtml(f.message)}</div></div>
       </div>`,
     )
     .join("")}</section>`;
@@ -91,9 +94,7 @@ function crossYearFindings(findings, record) {
       return `<div class="cross-year" data-related="${escapeHtml(id)}">
         <h3>与 <a href="#/reports/${escapeHtml(id)}">${escapeHtml(year)} 年报告</a> 核对 · <a class="compare-link" href="#/compare?reports=${escapeHtml(pair)}">并排比较 side by side</a></h3>
         <ol class="findings">${items
-          .map((f) => `<li value="${f.index + 1}" class="${escapeHtml(f.severity)}" data-rule="${escapeHtml(f.rule)}"><b>${escapeHtml(f.severity)}</b> ${escapeHtml(f.message)} ${(f.cells ?? [])
-            .map((c) => `<code>${escapeHtml(c)}</code>`)
-            .join(" ")}</li>`)
+          .map((f) => `<li value="${f.index + 1}" class="${escapeHtml(f.severity)}" data-rule="${escapeHtml(f.rule)}"><b>${escapeHtml(severityLabel(f.severity))}</b> ${escapeHtml(f.message)}</li>`)
           .join("")}</ol></div>`;
     })
     .join("");
@@ -108,11 +109,14 @@ function findingsList(findings, belongs) {
   if (items.length === 0) return "";
   return `<ol class="findings">${items
     .map(
-      (f) => `<li value="${f.index + 1}" class="${escapeHtml(f.severity)}" data-rule="${escapeHtml(f.rule)}"><b>${escapeHtml(f.severity)}</b> ${escapeHtml(f.message)} ${(f.cells ?? [])
-        .map((c) => `<code>${escapeHtml(c)}</code>`)
-        .join(" ")}${origin(f)}</li>`,
+      (f) => `<li value="${f.index + 1}" class="${escapeHtml(f.severity)}" data-rule="${escapeHtml(f.rule)}"><b>${escapeHtml(severityLabel(f.severity))}</b> ${escapeHtml(f.message)}${origin(f)}</li>`,
     )
     .join("")}</ol>`;
+}
+
+/** Amounts are recorded in 万元 (`…TenThousandYuan` in the contract): the header says so where the template's label does not. */
+function moneyLabel(column) {
+  return column.key.endsWith("TenThousandYuan") && !column.label.includes("万元") ? `${column.label}（万元）` : column.label;
 }
 
 function disclosureTable(record, template, byCell) {
@@ -121,7 +125,7 @@ function disclosureTable(record, template, byCell) {
   const rows = items
     .map((item) => {
       const head = `<tr class="item"><th colspan="${width}">第二十条第${escapeHtml(item.item)}项</th></tr>
-        <tr><th>信息内容</th>${item.columns.map((c) => `<th colspan="${item.columns.length === 1 ? width - 1 : 1}">${escapeHtml(c.label)}</th>`).join("")}${
+        <tr><th>信息内容</th>${item.columns.map((c) => `<th colspan="${item.columns.length === 1 ? width - 1 : 1}">${escapeHtml(moneyLabel(c))}</th>`).join("")}${
           item.columns.length > 1 && item.columns.length < width - 1 ? `<th colspan="${width - 1 - item.columns.length}"></th>` : ""
         }</tr>`;
       const body = item.rows

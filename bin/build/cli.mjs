@@ -13,6 +13,8 @@ import { pathToFileURL } from "node:url";
 import { INPUTS_FILE, OUT_DIR, ROOT } from "./fresh.mjs";
 
 export const ENTRY = join(ROOT, "bin", "nianbao.ts");
+/** `nianbao parse DIR`'s worker threads start from their own entry (bin/commands/parse-files.ts). */
+export const WORKER_ENTRY = join(ROOT, "bin", "commands", "parse-worker.ts");
 
 /** Imported from node_modules at run time, not bundled: they find their own files, or are native. */
 export const EXTERNAL = [
@@ -56,7 +58,9 @@ export async function buildCli() {
   await mkdir(fresh, { recursive: true });
   try {
     const result = await build({
-      entryPoints: { nianbao: ENTRY },
+      entryPoints: { nianbao: ENTRY, "parse-worker": WORKER_ENTRY },
+      // Tells the built code it is built (import.meta.url names the sources even there).
+      define: { "process.env.NIANBAO_BUILT_CLI": JSON.stringify("dist/cli") },
       outdir: fresh,
       bundle: true,
       splitting: true,

@@ -6,10 +6,11 @@
  * The key is `incoming/<file name>`; an original is never overwritten: the same bytes
  * under that key are not uploaded again, other bytes get `incoming/<stem>-<sha8><ext>`.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
-import { basename, extname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { basename, extname } from "node:path";
 import { parseArgs } from "node:util";
 import type { ObjectStore } from "../../functions/adapters/object-store.ts";
+import { collectFiles, progressBar, writeProgress } from "./files.ts";
 import {
   createLocalApiClient,
   createLocalObjectStore,
@@ -22,38 +23,9 @@ import {
   type LocalApiClient,
 } from "./local-client.ts";
 
-/** Extensions taken from a directory (a file named on the command line is always taken). */
-const REPORT_EXTENSIONS = new Set([".txt", ".htm", ".html", ".docx", ".doc", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"]);
+export { collectFiles } from "./files.ts";
 
 export type Upload = { file: string; key: string; reportId: string; outcome: "uploaded" | "unchanged" };
-
-/** The files named, with directories expanded (recursively, report extensions only, sorted). */
-export async function collectFiles(paths: string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const path of paths) {
-    const info = await stat(path).catch(() => null);
-    if (!info) throw new Error(`${path}: no such file or directory`);
-    if (info.isFile()) {
-      files.push(path);
-      continue;
-    }
-    const entries = await readdir(path, { withFileTypes: true });
-    const inside = entries
-      .filter((e) => !e.name.startsWith("."))
-      .map((e) => ({ entry: e, full: join(path, e.name) }))
-      .sort((a, b) => a.full.localeCompare(b.full));
-    for (const { entry, full } of inside) {
-      if (entry.isDirectory()) files.push(...(await collectFiles([full])));
-      else if (entry.isFile() && REPORT_EXTENSIONS.has(extname(entry.name).toLowerCase())) files.push(full);
-    }
-  }
-  return files;
-}
-
-function progressBar(done: number, total: number, width = 20): string {
-  const filled = total === 0 ? width : Math.round((done / total) * width);
-  return `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${done}/${total}`;
-}
 
 /** Puts each file into the bucket under `prefix`, never overwriting an original. */
 export async function uploadFiles(
@@ -99,7 +71,7 @@ export async function waitForUploads(api: LocalApiClient, uploads: Upload[], tim
       report?.agency ?? "",
       report?.year === null || report?.year === undefined ? "" : String(report.year),
       upload.reportId.slice(0, 12),
-      report ? describeProblems(report) : "no record yet",
+      report ? describeProblems(report) : "尚无记录 (no record yet)",
     ]);
   }
   return rows;
@@ -128,18 +100,15 @@ export async function run(argv: string[]): Promise<number> {
     console.error("nianbao: no report files found");
     return 2;
   }
-  // On a terminal the bar redraws in place; in a log, one line per file.
-  const tty = process.stderr.isTTY === true;
-  const uploads = await uploadFiles(store, stack.ingestBucket, files, values.prefix, (done, upload) => {
-    const line = `${progressBar(done, files.length)} ${upload.outcome} s3://${stack.ingestBucket}/${upload.key}`;
-    process.stderr.write(tty ? `\r\x1b[2K${line}${done === files.length ? "\n" : ""}` : `${line}\n`);
-  });
+  const uploads = await uploadFiles(store, stack.ingestBucket, files, values.prefix, (done, upload) =>
+    writeProgress(`${progressBar(done, files.length)} ${upload.outcome} s3://${stack.ingestBucket}/${upload.key}`, done === files.length),
+  );
   if (!values.wait) {
     for (const u of uploads) process.stdout.write(`${u.reportId}  ${u.key}\n`);
     return 0;
   }
   process.stderr.write(`waiting for ${uploads.length} record(s)…\n`);
   const rows = await waitForUploads(api, uploads, Number(values.timeout) * 1000);
-  process.stdout.write(`${renderTable(["file", "status", "agency", "year", "id", "does not add up / reason"], rows)}\n`);
+  process.stdout.write(`${renderTable(["文件", "状态", "机关", "年度", "编号", "不符之处 / 失败原因"], rows)}\n`);
   return rows.some((r) => r[1] === "PENDING") ? 1 : 0;
 }

@@ -11,6 +11,7 @@ import { describeErrors } from "../../functions/shared/problems.ts";
 import type { Status } from "../../functions/shared/status.ts";
 import type { Finding as RecordFinding } from "../../functions/report/record.ts";
 import { LOCAL_DISCOVERY_PATH } from "../../local/api-server.ts";
+import { renderTable } from "./text-table.ts";
 
 export const DEFAULT_ENDPOINT = "http://127.0.0.1:3000";
 
@@ -117,41 +118,16 @@ export async function waitForReport(
   }
 }
 
-/** Terminal columns a string takes: CJK and full-width characters take two. */
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) ?? 0;
-    const wide =
-      (cp >= 0x1100 && cp <= 0x115f) ||
-      (cp >= 0x2e80 && cp <= 0xa4cf) ||
-      (cp >= 0xac00 && cp <= 0xd7a3) ||
-      (cp >= 0xf900 && cp <= 0xfaff) ||
-      (cp >= 0xfe30 && cp <= 0xfe4f) ||
-      (cp >= 0xff00 && cp <= 0xff60) ||
-      (cp >= 0xffe0 && cp <= 0xffe6) ||
-      (cp >= 0x20000 && cp <= 0x3fffd);
-    width += wide ? 2 : 1;
-  }
-  return width;
-}
-
-function pad(text: string, width: number): string {
-  return text + " ".repeat(Math.max(0, width - displayWidth(text)));
-}
-
-/** A plain text table; the last column is not padded. */
-export function renderTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ""))));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i] ?? 0))).join("  ").trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
+export { displayWidth, renderTable } from "./text-table.ts";
 
 /** Why a record is not VALID: its error findings described, or its failure. */
 export function describeProblems(report: ReportBody): string {
-  if (report.status === "FAILED") return report.failure ? `${report.failure.error}: ${report.failure.cause}` : "failed";
-  return describeErrors(report.findings ?? []).join(", ");
+  if (report.status === "FAILED") {
+    const file = report.sources[0]?.key.split("/").pop();
+    const reason = report.failure ? `${report.failure.cause}（${report.failure.error}）` : "处理失败，未记录原因";
+    return file ? `${file}：${reason}` : reason;
+  }
+  return describeErrors(report.findings ?? [], report.edition).join("；");
 }
 
 /** The records table `up` and `status` print. */
@@ -160,13 +136,13 @@ export async function renderReports(api: LocalApiClient, items: ListItem[]): Pro
   for (const item of items) {
     const detailed = item.status === "VALID" ? undefined : await api.get(item.id);
     rows.push([
-      item.agency ?? "?",
-      item.year === null ? "?" : String(item.year),
-      item.edition ?? "?",
+      item.agency ?? "（未识别）",
+      item.year === null ? "—" : String(item.year),
+      item.edition ?? "—",
       item.status,
       item.id.slice(0, 12),
       detailed ? describeProblems(detailed) : "",
     ]);
   }
-  return renderTable(["agency", "year", "edition", "status", "id", "does not add up / reason"], rows);
+  return renderTable(["机关", "年度", "模板", "状态", "编号", "不符之处 / 失败原因"], rows);
 }

@@ -1,85 +1,68 @@
 /**
  * `nianbao parse FILE [--json] [--no-ocr]`: reads one report file and prints its record.
- * A scan (or pages and pictures with no text layer) is read with the local OCR engine
- * (PaddleOCR, else Tesseract; functions/adapters/local-ocr.ts) when it is installed; that takes seconds per page, so progress goes to stderr.
- * Exit 0 when a record was produced (with or without findings), 2 when the file cannot be read
- * or is not an annual report (thrown as NianbaoError and reported in one line by the CLI).
+ * `nianbao parse DIR|FILE... [--out records.csv|.jsonl|.xlsx] [--jobs N] [--headers keys|zh]`:
+ * reads every file (directories recursively, whatever the extension: the reader is chosen by
+ * content) in worker threads, progress on stderr, going on past bad files (each a FAILED row with
+ * its reason), a summary at the end.
+ * Exit codes: one file: 0 when a record was produced (with or without findings), 2 when the file
+ * cannot be read or is not an annual report. Many: 0 when every file gave a record, 1 when some
+ * did not, 2 for a usage error.
  */
-import { readConfig } from "../../functions/shared/config.ts";
-import { readFile, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { extractDocument } from "../../functions/documents/index.ts";
-import { formatRecord } from "../../functions/report/format.ts";
-import { parseReport } from "../../functions/report/index.ts";
-import type { ExtractedDocument } from "../../functions/documents/model.ts";
-import type { OcrEngine } from "../../functions/documents/ocr/engine.ts";
-import { OcrRequiredError, UnreadableDocumentError } from "../../functions/shared/errors.ts";
-import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 
-/** Refuse before reading a file into memory that no report comes near. */
-const MAX_FILE_BYTES = 200 * 1024 * 1024;
+const USAGE = "usage: nianbao parse FILE [--json] [--no-ocr]\n       nianbao parse DIR|FILE... [--out records.csv|records.jsonl|records.xlsx] [--jobs N] [--headers keys|zh] [--no-ocr]";
+
+/** The formats `--out` writes, by the file's extension. */
+export const OUT_FORMATS = [".csv", ".jsonl", ".xlsx"] as const;
+export type OutFormat = (typeof OUT_FORMATS)[number];
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean", default: false }, "no-ocr": { type: "boolean", default: false } } });
-  const [file] = positionals;
-  if (file === undefined) {
-    console.error("usage: nianbao parse FILE [--json] [--no-ocr]");
-    return 2;
-  }
-  const info = await stat(file).catch(() => null);
-  if (!info) throw new UnreadableDocumentError(`${file}: 文件不存在 (no such file)`);
-  if (!info.isFile()) throw new UnreadableDocumentError(`${file}: 不是文件 (not a regular file)`);
-  if (info.size > MAX_FILE_BYTES) throw new UnreadableDocumentError(`${file}: 文件过大 (${info.size} bytes; the limit is ${MAX_FILE_BYTES})`);
-  const bytes = new Uint8Array(await readFile(file));
-  const doc = await extractReadingScans(bytes, file, !values["no-ocr"]);
-  const { record } = parseReport(doc);
-  for (const warning of doc.warnings) console.error(`nianbao: ${file}: ${warning}`);
-  if (values.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-  else process.stdout.write(`${formatRecord(record, { color: process.stdout.isTTY === true })}\n`);
-  return 0;
-}
-
-/** Reads the text layer first; only what has none goes through the (slow) local OCR engine. */
-async function extractReadingScans(bytes: Uint8Array, file: string, allowOcr: boolean): Promise<ExtractedDocument> {
-  let doc: ExtractedDocument | undefined;
-  try {
-    doc = await extractDocument(bytes, { fileName: file });
-    if (!doc.needsOcr) return doc;
-  } catch (error) {
-    if (!(error instanceof OcrRequiredError)) throw error;
-  }
-  const ocr = allowOcr ? await localOcrEngine(file) : undefined;
-  if (!ocr) {
-    if (doc) return doc; // the text that was there; the unread pages are in its warnings
-    throw new OcrRequiredError(
-      allowOcr
-        ? "这是扫描件，需要 OCR：请运行 npm ci（PaddleOCR）或安装 tesseract-ocr 和 tesseract-ocr-chi-sim (a scan: reading it needs the local OCR engine; run npm ci for PaddleOCR, or install Debian's tesseract-ocr and tesseract-ocr-chi-sim)"
-        : "这是扫描件，需要 OCR (a scan: reading it needs OCR, which --no-ocr turned off)",
-    );
-  }
-  return extractDocument(bytes, { fileName: file, ocr });
-}
-
-/** The local OCR engine, announcing each page it reads on stderr; undefined when none is installed. */
-async function localOcrEngine(file: string): Promise<OcrEngine | undefined> {
-  const config = readConfig();
-  const engine = (await import("../../functions/documents/ocr/local.ts")).localOcrEngine({
-    labels: TEMPLATE_LABELS,
-    ...(config.NIANBAO_OCR_ENGINE ? { choice: config.NIANBAO_OCR_ENGINE } : {}),
-    ...(config.NIANBAO_OCR_THREADS ? { threads: config.NIANBAO_OCR_THREADS } : {}),
-  });
-  if (!engine) return undefined;
-  let done = 0;
-  const started = Date.now();
-  return {
-    name: engine.name,
-    concurrency: engine.concurrency,
-    async recognizeImage(image) {
-      const result = await engine.recognizeImage(image);
-      done++;
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      process.stderr.write(`nianbao: ${file}: OCR ${image.label ?? "image"} done (${done} read, ${seconds} s)\n`);
-      return result;
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean", default: false },
+      "no-ocr": { type: "boolean", default: false },
+      out: { type: "string" },
+      jobs: { type: "string" },
+      headers: { type: "string", default: "keys" },
     },
-  };
+  });
+  if (positionals.length === 0) return usageError();
+  const single = positionals.length === 1 && values.out === undefined && values.jobs === undefined && (await stat(positionals[0]!).catch(() => null))?.isDirectory() !== true;
+  if (single) return parseOne(positionals[0]!, values.json, !values["no-ocr"]);
+  if (values.json) return usageError("--json reads one file; for many, write --out records.jsonl");
+  const format = values.out === undefined ? undefined : OUT_FORMATS.find((f) => values.out!.toLowerCase().endsWith(f));
+  if (values.out !== undefined && !format) return usageError(`--out must end in ${OUT_FORMATS.join(", ")}, not '${values.out}'`);
+  const jobs = values.jobs === undefined ? availableParallelism() : Number(values.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) return usageError(`--jobs must be a whole number from 1 to 64, not '${values.jobs}'`);
+  if (values.headers !== "keys" && values.headers !== "zh") return usageError(`--headers must be keys or zh, not '${values.headers}'`);
+  const { parseMany } = await import("./parse-many.ts");
+  return parseMany(positionals, {
+    jobs,
+    allowOcr: !values["no-ocr"],
+    headers: values.headers,
+    ...(values.out !== undefined && format ? { out: { path: values.out, format } } : {}),
+  });
+}
+
+function usageError(reason?: string): number {
+  console.error(reason ? `nianbao: ${reason}\n${USAGE}` : USAGE);
+  return 2;
+}
+
+/** One file, as it always was: the tables (or --json the record) on stdout. */
+async function parseOne(file: string, json: boolean, allowOcr: boolean): Promise<number> {
+  const started = Date.now();
+  const [{ readReportFile }, { formatRecord }] = await Promise.all([import("./read-report.ts"), import("../../functions/report/format.ts")]);
+  const read = await readReportFile(file, {
+    allowOcr,
+    onOcrPage: (label, done) => process.stderr.write(`nianbao: ${file}: OCR ${label} done (${done} read, ${((Date.now() - started) / 1000).toFixed(1)} s)\n`),
+  });
+  for (const warning of read.warnings) console.error(`nianbao: ${file}: ${warning}`);
+  if (json) process.stdout.write(`${JSON.stringify(read.record, null, 2)}\n`);
+  else process.stdout.write(`${formatRecord(read.record, { color: process.stdout.isTTY === true })}\n`);
+  return 0;
 }

@@ -6,25 +6,23 @@
  * Pure: no AWS SDK, no process.env.
  */
 import type { StoredReport } from "../adapters/record-store.ts";
-import { FIGURE_COLUMNS, readFigure } from "./figures.ts";
+import { exportRowOf, META_COLUMNS, metaValues, type ExportRow, type MetaColumn } from "./export-rows.ts";
+import { FIGURE_COLUMNS, figureHeaderName, readFigure } from "./figures.ts";
 
 /** Excel needs the BOM to read UTF-8. */
 export const UTF8_BOM = "\uFEFF";
 
 /** Columns before the figures. */
-export const CSV_META_COLUMNS = [
-  "id",
-  "agency",
-  "year",
-  "edition",
-  "status",
-  "parserVersion",
-  "errorCount",
-  "source",
-] as const;
+export const CSV_META_COLUMNS: readonly MetaColumn[] = META_COLUMNS.map((c) => c.key);
 
 /** The header row's names, in order. */
 export const CSV_COLUMNS: readonly string[] = [...CSV_META_COLUMNS, ...FIGURE_COLUMNS.map((c) => c.name)];
+
+/** The header row in Chinese (`?headers=zh`): `机关`, `年度`, …, `表三（七）总计·自然人`, … */
+export const CSV_COLUMNS_ZH: readonly string[] = [...META_COLUMNS.map((c) => c.zh), ...FIGURE_COLUMNS.map(figureHeaderName)];
+
+/** Which header row: the keys (`applications.granted.total`) or the template's Chinese names. */
+export type CsvHeaders = "keys" | "zh";
 
 /** One CSV field, quoted when it holds a comma, quote or line break. */
 export function quoteCsvField(value: string | number | null | undefined): string {
@@ -33,33 +31,26 @@ export function quoteCsvField(value: string | number | null | undefined): string
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** The fields of one report's row, in `CSV_COLUMNS` order. */
-export function toCsvRow(report: StoredReport): (string | number | undefined)[] {
-  const record = report.record;
-  const findings = record?.findings ?? [];
-  const meta: Record<(typeof CSV_META_COLUMNS)[number], string | number | undefined> = {
-    id: report.reportId,
-    agency: report.agency ?? record?.agency ?? undefined,
-    year: report.year ?? record?.year,
-    edition: report.edition ?? record?.edition,
-    status: report.status,
-    parserVersion: report.parserVersion,
-    errorCount: record ? findings.filter((f) => f.severity === "error").length : undefined,
-    source: report.sources[0]?.uri,
-  };
-  return [...CSV_META_COLUMNS.map((c) => meta[c]), ...FIGURE_COLUMNS.map((c) => readFigure(record, c))];
+/** The fields of one row, in `CSV_COLUMNS` order. */
+export function toCsvRow(row: ExportRow): (string | number | undefined)[] {
+  return [...metaValues(row), ...FIGURE_COLUMNS.map((c) => readFigure(row.record, c))];
+}
+
+/** The whole CSV document of `rows`, with BOM and header row. */
+export function formatRowsCsv(rows: Iterable<ExportRow>, headers: CsvHeaders = "keys"): string {
+  const lines = [(headers === "zh" ? CSV_COLUMNS_ZH : CSV_COLUMNS).map(quoteCsvField).join(",")];
+  for (const row of rows) lines.push(toCsvRow(row).map(quoteCsvField).join(","));
+  return UTF8_BOM + lines.join("\r\n") + "\r\n";
 }
 
 /**
- * The whole CSV document of `reports`, with BOM and header row.
+ * The whole CSV document of stored `reports`, with BOM and header row.
  *
  * @example
  * const csv = formatReportsCsv(reports); // "\uFEFFid,agency,year,…\r\n…"
  */
-export function formatReportsCsv(reports: Iterable<StoredReport>): string {
-  const lines = [CSV_COLUMNS.map(quoteCsvField).join(",")];
-  for (const report of reports) lines.push(toCsvRow(report).map(quoteCsvField).join(","));
-  return UTF8_BOM + lines.join("\r\n") + "\r\n";
+export function formatReportsCsv(reports: Iterable<StoredReport>, headers: CsvHeaders = "keys"): string {
+  return formatRowsCsv([...reports].map(exportRowOf), headers);
 }
 
 /**

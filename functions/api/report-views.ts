@@ -22,6 +22,8 @@ export function toListItem(report: StoredReport): ReportListItem {
     parserVersion: report.parserVersion,
     errorCount: countErrors(report),
     sourceCount: report.sources.length,
+    fileName: report.sources[0]?.key.split("/").pop() ?? null,
+    ...(report.failure ? { failure: `${report.failure.cause}（${report.failure.error}）` } : {}),
     updatedAt: report.updatedAt,
   };
 }

@@ -83,6 +83,15 @@ export type StatsQuery = z.output<typeof StatsQuery>;
 export const ExportQuery = z.strictObject(Filter);
 export type ExportQuery = z.output<typeof ExportQuery>;
 
+export const ExportCsvQuery = z.strictObject({
+  ...Filter,
+  headers: z
+    .enum(["keys", "zh"], { error: "expected keys or zh" })
+    .default("keys")
+    .meta({ description: "The header row: `keys` (`applications.granted.total`) or `zh`, the template's Chinese names (`表三（一）予以公开·总计`)" }),
+});
+export type ExportCsvQuery = z.output<typeof ExportCsvQuery>;
+
 export const ReportPathParams = z.strictObject({ id: ReportIdParam });
 
 export const AgencyPathParams = z.strictObject({
@@ -215,6 +224,8 @@ export const ReportListItem = z.object({
   parserVersion: z.string(),
   errorCount: z.number().int().meta({ description: "Findings of severity error (identities broken)" }),
   sourceCount: z.number().int(),
+  fileName: Nullable(z.string()).meta({ description: "The file name of the report's first source (`incoming/a/b.pdf` → `b.pdf`)" }),
+  failure: z.string().optional().meta({ description: "Why a FAILED report has no record: the cause, then the error (`文件为空（UnreadableDocumentError）`)" }),
   updatedAt: z.string(),
 });
 export type ReportListItem = z.infer<typeof ReportListItem>;

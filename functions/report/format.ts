@@ -11,6 +11,7 @@ import {
   REVIEW_GROUPS,
   SECTION_TITLES,
   SEVERITY,
+  SEVERITY_LABELS,
 } from "./template.ts";
 
 export type FormatOptions = { color?: boolean };
@@ -90,9 +91,9 @@ export function formatRecord(record: ReportRecord, options: FormatOptions = {}):
     ),
   );
 
-  out.push("", record.findings.length === 0 ? "Findings: none" : "Findings:");
+  out.push("", record.findings.length === 0 ? "发现：无" : "发现：");
   for (const f of record.findings) {
-    const text = `  [${f.severity}] ${f.rule} ${f.cells.join(", ")}: ${f.message}`;
+    const text = `  [${SEVERITY_LABELS[f.severity]}] ${f.message}`;
     out.push(f.severity === SEVERITY.ERROR ? paint(text) : text);
   }
   return out.join("\n");

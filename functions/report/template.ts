@@ -304,5 +304,8 @@ export type Rule = (typeof RULE)[keyof typeof RULE];
 export const SEVERITY = { ERROR: "error", WARNING: "warning", INFO: "info" } as const;
 export type Severity = (typeof SEVERITY)[keyof typeof SEVERITY];
 
+/** A finding's severity as a Chinese reader sees it (CLI, web page). */
+export const SEVERITY_LABELS: Record<Severity, string> = { error: "错误", warning: "警告", info: "提示" };
+
 export { STATUS, type Status } from "../shared/status.ts";
 

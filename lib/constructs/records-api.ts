@@ -7,6 +7,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import { KEY_PREFIXES } from "../../functions/shared/table-schema.ts";
+import { XLSX_CONTENT_TYPE } from "../../functions/api/xlsx.ts";
 import { acknowledge, nagArn, nagRef } from "../acknowledge.ts";
 import { ENV, NianbaoFunction, bindBucket, bindTable } from "./nianbao-function.ts";
 
@@ -166,6 +167,8 @@ export class RecordsApi extends Construct {
       restApiName: "nianbao-records",
       description: "Validated records of government information disclosure annual reports",
       endpointTypes: [apigw.EndpointType.REGIONAL],
+      // GET /export.xlsx answers base64 (isBase64Encoded): a caller accepting this type gets the bytes.
+      binaryMediaTypes: [XLSX_CONTENT_TYPE],
       // API Gateway needs an account-level role to write execution logs to CloudWatch.
       cloudWatchRole: true,
       cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,

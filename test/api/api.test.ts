@@ -8,7 +8,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CSV_COLUMNS, parseCsv, UTF8_BOM } from "../../functions/api/csv.ts";
+import { CSV_COLUMNS, CSV_COLUMNS_ZH, parseCsv, UTF8_BOM } from "../../functions/api/csv.ts";
+import { REPORTS_SHEET, XLSX_CONTENT_TYPE } from "../../functions/api/xlsx.ts";
+import { expectFiguresOf, readWorkbook } from "../support/xlsx.ts";
 import { FIGURE_COLUMNS, readFigure } from "../../functions/api/figures.ts";
 import { PARSER_VERSION } from "../../functions/report/index.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
@@ -189,6 +191,22 @@ describe("GET /stats", () => {
   });
 });
 
+describe("GET /export.xlsx", () => {
+  it("exports the five seeds with the same filters as the CSV, every figure a number equal to its record", async () => {
+    const res = await fetch(`${api}/export.xlsx?parserVersion=${PARSER_VERSION}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe(XLSX_CONTENT_TYPE);
+    const book = await readWorkbook(new Uint8Array(await res.arrayBuffer()));
+    expect(book.getWorksheet(REPORTS_SHEET)!.rowCount).toBe(1 + 5);
+    const stored = SEEDS.map((seed) => {
+      const record = expected.get(seed)!;
+      return { reportId: sha256(seedBytes.get(seed)!), agency: record.agency ?? undefined, year: record.year, record };
+    });
+    expectFiguresOf(book, stored);
+    expect((await get("/export.xlsx?year=19")).status).toBe(400);
+  });
+});
+
 describe("GET /export.csv", () => {
   it("exports the five seeds with the template's columns and their figures", async () => {
     const res = await fetch(`${api}/export.csv?parserVersion=${PARSER_VERSION}`);
@@ -215,6 +233,15 @@ describe("GET /export.csv", () => {
         expect(row![col(column.name)], `${seed} ${column.name}`).toBe(figure === undefined ? "" : String(figure));
       }
     }
+  });
+
+  it("names the columns in Chinese with headers=zh", async () => {
+    const res = await fetch(`${api}/export.csv?parserVersion=${PARSER_VERSION}&headers=zh`);
+    expect(res.status).toBe(200);
+    const [header, ...rows] = parseCsv(await res.text());
+    expect(header).toEqual(CSV_COLUMNS_ZH);
+    expect(rows).toHaveLength(5);
+    expect((await get("/export.csv?headers=en")).status).toBe(400);
   });
 
   it("rejects a bad filter with 400", async () => {

@@ -18,6 +18,7 @@ const OPTIONAL: { title: string; module: string; fn: string }[] = [
   { title: "Document extractors (pages per second)", module: "./documents.bench.ts", fn: "benchDocuments" },
   { title: "Local pipeline", module: "./pipeline.bench.ts", fn: "benchPipeline" },
   { title: "Local API latency", module: "./api.bench.ts", fn: "benchApi" },
+  { title: "nianbao parse DIR: --jobs 2 against --jobs 1 (40 files)", module: "./parse-folder.bench.ts", fn: "benchParseFolder" },
 ];
 
 console.log(`nianbao benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"})\n`);

@@ -37,6 +37,15 @@ function raw(request: string): Promise<string> {
   });
 }
 
+describe("local web page", () => {
+  it("answers the page's request for its cloud config with one that names no API (no sign-in), not a 404", async () => {
+    const res = await fetch(`${api.url}/web/config.json`);
+    expect(res.status).toBe(200);
+    const config = (await res.json()) as Record<string, unknown>;
+    expect(config.apiUrl).toBeUndefined();
+  });
+});
+
 describe("local API server under bad requests", () => {
   it("answers 400 to a malformed percent-escape in a web path and an API path, and keeps serving", async () => {
     expect((await fetch(`${api.url}/web/%E0%A4%A`)).status).toBe(404);

@@ -146,7 +146,7 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
     }
     const westLake = notes.find((n) => n.reportId === sha256(seedBytes.get("000_da3b4a7bec10951f")!));
     expect([...(westLake?.problems ?? [])].sort()).toEqual(
-      ["balance.naturalPerson 19≠0", "balance.total 19≠0", "resultsTotal.naturalPerson 19≠0", "resultsTotal.total 19≠0"],
+      ["表三 总计列：一+二=19，三（七）+四=0，不平衡", "表三 自然人列：一+二=19，三（七）+四=0，不平衡", "表三（七）总计·总计：印 0，应为 19", "表三（七）总计·自然人：印 0，应为 19"].sort(),
     );
     expect(notes.filter((n) => n.status === "NEEDS_REVIEW")).toHaveLength(2);
   });
@@ -313,15 +313,15 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
   it("lists every record through the CLI, with the cells that do not add up", async () => {
     const result = await runCli(runStatus, ["--endpoint", stack.apiUrl]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/西湖区教育局\s+2019\s+2019\s+NEEDS_REVIEW\s+\w+\s+.*resultsTotal\.total 19≠0/);
-    expect(result.stdout).toMatch(/瑶海区人民政府\s+2019\s+2019\s+NEEDS_REVIEW\s+\w+\s+.*resultsTotal\.total 127≠124/);
-    expect(result.stdout).toMatch(/FAILED\s+\w+\s+(UnreadableDocumentError|NotAnnualReportError): \S/);
+    expect(result.stdout).toMatch(/西湖区教育局\s+2019\s+2019\s+NEEDS_REVIEW\s+\w+\s+.*表三（七）总计·总计：印 0，应为 19/);
+    expect(result.stdout).toMatch(/瑶海区人民政府\s+2019\s+2019\s+NEEDS_REVIEW\s+\w+\s+.*表三（七）总计·总计：印 124，应为 127/);
+    expect(result.stdout).toMatch(/FAILED\s+\w+\s+\S+：\S.*（(UnreadableDocumentError|NotAnnualReportError)）/);
     // and the latest notifications from the local SNS log
     const notices = result.stdout.slice(result.stdout.indexOf("latest notifications"));
     expect(notices).toMatch(
-      /NEEDS_REVIEW\s+[0-9a-f]{12}\s+(西湖区教育局|瑶海区人民政府) 2019 needs review, .*: resultsTotal\.naturalPerson \d+≠\d+/,
+      /NEEDS_REVIEW\s+[0-9a-f]{12}\s+(西湖区教育局|瑶海区人民政府) 2019 需要复核，数字不符：.*表三（七）总计·自然人：印 \d+，应为 \d+/,
     );
-    expect(notices).toMatch(/FAILED\s+[0-9a-f]{12}\s+s3:\/\/nianbao-ingest\/\S+ could not be processed/);
+    expect(notices).toMatch(/FAILED\s+[0-9a-f]{12}\s+s3:\/\/nianbao-ingest\/\S+ 处理失败：\S/);
   });
 
   it("answers 400 for a malformed id and 404 for an unknown one", async () => {

@@ -44,6 +44,15 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     await page.goto(`${local.stack.apiUrl}/web/`);
     await page.waitForSelector("#report-table tbody tr[data-id]");
     expect(await page.locator("#report-table tbody tr[data-id]").count()).toBe(4);
+    // Chinese first in the status column, and the file each report came from
+    const yaohai = page.locator("#report-table tbody tr[data-id]", { hasText: "瑶海区人民政府" });
+    expect(await yaohai.locator(".badge").textContent()).toBe("需复核 NEEDS_REVIEW");
+    expect(await yaohai.locator("td.file .file-name").textContent()).toMatch(/^\d{3}_[0-9a-f]{16}\.txt$/);
+    // Both exports linked, with the list's filters: the CSV with Chinese headers, the workbook
+    expect(await page.locator("#export-link").getAttribute("href")).toMatch(/\/export\.csv\?(.*&)?headers=zh/);
+    const xlsx = await page.locator("#export-xlsx-link").getAttribute("href");
+    expect(xlsx).toMatch(/\/export\.xlsx(\?|$)/);
+    expect((await page.request.get(new URL(xlsx!, page.url()).href)).headers()["content-type"]).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     // Functions, not strings: a string predicate is eval'd in the page, which its CSP forbids.
     await page.waitForFunction(() => (globalThis as any).Chart !== undefined && Object.keys((globalThis as any).Chart.instances).length === 2);
     const charts = await page.evaluate<number>("Object.keys(window.Chart.instances).length");
@@ -98,6 +107,9 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     const listed = page.locator('.findings li[data-rule="applications.resultsTotal"]', { hasText: "表三（七）总计·总计" });
     expect(await listed.count()).toBe(1);
     expect(await listed.isVisible()).toBe(true);
+    // Chinese first, and no internal keys next to the message
+    expect(await listed.textContent()).toMatch(/^错误 error 表三（七）总计·总计：/);
+    expect(await page.locator(".findings li code").count()).toBe(0);
     expect(await page.locator("#report-status").textContent()).toBe("NEEDS_REVIEW");
     expect(await page.locator('#table-applications td[data-cell="granted.total"]').getAttribute("class")).not.toContain("finding");
     await cell.scrollIntoViewIfNeeded();

@@ -44,7 +44,7 @@ describe.skipIf(!CHROMIUM)("the upload box with a DOCX and a scanned PDF", () =>
     await mkdir(ARTIFACTS, { recursive: true });
     dir = await mkdtemp(join(tmpdir(), "nianbao-upload-docs-"));
     local = await startTestStack("nianbao-web-docs-");
-    // The page asks for config.json, which only the cloud deployment has: that 404 is expected.
+    // The upload box polls GET /reports/{id}, which is 404 until the record exists: expected.
     chromium = await launchChromium({ viewport: { width: 1360, height: 1000 }, ignoreConsole: /404/ });
     page = chromium.page;
     await page.goto(`${local.stack.apiUrl}/web/`);

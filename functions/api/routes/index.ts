@@ -3,6 +3,7 @@ import { buildOpenApiDocument } from "../openapi.ts";
 import { defineRoute, json, type Route } from "../route.ts";
 import { createUploadRoute } from "./create-upload.ts";
 import { exportCsvRoute } from "./export-csv.ts";
+import { exportXlsxRoute } from "./export-xlsx.ts";
 import { getReportSourceRoute } from "./get-report-source.ts";
 import { getReportRoute } from "./get-report.ts";
 import { getReportProgressRoute } from "./get-report-progress.ts";
@@ -30,6 +31,7 @@ const DATA_ROUTES: readonly Route[] = [
   getReportProgressRoute,
   getStatsRoute,
   exportCsvRoute,
+  exportXlsxRoute,
   createUploadRoute,
   getTemplateRoute,
   listAgenciesRoute,

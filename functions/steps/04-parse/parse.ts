@@ -54,6 +54,6 @@ export async function runParse(input: ParseInput, deps: ParseDeps): Promise<Pars
     year: record.year ?? null,
     edition: record.edition ?? null,
     errorCells,
-    problems: describeErrors(record.findings),
+    problems: describeErrors(record.findings, record.edition),
   };
 }

@@ -14,7 +14,7 @@ export function buildNotification(event: NotifyInput): Notification | undefined 
       reportId: stored.reportId,
       status: STATUS.FAILED,
       subject: `nianbao: FAILED ${event.key}`,
-      message: `${source} could not be processed: ${failure.error}: ${failure.cause}`,
+      message: `${source} 处理失败：${failure.cause}（${failure.error}）`,
       source,
       error: failure.error,
       cause: failure.cause,
@@ -28,9 +28,7 @@ export function buildNotification(event: NotifyInput): Notification | undefined 
       reportId: stored.reportId,
       status: STATUS.NEEDS_REVIEW,
       subject: `nianbao: NEEDS_REVIEW ${event.key}`,
-      message: `${who || source} needs review, figures that do not add up (expected≠printed): ${
-        problems.length ? problems.join(", ") : cells.join(", ") || "see its findings"
-      }`,
+      message: `${who || source} 需要复核，数字不符：${problems.length ? problems.join("；") : cells.join("、") || "见其发现"}`,
       source,
       agency: parsed?.agency ?? null,
       year: parsed?.year ?? null,

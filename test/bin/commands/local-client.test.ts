@@ -22,9 +22,10 @@ describe("renderTable", () => {
 describe("describeProblems", () => {
   const base = { id: "a", agency: null, year: null, edition: null, sourceCount: 1, updatedAt: "", sources: [] };
 
-  it("gives a failed report's error and cause", () => {
-    const report: ReportBody = { ...base, status: "FAILED", failure: { error: "UnreadableDocumentError", cause: "文件为空" } };
-    expect(describeProblems(report)).toBe("UnreadableDocumentError: 文件为空");
+  it("gives a failed report's file name, cause and error", () => {
+    const sources = [{ bucket: "ingest", key: "incoming/a/empty.txt", uri: "s3://ingest/incoming/a/empty.txt" }];
+    const report: ReportBody = { ...base, sources, status: "FAILED", failure: { error: "UnreadableDocumentError", cause: "文件为空" } };
+    expect(describeProblems(report)).toBe("empty.txt：文件为空（UnreadableDocumentError）");
   });
 
   it("lists the error findings of a report that needs review, not its warnings", () => {
@@ -36,7 +37,7 @@ describe("describeProblems", () => {
         { rule: "narrative.mismatch", severity: "warning", message: "m", cells: ["newReceived.total"], expected: 1, actual: 2 },
       ],
     };
-    expect(describeProblems(report)).toBe("resultsTotal.total 127≠124");
+    expect(describeProblems(report)).toBe("表三（七）总计·总计：印 124，应为 127");
   });
 });
 

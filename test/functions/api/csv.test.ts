@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CSV_COLUMNS, formatReportsCsv, parseCsv, quoteCsvField, UTF8_BOM } from "../../../functions/api/csv.ts";
+import { CSV_COLUMNS, CSV_COLUMNS_ZH, formatReportsCsv, parseCsv, quoteCsvField, UTF8_BOM } from "../../../functions/api/csv.ts";
 import { FIGURE_COLUMNS } from "../../../functions/api/figures.ts";
 import { APPLICATION_ROWS, APPLICANT_COLUMNS } from "../../../functions/report/template.ts";
 import { loadSeedReports } from "./seed-reports.ts";
@@ -46,6 +46,21 @@ describe("CSV export", () => {
     const yaohai = byAgency.get("瑶海区人民政府")!;
     expect(yaohai[col("activeDisclosure.otherManagementServices.change")]).toBe("-62");
     expect(yaohai[col("applications.granted.naturalPerson")]).toBe("91");
+  });
+
+  it("names the columns in Chinese as the template prints them with headers=zh, the same fields below", () => {
+    const reports = loadSeedReports();
+    const [zhHeader, ...zhRows] = parseCsv(formatReportsCsv(reports, "zh"));
+    const [, ...keyRows] = parseCsv(formatReportsCsv(reports));
+    expect(zhRows).toEqual(keyRows);
+    expect(zhHeader).toEqual(CSV_COLUMNS_ZH);
+    expect(new Set(zhHeader).size).toBe(zhHeader!.length);
+    expect(zhHeader!.slice(0, 3)).toEqual(["编号", "机关", "年度"]);
+    expect(zhHeader![CSV_COLUMNS.indexOf("applications.granted.total")]).toBe("表三（一）予以公开·总计");
+    expect(zhHeader![CSV_COLUMNS.indexOf("applications.denied.stateSecret.naturalPerson")]).toBe("表三（三）不予公开 1.属于国家秘密·自然人");
+    expect(zhHeader![CSV_COLUMNS.indexOf("activeDisclosure.procurement.amountTenThousandYuan")]).toBe("表二第二十条第（九）项 政府集中采购·采购总金额（万元）");
+    expect(zhHeader![CSV_COLUMNS.indexOf("reviewLitigation.review.upheld")]).toBe("表四行政复议·结果维持");
+    for (const name of zhHeader!) expect(name).not.toMatch(/[A-Za-z]/);
   });
 
   it("quotes fields with commas, quotes and line breaks", () => {

@@ -18,12 +18,12 @@ describe("buildNotification", () => {
         year: 2019,
         edition: "2019",
         errorCells: ["resultsTotal.total"],
-        problems: ["resultsTotal.total 127≠124"],
+        problems: ["表三（七）总计·总计：印 124，应为 127"],
       },
       stored: { reportId: ID, status: "NEEDS_REVIEW", written: true, sourceAdded: true },
     });
     expect(note).toMatchObject({ status: "NEEDS_REVIEW", cells: ["resultsTotal.total"], agency: "瑶海区人民政府" });
-    expect(note?.message).toContain("resultsTotal.total 127≠124");
+    expect(note?.message).toBe("瑶海区人民政府 2019 需要复核，数字不符：表三（七）总计·总计：印 124，应为 127");
   });
 
   it("gives the error and its cause for a failed report", () => {
@@ -38,7 +38,7 @@ describe("buildNotification", () => {
       },
     });
     expect(note).toMatchObject({ status: "FAILED", error: "NotAnnualReportError", cause: "不是年度报告" });
-    expect(note?.message).toContain("s3://ingest/reports/x.txt");
+    expect(note?.message).toBe("s3://ingest/reports/x.txt 处理失败：不是年度报告（NotAnnualReportError）");
   });
 
   it("says nothing about a valid record", () => {

@@ -1,0 +1,123 @@
+/**
+ * Many report files read at once for `nianbao parse DIR|FILE...`: a pool of worker threads
+ * (./parse-worker.ts), each reading one file at a time; a file that cannot be read is an outcome
+ * with its reason, never the end of the run.
+ */
+import { Worker } from "node:worker_threads";
+import type { ExportRow } from "../../functions/api/export-rows.ts";
+import type { ReportRecord } from "../../functions/report/record.ts";
+import { NianbaoError } from "../../functions/shared/errors.ts";
+
+/** What became of one file: its record, or why it has none. */
+export type FileOutcome =
+  | { file: string; ok: true; reportId: string; status: "VALID" | "NEEDS_REVIEW"; record: ReportRecord; warnings: string[] }
+  | { file: string; ok: false; error: string; reason: string };
+
+export type WorkerSettings = { allowOcr: boolean };
+export type WorkerRequest = { index: number; file: string };
+export type WorkerReply =
+  | { type: "done"; index: number; outcome: FileOutcome }
+  | { type: "ocr"; index: number; label: string; done: number };
+
+/** Reads one file; any error becomes a FAILED outcome with its reason (an unexpected one says so). */
+export async function fileOutcome(file: string, allowOcr: boolean, onOcrPage?: (label: string, done: number) => void): Promise<FileOutcome> {
+  try {
+    // Loaded here, not at the top: the main thread of a pool only hands out files and never needs the readers.
+    const { readReportFile } = await import("./read-report.ts");
+    const read = await readReportFile(file, { allowOcr, ...(onOcrPage ? { onOcrPage } : {}) });
+    return { file, ok: true, reportId: read.reportId, status: read.status, record: read.record, warnings: read.warnings };
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    const reason = e instanceof NianbaoError ? e.message.replace(`${file}: `, "") : `意外错误 (unexpected error): ${e.message}`;
+    return { file, ok: false, error: e.name, reason };
+  }
+}
+
+/** The export row of an outcome (the same columns as the API's CSV and Excel exports). */
+export function outcomeRow(outcome: FileOutcome): ExportRow {
+  if (!outcome.ok) return { id: "", status: "FAILED", source: outcome.file, failure: `${outcome.reason}（${outcome.error}）` };
+  const { record } = outcome;
+  return {
+    id: outcome.reportId,
+    agency: record.agency,
+    year: record.year,
+    edition: record.edition,
+    status: outcome.status,
+    parserVersion: record.parserVersion,
+    source: outcome.file,
+    record,
+  };
+}
+
+export type PoolOptions = {
+  jobs: number;
+  allowOcr: boolean;
+  /** Called as each file is done, with how many are done. */
+  onDone?: (outcome: FileOutcome, done: number) => void;
+  onOcrPage?: (file: string, label: string, done: number) => void;
+};
+
+/** A worker of this module's build: the built .js beside the built CLI, else from TypeScript through tsx's loader. */
+function startWorker(settings: WorkerSettings): Worker {
+  const self = import.meta.url;
+  // Set by bin/build/cli.mjs in the built CLI, whose import.meta.url still names this source file.
+  const built = process.env.NIANBAO_BUILT_CLI;
+  if (built) return new Worker(new URL(`../../${built}/parse-worker.js`, self), { workerData: settings });
+  if (self.endsWith(".ts")) {
+    return new Worker(new URL("../ts-worker.mjs", self), { workerData: { ...settings, entry: new URL("./parse-worker.ts", self).href } });
+  }
+  return new Worker(new URL("./parse-worker.js", self), { workerData: settings });
+}
+
+/**
+ * Reads `files` in `jobs` worker threads; the outcomes in the order of `files`.
+ *
+ * @example
+ * const outcomes = await parseFiles(["a.pdf", "b.txt"], { jobs: 2, allowOcr: true });
+ */
+export async function parseFiles(files: readonly string[], options: PoolOptions): Promise<FileOutcome[]> {
+  const outcomes: FileOutcome[] = new Array(files.length);
+  let next = 0;
+  let done = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(options.jobs, files.length)) }, () => startWorker({ allowOcr: options.allowOcr }));
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            let current = -1;
+            const send = () => {
+              if (next >= files.length) return resolve();
+              current = next++;
+              worker.postMessage({ index: current, file: files[current]! } satisfies WorkerRequest);
+            };
+            worker.on("message", (reply: WorkerReply) => {
+              if (reply.type === "ocr") return options.onOcrPage?.(files[reply.index]!, reply.label, reply.done);
+              outcomes[reply.index] = reply.outcome;
+              options.onDone?.(reply.outcome, ++done);
+              send();
+            });
+            // A worker that dies (out of memory, a native crash) fails its file and stops; the others go on.
+            worker.once("error", (error) => {
+              if (current >= 0 && !outcomes[current]) {
+                outcomes[current] = { file: files[current]!, ok: false, error: error.name, reason: `读取线程出错 (the worker reading it failed): ${error.message}` };
+                options.onDone?.(outcomes[current]!, ++done);
+              }
+              resolve();
+            });
+            worker.once("exit", () => resolve());
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  // Files left unread by workers that died (all of them): read here, one by one.
+  for (let i = 0; i < files.length; i++) {
+    if (outcomes[i]) continue;
+    outcomes[i] = await fileOutcome(files[i]!, options.allowOcr);
+    options.onDone?.(outcomes[i]!, ++done);
+  }
+  return outcomes;
+}

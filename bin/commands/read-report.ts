@@ -1,0 +1,82 @@
+/**
+ * One report file read into its record, as `nianbao parse` does for each file it is given (in
+ * the main thread for one file, in worker threads for many). A scan (or pages and pictures with
+ * no text layer) is read with the local OCR engine (PaddleOCR, else Tesseract) when it is
+ * installed; that takes seconds per page, so each page read is announced through `onOcrPage`.
+ * Throws NianbaoError (one line, Chinese first) for a file that cannot be read or is not a report.
+ */
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { extractDocument } from "../../functions/documents/index.ts";
+import type { ExtractedDocument } from "../../functions/documents/model.ts";
+import type { OcrEngine } from "../../functions/documents/ocr/engine.ts";
+import { parseReport, type ParsedReport } from "../../functions/report/index.ts";
+import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
+import { readConfig } from "../../functions/shared/config.ts";
+import { OcrRequiredError, UnreadableDocumentError } from "../../functions/shared/errors.ts";
+
+/** Refuse before reading a file into memory that no report comes near. */
+const MAX_FILE_BYTES = 200 * 1024 * 1024;
+
+export type ReadOptions = {
+  allowOcr: boolean;
+  /** Called after each page the OCR engine read: its label and how many pages so far. */
+  onOcrPage?: (label: string, done: number) => void;
+};
+
+/** A file's record, its status, the reader's warnings and the report's id (SHA-256 of the bytes). */
+export type ReadReport = ParsedReport & { reportId: string; warnings: string[] };
+
+export async function readReportFile(file: string, options: ReadOptions): Promise<ReadReport> {
+  const info = await stat(file).catch(() => null);
+  if (!info) throw new UnreadableDocumentError(`${file}: 文件不存在 (no such file)`);
+  if (!info.isFile()) throw new UnreadableDocumentError(`${file}: 不是文件 (not a regular file)`);
+  if (info.size > MAX_FILE_BYTES) throw new UnreadableDocumentError(`${file}: 文件过大 (${info.size} bytes; the limit is ${MAX_FILE_BYTES})`);
+  const bytes = new Uint8Array(await readFile(file));
+  const doc = await extractReadingScans(bytes, file, options);
+  return { ...parseReport(doc), reportId: sha256Hex(bytes), warnings: doc.warnings };
+}
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
+
+/** Reads the text layer first; only what has none goes through the (slow) local OCR engine. */
+async function extractReadingScans(bytes: Uint8Array, file: string, options: ReadOptions): Promise<ExtractedDocument> {
+  let doc: ExtractedDocument | undefined;
+  try {
+    doc = await extractDocument(bytes, { fileName: file });
+    if (!doc.needsOcr) return doc;
+  } catch (error) {
+    if (!(error instanceof OcrRequiredError)) throw error;
+  }
+  const ocr = options.allowOcr ? await localOcrEngine(options.onOcrPage) : undefined;
+  if (!ocr) {
+    if (doc) return doc; // the text that was there; the unread pages are in its warnings
+    throw new OcrRequiredError(
+      options.allowOcr
+        ? "这是扫描件，需要 OCR：请运行 npm ci（PaddleOCR）或安装 tesseract-ocr 和 tesseract-ocr-chi-sim (a scan: reading it needs the local OCR engine; run npm ci for PaddleOCR, or install Debian's tesseract-ocr and tesseract-ocr-chi-sim)"
+        : "这是扫描件，需要 OCR (a scan: reading it needs OCR, which --no-ocr turned off)",
+    );
+  }
+  return extractDocument(bytes, { fileName: file, ocr });
+}
+
+/** The local OCR engine, announcing each page it reads; undefined when none is installed. */
+async function localOcrEngine(onPage: ReadOptions["onOcrPage"]): Promise<OcrEngine | undefined> {
+  const config = readConfig();
+  const engine = (await import("../../functions/documents/ocr/local.ts")).localOcrEngine({
+    labels: TEMPLATE_LABELS,
+    ...(config.NIANBAO_OCR_ENGINE ? { choice: config.NIANBAO_OCR_ENGINE } : {}),
+    ...(config.NIANBAO_OCR_THREADS ? { threads: config.NIANBAO_OCR_THREADS } : {}),
+  });
+  if (!engine) return undefined;
+  let done = 0;
+  return {
+    name: engine.name,
+    concurrency: engine.concurrency,
+    async recognizeImage(image) {
+      const result = await engine.recognizeImage(image);
+      onPage?.(image.label ?? "image", ++done);
+      return result;
+    },
+  };
+}
