@@ -3,7 +3,7 @@
 // script, at install). No TypeScript is transpiled here; when a source is newer than the build
 // (an edited checkout), the build is made again first, so the command never runs stale code.
 import { existsSync } from "node:fs";
-import { enableCompileCache } from "node:module";
+import * as nodeModule from "node:module";
 import { ENTRY_JS, ROOT, isBuildFresh } from "./build/fresh.mjs";
 
 // The process's one environment setting: silences the AWS SDK's notice about Node versions
@@ -11,7 +11,8 @@ import { ENTRY_JS, ROOT, isBuildFresh } from "./build/fresh.mjs";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 // V8's code cache for the modules: later starts skip compiling them (Node 22.1+).
-enableCompileCache?.(`${ROOT}node_modules/.cache/nianbao/compile-cache`);
+// A namespace import, so an older Node (without it) still runs the command.
+nodeModule.enableCompileCache?.(`${ROOT}node_modules/.cache/nianbao/compile-cache`);
 
 if (!isBuildFresh()) {
   if (!existsSync(`${ROOT}node_modules/esbuild`)) {
