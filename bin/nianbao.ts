@@ -2,7 +2,7 @@
  * The nianbao CLI: argv → the same functions the Lambda handlers call.
  * Data goes to stdout, messages to stderr.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { NianbaoError } from "../functions/shared/errors.ts";
 
 // A command validates a few values once: zod's compiled fast path (built with new Function on

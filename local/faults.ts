@@ -15,7 +15,7 @@
  * @example
  * NIANBAO_FAULTS='{"crash":[{"step":"store","when":"after","times":1}]}' npx nianbao up
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { OcrEngine } from "../functions/documents/ocr/engine.ts";
 import type { LambdaHandler } from "./step-functions.ts";
 

@@ -12,7 +12,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { z } from "zod";
+import * as z from "zod";
 import { LOCAL_CREDENTIALS } from "../../functions/adapters/clients.ts";
 import { NianbaoError } from "../../functions/shared/errors.ts";
 import { ReprocessFilter } from "../../functions/steps/09-reprocess/selection.ts";

@@ -16,7 +16,7 @@
  * same pk; history items carry no index keys, so listings never see them.
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import { Finding, ReportRecord } from "../report/record.ts";
 import { TextReuse } from "../report/text-reuse.ts";
 import { Status as ReportStatusSchema, type ParsedStatus, type Status as ReportStatus } from "../shared/status.ts";

@@ -2,7 +2,7 @@
  * The API function's own settings, read from the environment through a zod schema
  * (the shared names — table, buckets, endpoints — come from ../shared/config.ts).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError } from "../shared/config.ts";
 
 export const ApiConfig = z.object({

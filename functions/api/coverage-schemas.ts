@@ -1,5 +1,5 @@
 /** Schemas of the coverage and body-list routes (./routes/get-coverage.ts, ./routes/import-body-list.ts). */
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_LISTED_BODIES } from "../report/body-list.ts";
 import { codePrefix } from "../report/division-tree.ts";
 import { BODY_LEVEL } from "../report/body.ts";

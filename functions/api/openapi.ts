@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document of the API, generated from the routes' own zod schemas
  * (`z.toJSONSchema`), so what is documented is what is validated.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { Route } from "./route.ts";
 
 type JsonSchema = Record<string, unknown>;

@@ -3,7 +3,7 @@
  * The router validates requests with them and the OpenAPI document (`GET /openapi.json`)
  * is generated from them, so the two cannot disagree.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { EDITIONS } from "../report/template.ts";
 import type { PageCursor } from "../adapters/record-query.ts";
 import { PROGRESS_STEPS } from "../adapters/progress-store.ts";

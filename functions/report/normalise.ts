@@ -4,8 +4,48 @@
  */
 // The traditional-to-simplified half of opencc-js: a tenth of the full package to load.
 import * as OpenCC from "opencc-js/t2cn";
+import type { DictGroup } from "opencc-js/core";
 
-const toSimplified = OpenCC.Converter({ from: "t", to: "cn" });
+/**
+ * The converter's tries take ~20 ms of CPU to build, more than the rest of a text report's parse,
+ * so they are built on the first text that has a character some dictionary entry starts with.
+ * Text without one is returned as it is: no entry can match anywhere in it, so the converter
+ * would return it unchanged.
+ */
+let converter: ((text: string) => string) | undefined;
+
+/**
+ * Every code point a key of the converter's dictionaries (the `t2s` chains it runs) starts with;
+ * undefined (always convert) if the package's data is not in the form this reads.
+ */
+function dictionaryEntryStarts(): Set<number> | undefined {
+  const config = OpenCC.Locale.configs.t2s as { normalizationChain?: readonly DictGroup[]; conversionChain: readonly DictGroup[]; segmentation?: unknown } | undefined;
+  if (!config || config.segmentation !== undefined) return undefined;
+  const dicts = [...(config.normalizationChain ?? []), ...config.conversionChain].flat();
+  const starts = new Set<number>();
+  for (const dict of dicts) {
+    if (typeof dict !== "string") return undefined;
+    for (const key of dict.split("|")) starts.add(key.codePointAt(0) ?? 0);
+  }
+  return starts;
+}
+
+let entryStarts: Set<number> | undefined | null = null;
+
+/** Whether the converter could change `text` (false: no dictionary entry starts with any of its characters). */
+export function mayConvert(text: string): boolean {
+  if (entryStarts === null) entryStarts = dictionaryEntryStarts();
+  if (entryStarts === undefined) return true;
+  for (const ch of text) if (entryStarts.has(ch.codePointAt(0) ?? 0)) return true;
+  return false;
+}
+
+function toSimplified(text: string): string {
+  if (converter === undefined && !mayConvert(text)) return text;
+  const convert = converter ?? OpenCC.Converter({ from: "t", to: "cn" });
+  converter = convert;
+  return convert(text);
+}
 
 /** Pinyin after a Chinese character, as some web pages print it: `頁(yè)`, `申請(qǐng)`. */
 const PINYIN_ANNOTATION = /(?<=[\u3400-\u9fff])\((?:[a-z\u00e0-\u00fc\u0101-\u01dc\u0251\u0261]{1,7})\)/g;

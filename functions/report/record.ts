@@ -1,7 +1,7 @@
 /**
  * The record of the contract (../shared/spec/record.md) as a zod schema, derived from the template.
  */
-import { z } from "zod";
+import * as z from "zod";
 import {
   APPLICANT_COLUMNS,
   disclosureRowsOf,

@@ -10,7 +10,7 @@
  * copied. The template's fixed wording (its section titles, row and column labels) is masked out
  * of both texts first, so that printing the titles the template requires is not counted as reuse.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { compact } from "./normalise.ts";
 import { PROSE_SECTIONS, TEXT_SECTIONS, type SectionTexts, type TextSectionKey } from "./prose.ts";
 import { APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS, disclosureItemsOf } from "./template.ts";

@@ -6,7 +6,7 @@
  * endpoint overrides that point the SDK clients at the stand-ins (s3rver, DynamoDB Local,
  * the local Step Functions API) and a notifications log in place of SNS.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const OptionalUrl = z.url().optional();
 

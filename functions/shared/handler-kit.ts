@@ -1,6 +1,6 @@
 /** Pieces every handler uses: zod validation of the event as a middy middleware. */
 import type { MiddlewareObj } from "@middy/core";
-import { z } from "zod";
+import * as z from "zod";
 import { InvalidEventError } from "./errors.ts";
 
 /**

@@ -2,7 +2,7 @@
  * A report's status, defined once: the record, the workflow's payloads, the table, the API,
  * the CLI and the state machine's Choice all use these values.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const STATUS = { VALID: "VALID", NEEDS_REVIEW: "NEEDS_REVIEW", FAILED: "FAILED" } as const;
 

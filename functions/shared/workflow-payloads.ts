@@ -3,7 +3,7 @@
  * Small on purpose: the extracted document and the parsed record live in the artifacts
  * bucket, and only their keys travel through the state.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ParsedStatus, Status } from "./status.ts";
 
 export const ReportId = z.string().regex(/^[0-9a-f]{64}$/, "a SHA-256 hex digest");

@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { bareLabel, compact, normaliseText, readCell, shiftDecimal } from "../../functions/report/normalise.ts";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import * as OpenCC from "opencc-js/t2cn";
+import { describe, expect, it, vi } from "vitest";
+import { bareLabel, compact, mayConvert, normaliseText, readCell, shiftDecimal } from "../../functions/report/normalise.ts";
+import { SEEDS_DIR } from "../fixtures/seeds.ts";
 
 describe("normaliseText", () => {
   it("strips pinyin annotations and converts traditional to simplified", () => {
@@ -12,6 +16,38 @@ describe("normaliseText", () => {
 
   it("turns full-width digits, brackets and the ideographic space into ASCII", () => {
     expect(normaliseText("第二十条第（一）项\u3000１２３")).toBe("第二十条第(一)项 123");
+  });
+});
+
+describe("simplify: the converter built only when a text could change", () => {
+  const converter = OpenCC.Converter({ from: "t", to: "cn" });
+  const seedLines = () =>
+    readdirSync(SEEDS_DIR)
+      .filter((name) => name.endsWith(".txt"))
+      .flatMap((name) => readFileSync(join(SEEDS_DIR, name), "utf8").split("\n"));
+
+  it("leaves alone only characters opencc-js leaves alone (every CJK and full-width code point)", () => {
+    let skipped = 0;
+    for (const [from, to] of [[0x2e80, 0x9fff], [0xf900, 0xfaff], [0xfe30, 0xffef], [0x20000, 0x2ffff]] as const) {
+      for (let cp = from; cp <= to; cp++) {
+        const ch = String.fromCodePoint(cp);
+        if (mayConvert(ch)) continue;
+        skipped++;
+        expect(converter(ch), `U+${cp.toString(16)}`).toBe(ch);
+      }
+    }
+    expect(skipped).toBeGreaterThan(50_000);
+    expect(mayConvert("機")).toBe(true);
+  });
+
+  it("gives what opencc-js gives for every line of the seeds, simplified text first (a fresh module)", async () => {
+    vi.resetModules();
+    const fresh = await import("../../functions/report/normalise.ts");
+    const lines = seedLines();
+    expect(lines.length).toBeGreaterThan(100);
+    for (const line of lines) expect(fresh.simplify(line)).toBe(converter(line));
+    expect(fresh.simplify("政府信息公開")).toBe("政府信息公开");
+    expect(fresh.simplify("政府信息公开")).toBe("政府信息公开");
   });
 });
 

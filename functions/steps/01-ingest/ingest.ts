@@ -7,7 +7,7 @@
  * message starts nothing new. Also accepts S3 notifications and EventBridge
  * "Object Created" events delivered directly.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { WorkflowStarter } from "../../adapters/workflow-starter.ts";
 import { hashBytes } from "../../shared/hash.ts";
 import { stepLogger } from "../../shared/logger.ts";

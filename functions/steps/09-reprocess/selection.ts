@@ -1,7 +1,7 @@
 /**
  * What the reprocess workflow's Select step takes and returns (lib/reprocess-workflow.ts).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { Status } from "../../shared/status.ts";
 
 /** The filter: every criterion optional, all of them must hold. */
