@@ -13,7 +13,7 @@ import { SEEDS_DIR } from "../fixtures/seeds.ts";
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /** CPU seconds of this process's reaped children (cutime + cstime), or undefined off Linux. */
-function childCpuSeconds(): number | undefined {
+export function childCpuSeconds(): number | undefined {
   try {
     const stat = readFileSync("/proc/self/stat", "utf8");
     // The fields after the command name (which may hold spaces), from field 3 (state) on:

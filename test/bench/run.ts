@@ -16,6 +16,7 @@ const BENCHES: Bench[] = [
 // Benchmarks other parts of the project register as optional modules, so one missing does not stop the rest.
 const OPTIONAL: { title: string; module: string; fn: string }[] = [
   { title: "Document extractors (pages per second)", module: "./documents.bench.ts", fn: "benchDocuments" },
+  { title: "PDF text reading on one core, CPU time (baseline: pdftotext -bbox in the same run)", module: "./pdf-reader.bench.ts", fn: "benchPdfReader" },
   { title: "Local pipeline", module: "./pipeline.bench.ts", fn: "benchPipeline" },
   { title: "Local API latency", module: "./api.bench.ts", fn: "benchApi" },
   { title: "nianbao parse DIR: --jobs 2 against --jobs 1 (40 files)", module: "./parse-folder.bench.ts", fn: "benchParseFolder" },

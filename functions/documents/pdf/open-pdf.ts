@@ -11,8 +11,20 @@ export type PdfPage = Awaited<ReturnType<PdfDocument["getPage"]>>;
 let pdfjsPromise: Promise<PdfJs> | undefined;
 /** Loads pdf.js once, lazily: importing it costs ~100 ms that non-PDF inputs should not pay. */
 export function loadPdfJs(): Promise<PdfJs> {
+  useInflaterOfPdfJs();
   pdfjsPromise ??= import("pdfjs-dist/legacy/build/pdf.mjs");
   return pdfjsPromise;
+}
+
+/**
+ * pdf.js inflates each Flate stream through the global DecompressionStream where one exists, and
+ * with its own inflater otherwise (the same bytes). On Node that global costs a zlib handle and a
+ * web-stream pipeline per stream object, and a Chromium PDF holds over a hundred of them (one
+ * ToUnicode map per font subset): without it pdf.js reads the test PDFs with about a fifth less CPU.
+ * Nothing else in the project uses DecompressionStream (Node's zlib serves the rest).
+ */
+function useInflaterOfPdfJs(): void {
+  if ("DecompressionStream" in globalThis) Reflect.deleteProperty(globalThis, "DecompressionStream");
 }
 
 const require = createRequire(import.meta.url);
