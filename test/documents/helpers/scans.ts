@@ -63,8 +63,13 @@ export function cellAccuracy(expected: Sections, actual: Sections) {
  * the statistics tables' headers, so a test scans and OCRs only what the reader needs.
  */
 export function pagesToScan(pdf: Uint8Array): number[] {
-  const text = spawnSync("pdftotext", ["-layout", "-", "-"], { input: pdf, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }).stdout ?? "";
-  const pages = text.split("\f");
-  const tables = /信息内容|申请人情况|本年度办理结果|行政复议|结转下年度|（七）总计|其他处理/;
+  const pages = pdfTextPages(pdf);
+  const tables = /第二十条|信息内容|申请人情况|本年度办理结果|行政复议|结转下年度|（七）总计|其他处理|结果维持|复议后起诉|尚未审结/;
   return pages.flatMap((page, i) => (i === 0 || tables.test(page) ? [i + 1] : [])).filter((n) => n <= pages.length && pages[n - 1]!.trim() !== "");
+}
+
+/** A born-digital PDF's text layer page by page (poppler's layout mode). */
+export function pdfTextPages(pdf: Uint8Array): string[] {
+  const text = spawnSync("pdftotext", ["-layout", "-", "-"], { input: pdf, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }).stdout ?? "";
+  return text.split("\f");
 }
