@@ -5,6 +5,7 @@
  */
 import { checkImageBudget } from "../image-budget.ts";
 import { createRequire } from "node:module";
+import { cutOutPaper } from "./image-paper.ts";
 
 type CanvasAddon = typeof import("@napi-rs/canvas");
 
@@ -16,6 +17,11 @@ function canvas(): CanvasAddon {
 }
 
 export type GreyImage = { width: number; height: number; pixels: Uint8Array };
+
+/** A page image's grey levels, a photographed sheet cut out of its background and its lighting flattened (./image-paper.ts). */
+export async function decodePage(bytes: Uint8Array): Promise<GreyImage> {
+  return cutOutPaper(await decodeGrey(bytes));
+}
 
 /** Decodes PNG/JPEG bytes into grey levels (0 black .. 255 white). */
 export async function decodeGrey(bytes: Uint8Array): Promise<GreyImage> {
