@@ -5,6 +5,7 @@
  */
 import { checkImageBudget } from "../image-budget.ts";
 import { createRequire } from "node:module";
+import { cutOutPaper } from "./image-paper.ts";
 
 type CanvasAddon = typeof import("@napi-rs/canvas");
 
@@ -16,6 +17,11 @@ function canvas(): CanvasAddon {
 }
 
 export type GreyImage = { width: number; height: number; pixels: Uint8Array };
+
+/** A page image's grey levels, a photographed sheet cut out of its background and its lighting flattened (./image-paper.ts). */
+export async function decodePage(bytes: Uint8Array): Promise<GreyImage> {
+  return cutOutPaper(await decodeGrey(bytes));
+}
 
 /** Decodes PNG/JPEG bytes into grey levels (0 black .. 255 white). */
 export async function decodeGrey(bytes: Uint8Array): Promise<GreyImage> {
@@ -29,9 +35,21 @@ export async function decodeGrey(bytes: Uint8Array): Promise<GreyImage> {
   return toGrey(context.getImageData(0, 0, image.width, image.height).data, image.width, image.height);
 }
 
+/**
+ * Grey levels with red ink dropped: a red seal stamped over a table would otherwise be read as
+ * black strokes across cells. A pixel's grey level moves from its luminance towards its red level
+ * (paper-light for seal ink) as red outweighs green and blue; black text under the seal stays black.
+ */
 function toGrey(rgba: Uint8ClampedArray, width: number, height: number): GreyImage {
   const pixels = new Uint8Array(width * height);
-  for (let i = 0, j = 0; j < pixels.length; i += 4, j += 1) pixels[j] = (rgba[i]! * 77 + rgba[i + 1]! * 150 + rgba[i + 2]! * 29) >> 8;
+  for (let i = 0, j = 0; j < pixels.length; i += 4, j += 1) {
+    const r = rgba[i]!;
+    const g = rgba[i + 1]!;
+    const b = rgba[i + 2]!;
+    const luminance = (r * 77 + g * 150 + b * 29) >> 8;
+    const redness = r - Math.max(g, b);
+    pixels[j] = redness <= 30 ? luminance : luminance + (((r - luminance) * Math.min(60, redness - 30)) / 60) | 0;
+  }
   return { width, height, pixels };
 }
 

@@ -5,10 +5,10 @@
  * The pieces live by concern in ./image-pixels.ts, ./image-rulings.ts and ./crop-sheet.ts.
  */
 import type { Segment } from "../pdf/layout.ts";
-import { binarise, decodeGrey, despeckle, estimateSkew, rotateGrey, toPgm } from "./image-pixels.ts";
+import { binarise, decodePage, despeckle, estimateSkew, rotateGrey, toPgm } from "./image-pixels.ts";
 import { eraseRulings, findRulings, tableRulings } from "./image-rulings.ts";
 
-export { binarise, decodeGrey, despeckle, estimateSkew, otsuThreshold, rotateGrey, toPgm, type GreyImage } from "./image-pixels.ts";
+export { binarise, decodeGrey, decodePage, despeckle, estimateSkew, otsuThreshold, rotateGrey, toPgm, type GreyImage } from "./image-pixels.ts";
 export { eraseRulings, findRulings, pageHasTable } from "./image-rulings.ts";
 export { cropSheet, type Crop, type CropSheet } from "./crop-sheet.ts";
 
@@ -32,7 +32,7 @@ export type PreparedPage = {
  * characters (a title's 一) cross nothing and are left for the OCR engine.
  */
 export async function preparePage(bytes: Uint8Array, givenDpi?: number): Promise<PreparedPage> {
-  let grey = await decodeGrey(bytes);
+  let grey = await decodePage(bytes);
   const dpi = givenDpi ?? estimateDpi(grey.width, grey.height);
   const skew = estimateSkew(binarise(grey), grey.width, grey.height);
   grey = rotateGrey(grey, skew);

@@ -15,7 +15,7 @@ import { dirname, join } from "node:path";
 import { availableParallelism } from "node:os";
 import { NianbaoError } from "../../shared/errors.ts";
 import type { OcrEngine, OcrImage, OcrResult } from "./engine.ts";
-import { decodeGrey, preparePage, rotateGrey, type GreyImage, type PreparedPage } from "./image-prep.ts";
+import { decodePage, preparePage, rotateGrey, type GreyImage, type PreparedPage } from "./image-prep.ts";
 import type { Block } from "../model.ts";
 import { blocksFromOcr, type OcrWord } from "./ocr-layout.ts";
 import { createLabelCorrector } from "./lexicon.ts";
@@ -216,7 +216,7 @@ export class PaddleOcrEngine implements OcrEngine {
     }
     const models = await this.models();
     const page = await preparePage(image.bytes);
-    const grey = rotateGrey(await decodeGrey(image.bytes), page.skewDegrees);
+    const grey = rotateGrey(await decodePage(image.bytes), page.skewDegrees);
     const input = DET.input;
     const seen = input === "grey" ? grey : inkOnly(grey, page.ink, input === "cleaned" ? 0 : Math.max(1, Math.round(page.dpi / 150)));
     const words = await readLines(models, seen, page.dpi, page.rulings);

@@ -48,8 +48,9 @@ export async function ocrPdfPages(doc: RenderableDocument, bytes: Uint8Array, pa
 const SURVEY_DPI = 100;
 
 /**
- * The pages worth OCR: those whose page image holds a ruled table, plus the first and last page
- * (title, agency, year; signature and date). Where no page shows a table, all pages.
+ * The pages worth OCR: those whose page image holds a ruled table, the page before the first of
+ * them, and the first and last page (title, agency, year; signature and date). Where no page shows
+ * a table, all pages.
  */
 export async function selectTablePages(doc: RenderableDocument, pageNumbers: readonly number[]): Promise<number[]> {
   const { pageHasTable } = await import("./image-prep.ts");
@@ -59,5 +60,7 @@ export async function selectTablePages(doc: RenderableDocument, pageNumbers: rea
   const withTables: number[] = [];
   for (const n of pageNumbers) if (await pageHasTable(await renderPdfPage(doc, n, SURVEY_DPI), SURVEY_DPI)) withTables.push(n);
   if (withTables.length === 0) return [...pageNumbers];
-  return pageNumbers.filter((n) => n === first || n === last || withTables.includes(n));
+  // A table begun in the last lines of a page shows the survey too few rulings: the page before the first table page goes too.
+  const before = pageNumbers[pageNumbers.indexOf(withTables[0]!) - 1];
+  return pageNumbers.filter((n) => n === first || n === last || n === before || withTables.includes(n));
 }

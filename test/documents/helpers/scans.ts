@@ -1,14 +1,15 @@
 /**
- * Scans made outside the fixture generator, for measuring the OCR engines: the real reports in
- * ../shared/corpus/real rasterised by poppler (`pdftoppm`), then turned a fraction of a degree,
- * given noise and JPEG-compressed by ImageMagick (`convert`), as another office's scanner would.
+ * Scans of the real reports in ../shared/corpus/real through the one scan generator
+ * (test/fixtures/generate/degrade-scan.ts: poppler's pdftoppm, ImageMagick's convert), with a
+ * named setting or the two light tuning scans DEGRADED_200/300 the PaddleOCR engine went in with.
  * Also the share of a record's cells read right.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { scanPages } from "../../fixtures/generate/degrade-scan.ts";
 import type { ScannedPage } from "../../fixtures/generate/render-scan.ts";
+import type { ScanSetting } from "../../fixtures/generate/scan-settings.ts";
 
 export const REAL_DIR = new URL("../../../../shared/corpus/real/", import.meta.url).pathname;
 
@@ -16,36 +17,21 @@ export type RealScanOptions = { dpi: number; rotateDegrees: number; quality: num
 export const DEGRADED_200: RealScanOptions = { dpi: 200, rotateDegrees: 0.7, quality: 55, noise: 0.25 };
 export const DEGRADED_300: RealScanOptions = { dpi: 300, rotateDegrees: -0.5, quality: 60, noise: 0.3 };
 
-/** Whether pdftoppm and ImageMagick's convert are there (poppler-utils, imagemagick). */
-export function canRasterise(): boolean {
-  const ok = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" }).status === 0;
-  return ok("pdftoppm", ["-v"]) && ok("convert", ["-version"]) && /ImageMagick/.test(spawnSync("convert", ["-version"], { encoding: "utf8" }).stdout ?? "");
-}
+export { canGenerateScans as canRasterise } from "../../fixtures/generate/degrade-scan.ts";
 
-/** The pages (1-based; all when omitted) of a real report, degraded as `options` say; cached under the temp folder. */
-export function realScan(name: string, options: RealScanOptions, pages?: readonly number[]): ScannedPage[] {
-  const dir = join(tmpdir(), "nianbao-real-scans", `${name}-${options.dpi}-${options.rotateDegrees}-${options.quality}-${options.noise}`);
-  mkdirSync(dir, { recursive: true });
-  const pdf = join(REAL_DIR, `${name}.pdf`);
-  if (!readdirSync(dir).some((f) => f.endsWith(".png"))) {
-    const r = spawnSync("pdftoppm", ["-r", String(options.dpi), "-gray", "-png", pdf, join(dir, "page")], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`pdftoppm failed: ${r.stderr}`);
-  }
-  const pngs = readdirSync(dir).filter((f) => /^page-\d+\.png$/.test(f)).sort((a, b) => pageOf(a) - pageOf(b));
-  return pngs
-    .filter((f) => !pages || pages.includes(pageOf(f)))
-    .map((f) => {
-      const jpeg = join(dir, f.replace(/\.png$/, ".jpg"));
-      if (!existsSync(jpeg)) {
-        const r = spawnSync("convert", [join(dir, f), "-background", "white", "-rotate", String(options.rotateDegrees), "-attenuate", String(options.noise), "+noise", "Gaussian", "-type", "TrueColor", "-quality", String(options.quality), jpeg], { encoding: "utf8" });
-        if (r.status !== 0) throw new Error(`convert failed: ${r.stderr}`);
-      }
-      const size = spawnSync("identify", ["-format", "%w %h", jpeg], { encoding: "utf8" }).stdout.split(" ").map(Number);
-      return { jpeg: new Uint8Array(readFileSync(jpeg)), width: size[0]!, height: size[1]!, dpi: options.dpi };
-    });
-}
+/** The tuning-set scans the PaddleOCR engine went in with, as settings of the one scan generator. */
+const tuningSetting = (o: RealScanOptions): ScanSetting => ({
+  name: `tuning-real-${o.dpi}dpi`,
+  set: "tuning",
+  seed: 1,
+  degrade: { dpi: o.dpi as 200 | 300, skewDegrees: o.rotateDegrees, jpegQuality: o.quality, noise: o.noise },
+});
 
-const pageOf = (file: string) => Number(/-(\d+)\./.exec(file)![1]);
+/** The pages (1-based; all when omitted) of a real report, scanned with a setting (or the old tuning options). */
+export function realScan(name: string, setting: RealScanOptions | ScanSetting, pages?: readonly number[]): ScannedPage[] {
+  const s = "degrade" in setting ? setting : tuningSetting(setting);
+  return scanPages({ pdf: readFileSync(join(REAL_DIR, `${name}.pdf`)), ...(pages ? { pages } : {}) }, s);
+}
 
 type Figures = Record<string, Record<string, number>>;
 type Sections = { activeDisclosure: Figures; applications: Figures; reviewLitigation: Figures };
@@ -70,4 +56,20 @@ export function cellAccuracy(expected: Sections, actual: Sections) {
     }
   }
   return { right, total, share: total ? right / total : 0, wrong };
+}
+
+/**
+ * The pages of a born-digital PDF to scan: the first (the title) and those whose text layer holds
+ * the statistics tables' headers, so a test scans and OCRs only what the reader needs.
+ */
+export function pagesToScan(pdf: Uint8Array): number[] {
+  const pages = pdfTextPages(pdf);
+  const tables = /第二十条|信息内容|申请人情况|本年度办理结果|行政复议|结转下年度|（七）总计|其他处理|结果维持|复议后起诉|尚未审结/;
+  return pages.flatMap((page, i) => (i === 0 || tables.test(page) ? [i + 1] : [])).filter((n) => n <= pages.length && pages[n - 1]!.trim() !== "");
+}
+
+/** A born-digital PDF's text layer page by page (poppler's layout mode). */
+export function pdfTextPages(pdf: Uint8Array): string[] {
+  const text = spawnSync("pdftotext", ["-layout", "-", "-"], { input: pdf, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }).stdout ?? "";
+  return text.split("\f");
 }
