@@ -53,7 +53,8 @@ export function bucketsOf(item: CountedItem): BucketKey[] {
   for (const edition of [undefined, ...(item.edition ? [item.edition] : [])]) {
     for (const status of [undefined, item.status]) pks.push(scopePk(edition, status));
   }
-  if (item.agencyKey) pks.push(agencyPk(item.agencyKey));
+  // As the byAgencyYear index holds them: a record of no year is in no body's listing or sums.
+  if (item.agencyKey && typeof item.year === "number") pks.push(agencyPk(item.agencyKey));
   for (const prefix of regionPrefixes(item.record?.region)) pks.push(regionPk(prefix));
   return pks.flatMap((pk) => sks.map((sk) => ({ pk, sk })));
 }
