@@ -23,6 +23,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "reprocess [--status S]... [--year Y] [--agency A] [--older-than V] [--json] [--endpoint URL]\n      re-read stored reports with the current parser",
     run: load("./commands/reprocess.ts"),
   },
+  stats: {
+    summary: "stats rebuild [--dry-run] [--json] [--endpoint URL | --table NAME]\n      recompute the aggregates of /stats from the records, report any drift and repair it",
+    run: load("./commands/stats.ts"),
+  },
 };
 
 function usage(): string {

@@ -53,6 +53,9 @@ export const StoredReport = z.object({
   /** Cross-year findings by the other report's id (written by CrossYear; [] = checked, none). */
   crossYear: z.record(z.string(), z.array(CrossYearFinding)).optional(),
   sources: z.array(Source).default([]),
+  /** Error findings and sources, counted on write so a listing reads neither (absent on records stored before). */
+  errorCount: z.number().int().optional(),
+  sourceCount: z.number().int().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

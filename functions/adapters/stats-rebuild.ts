@@ -25,13 +25,16 @@ export type RebuildReport = {
   repaired: number;
   /** Buckets a concurrent write changed between reading and repairing (run the rebuild again). */
   changedDuringRebuild: number;
-  /** Records written before the aggregates, now marked as counted. */
+  /** Records stored before the aggregates, now marked as counted (and given their listing counts). */
   recordsMarked: number;
 };
 
 type Bucket = { key: BucketKey; counters: Counters; writes?: number };
+type ScannedRecord = CountedItem & { pk: string; revision?: number; errorCount?: number; sourceCount?: number; sources?: unknown[] };
+/** A record stored before the aggregates (not counted) or before the listing counts. */
+type LegacyRecord = { pk: string; errorCount: number; sourceCount: number };
 
-const RECORD_ATTRIBUTES = ["pk", "sk", "status", "year", "edition", "agencyKey", "revision"];
+const RECORD_ATTRIBUTES = ["pk", "sk", "status", "year", "edition", "agencyKey", "revision", "errorCount", "sourceCount", "sources"];
 const RECORD_PARTS = ["year", "findings", "applications", "reviewLitigation", "region"];
 
 async function* scan(client: DynamoDBDocumentClient, input: Omit<ConstructorParameters<typeof ScanCommand>[0], "ExclusiveStartKey">) {
@@ -50,7 +53,7 @@ async function recompute(client: DynamoDBDocumentClient, tableName: string) {
   const names = Object.fromEntries([...RECORD_ATTRIBUTES, "record"].map((a) => [`#${a}`, a]));
   const partNames = Object.fromEntries(RECORD_PARTS.map((p) => [`#r_${p}`, p]));
   const expected = new Map<string, Bucket>();
-  const uncounted: string[] = [];
+  const legacy: LegacyRecord[] = [];
   let records = 0;
   for await (const item of scan(client, {
     TableName: tableName,
@@ -60,8 +63,14 @@ async function recompute(client: DynamoDBDocumentClient, tableName: string) {
     ExpressionAttributeValues: { ":report": KEY_PREFIXES.REPORT, ":record": KEY_PREFIXES.RECORD_SK },
   })) {
     records += 1;
-    const counted = item as unknown as CountedItem & { pk: string; revision?: number };
-    if (counted.revision === undefined) uncounted.push(counted.pk);
+    const counted = item as unknown as ScannedRecord;
+    if (counted.revision === undefined || counted.errorCount === undefined || counted.sourceCount === undefined) {
+      legacy.push({
+        pk: counted.pk,
+        errorCount: (counted.record?.findings ?? []).filter((f) => f.severity === "error").length,
+        sourceCount: counted.sources?.length ?? 0,
+      });
+    }
     const contribution = contributionOf(counted);
     for (const key of bucketsOf(counted)) {
       const bucket = expected.get(idOf(key)) ?? { key, counters: {} };
@@ -69,7 +78,7 @@ async function recompute(client: DynamoDBDocumentClient, tableName: string) {
       expected.set(idOf(key), bucket);
     }
   }
-  return { expected, uncounted, records };
+  return { expected, legacy, records };
 }
 
 async function readStored(client: DynamoDBDocumentClient, tableName: string): Promise<Map<string, Bucket>> {
@@ -114,22 +123,25 @@ async function repairBucket(client: DynamoDBDocumentClient, tableName: string, s
   }
 }
 
-/** Marks a record written before the aggregates as counted (its contribution is in the rebuilt buckets). */
-async function markCounted(client: DynamoDBDocumentClient, tableName: string, pk: string): Promise<boolean> {
+/**
+ * Marks a record stored before the aggregates as counted (its contribution is in the rebuilt
+ * buckets) and gives it the counts a listing reads; what a write set meanwhile is kept.
+ */
+async function markLegacy(client: DynamoDBDocumentClient, tableName: string, record: LegacyRecord): Promise<boolean> {
   try {
     await client.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: { pk, sk: KEY_PREFIXES.RECORD_SK },
-        UpdateExpression: "SET revision = :zero",
-        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(revision)",
-        ExpressionAttributeValues: { ":zero": 0 },
+        Key: { pk: record.pk, sk: KEY_PREFIXES.RECORD_SK },
+        UpdateExpression: "SET revision = if_not_exists(revision, :zero), errorCount = if_not_exists(errorCount, :errors), sourceCount = if_not_exists(sourceCount, :sources)",
+        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(revision) OR attribute_not_exists(errorCount) OR attribute_not_exists(sourceCount))",
+        ExpressionAttributeValues: { ":zero": 0, ":errors": record.errorCount, ":sources": record.sourceCount },
       }),
     );
     return true;
   } catch (error) {
     if (isConditionFailed(error)) return false;
-    return rethrowClassified(error, `mark ${pk} counted`);
+    return rethrowClassified(error, `mark ${record.pk} counted`);
   }
 }
 
@@ -143,7 +155,7 @@ async function markCounted(client: DynamoDBDocumentClient, tableName: string, pk
  */
 export async function rebuildStatsAggregates(client: DynamoDBDocumentClient, tableName: string, options: { repair: boolean }): Promise<RebuildReport> {
   try {
-    const { expected, uncounted, records } = await recompute(client, tableName);
+    const { expected, legacy, records } = await recompute(client, tableName);
     const stored = await readStored(client, tableName);
     const report: RebuildReport = { records, buckets: expected.size, drift: [], repaired: 0, changedDuringRebuild: 0, recordsMarked: 0 };
     for (const id of new Set([...expected.keys(), ...stored.keys()])) {
@@ -155,7 +167,7 @@ export async function rebuildStatsAggregates(client: DynamoDBDocumentClient, tab
       if (await repairBucket(client, tableName, s, e)) report.repaired += 1;
       else report.changedDuringRebuild += 1;
     }
-    if (options.repair) for (const pk of uncounted) if (await markCounted(client, tableName, pk)) report.recordsMarked += 1;
+    if (options.repair) for (const record of legacy) if (await markLegacy(client, tableName, record)) report.recordsMarked += 1;
     return report;
   } catch (error) {
     return rethrowClassified(error, "rebuild stats aggregates");

@@ -19,8 +19,8 @@ export function toListItem(report: StoredReport): ReportListItem {
     edition: report.edition ?? null,
     status: report.status,
     parserVersion: report.parserVersion,
-    errorCount: countErrors(report),
-    sourceCount: report.sources.length,
+    errorCount: report.errorCount ?? countErrors(report),
+    sourceCount: report.sourceCount ?? report.sources.length,
     updatedAt: report.updatedAt,
   };
 }

@@ -302,6 +302,10 @@ export const Stats = z.object({
   outcomes: z.array(z.object({ key: z.string(), label: z.string(), count: z.number(), share: z.number() })),
   reviewLitigation: z.record(z.string(), Columns),
   byYear: z.array(z.object({ year: z.number().int(), reportCount: z.number().int(), outcomes: Columns })),
+  computedFrom: z.enum(["aggregates", "records"]).meta({
+    description: "`aggregates`: the sums kept as reports are stored (time independent of the number of reports); `records`: summed from the matching records, read one by one",
+  }),
+  fallback: z.string().optional().meta({ description: "Why no aggregate covers the filters (when computedFrom is `records`)" }),
 });
 
 export const UploadTicket = z.object({

@@ -7,7 +7,17 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { run as runStatsCommand } from "../../bin/commands/stats.ts";
+import { createDocumentClient } from "../../functions/adapters/clients.ts";
+import { createDynamoRecordQuery, READ_SHAPE } from "../../functions/adapters/record-query.ts";
+import type { StoredReport } from "../../functions/adapters/record-store.ts";
+import { scopePk, yearSk } from "../../functions/adapters/stats-aggregates.ts";
+import { withAgencyKey } from "../../functions/api/agency-keys.ts";
+import { summariseReports } from "../../functions/api/stats.ts";
+import { Config } from "../../functions/shared/config.ts";
+import { LOCAL_NAMES } from "../../local/stack.ts";
 import { CSV_COLUMNS, parseCsv, UTF8_BOM } from "../../functions/api/csv.ts";
 import { FIGURE_COLUMNS, readFigure } from "../../functions/api/figures.ts";
 import { PARSER_VERSION } from "../../functions/report/index.ts";
@@ -19,6 +29,7 @@ import type { ReportRecord } from "../../functions/report/record.ts";
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const SYNTHETIC = "synthetic-1";
 const SYNTHETIC_COUNT = 25;
+const LOCAL_TABLE = LOCAL_NAMES.TABLE;
 
 let local: TestStack;
 let api: string;
@@ -381,5 +392,81 @@ describe("GET /reports/{id}/progress", () => {
     const { body } = (await get(`/reports/${sha256(bytes)}/progress`)) as { body: Progress };
     expect(body).toMatchObject({ done: true, current: "Done" });
     await local.stack.idle();
+  });
+});
+
+describe("GET /stats from the aggregates kept on write", () => {
+  const table = () => createDocumentClient(Config.parse({ DYNAMODB_ENDPOINT: local.stack.dynamoDbEndpoint }));
+
+  /** Today's computation: the matching records read one by one and summed. */
+  async function summedFromRecords(filter: Record<string, string | number>) {
+    const client = table();
+    try {
+      const reports: StoredReport[] = [];
+      const keyed = await withAgencyKey(filter as { agency?: string }, local.stack.adapters.registry);
+      for await (const r of createDynamoRecordQuery(client, LOCAL_TABLE).each(keyed, READ_SHAPE.FIGURES)) reports.push(r);
+      return summariseReports(reports);
+    } finally {
+      client.destroy();
+    }
+  }
+
+  it("gives today's answer for every covered filter, and says it came from the aggregates", async () => {
+    const filters: Record<string, string | number>[] = [
+      {},
+      { year: 2019 },
+      { status: "VALID" },
+      { edition: "2021" },
+      { edition: "2021", status: "NEEDS_REVIEW", year: 2020 },
+      { agency: "西湖区教育局" },
+      { agency: "测试机关1", year: 2020 },
+    ];
+    for (const filter of filters) {
+      const { status, body } = await get(`/stats?${new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)]))}`);
+      expect(status).toBe(200);
+      const { computedFrom, fallback, ...stats } = body;
+      expect(computedFrom, JSON.stringify(filter)).toBe("aggregates");
+      expect(fallback).toBeUndefined();
+      expect(stats, JSON.stringify(filter)).toEqual(await summedFromRecords(filter));
+    }
+  });
+
+  it("sums the records for a filter no aggregate covers, and says so", async () => {
+    const { body } = await get(`/stats?parserVersion=${SYNTHETIC}`);
+    expect(body.computedFrom).toBe("records");
+    expect(body.fallback).toContain("解析器版本");
+    expect(body.reportCount).toBe(SYNTHETIC_COUNT);
+  });
+
+  it("lists summaries with the counts kept on write", async () => {
+    const { body } = await get(`/reports?agency=${encodeURIComponent("西湖区教育局")}&year=2019`);
+    expect(body.items).toEqual([expect.objectContaining({ errorCount: 4, sourceCount: 1 })]);
+  });
+
+  it("`nianbao stats rebuild` reports a drifted aggregate and repairs it", async () => {
+    const client = table();
+    try {
+      await client.send(
+        new UpdateCommand({ TableName: LOCAL_TABLE, Key: { pk: scopePk(), sk: yearSk(2019) }, UpdateExpression: "ADD #c :d", ExpressionAttributeNames: { "#c": "app|granted|total" }, ExpressionAttributeValues: { ":d": 1000 } }),
+      );
+    } finally {
+      client.destroy();
+    }
+    const drifted = (await get("/stats?year=2019")).body;
+    expect(drifted.applications.granted.total).toBe((await summedFromRecords({ year: 2019 })).applications.granted?.total! + 1000);
+
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    let code = -1;
+    let printed = "";
+    try {
+      code = await runStatsCommand(["rebuild", "--endpoint", api]);
+      printed = out.mock.calls.map((c) => String(c[0])).join("");
+    } finally {
+      out.mockRestore();
+    }
+    expect(code).toBe(0);
+    expect(printed).toMatch(/偏差  STATS#E=\*#S=\*  Y#2019  app\|granted\|total：存储 \d+，重算 \d+/);
+    expect(printed).toContain("已修复 1 项");
+    expect((await get("/stats?year=2019")).body.applications.granted.total).toBe((await summedFromRecords({ year: 2019 })).applications.granted!.total);
   });
 });

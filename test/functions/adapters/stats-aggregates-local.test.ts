@@ -6,7 +6,7 @@
  * Then a deliberately drifted table: the rebuild reports the drift and repairs it.
  */
 import fc from "fast-check";
-import { DeleteCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDynamoRecordQuery, READ_SHAPE, type ReportFilter } from "../../../functions/adapters/record-query.ts";
 import { createDynamoRecordStore, type RecordStore } from "../../../functions/adapters/record-store.ts";
@@ -176,6 +176,9 @@ describe("stats aggregates on DynamoDB Local", () => {
       const answer = await createDynamoStatsAggregates(dynamo.client, table).stats(filter);
       expect("stats" in answer && answer.stats).toEqual(summariseReports(await readAll(table, filter)));
     }
+    // The record stored before the aggregates is marked counted and has the counts a listing reads.
+    const legacy = await dynamo.client.send(new GetCommand({ TableName: table, Key: { pk: `REPORT#${id(99)}`, sk: "RECORD" } }));
+    expect(legacy.Item).toMatchObject({ revision: 0, errorCount: 0, sourceCount: 0 });
     // The marked record is counted now: replacing it subtracts what the rebuild added.
     await store.putFailure({ reportId: id(99), parserVersion: "1.0.0", failure: { error: "E", cause: "again" }, source: { bucket: "ingest", key: "incoming/99.txt" } });
     expect((await rebuildStatsAggregates(dynamo.client, table, { repair: false })).drift).toEqual([]);
