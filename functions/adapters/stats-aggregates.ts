@@ -2,11 +2,12 @@
  * The sums `GET /stats` serves, kept as aggregate items in the records table and updated in the
  * same transaction as the record they count (./record-store-writes.ts).
  *
- * Every report counts in a handful of buckets: each combination of edition (or any) and status
- * (or any), its body (`agencyKey`), and each level of its region (province, city, county code
- * prefix). A bucket is one partition, `pk = STATS#<scope>`, with one item for all years
- * (`sk = Y#*`) and one per year (`sk = Y#<year>`), so the stats of a scope, years included, are
- * one Query. An item holds the counters of ../report/stats-counters.ts as top-level numbers,
+ * Every report counts in a few items, one per scope it belongs to: its edition and status, its
+ * body (`agencyKey`), and each level of its region (province, city, county code prefix). A scope
+ * is one partition, `pk = STATS#<scope>`, with one item per year (`sk = Y#<year>`, `Y#-` for
+ * none), so the stats of a scope are one Query, and of all reports the few edition × status
+ * partitions summed (a write touches ~5 items, not one per combination of filters). An item
+ * holds the counters of ../report/stats-counters.ts as top-level numbers,
  * grown by `ADD` with the difference between a record's old and new contribution, and `writes`,
  * the number of updates it has seen (what a rebuild's repair is conditioned on).
  *
@@ -15,13 +16,16 @@
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { addCounters, contributionOf, countedYear, statsFromCounters, type CountedReport, type Counters, type ReportStats } from "../report/stats-counters.ts";
 import { agencyKeyOf } from "../report/cross-year.ts";
+import { EDITIONS } from "../report/template.ts";
+import { STATUS } from "../shared/status.ts";
 import { KEY_PREFIXES } from "../shared/table-schema.ts";
 import { rethrowClassified } from "../shared/transient.ts";
 
 /** The attributes of an aggregate item that are not counters. */
 export const AGGREGATE_META = ["pk", "sk", "writes"] as const;
 const META = new Set<string>(AGGREGATE_META);
-const ANY = "*";
+/** The edition or year of a report that has none. */
+const NONE = "-";
 
 /** What a record item holds that decides where it counts (a projection of the record item). */
 export type CountedItem = CountedReport & {
@@ -33,11 +37,11 @@ export type CountedItem = CountedReport & {
 export type BucketKey = { pk: string; sk: string };
 export type BucketDelta = { key: BucketKey; counters: Counters };
 
-/** The partition of the edition × status scope (`undefined`: any). */
-export const scopePk = (edition?: string, status?: string) => `${KEY_PREFIXES.STATS}E=${edition ?? ANY}#S=${status ?? ANY}`;
+/** The partition of an edition × status scope (`undefined`: reports of no edition). */
+export const scopePk = (edition: string | undefined, status: string) => `${KEY_PREFIXES.STATS}E=${edition ?? NONE}#S=${status}`;
 export const agencyPk = (agencyKey: string) => `${KEY_PREFIXES.STATS}A=${agencyKey}`;
 export const regionPk = (codePrefix: string) => `${KEY_PREFIXES.STATS}R=${codePrefix}`;
-export const yearSk = (year?: number) => `Y#${year ?? ANY}`;
+export const yearSk = (year?: number) => `Y#${year ?? NONE}`;
 
 /** The region code prefixes a record counts under: province, city and county where named. */
 function regionPrefixes(region: NonNullable<CountedItem["record"]>["region"]): string[] {
@@ -47,16 +51,12 @@ function regionPrefixes(region: NonNullable<CountedItem["record"]>["region"]): s
 
 /** Every aggregate item `item` counts in. */
 export function bucketsOf(item: CountedItem): BucketKey[] {
-  const year = countedYear(item);
-  const sks = [yearSk(), ...(typeof year === "number" && item.record ? [yearSk(year)] : [])];
-  const pks: string[] = [];
-  for (const edition of [undefined, ...(item.edition ? [item.edition] : [])]) {
-    for (const status of [undefined, item.status]) pks.push(scopePk(edition, status));
-  }
+  const sk = yearSk(countedYear(item));
+  const pks = [scopePk(item.edition, item.status)];
   // As the byAgencyYear index holds them: a record of no year is in no body's listing or sums.
   if (item.agencyKey && typeof item.year === "number") pks.push(agencyPk(item.agencyKey));
   for (const prefix of regionPrefixes(item.record?.region)) pks.push(regionPk(prefix));
-  return pks.flatMap((pk) => sks.map((sk) => ({ pk, sk })));
+  return pks.map((pk) => ({ pk, sk }));
 }
 
 const bucketId = ({ pk, sk }: BucketKey) => `${pk}\n${sk}`;
@@ -112,25 +112,27 @@ export function countersOf(item: Record<string, unknown>): Counters {
 /** A `/stats` filter as the aggregates see it (agency already the body's key). */
 export type StatsFilter = { year?: number; status?: string; edition?: string; agency?: string; parserVersion?: string };
 
-/** The partition that answers `filter`, or why none does (the stats are then summed from the records). */
-export function aggregatePartitionFor(filter: StatsFilter): { pk: string } | { uncovered: string } {
+/** The partitions whose sum answers `filter`, or why none do (the stats are then summed from the records). */
+export function aggregatePartitionsFor(filter: StatsFilter): { pks: string[] } | { uncovered: string } {
   if (filter.parserVersion !== undefined) return { uncovered: "parserVersion" };
   if (filter.agency !== undefined) {
     if (filter.status !== undefined || filter.edition !== undefined) return { uncovered: "agency with status or edition" };
-    return { pk: agencyPk(agencyKeyOf(filter.agency)) };
+    return { pks: [agencyPk(agencyKeyOf(filter.agency))] };
   }
-  return { pk: scopePk(filter.edition, filter.status) };
+  const editions = filter.edition !== undefined ? [filter.edition] : [...EDITIONS, undefined];
+  const statuses = filter.status !== undefined ? [filter.status] : Object.values(STATUS);
+  return { pks: editions.flatMap((edition) => statuses.map((status) => scopePk(edition, status))) };
 }
 
-/** The stats of one partition's items (`Y#*` and the years), or of one year's item alone. */
-export function statsFromItems(items: Record<string, unknown>[], year?: number): ReportStats {
+/** The stats of the items of the partitions a filter reads (of one year's items, for a filter by year). */
+export function statsFromItems(items: Record<string, unknown>[]): ReportStats {
+  const total: Counters = {};
   const years = new Map<number, Counters>();
-  let total: Counters = {};
   for (const item of items) {
-    const sk = String(item.sk);
-    if (sk === yearSk(year)) total = countersOf(item);
-    const itemYear = Number(sk.slice(2));
-    if (sk !== yearSk() && Number.isInteger(itemYear)) years.set(itemYear, countersOf(item));
+    const counters = countersOf(item);
+    addCounters(total, counters);
+    const year = Number(String(item.sk).slice(2));
+    if (String(item.sk) !== yearSk() && Number.isInteger(year)) years.set(year, addCounters(years.get(year) ?? {}, counters));
   }
   return statsFromCounters(total, years);
 }
@@ -141,38 +143,43 @@ export interface StatsAggregates {
 }
 
 /**
- * The aggregates of the records table: one GetItem for a filter with a year, else one Query of
- * the scope's partition (its all-years item and one item per year), whatever the record count.
+ * The aggregates of the records table: for each partition the filter sums (at most the 9
+ * edition × status scopes), one GetItem for a filter with a year, else one Query of its year
+ * items; in parallel, whatever the number of records.
  *
  * @example
  * const answer = await createDynamoStatsAggregates(client, "nianbao-records").stats({ year: 2021 });
  */
 export function createDynamoStatsAggregates(client: DynamoDBDocumentClient, tableName: string): StatsAggregates {
+  async function getYear(pk: string, year: number): Promise<Record<string, unknown>[]> {
+    const out = await client.send(new GetCommand({ TableName: tableName, Key: { pk, sk: yearSk(year) }, ConsistentRead: true }));
+    return out.Item ? [out.Item] : [];
+  }
+  async function queryPartition(pk: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": pk },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
   return {
     async stats(filter) {
-      const partition = aggregatePartitionFor(filter);
-      if ("uncovered" in partition) return partition;
+      const partitions = aggregatePartitionsFor(filter);
+      if ("uncovered" in partitions) return partitions;
       try {
-        if (filter.year !== undefined) {
-          const out = await client.send(new GetCommand({ TableName: tableName, Key: { pk: partition.pk, sk: yearSk(filter.year) }, ConsistentRead: true }));
-          return { stats: statsFromItems(out.Item ? [out.Item] : [], filter.year) };
-        }
-        const items: Record<string, unknown>[] = [];
-        let start: Record<string, unknown> | undefined;
-        do {
-          const out = await client.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: "pk = :pk",
-              ExpressionAttributeValues: { ":pk": partition.pk },
-              ConsistentRead: true,
-              ...(start ? { ExclusiveStartKey: start } : {}),
-            }),
-          );
-          items.push(...(out.Items ?? []));
-          start = out.LastEvaluatedKey;
-        } while (start);
-        return { stats: statsFromItems(items) };
+        const items = await Promise.all(partitions.pks.map((pk) => (filter.year !== undefined ? getYear(pk, filter.year) : queryPartition(pk))));
+        return { stats: statsFromItems(items.flat()) };
       } catch (error) {
         return rethrowClassified(error, "read stats aggregates");
       }

@@ -145,14 +145,22 @@ describe("stats aggregates on DynamoDB Local", () => {
     const store = createDynamoRecordStore(dynamo.client, table);
     const sample = fc.sample(fc.array(write, { minLength: 20, maxLength: 20 }), { numRuns: 1, seed: 17 })[0]!;
     for (const [i, w] of sample.entries()) await send(store, w, i);
-    const before = await createDynamoStatsAggregates(dynamo.client, table).stats({});
+    // Two records whose items are known: 2019 edition VALID of 2020, 2021 edition NEEDS_REVIEW of 2021.
+    const known = (report: number, edition: "2019" | "2021", year: 2020 | 2021, review: boolean): Write => ({
+      kind: "parsed", report, version: "9.0.0", review,
+      record: { agency: null, year, edition, region: null, error: false, granted: { naturalPerson: 1, total: 1 }, denied: { total: 0 }, notHeld: { total: 0, otherOrganization: 0 }, review: { upheld: 0, total: 0 } },
+    });
+    await send(store, known(50, "2019", 2020, false), 50);
+    await send(store, known(51, "2021", 2021, true), 51);
+    const counted = await dynamo.client.send(new GetCommand({ TableName: table, Key: { pk: scopePk("2019", "VALID"), sk: yearSk(2020) } }));
+    const reports = counted.Item?.reports as number;
 
-    // Drift: a counter off by 7, a phantom bucket, a bucket lost, and a record written before the aggregates.
+    // Drift: a counter off by 7, a phantom item, an item lost, and a record written before the aggregates.
     await dynamo.client.send(
-      new UpdateCommand({ TableName: table, Key: { pk: scopePk(), sk: yearSk() }, UpdateExpression: "ADD #c :d", ExpressionAttributeNames: { "#c": "reports" }, ExpressionAttributeValues: { ":d": 7 } }),
+      new UpdateCommand({ TableName: table, Key: { pk: scopePk("2019", "VALID"), sk: yearSk(2020) }, UpdateExpression: "ADD #c :d", ExpressionAttributeNames: { "#c": "reports" }, ExpressionAttributeValues: { ":d": 7 } }),
     );
-    await dynamo.client.send(new PutCommand({ TableName: table, Item: { pk: scopePk("2019", "VALID"), sk: yearSk(1999), writes: 1, reports: 3 } }));
-    await dynamo.client.send(new DeleteCommand({ TableName: table, Key: { pk: scopePk(undefined, "VALID"), sk: yearSk() } }));
+    await dynamo.client.send(new PutCommand({ TableName: table, Item: { pk: scopePk("2021", "FAILED"), sk: yearSk(1999), writes: 1, reports: 3 } }));
+    await dynamo.client.send(new DeleteCommand({ TableName: table, Key: { pk: scopePk("2021", "NEEDS_REVIEW"), sk: yearSk(2021) } }));
     await dynamo.client.send(
       new PutCommand({
         TableName: table,
@@ -161,9 +169,10 @@ describe("stats aggregates on DynamoDB Local", () => {
     );
 
     const dry = await rebuildStatsAggregates(dynamo.client, table, { repair: false });
-    expect(dry.drift).toContainEqual({ pk: scopePk(), sk: yearSk(), counter: "reports", stored: (before as { stats: { reportCount: number } }).stats.reportCount + 7, expected: (before as { stats: { reportCount: number } }).stats.reportCount + 1 });
-    expect(dry.drift).toContainEqual({ pk: scopePk("2019", "VALID"), sk: yearSk(1999), counter: "reports", stored: 3, expected: 0 });
-    expect(dry.drift.some((d) => d.pk === scopePk(undefined, "VALID") && d.sk === yearSk() && d.stored === 0 && d.expected > 0)).toBe(true);
+    expect(dry.drift).toContainEqual({ pk: scopePk("2019", "VALID"), sk: yearSk(2020), counter: "reports", stored: reports + 7, expected: reports });
+    expect(dry.drift).toContainEqual({ pk: scopePk("2021", "FAILED"), sk: yearSk(1999), counter: "reports", stored: 3, expected: 0 });
+    expect(dry.drift.some((d) => d.pk === scopePk("2021", "NEEDS_REVIEW") && d.sk === yearSk(2021) && d.counter === "reports" && d.stored === 0 && d.expected > 0)).toBe(true);
+    expect(dry.drift.some((d) => d.pk === scopePk(undefined, "FAILED") && d.sk === yearSk() && d.counter === "reports" && d.expected === d.stored + 1)).toBe(true);
     expect(dry.repaired).toBe(0);
 
     const repair = await rebuildStatsAggregates(dynamo.client, table, { repair: true });
