@@ -88,11 +88,11 @@ type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[numb
 
 /** One `ADD` of every counter of `delta` (short placeholders: an expression may hold 4 KB). */
 export function aggregateUpdate(tableName: string, delta: BucketDelta): TransactItem {
-  const names: Record<string, string> = { "#w": "writes" };
-  const values: Record<string, number> = { ":w": 1 };
-  const parts = ["#w :w"];
+  const names: Record<string, string> = { "#writes": "writes" };
+  const values: Record<string, number> = { ":writes": 1 };
+  const parts = ["#writes :writes"];
   Object.entries(delta.counters).forEach(([name, value], i) => {
-    const id = i.toString(36);
+    const id = `c${i.toString(36)}`;
     names[`#${id}`] = name;
     values[`:${id}`] = value;
     parts.push(`#${id} :${id}`);
