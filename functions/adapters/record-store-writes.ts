@@ -3,6 +3,7 @@
  * item) and the aggregates of `/stats` it changes (./stats-aggregates.ts) in one transaction; the
  * source by a second UpdateItem.
  */
+import { randomUUID } from "node:crypto";
 import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { agencyKeyOf } from "../report/cross-year.ts";
 import { toVersionOrder } from "../shared/parser-version.ts";
@@ -71,7 +72,7 @@ async function readItem({ client, tableName }: RecordTable, reportId: string): P
 }
 
 /** A record item as the aggregates count it: `revision` present means its contribution is in them. */
-type CountedRecordItem = Item & { revision?: number };
+type CountedRecordItem = Item;
 
 /** How a transaction was cancelled: the body's condition, a concurrent transaction, or neither. */
 function cancellation(error: unknown): "condition" | "conflict" | undefined {
@@ -121,7 +122,8 @@ async function writeBody(
       ...deltas.map((delta) => aggregateUpdate(table.tableName, delta)),
     ];
     try {
-      await table.client.send(new TransactWriteCommand({ TransactItems: items }));
+      // The SDK's own retries of this attempt send the same token: applied at most once.
+      await table.client.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
       return true;
     } catch (error) {
       const why = cancellation(error);
