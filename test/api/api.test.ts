@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { run as runStatsCommand } from "../../bin/commands/stats.ts";
@@ -14,6 +14,7 @@ import { createDocumentClient } from "../../functions/adapters/clients.ts";
 import { createDynamoRecordQuery, READ_SHAPE } from "../../functions/adapters/record-query.ts";
 import type { StoredReport } from "../../functions/adapters/record-store.ts";
 import { scopePk, yearSk } from "../../functions/adapters/stats-aggregates.ts";
+import { writeExportFile } from "../../functions/adapters/export-file.ts";
 import { withAgencyKey } from "../../functions/api/agency-keys.ts";
 import { summariseReports } from "../../functions/api/stats.ts";
 import { Config } from "../../functions/shared/config.ts";
@@ -62,6 +63,29 @@ async function allPages(query: string): Promise<{ ids: string[]; pages: number }
     expect(pages).toBeLessThan(100);
   } while (cursor);
   return { ids, pages };
+}
+
+/** A CSV export of the five seeds, read back: BOM, the template's columns, every figure of every seed. */
+function expectSeedRows(bytes: Uint8Array) {
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+  expect(text.startsWith(UTF8_BOM)).toBe(true);
+  const [header, ...rows] = parseCsv(text);
+  expect(header).toEqual(CSV_COLUMNS);
+  expect(header).toContain("applications.granted.total");
+  expect(rows).toHaveLength(5);
+  const col = (name: string) => header!.indexOf(name);
+  for (const seed of SEEDS) {
+    const id = sha256(seedBytes.get(seed)!);
+    const row = rows.find((r) => r[col("id")] === id);
+    expect(row, seed).toBeDefined();
+    const record = expected.get(seed)!;
+    expect(row![col("agency")]).toBe(record.agency);
+    expect(row![col("year")]).toBe(String(record.year));
+    for (const column of FIGURE_COLUMNS) {
+      const figure = readFigure(record, column);
+      expect(row![col(column.name)], `${seed} ${column.name}`).toBe(figure === undefined ? "" : String(figure));
+    }
+  }
 }
 
 beforeAll(async () => {
@@ -207,25 +231,7 @@ describe("GET /export.csv", () => {
     expect(res.headers.get("content-type")).toContain("text/csv");
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
-    expect(text.startsWith(UTF8_BOM)).toBe(true);
-    const [header, ...rows] = parseCsv(text);
-    expect(header).toEqual(CSV_COLUMNS);
-    expect(header).toContain("applications.granted.total");
-    expect(rows).toHaveLength(5);
-    const col = (name: string) => header!.indexOf(name);
-    for (const seed of SEEDS) {
-      const id = sha256(seedBytes.get(seed)!);
-      const row = rows.find((r) => r[col("id")] === id);
-      expect(row, seed).toBeDefined();
-      const record = expected.get(seed)!;
-      expect(row![col("agency")]).toBe(record.agency);
-      expect(row![col("year")]).toBe(String(record.year));
-      for (const column of FIGURE_COLUMNS) {
-        const figure = readFigure(record, column);
-        expect(row![col(column.name)], `${seed} ${column.name}`).toBe(figure === undefined ? "" : String(figure));
-      }
-    }
+    expectSeedRows(bytes);
   });
 
   it("rejects a bad filter with 400", async () => {
@@ -468,5 +474,33 @@ describe("GET /stats from the aggregates kept on write", () => {
     expect(printed).toMatch(/偏差  STATS#E=2021#S=NEEDS_REVIEW  Y#2019  app\|granted\|total：存储 \d+，重算 \d+/);
     expect(printed).toContain("已修复 1 项");
     expect((await get("/stats?year=2019")).body.applications.granted.total).toBe((await summedFromRecords({ year: 2019 })).applications.granted!.total);
+  });
+});
+
+describe("export files streamed to S3 under exports/", () => {
+  it("writes the seeds as a multipart CSV whose figures read back one by one", async () => {
+    const client = createDocumentClient(Config.parse({ DYNAMODB_ENDPOINT: local.stack.dynamoDbEndpoint }));
+    try {
+      const query = createDynamoRecordQuery(client, LOCAL_TABLE);
+      const target = { bucket: LOCAL_NAMES.ARTIFACTS_BUCKET, filter: { parserVersion: PARSER_VERSION } };
+      const csv = await writeExportFile(local.s3, query, { ...target, name: "seeds.csv", format: "csv" }, 4096);
+      expect(csv).toMatchObject({ key: "exports/seeds.csv", reports: 5 });
+      expect(csv.parts).toBeGreaterThan(1);
+      const object = await local.s3.send(new GetObjectCommand({ Bucket: LOCAL_NAMES.ARTIFACTS_BUCKET, Key: csv.key }));
+      const bytes = await object.Body!.transformToByteArray();
+      expect(bytes.length).toBe(csv.bytes);
+      expectSeedRows(bytes);
+
+      const jsonl = await writeExportFile(local.s3, query, { ...target, name: "seeds.jsonl", format: "jsonl" });
+      const text = await (await local.s3.send(new GetObjectCommand({ Bucket: LOCAL_NAMES.ARTIFACTS_BUCKET, Key: jsonl.key }))).Body!.transformToString();
+      const lines = text.trimEnd().split("\n").map((l) => JSON.parse(l) as ReportRecord & { id: string });
+      expect(lines).toHaveLength(5);
+      for (const line of lines) {
+        const seed = SEEDS.find((s) => sha256(seedBytes.get(s)!) === line.id)!;
+        expect(line.applications, seed).toEqual(expected.get(seed)!.applications);
+      }
+    } finally {
+      client.destroy();
+    }
   });
 });
