@@ -11,7 +11,15 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { createDocumentClient } from "../../functions/adapters/clients.ts";
+import { writeExportFile } from "../../functions/adapters/export-file.ts";
+import { createDynamoRecordQuery } from "../../functions/adapters/record-query.ts";
 import type { RecordStore } from "../../functions/adapters/record-store.ts";
+import { parseCsv } from "../../functions/api/csv.ts";
+import { FIGURE_COLUMNS, readFigure } from "../../functions/api/figures.ts";
+import { Config } from "../../functions/shared/config.ts";
+import { LOCAL_NAMES } from "../../local/stack.ts";
 import type { ReportRecord } from "../../functions/report/record.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
@@ -67,6 +75,52 @@ async function measure(local: TestStack, size: number, specs: readonly Spec[]): 
   });
 }
 
+const MB = 1024 * 1024;
+
+/**
+ * Exports every record as CSV through writeExportFile into s3rver, sampling this process's RSS
+ * (which also runs s3rver and the handlers), then reads the file back and checks every figure
+ * of every row against the seed it was written from.
+ */
+async function benchExport(local: TestStack, seeds: ReportRecord[], size: number): Promise<Row[]> {
+  const client = createDocumentClient(Config.parse({ DYNAMODB_ENDPOINT: local.stack.dynamoDbEndpoint }));
+  try {
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const start = performance.now();
+    const result = await writeExportFile(local.s3, createDynamoRecordQuery(client, LOCAL_NAMES.TABLE), {
+      bucket: LOCAL_NAMES.ARTIFACTS_BUCKET,
+      name: "bench.csv",
+      format: "csv",
+      filter: { parserVersion: "bench" },
+    });
+    const seconds = (performance.now() - start) / 1000;
+    clearInterval(sampler);
+    const object = await local.s3.send(new GetObjectCommand({ Bucket: LOCAL_NAMES.ARTIFACTS_BUCKET, Key: result.key }));
+    const [header, ...rows] = parseCsv(await object.Body!.transformToString());
+    const col = new Map(header!.map((name, i) => [name, i]));
+    let checked = 0;
+    for (const row of rows) {
+      const i = parseInt(row[col.get("id")!]!, 16);
+      const seed = seeds[i % seeds.length]!;
+      for (const column of FIGURE_COLUMNS) {
+        const figure = readFigure(seed, column);
+        if (row[col.get(column.name)!] !== (figure === undefined ? "" : String(figure))) throw new Error(`export row ${i} ${column.name}: ${row[col.get(column.name)!]}, wrote ${figure}`);
+        checked += 1;
+      }
+    }
+    if (rows.length !== size) throw new Error(`export has ${rows.length} rows, ${size} records were written`);
+    return [
+      { records: size, route: "(export)", what: `CSV to S3 in ${result.parts} parts, ${(result.bytes / MB).toFixed(1)} MB: wall s in the median column`, requests: result.reports, "median ms": Number(seconds.toFixed(2)), "p99 ms": "" },
+      { records: size, route: "(export)", what: "peak RSS of the process during the export, MB (before it in p99)", requests: "", "median ms": Math.round(peak / MB), "p99 ms": Math.round(before / MB) },
+      { records: size, route: "(export)", what: "figures read back from the file, every one as written", requests: rows.length, "median ms": checked, "p99 ms": "" },
+    ];
+  } finally {
+    client.destroy();
+  }
+}
+
 const median = (rows: Row[], size: number, route: string) => Number(rows.find((r) => r.records === size && r.route === route)?.["median ms"]);
 
 export async function benchApi(): Promise<Row[]> {
@@ -98,6 +152,12 @@ export async function benchApi(): Promise<Row[]> {
         ["/reports?limit=1000", 20, "one page of 1,000 summaries"],
         ["/stats", 50, "sums over all records, from the aggregates"],
         ["/stats?year=2020", 50, "sums over one year, from the aggregates"],
+      ])),
+    );
+    // A failed export is a row of the table saying so, not the end of the other figures.
+    rows.push(
+      ...(await benchExport(local, seeds, LARGE).catch((error: Error) => [
+        { records: LARGE, route: "(export)", what: `FAILED: ${error.message}`, requests: "", "median ms": "", "p99 ms": "" },
       ])),
     );
     rows.push(
