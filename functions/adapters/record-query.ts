@@ -51,42 +51,17 @@ export type PlannedQuery = {
   input: Omit<QueryCommandInput, "TableName" | "Limit" | "ExclusiveStartKey">;
 };
 
-const SUMMARY_ATTRIBUTES = [
-  "pk",
-  "sk",
-  "reportId",
-  "status",
-  "agency",
-  "agencyKey",
-  "year",
-  "edition",
-  "parserVersion",
-  "updatedAt",
-  "createdAt",
-  "sources",
-  "failure",
-] as const;
+/** The keys and the summary every shape but FULL reads. */
+const SUMMARY_KEYS = ["pk", "sk", "reportId", "status", "agency", "agencyKey", "year", "edition", "parserVersion", "updatedAt", "createdAt"] as const;
+
+const SUMMARY_ATTRIBUTES = [...SUMMARY_KEYS, "sources", "failure"] as const;
 
 /**
  * What a listing row shows and no more: the counts Store keeps on the item (`errorCount`,
  * `sourceCount`) stand for the findings and the sources, so a page of 1,000 reads 1,000 small
  * projections instead of 1,000 records.
  */
-const LISTING_ATTRIBUTES = [
-  "pk",
-  "sk",
-  "reportId",
-  "status",
-  "agency",
-  "agencyKey",
-  "year",
-  "edition",
-  "parserVersion",
-  "updatedAt",
-  "createdAt",
-  "errorCount",
-  "sourceCount",
-] as const;
+const LISTING_ATTRIBUTES = [...SUMMARY_KEYS, "errorCount", "sourceCount"] as const;
 
 /**
  * The queries that list the reports matching `filter`, in the order pages walk them.
