@@ -36,6 +36,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "registry import FILE [--region CODE] [--endpoint URL]\n      import the list of bodies a region expects to publish (CSV: name, region code; UTF-8 or GB18030)",
     run: load(() => import("./commands/registry.ts")),
   },
+  stats: {
+    summary: "stats rebuild [--dry-run] [--json] [--endpoint URL | --table NAME]\n      recompute the aggregates of /stats from the records, report any drift and repair it",
+    run: load(() => import("./commands/stats.ts")),
+  },
 };
 
 function usage(): string {

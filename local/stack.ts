@@ -361,6 +361,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       notificationsLog,
       sfnEndpoint: sfn.endpoint,
       reprocessStateMachineArn: LOCAL_NAMES.REPROCESS_STATE_MACHINE_ARN,
+      // `nianbao stats rebuild` works on the table itself.
+      dynamoEndpoint: dynamo.endpoint,
+      tableName: LOCAL_NAMES.TABLE,
     });
     stops.push(api.stop);
     apiDeps = buildApiDeps(config, ApiConfig.parse({ INGEST_BUCKET: LOCAL_NAMES.INGEST_BUCKET, WEB_ORIGIN: api.url }), {

@@ -19,6 +19,8 @@ import type { TextReuse } from "../report/text-reuse.ts";
 import { KEY_PREFIXES, TABLE_INDEXES, TABLE_KEYS, toReportPk } from "../shared/table-schema.ts";
 import type { ReportStatus } from "./record-store.ts";
 import { rethrowClassified } from "../shared/transient.ts";
+import { addCounters, textReuseCounters, type Counters } from "../report/stats-counters.ts";
+import { aggregateUpdate, bucketsOf, type CountedItem } from "./stats-aggregates.ts";
 
 /** What a cross-year check reads of a record. */
 export type CrossYearItem = {
@@ -33,13 +35,26 @@ export type CrossYearItem = {
   record?: ReportRecord;
   /** Findings already written, by the other report's id. */
   crossYear?: Record<string, CrossYearFinding[]>;
+  /** The item's edition and revision (Store's write guard; absent on records never counted in the aggregates). */
+  edition?: string;
+  revision?: number;
+  /** The text reuse written before, counted in the aggregates. */
+  textReuse?: TextReuse | null;
 };
 
 /**
  * One side of a pair write: the record, as it was read, and what to write under the other's id;
  * the later year's side also gets its text reuse against the earlier (null: none measured).
  */
-export type PairSide = { reportId: string; updatedAt: string; otherId: string; findings: CrossYearFinding[]; textReuse?: TextReuse | null };
+export type PairSide = {
+  reportId: string;
+  updatedAt: string;
+  otherId: string;
+  findings: CrossYearFinding[];
+  textReuse?: TextReuse | null;
+  /** The record as read, where its text reuse changes: what the aggregates counted of it. */
+  counted?: CrossYearItem;
+};
 
 export interface CrossYearStore {
   /** The report's record (consistent read). */
@@ -59,7 +74,7 @@ export const TEXT_REUSE_ATTRIBUTE = "textReuse";
 
 const PROJECTION = {
   ProjectionExpression:
-    "reportId, #status, updatedAt, agency, agencyKey, #year, crossYear, #record.#year, #record.edition, #record.applications, #record.activeDisclosure, #record.reviewLitigation, #record.agency, #record.#region, #record.summarises, #record.sectionTexts",
+    "reportId, #status, updatedAt, agency, agencyKey, #year, crossYear, #record.#year, #record.edition, #record.applications, #record.activeDisclosure, #record.reviewLitigation, #record.agency, #record.#region, #record.summarises, #record.sectionTexts, edition, revision, textReuse",
   names: { "#status": "status", "#year": "year", "#record": "record", "#region": "region" },
 } as const;
 
@@ -112,16 +127,42 @@ export function createDynamoCrossYearStore(client: DynamoDBDocumentClient, table
     );
   }
 
-  const update = (side: PairSide) => ({
-    Update: {
-      TableName: tableName,
-      Key: keyOf(side.reportId),
-      UpdateExpression: side.textReuse === undefined ? "SET #cy.#other = :findings" : "SET #cy.#other = :findings, #tr = :reuse",
-      ConditionExpression: "updatedAt = :seen",
-      ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE, "#other": side.otherId, ...(side.textReuse === undefined ? {} : { "#tr": TEXT_REUSE_ATTRIBUTE }) },
-      ExpressionAttributeValues: { ":findings": side.findings, ":seen": side.updatedAt, ...(side.textReuse === undefined ? {} : { ":reuse": side.textReuse }) },
-    },
-  });
+  /**
+   * The aggregate ADDs for a change of a counted record's text reuse (its counters' new minus
+   * old values, in every bucket the record counts in), and the revision guard that makes them
+   * count once: the record's revision must be the one read, and moves on. None for a record the
+   * aggregates never counted (no revision) or when the counters do not change.
+   */
+  function reuseChange(item: CrossYearItem | undefined, next: TextReuse | null | undefined) {
+    if (!item || item.revision === undefined) return undefined;
+    const counters: Counters = addCounters(textReuseCounters(next), textReuseCounters(item.textReuse), -1);
+    const changed = Object.fromEntries(Object.entries(counters).filter(([, v]) => v !== 0));
+    if (Object.keys(changed).length === 0) return undefined;
+    return {
+      set: ", #rev = :nextRev",
+      condition: " AND #rev = :rev",
+      names: { "#rev": "revision" },
+      values: { ":rev": item.revision, ":nextRev": item.revision + 1 },
+      aggregates: bucketsOf(item as CountedItem).map((key) => aggregateUpdate(tableName, { key, counters: changed })),
+    };
+  }
+
+  const update = (side: PairSide) => {
+    const change = side.textReuse === undefined ? undefined : reuseChange(side.counted, side.textReuse);
+    return [
+      {
+        Update: {
+          TableName: tableName,
+          Key: keyOf(side.reportId),
+          UpdateExpression: (side.textReuse === undefined ? "SET #cy.#other = :findings" : "SET #cy.#other = :findings, #tr = :reuse") + (change?.set ?? ""),
+          ConditionExpression: "updatedAt = :seen" + (change?.condition ?? ""),
+          ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE, "#other": side.otherId, ...(side.textReuse === undefined ? {} : { "#tr": TEXT_REUSE_ATTRIBUTE }), ...change?.names },
+          ExpressionAttributeValues: { ":findings": side.findings, ":seen": side.updatedAt, ...(side.textReuse === undefined ? {} : { ":reuse": side.textReuse }), ...change?.values },
+        },
+      },
+      ...(change?.aggregates ?? []),
+    ];
+  };
 
   return {
     async getReport(reportId) {
@@ -169,7 +210,7 @@ export function createDynamoCrossYearStore(client: DynamoDBDocumentClient, table
     async writePair(a, b) {
       await Promise.all([ensureMap(a.reportId), ensureMap(b.reportId)]);
       try {
-        await client.send(new TransactWriteCommand({ TransactItems: [update(a), update(b)] }));
+        await client.send(new TransactWriteCommand({ TransactItems: [...update(a), ...update(b)] }));
         return true;
       } catch (error) {
         if (isStaleTransaction(error)) return false;
@@ -182,16 +223,24 @@ export function createDynamoCrossYearStore(client: DynamoDBDocumentClient, table
         { UpdateExpression: "REMOVE #cy.#other", ConditionExpression: "attribute_exists(#cy)", ExpressionAttributeNames: { "#cy": CROSS_YEAR_ATTRIBUTE, "#other": otherId } },
         `remove cross-year entry ${otherId} of ${reportId}`,
       );
-      await updateIfCondition(
-        reportId,
-        {
-          UpdateExpression: "REMOVE #tr",
-          ConditionExpression: "#tr.previousReportId = :other",
-          ExpressionAttributeNames: { "#tr": TEXT_REUSE_ATTRIBUTE },
-          ExpressionAttributeValues: { ":other": otherId },
-        },
-        `remove text reuse against ${otherId} of ${reportId}`,
-      );
+      const item = await this.getReport(reportId);
+      if (item?.textReuse?.previousReportId !== otherId) return;
+      const change = reuseChange(item, undefined);
+      const remove = {
+        TableName: tableName,
+        Key: keyOf(reportId),
+        UpdateExpression: "REMOVE #tr" + (change ? " SET #rev = :nextRev" : ""),
+        ConditionExpression: "#tr.previousReportId = :other" + (change?.condition ?? ""),
+        ExpressionAttributeNames: { "#tr": TEXT_REUSE_ATTRIBUTE, ...change?.names },
+        ExpressionAttributeValues: { ":other": otherId, ...change?.values },
+      };
+      try {
+        // A stale read (the record or its text reuse changed meanwhile) leaves it: the next check reads again.
+        await client.send(new TransactWriteCommand({ TransactItems: [{ Update: remove }, ...(change?.aggregates ?? [])] }));
+      } catch (error) {
+        if (isStaleTransaction(error)) return;
+        rethrowClassified(error, `remove text reuse against ${otherId} of ${reportId}`);
+      }
     },
   };
 }

@@ -17,6 +17,8 @@ export type Item = StoredReport & {
   agencyKey?: string;
   sourceKeys?: Set<string>;
   parserVersionOrder?: string;
+  /** How many times the body was written; present once the record counts in the aggregates of `/stats`. */
+  revision?: number;
 };
 
 export function isConditionFailed(error: unknown): boolean {
@@ -40,6 +42,7 @@ export function fromItem(item: Item): StoredReport {
     agencyKey: _agencyKey,
     sourceKeys: _sourceKeys,
     parserVersionOrder: _parserVersionOrder,
+    revision: _revision,
     ...report
   } = item;
   return { ...report, sources: report.sources ?? [] };

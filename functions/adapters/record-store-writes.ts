@@ -1,13 +1,17 @@
 /**
- * The record store's writes (./record-store.ts): the record body by one conditional UpdateItem,
- * the source by a second, and whatever a write replaced kept as a history item.
+ * The record store's writes (./record-store.ts): the record body, whatever it replaced (a history
+ * item) and the aggregates of `/stats` it changes (./stats-aggregates.ts) in one transaction; the
+ * source by a second UpdateItem.
  */
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { randomUUID } from "node:crypto";
+import { GetCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { agencyKeyOf } from "../report/cross-year.ts";
 import { toVersionOrder } from "../shared/parser-version.ts";
 import { STATUS as REPORT_STATUS, type Status as ReportStatus } from "../shared/status.ts";
 import { toReportPk } from "../shared/table-schema.ts";
+import { TransientError } from "../shared/errors.ts";
 import { rethrowClassified } from "../shared/transient.ts";
+import { aggregateDeltas, aggregateUpdate } from "./stats-aggregates.ts";
 import { HISTORY_SK_PREFIX, isConditionFailed, keyOf, toSourceUri, type Item } from "./record-store-items.ts";
 import { getReport, type RecordTable } from "./record-store-reads.ts";
 import type { FailureWrite, HistoryEntry, ParsedWrite, Source, WriteOutcome } from "./record-store.ts";
@@ -27,9 +31,10 @@ async function addSource(table: RecordTable, reportId: string, source: { bucket:
       new UpdateCommand({
         TableName: tableName,
         Key: keyOf(reportId),
-        UpdateExpression: "SET sources = list_append(if_not_exists(sources, :empty), :entry) ADD sourceKeys :uris",
+        // sourceCount: what a listing shows without reading the sources themselves.
+        UpdateExpression: "SET sources = list_append(if_not_exists(sources, :empty), :entry) ADD sourceKeys :uris, sourceCount :one",
         ConditionExpression: "attribute_exists(pk) AND NOT contains(sourceKeys, :uri)",
-        ExpressionAttributeValues: { ":empty": [], ":entry": [entry], ":uris": new Set([uri]), ":uri": uri },
+        ExpressionAttributeValues: { ":empty": [], ":entry": [entry], ":uris": new Set([uri]), ":uri": uri, ":one": 1 },
       }),
     );
     return true;
@@ -39,43 +44,56 @@ async function addSource(table: RecordTable, reportId: string, source: { bucket:
   }
 }
 
-/** Keeps the result a write replaced (idempotent: the key is the old result's version and time). */
-async function archive(table: RecordTable, reportId: string, old: Item): Promise<void> {
-  const { client, tableName, now } = table;
-  if (!old.status || !old.updatedAt) return;
+/** The history item keeping the result a write replaces (its key: the old result's version and time). */
+function historyItem(table: RecordTable, reportId: string, old: Item) {
   const entry: HistoryEntry = {
     status: old.status,
     parserVersion: old.parserVersion,
     createdAt: old.createdAt,
     updatedAt: old.updatedAt,
-    archivedAt: now(),
+    archivedAt: table.now(),
     ...(old.agency !== undefined ? { agency: old.agency } : {}),
     ...(old.year !== undefined ? { year: old.year } : {}),
     ...(old.edition !== undefined ? { edition: old.edition } : {}),
     ...(old.record !== undefined ? { record: old.record } : {}),
     ...(old.failure !== undefined ? { failure: old.failure } : {}),
   };
+  return { pk: toReportPk(reportId), sk: `${HISTORY_SK_PREFIX}${old.parserVersion}#${old.updatedAt}`, reportId, kind: "HISTORY", entry };
+}
+
+/** The record item as it is before a write (consistent read), with its revision. */
+async function readItem({ client, tableName }: RecordTable, reportId: string): Promise<CountedRecordItem | undefined> {
   try {
-    await client.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          pk: toReportPk(reportId),
-          sk: `${HISTORY_SK_PREFIX}${old.parserVersion}#${old.updatedAt}`,
-          reportId,
-          kind: "HISTORY",
-          entry,
-        },
-        ConditionExpression: "attribute_not_exists(sk)",
-      }),
-    );
+    const out = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(reportId), ConsistentRead: true }));
+    return out.Item as CountedRecordItem | undefined;
   } catch (error) {
-    if (isConditionFailed(error)) return;
-    rethrowClassified(error, `archive report ${reportId}`);
+    return rethrowClassified(error, `read report ${reportId}`);
   }
 }
 
-/** One conditional UpdateItem writing the record body; false when the condition kept the old one. */
+/** A record item as the aggregates count it: `revision` present means its contribution is in them. */
+type CountedRecordItem = Item;
+
+/** How a transaction was cancelled: the body's condition, a concurrent transaction, or neither. */
+function cancellation(error: unknown): "condition" | "conflict" | undefined {
+  if ((error as { name?: string })?.name !== "TransactionCanceledException") return undefined;
+  const codes = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code);
+  if (codes.includes("TransactionConflict")) return "conflict";
+  // Index 0 is always the record body; only its check carries a condition.
+  return codes[0] === "ConditionalCheckFailed" ? "condition" : undefined;
+}
+
+const MAX_WRITE_ATTEMPTS = 10;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Writes the record body and the aggregates it changes in one transaction: the body's
+ * UpdateItem under `condition` and guarded by the revision read just before, the old result as a
+ * history item, and an `ADD` of (new contribution − old contribution) to every aggregate either
+ * counts in. A retry, a duplicate or a racing Store either finds the condition false (nothing
+ * written, nothing counted) or the revision moved, and then reads again and recomputes; so each
+ * revision of a record is counted exactly once. False when the condition kept the old body.
+ */
 async function writeBody(
   table: RecordTable,
   reportId: string,
@@ -84,36 +102,73 @@ async function writeBody(
   condition: string,
   conditionValues: Record<string, unknown>,
 ): Promise<boolean> {
-  const { client, tableName, now } = table;
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ...conditionValues, ":now": now() };
+  for (let attempt = 1; ; attempt++) {
+    const old = await readItem(table, reportId);
+    const now = table.now();
+    const revision = (old?.revision ?? 0) + 1;
+    const after = { ...old, ...set, updatedAt: now, revision } as CountedRecordItem;
+    for (const name of remove) delete (after as Record<string, unknown>)[name];
+    const guard = !old ? "attribute_not_exists(pk)" : old.revision === undefined ? "attribute_not_exists(#revision)" : "#revision = :oldRevision";
+    const body = bodyUpdate(table, reportId, { ...set, revision }, remove, `(${condition}) AND ${guard}`, {
+      ...conditionValues,
+      ":now": now,
+      ...(old?.revision !== undefined ? { ":oldRevision": old.revision } : {}),
+    });
+    // A record written before the aggregates (no revision) was never counted: nothing to subtract.
+    const deltas = aggregateDeltas(old?.revision !== undefined ? old : undefined, after);
+    const items = [
+      body,
+      ...(old?.status && old.updatedAt ? [{ Put: { TableName: table.tableName, Item: historyItem(table, reportId, old) } }] : []),
+      ...deltas.map((delta) => aggregateUpdate(table.tableName, delta)),
+    ];
+    try {
+      // The SDK's own retries of this attempt send the same token: applied at most once.
+      await table.client.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
+      return true;
+    } catch (error) {
+      const why = cancellation(error);
+      if (!why) return rethrowClassified(error, `write report ${reportId}`);
+      if (why === "condition" && !changed(old, await readItem(table, reportId))) return false;
+      if (attempt >= MAX_WRITE_ATTEMPTS) throw new TransientError(`write report ${reportId}: still contended after ${attempt} attempts`, { cause: error });
+      await sleep(Math.random() * Math.min(1000, 10 * 2 ** attempt));
+    }
+  }
+}
+
+/** Whether the record item moved between two reads (created, or another revision written). */
+function changed(before: CountedRecordItem | undefined, after: CountedRecordItem | undefined): boolean {
+  return !before !== !after || before?.revision !== after?.revision;
+}
+
+/** The body's UpdateItem as a transaction entry. */
+function bodyUpdate(
+  { tableName }: RecordTable,
+  reportId: string,
+  set: Record<string, unknown>,
+  remove: string[],
+  condition: string,
+  values: Record<string, unknown>,
+) {
+  const names: Record<string, string> = { "#status": "status" };
+  const expressionValues: Record<string, unknown> = { ...values };
   const sets: string[] = ["updatedAt = :now", "createdAt = if_not_exists(createdAt, :now)"];
   for (const [name, value] of Object.entries(set)) {
     names[`#${name}`] = name;
-    values[`:${name}`] = value;
+    expressionValues[`:${name}`] = value;
     sets.push(`#${name} = :${name}`);
   }
   for (const name of remove) names[`#${name}`] = name;
-  names["#status"] = "status";
-  const expression =
-    `SET ${sets.join(", ")}` + (remove.length ? ` REMOVE ${remove.map((n) => `#${n}`).join(", ")}` : "");
-  try {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: keyOf(reportId),
-        UpdateExpression: expression,
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: "ALL_OLD",
-      }),
-    ).then((out) => (out.Attributes ? archive(table, reportId, out.Attributes as Item) : undefined));
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    return rethrowClassified(error, `write report ${reportId}`);
-  }
+  const expression = `SET ${sets.join(", ")}` + (remove.length ? ` REMOVE ${remove.map((n) => `#${n}`).join(", ")}` : "");
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keyOf(reportId),
+      UpdateExpression: expression,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: expressionValues,
+    },
+  };
 }
 
 /** The writes of a record store over `table`: the parsed record, or a failure, then the source. */
@@ -127,6 +182,8 @@ export function createRecordWrites(table: RecordTable) {
         parserVersion: write.parserVersion,
         parserVersionOrder: toVersionOrder(write.parserVersion),
         record,
+        // What a listing shows of the findings, so it need not read them.
+        errorCount: record.findings.filter((f) => f.severity === "error").length,
       };
       const remove: string[] = ["failure"];
       // Index keys must be absent rather than null (a GSI key cannot be NULL).
@@ -163,6 +220,7 @@ export function createRecordWrites(table: RecordTable) {
           parserVersion: write.parserVersion,
           parserVersionOrder: toVersionOrder(write.parserVersion),
           failure: write.failure,
+          errorCount: 0,
         },
         [],
         // A failure never replaces a finished record (a duplicate event that failed transiently).

@@ -58,6 +58,9 @@ export const StoredReport = z.object({
   /** This year's text against the year before's (written by CrossYear; null: not measurable). */
   textReuse: TextReuse.nullable().optional(),
   sources: z.array(Source).default([]),
+  /** Error findings and sources, counted on write so a listing reads neither (absent on records stored before). */
+  errorCount: z.number().int().optional(),
+  sourceCount: z.number().int().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

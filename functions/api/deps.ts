@@ -12,10 +12,14 @@ import { createDocumentClient, createS3Client } from "../adapters/clients.ts";
 import { createDynamoRecordQuery, type RecordQuery } from "../adapters/record-query.ts";
 import type { RecordStore } from "../adapters/record-store.ts";
 import type { ProgressStore } from "../adapters/progress-store.ts";
+import { createDynamoStatsAggregates, type StatsAggregates } from "../adapters/stats-aggregates.ts";
 import { requireConfig, type Config } from "../shared/config.ts";
 import type { ApiConfig } from "./config.ts";
 
-export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore; registry: AgencyRegistry; bodyLists: BodyListStore; quota: UploadQuota; config: ApiConfig };
+export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore; registry: AgencyRegistry; bodyLists: BodyListStore; quota: UploadQuota; config: ApiConfig;
+  /** The sums `/stats` serves, kept on write; without them every `/stats` reads the records. */
+  aggregates?: StatsAggregates;
+};
 
 /**
  * The routes' dependencies from the shared configuration and the API's own; `given` replaces any
@@ -33,6 +37,7 @@ export function buildApiDeps(config: Config, apiConfig: ApiConfig, given: Partia
     registry: given.registry ?? buildAgencyRegistry(config),
     bodyLists: given.bodyLists ?? buildBodyListStore(config),
     quota: given.quota ?? createDynamoUploadQuota(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
+    aggregates: given.aggregates ?? createDynamoStatsAggregates(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
     config: apiConfig,
   };
 }

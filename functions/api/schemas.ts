@@ -334,6 +334,10 @@ export const Stats = z.object({
       bins: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
     })
     .meta({ description: "textReuse.overall of the reports that have one: how many, their sum and mean, counts by tenth" }),
+  computedFrom: z.enum(["aggregates", "records"]).meta({
+    description: "`aggregates`: the sums kept as reports are stored (time independent of the number of reports); `records`: summed from the matching records, read one by one",
+  }),
+  fallback: z.string().optional().meta({ description: "Why no aggregate covers the filters (when computedFrom is `records`)" }),
 });
 
 export const UploadTicket = z.object({

@@ -13,7 +13,8 @@
  *
  * Other items share the table under their own pk prefix and carry none of the index key
  * attributes (GSIs are sparse), so no listing ever sees them: OCR limiter slots
- * (`LIMITER#<name>`) and workflow progress (`PROGRESS#<id>`, `sk = PROGRESS`), which
+ * (`LIMITER#<name>`), the sums `/stats` serves (`STATS#<scope>`, kept on every write of a record),
+ * and workflow progress (`PROGRESS#<id>`, `sk = PROGRESS`), which
  * expires through the table's TTL attribute.
  */
 
@@ -75,6 +76,11 @@ export const KEY_PREFIXES = {
   /** Uploads per caller and hour (functions/adapters/upload-quota.ts). */
   QUOTA: "QUOTA#",
   QUOTA_SK: "QUOTA",
+  /** Aggregate items of `/stats` (functions/adapters/stats-aggregates.ts): `STATS#<scope>`, `sk = Y#<year or *>`. */
+  STATS: "STATS#",
+  /** Export jobs (functions/adapters/export-jobs.ts): `EXPORT#<id>`, `sk = JOB`. */
+  EXPORT: "EXPORT#",
+  EXPORT_SK: "JOB",
 } as const;
 
 /**

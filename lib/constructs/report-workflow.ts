@@ -107,9 +107,10 @@ export class ReportWorkflow extends Construct {
 
     this.storeFunction = step("Store", "store", 256, Duration.seconds(30));
     bindBucket(this.storeFunction, props.artifactsBucket, "read", ENV.ARTIFACTS_BUCKET);
-    // Its record (and the record's history), the registry of bodies, its progress mark.
+    // Its record (and the record's history), the aggregates of /stats it changes, the registry of bodies, its progress mark.
     bindTableKeys(this.storeFunction, props.table, ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"], [
       `${KEY_PREFIXES.REPORT}*`,
+      `${KEY_PREFIXES.STATS}*`,
       `${KEY_PREFIXES.AGENCY}*`,
       KEY_PREFIXES.AGENCY_LISTING,
       `${KEY_PREFIXES.AGENCY_NAME}*`,
@@ -120,9 +121,10 @@ export class ReportWorkflow extends Construct {
     bindCrossYearTable(this.crossYearFunction, props.table);
 
     this.recordFailureFunction = step("RecordFailure", "record-failure", 256, Duration.seconds(30));
-    // The failed record (and the history of what it replaces), its progress mark.
+    // The failed record (and the history of what it replaces), the aggregates of /stats, its progress mark.
     bindTableKeys(this.recordFailureFunction, props.table, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [
       `${KEY_PREFIXES.REPORT}*`,
+      `${KEY_PREFIXES.STATS}*`,
       `${KEY_PREFIXES.PROGRESS}*`,
     ]);
     // When Extract failed before naming the report, the id is hashed from the upload itself.

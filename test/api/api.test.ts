@@ -6,8 +6,19 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { run as runStatsCommand } from "../../bin/commands/stats.ts";
+import { createDocumentClient } from "../../functions/adapters/clients.ts";
+import { createDynamoRecordQuery, READ_SHAPE } from "../../functions/adapters/record-query.ts";
+import type { StoredReport } from "../../functions/adapters/record-store.ts";
+import { scopePk, yearSk } from "../../functions/adapters/stats-aggregates.ts";
+import { writeExportFile } from "../../functions/adapters/export-file.ts";
+import { withAgencyKey } from "../../functions/api/agency-keys.ts";
+import { summariseReports } from "../../functions/api/stats.ts";
+import { Config } from "../../functions/shared/config.ts";
+import { LOCAL_NAMES } from "../../local/stack.ts";
 import { CSV_COLUMNS, CSV_COLUMNS_ZH, parseCsv, UTF8_BOM } from "../../functions/api/csv.ts";
 import { REPORTS_SHEET, XLSX_CONTENT_TYPE } from "../../functions/api/xlsx.ts";
 import { expectFiguresOf, readWorkbook } from "../support/xlsx.ts";
@@ -21,6 +32,7 @@ import type { ReportRecord } from "../../functions/report/record.ts";
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const SYNTHETIC = "synthetic-1";
 const SYNTHETIC_COUNT = 25;
+const LOCAL_TABLE = LOCAL_NAMES.TABLE;
 
 let local: TestStack;
 let api: string;
@@ -53,6 +65,29 @@ async function allPages(query: string): Promise<{ ids: string[]; pages: number }
     expect(pages).toBeLessThan(100);
   } while (cursor);
   return { ids, pages };
+}
+
+/** A CSV export of the five seeds, read back: BOM, the template's columns, every figure of every seed. */
+function expectSeedRows(bytes: Uint8Array) {
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+  expect(text.startsWith(UTF8_BOM)).toBe(true);
+  const [header, ...rows] = parseCsv(text);
+  expect(header).toEqual(CSV_COLUMNS);
+  expect(header).toContain("applications.granted.total");
+  expect(rows).toHaveLength(5);
+  const col = (name: string) => header!.indexOf(name);
+  for (const seed of SEEDS) {
+    const id = sha256(seedBytes.get(seed)!);
+    const row = rows.find((r) => r[col("id")] === id);
+    expect(row, seed).toBeDefined();
+    const record = expected.get(seed)!;
+    expect(row![col("agency")]).toBe(record.agency);
+    expect(row![col("year")]).toBe(String(record.year));
+    for (const column of FIGURE_COLUMNS) {
+      const figure = readFigure(record, column);
+      expect(row![col(column.name)], `${seed} ${column.name}`).toBe(figure === undefined ? "" : String(figure));
+    }
+  }
 }
 
 beforeAll(async () => {
@@ -214,25 +249,7 @@ describe("GET /export.csv", () => {
     expect(res.headers.get("content-type")).toContain("text/csv");
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
-    expect(text.startsWith(UTF8_BOM)).toBe(true);
-    const [header, ...rows] = parseCsv(text);
-    expect(header).toEqual(CSV_COLUMNS);
-    expect(header).toContain("applications.granted.total");
-    expect(rows).toHaveLength(5);
-    const col = (name: string) => header!.indexOf(name);
-    for (const seed of SEEDS) {
-      const id = sha256(seedBytes.get(seed)!);
-      const row = rows.find((r) => r[col("id")] === id);
-      expect(row, seed).toBeDefined();
-      const record = expected.get(seed)!;
-      expect(row![col("agency")]).toBe(record.agency);
-      expect(row![col("year")]).toBe(String(record.year));
-      for (const column of FIGURE_COLUMNS) {
-        const figure = readFigure(record, column);
-        expect(row![col(column.name)], `${seed} ${column.name}`).toBe(figure === undefined ? "" : String(figure));
-      }
-    }
+    expectSeedRows(bytes);
   });
 
   it("names the columns in Chinese with headers=zh", async () => {
@@ -408,5 +425,109 @@ describe("GET /reports/{id}/progress", () => {
     const { body } = (await get(`/reports/${sha256(bytes)}/progress`)) as { body: Progress };
     expect(body).toMatchObject({ done: true, current: "Done" });
     await local.stack.idle();
+  });
+});
+
+describe("GET /stats from the aggregates kept on write", () => {
+  const table = () => createDocumentClient(Config.parse({ DYNAMODB_ENDPOINT: local.stack.dynamoDbEndpoint }));
+
+  /** Today's computation: the matching records read one by one and summed. */
+  async function summedFromRecords(filter: Record<string, string | number>) {
+    const client = table();
+    try {
+      const reports: StoredReport[] = [];
+      const keyed = await withAgencyKey(filter as { agency?: string }, local.stack.adapters.registry);
+      for await (const r of createDynamoRecordQuery(client, LOCAL_TABLE).each(keyed, READ_SHAPE.FIGURES)) reports.push(r);
+      return summariseReports(reports);
+    } finally {
+      client.destroy();
+    }
+  }
+
+  it("gives today's answer for every covered filter, and says it came from the aggregates", async () => {
+    const filters: Record<string, string | number>[] = [
+      {},
+      { year: 2019 },
+      { status: "VALID" },
+      { edition: "2021" },
+      { edition: "2021", status: "NEEDS_REVIEW", year: 2020 },
+      { agency: "西湖区教育局" },
+      { agency: "测试机关1", year: 2020 },
+    ];
+    for (const filter of filters) {
+      const { status, body } = await get(`/stats?${new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)]))}`);
+      expect(status).toBe(200);
+      const { computedFrom, fallback, ...stats } = body;
+      expect(computedFrom, JSON.stringify(filter)).toBe("aggregates");
+      expect(fallback).toBeUndefined();
+      expect(stats, JSON.stringify(filter)).toEqual(await summedFromRecords(filter));
+    }
+  });
+
+  it("sums the records for a filter no aggregate covers, and says so", async () => {
+    const { body } = await get(`/stats?parserVersion=${SYNTHETIC}`);
+    expect(body.computedFrom).toBe("records");
+    expect(body.fallback).toContain("解析器版本");
+    expect(body.reportCount).toBe(SYNTHETIC_COUNT);
+  });
+
+  it("lists summaries with the counts kept on write", async () => {
+    const { body } = await get(`/reports?agency=${encodeURIComponent("西湖区教育局")}&year=2019`);
+    expect(body.items).toEqual([expect.objectContaining({ errorCount: 4, sourceCount: 1 })]);
+  });
+
+  it("`nianbao stats rebuild` reports a drifted aggregate and repairs it", async () => {
+    const client = table();
+    try {
+      await client.send(
+        new UpdateCommand({ TableName: LOCAL_TABLE, Key: { pk: scopePk("2021", "NEEDS_REVIEW"), sk: yearSk(2019) }, UpdateExpression: "ADD #c :d", ExpressionAttributeNames: { "#c": "app|granted|total" }, ExpressionAttributeValues: { ":d": 1000 } }),
+      );
+    } finally {
+      client.destroy();
+    }
+    const drifted = (await get("/stats?year=2019")).body;
+    expect(drifted.applications.granted.total).toBe((await summedFromRecords({ year: 2019 })).applications.granted?.total! + 1000);
+
+    const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    let code = -1;
+    let printed = "";
+    try {
+      code = await runStatsCommand(["rebuild", "--endpoint", api]);
+      printed = out.mock.calls.map((c) => String(c[0])).join("");
+    } finally {
+      out.mockRestore();
+    }
+    expect(code).toBe(0);
+    expect(printed).toMatch(/偏差  STATS#E=2021#S=NEEDS_REVIEW  Y#2019  app\|granted\|total：存储 \d+，重算 \d+/);
+    expect(printed).toContain("已修复 1 项");
+    expect((await get("/stats?year=2019")).body.applications.granted.total).toBe((await summedFromRecords({ year: 2019 })).applications.granted!.total);
+  });
+});
+
+describe("export files streamed to S3 under exports/", () => {
+  it("writes the seeds as a multipart CSV whose figures read back one by one", async () => {
+    const client = createDocumentClient(Config.parse({ DYNAMODB_ENDPOINT: local.stack.dynamoDbEndpoint }));
+    try {
+      const query = createDynamoRecordQuery(client, LOCAL_TABLE);
+      const target = { bucket: LOCAL_NAMES.ARTIFACTS_BUCKET, filter: { parserVersion: PARSER_VERSION } };
+      const csv = await writeExportFile(local.s3, query, { ...target, name: "seeds.csv", format: "csv" }, 4096);
+      expect(csv).toMatchObject({ key: "exports/seeds.csv", reports: 5 });
+      expect(csv.parts).toBeGreaterThan(1);
+      const object = await local.s3.send(new GetObjectCommand({ Bucket: LOCAL_NAMES.ARTIFACTS_BUCKET, Key: csv.key }));
+      const bytes = await object.Body!.transformToByteArray();
+      expect(bytes.length).toBe(csv.bytes);
+      expectSeedRows(bytes);
+
+      const jsonl = await writeExportFile(local.s3, query, { ...target, name: "seeds.jsonl", format: "jsonl" });
+      const text = await (await local.s3.send(new GetObjectCommand({ Bucket: LOCAL_NAMES.ARTIFACTS_BUCKET, Key: jsonl.key }))).Body!.transformToString();
+      const lines = text.trimEnd().split("\n").map((l) => JSON.parse(l) as ReportRecord & { id: string });
+      expect(lines).toHaveLength(5);
+      for (const line of lines) {
+        const seed = SEEDS.find((s) => sha256(seedBytes.get(s)!) === line.id)!;
+        expect(line.applications, seed).toEqual(expected.get(seed)!.applications);
+      }
+    } finally {
+      client.destroy();
+    }
   });
 });

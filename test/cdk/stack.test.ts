@@ -131,12 +131,13 @@ describe("Lambda functions", () => {
         Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIXES.PROGRESS}*`] } },
       });
     }
-    // Store, RecordFailure and Ocr: one statement each on the table's own items, limited to the
+    // Store, RecordFailure and Ocr: one statement each on the table's own items (Store and
+    // RecordFailure also the STATS# aggregates their transactions update), limited to the
     // partition keys of the items they own, no DeleteItem/BatchWriteItem beyond what they use.
     const table = { "Fn::GetAtt": [logicalId(stack.records.table), "Arn"] };
     const owned: Array<[IConstruct & { role?: IConstruct }, string[], string[]]> = [
-      [w.storeFunction, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], [`${KEY_PREFIXES.REPORT}*`, `${KEY_PREFIXES.AGENCY}*`, KEY_PREFIXES.AGENCY_LISTING, `${KEY_PREFIXES.AGENCY_NAME}*`, `${KEY_PREFIXES.PROGRESS}*`]],
-      [w.recordFailureFunction, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [`${KEY_PREFIXES.REPORT}*`, `${KEY_PREFIXES.PROGRESS}*`]],
+      [w.storeFunction, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], [`${KEY_PREFIXES.REPORT}*`, `${KEY_PREFIXES.STATS}*`, `${KEY_PREFIXES.AGENCY}*`, KEY_PREFIXES.AGENCY_LISTING, `${KEY_PREFIXES.AGENCY_NAME}*`, `${KEY_PREFIXES.PROGRESS}*`]],
+      [w.recordFailureFunction, ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [`${KEY_PREFIXES.REPORT}*`, `${KEY_PREFIXES.STATS}*`, `${KEY_PREFIXES.PROGRESS}*`]],
       [w.ocrFunction, ["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [`${KEY_PREFIXES.LIMITER}*`, `${KEY_PREFIXES.PROGRESS}*`]],
     ];
     for (const [fn, wanted, keys] of owned) {

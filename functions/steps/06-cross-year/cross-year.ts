@@ -62,7 +62,7 @@ export async function checkStoredReport(
       );
       const written = await store.writePair(
         { reportId: previous.reportId, updatedAt: previous.updatedAt, otherId: next.reportId, findings: result.previous },
-        { reportId: next.reportId, updatedAt: next.updatedAt, otherId: previous.reportId, findings: result.current, textReuse: textReuseOf(previous, next) },
+        { reportId: next.reportId, updatedAt: next.updatedAt, otherId: previous.reportId, findings: result.current, textReuse: textReuseOf(previous, next), counted: next },
       );
       if (!written) stale = true;
       findings += (self === previous ? result.previous : result.current).length;

@@ -1,6 +1,6 @@
 /** The record store's writes, against a mocked DynamoDB document client. */
 import { describe, expect, it, vi } from "vitest";
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { createDynamoRecordStore } from "../../../functions/adapters/record-store.ts";
 import { TransientError } from "../../../functions/shared/errors.ts";
 import { partialRecord } from "../../support/fakes.ts";
@@ -23,7 +23,17 @@ function mockClient(respond: (command: unknown, index: number) => unknown) {
   return { client: { send } as unknown as DynamoDBDocumentClient, commands };
 }
 
+function bodyCancelled(): Error {
+  return Object.assign(new Error("Transaction cancelled"), {
+    name: "TransactionCanceledException",
+    CancellationReasons: [{ Code: "ConditionalCheckFailed" }, { Code: "None" }],
+  });
+}
+
 const updates = (commands: unknown[]) => commands.filter((c): c is UpdateCommand => c instanceof UpdateCommand);
+const transactions = (commands: unknown[]) => commands.filter((c): c is TransactWriteCommand => c instanceof TransactWriteCommand);
+/** The record body's update: the first entry of the write's transaction. */
+const bodyOf = (commands: unknown[]) => transactions(commands)[0]?.input.TransactItems?.[0]?.Update;
 
 describe("createDynamoRecordStore", () => {
   it("writes a parsed record conditionally under REPORT#<id> and appends its source", async () => {
@@ -42,12 +52,17 @@ describe("createDynamoRecordStore", () => {
 
     // Assess
     expect(outcome).toEqual({ written: true, sourceAdded: true, status: "VALID" });
-    const [body, source] = updates(commands).map((c) => c.input);
+    const body = bodyOf(commands);
+    const [source] = updates(commands).map((c) => c.input);
     expect(body?.Key).toEqual({ pk: `REPORT#${ID}`, sk: "RECORD" });
+    // The store's condition, guarded by what the write read: no record yet.
     expect(body?.ConditionExpression).toBe(
-      "attribute_not_exists(pk) OR #status = :failed OR #parserVersionOrder < :parserVersionOrder" +
-        " OR (attribute_not_exists(#parserVersionOrder) AND #parserVersion <> :parserVersion)",
+      "(attribute_not_exists(pk) OR #status = :failed OR #parserVersionOrder < :parserVersionOrder" +
+        " OR (attribute_not_exists(#parserVersionOrder) AND #parserVersion <> :parserVersion)) AND attribute_not_exists(pk)",
     );
+    // The same transaction counts the record in the aggregates of /stats.
+    const aggregates = transactions(commands)[0]?.input.TransactItems?.slice(1).map((i) => i.Update?.Key?.pk);
+    expect(aggregates).toEqual(["STATS#E=2019#S=VALID", "STATS#A=西湖区教育局"]);
     expect(body?.ExpressionAttributeValues).toMatchObject({ ":agencyKey": "西湖区教育局", ":year": 2019, ":status": "VALID" });
     expect(source?.UpdateExpression).toContain("list_append(if_not_exists(sources, :empty), :entry)");
     expect(source?.UpdateExpression).toContain("ADD sourceKeys :uris");
@@ -65,7 +80,7 @@ describe("createDynamoRecordStore", () => {
       record: partialRecord({ agency: null, year: null, edition: "2021", findings: [] }),
       source: SOURCE,
     });
-    const body = updates(commands)[0]?.input;
+    const body = bodyOf(commands);
     expect(body?.UpdateExpression).toMatch(/REMOVE .*#agencyKey/);
     expect(body?.UpdateExpression).toMatch(/REMOVE .*#year/);
     expect(Object.values(body?.ExpressionAttributeValues ?? {})).not.toContain(null);
@@ -74,6 +89,7 @@ describe("createDynamoRecordStore", () => {
   it("keeps a finished record and reports its status when the body condition fails", async () => {
     // Prepare: the body write and the source append both find the record there already
     const { client } = mockClient((command) => {
+      if (command instanceof TransactWriteCommand) return bodyCancelled();
       if (command instanceof UpdateCommand) return conditionFailed();
       if (command instanceof GetCommand) {
         return { Item: { pk: `REPORT#${ID}`, sk: "RECORD", reportId: ID, status: "NEEDS_REVIEW", sources: [SOURCE] } };
@@ -102,7 +118,7 @@ describe("createDynamoRecordStore", () => {
       failure: { error: "UnreadableDocumentError", cause: "empty" },
       source: SOURCE,
     });
-    expect(updates(commands)[0]?.input.ConditionExpression).toBe("attribute_not_exists(pk) OR #status = :failed");
+    expect(bodyOf(commands)?.ConditionExpression).toBe("(attribute_not_exists(pk) OR #status = :failed) AND attribute_not_exists(pk)");
   });
 
   it("turns throttling into a TransientError the state machine retries", async () => {
