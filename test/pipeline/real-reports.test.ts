@@ -94,16 +94,23 @@ describe("real reports on the local stack", () => {
 
   it("gives each report's indicators and /stats the sums' indicators and the text reuse distribution, formulas shown", async () => {
     type Indicator = { value: number | null; numerator: number; denominator: number; formula: string };
-    const p04 = (await get<{ indicators: Record<string, Indicator> }>(`/reports/${ids.get("p04")}`)).body;
+    const p04 = (await get<{ indicators: Record<string, Indicator>; parserVersion: string }>(`/reports/${ids.get("p04")}`)).body;
+    const p04Version = p04.parserVersion;
     expect(p04.indicators.disclosureRate!.formula).toBe("公开率 =（予以公开 + 部分公开）÷（七）总计");
     expect(p04.indicators.disclosureRate!.denominator).toBe(3050);
     expect(p04.indicators.reviewCorrectionRate).toMatchObject({ numerator: 64, denominator: 351, value: 0.1823 });
-    const { status, body } = await get<{ indicators: Record<string, Indicator>; textReuse: { measured: number; mean: number; bins: { count: number }[] } }>("/stats?year=2024");
+    const { status, body } = await get<{ computedFrom: string; indicators: Record<string, Indicator>; textReuse: { measured: number; mean: number; bins: { count: number }[] } }>("/stats?year=2024");
     expect(status).toBe(200);
+    // From the aggregates: CrossYear added the text reuse it wrote to them.
+    expect(body.computedFrom).toBe("aggregates");
     // 2024: 洪泽区 (95) and 淮安市 (3050) summed before dividing.
     expect(body.indicators.disclosureRate!.denominator).toBe(95 + 3050);
     expect(body.indicators.reviewCorrectionRate).toMatchObject({ numerator: 1 + 64, denominator: 2 + 351 });
     expect(body.textReuse.measured).toBe(1);
     expect(body.textReuse.bins.reduce((n, b) => n + b.count, 0)).toBe(1);
+    const fromRecords = (await get<typeof body>("/stats?year=2024&parserVersion=" + encodeURIComponent(p04Version))).body;
+    expect(fromRecords.computedFrom).toBe("records");
+    expect(fromRecords.textReuse).toEqual(body.textReuse);
+    expect(fromRecords.indicators).toEqual(body.indicators);
   });
 });
