@@ -14,6 +14,7 @@ const OPTIONAL: { title: string; module: string; fn: string }[] = [
   { title: "Document extractors (pages per second)", module: "./documents.bench.ts", fn: "benchDocuments" },
   { title: "Local pipeline", module: "./pipeline.bench.ts", fn: "benchPipeline" },
   { title: "Local API latency", module: "./api.bench.ts", fn: "benchApi" },
+  { title: "Local OCR engines on the same pages: cells right and CPU seconds per page at one thread (goal: ≤ 3 s/page at ≥ 99.5% of cells)", module: "./ocr-engines.ts", fn: "benchOcrEngines" },
 ];
 
 console.log(`nianbao benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"})\n`);
