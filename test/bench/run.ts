@@ -20,6 +20,7 @@ const OPTIONAL: { title: string; module: string; fn: string }[] = [
   { title: "Local pipeline", module: "./pipeline.bench.ts", fn: "benchPipeline" },
   { title: "Local API latency", module: "./api.bench.ts", fn: "benchApi" },
   { title: "nianbao parse DIR: --jobs 2 against --jobs 1 (40 files)", module: "./parse-folder.bench.ts", fn: "benchParseFolder" },
+  { title: "Local OCR engines on the same pages: cells right and CPU seconds per page at one thread (goal: ≤ 3 s/page at ≥ 99.5% of cells)", module: "./ocr-engines.ts", fn: "benchOcrEngines" },
 ];
 
 console.log(`nianbao benchmarks — node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"})\n`);

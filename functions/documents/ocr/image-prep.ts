@@ -5,7 +5,7 @@
  * The pieces live by concern in ./image-pixels.ts, ./image-rulings.ts and ./crop-sheet.ts.
  */
 import type { Segment } from "../pdf/layout.ts";
-import { binarise, decodePage, despeckle, estimateSkew, rotateGrey, toPgm } from "./image-pixels.ts";
+import { binarise, decodePage, despeckle, estimateSkew, rotateGrey, toPgm, type GreyImage } from "./image-pixels.ts";
 import { eraseRulings, findRulings, tableRulings } from "./image-rulings.ts";
 
 export { binarise, decodeGrey, decodePage, despeckle, estimateSkew, otsuThreshold, rotateGrey, toPgm, type GreyImage } from "./image-pixels.ts";
@@ -18,6 +18,8 @@ export type PreparedPage = {
   width: number;
   height: number;
   skewDegrees: number;
+  /** The deskewed page's grey levels, for engines that read grey (PaddleOCR) without decoding the image again. */
+  grey: GreyImage;
   /** Rulings in pixels of the deskewed image. */
   rulings: Segment[];
   /** The deskewed page with rulings erased, as PGM. */
@@ -41,7 +43,7 @@ export async function preparePage(bytes: Uint8Array, givenDpi?: number): Promise
   const candidates = findRulings(ink, grey.width, grey.height, Math.round((12 * dpi) / 72));
   const rulings = tableRulings(candidates, dpi);
   eraseRulings(ink, grey.width, grey.height, rulings);
-  return { dpi, width: grey.width, height: grey.height, skewDegrees: skew, rulings, cleaned: toPgm(ink, grey.width, grey.height), ink };
+  return { dpi, width: grey.width, height: grey.height, skewDegrees: skew, grey, rulings, cleaned: toPgm(ink, grey.width, grey.height), ink };
 }
 
 /** A4 paper is 8.27 inches wide: a page image's resolution follows from its width. */

@@ -15,7 +15,7 @@ import { dirname, join } from "node:path";
 import { availableParallelism } from "node:os";
 import { NianbaoError } from "../../shared/errors.ts";
 import type { OcrEngine, OcrImage, OcrResult } from "./engine.ts";
-import { decodePage, preparePage, rotateGrey, type GreyImage, type PreparedPage } from "./image-prep.ts";
+import { preparePage, type GreyImage, type PreparedPage } from "./image-prep.ts";
 import type { Block } from "../model.ts";
 import { blocksFromOcr, type OcrWord } from "./ocr-layout.ts";
 import { createLabelCorrector } from "./lexicon.ts";
@@ -216,20 +216,23 @@ export class PaddleOcrEngine implements OcrEngine {
     }
     const models = await this.models();
     const page = await preparePage(image.bytes);
-    const grey = rotateGrey(await decodePage(image.bytes), page.skewDegrees);
+    const { grey } = page;
     const input = DET.input;
     const seen = input === "grey" ? grey : inkOnly(grey, page.ink, input === "cleaned" ? 0 : Math.max(1, Math.round(page.dpi / 150)));
-    const words = await readLines(models, seen, page.dpi, page.rulings);
+    // One RGB copy of the page for detection, recognition and the second look at blank cells.
+    const rgb = models.paddle.normalizeInputToRgb({ width: seen.width, height: seen.height, data: seen.pixels });
+    const words = await readLines(models, rgb, page.dpi, page.rulings);
     const blocks = blocksFromOcr(words, page.rulings, page.dpi, page, this.correctLabel);
-    await rereadBlankCells(models, blocks, seen, page);
+    await rereadBlankCells(models, blocks, rgb, page);
     return { blocks, confidence: meanConfidence(words) };
   }
 }
 
-/** Detects the text lines of a grey page, cuts them at vertical rulings and reads each piece. */
-export async function readLines(models: Models, grey: GreyImage, dpi: number, rulings: readonly Segment[]): Promise<OcrWord[]> {
-  const image = models.paddle.normalizeInputToRgb({ width: grey.width, height: grey.height, data: grey.pixels });
-  const maxSideLength = Math.round((Math.max(grey.width, grey.height) * DET.dpi) / Math.max(DET.dpi, dpi));
+type RgbImage = InstanceType<Paddle["Image"]>;
+
+/** Detects the text lines of a page, cuts them at vertical rulings and reads each piece. */
+async function readLines(models: Models, image: RgbImage, dpi: number, rulings: readonly Segment[]): Promise<OcrWord[]> {
+  const maxSideLength = Math.round((Math.max(image.width, image.height) * DET.dpi) / Math.max(DET.dpi, dpi));
   const boxes = await models.detection.run(image, { maxSideLength });
   const pieces = boxes.flatMap((box) => cutAtRulings(box, rulings));
   const words: OcrWord[] = [];
@@ -273,8 +276,7 @@ export function cutAtRulings(box: Box, rulings: readonly Segment[]): Box[] {
  * in a wide cell can score below the detector's threshold. The ink's bounding box in the cleaned
  * mask (specks and borders gone) is read as one line; only a figure read with some confidence is kept.
  */
-async function rereadBlankCells(models: Models, blocks: Block[], seen: GreyImage, page: PreparedPage): Promise<void> {
-  const image = models.paddle.normalizeInputToRgb({ width: seen.width, height: seen.height, data: seen.pixels });
+async function rereadBlankCells(models: Models, blocks: Block[], image: RgbImage, page: PreparedPage): Promise<void> {
   const px = page.dpi / 72;
   const minInk = Math.max(6, Math.round((page.dpi / 100) ** 2 * 4));
   for (const block of blocks) {
@@ -328,7 +330,7 @@ const FIGURE = /^-?\d+(?:\.\d+)?$/;
  * digit, point or minus instead of the best of all 6,600 characters (a 7 read as ">" becomes 7).
  * The confidence is the mean probability of the characters kept.
  */
-async function readFigure(models: Models, image: InstanceType<Paddle["Image"]>, box: Box): Promise<{ text: string; confidence: number } | undefined> {
+async function readFigure(models: Models, image: RgbImage, box: Box): Promise<{ text: string; confidence: number } | undefined> {
   const crop = image.crop({ x: box.x, y: box.y, width: box.width, height: box.height } as never);
   if (crop.width < 2 || crop.height < 2) return undefined;
   const height = 48;
