@@ -58,7 +58,8 @@ function placed(origin: CellOrigin, word: number | undefined): Omit<CellSource, 
   return {
     ...(page === undefined ? {} : { page }),
     ...(cell.box ? { box: [round(cell.box.left), round(cell.box.top), round(cell.box.width), round(cell.box.height)] } : {}),
-    ...(table ? { table: table.index, row: table.row, col: table.col } : {}),
+    // A box says where on the page; the table's indices are for sources without one.
+    ...(table && !cell.box ? { table: table.index, row: table.row, col: table.col } : {}),
     ...(span ? { line: span.line, span: [span.start, span.end] } : {}),
     ...(cell.confidence === undefined ? {} : { confidence: round(cell.confidence) }),
   };
