@@ -12,7 +12,10 @@ import { extractDocument } from "../../functions/documents/index.ts";
 import { DEFAULT_EXTRACT_LIMITS } from "../../functions/documents/limits.ts";
 import { SafeZip } from "../../functions/documents/docx/zip.ts";
 import { loadPdfJs, openPdf } from "../../functions/documents/pdf/open-pdf.ts";
-import { parseReport } from "../../functions/report/index.ts";
+import fc from "fast-check";
+import { parseReport, parseReportText } from "../../functions/report/index.ts";
+import { renderText } from "../fixtures/render-text.ts";
+import { consistentFigures } from "./arbitraries.ts";
 import { normaliseText, readCell, shiftDecimal, simplify } from "../../functions/report/normalise.ts";
 import type { ReportRecord } from "../../functions/report/record.ts";
 import { loadSeeds, seedDocx, seedHtml, seedPdf, SEEDS_DIR } from "../fixtures/generate/index.ts";
@@ -69,6 +72,36 @@ describe("cellSources of text reports: the line's span is the figure", () => {
       expect(s.line, "a text source names its line").toBeDefined();
       return lines[s.line! - 1]!.slice(s.span![0], s.span![1]);
     }, name);
+  });
+
+  it("traces figures read by order to their word in a flattened text layer (seed 004's review table)", async () => {
+    const name = seeds.find((s) => s.name.startsWith("004"))!.name;
+    const text = readFileSync(`${SEEDS_DIR}/${name}.txt`, "utf8");
+    const { record } = parseReport(await extractDocument(new TextEncoder().encode(text), { fileName: `${name}.txt` }));
+    expect(record.layout.reviewLitigation).toBe("order");
+    const sources = record.cellSources!;
+    expect(sources["litigationDirect.total"]).toMatchObject({ via: "order", inferred: true });
+    expect(sources["review.corrected"]).toMatchObject({ via: "order" });
+    expect(sources["review.corrected"]!.inferred).toBeUndefined();
+    // Each word of the run has its own span: the 15 review cells stand in 15 different places.
+    const spans = new Set(Object.entries(sources).filter(([k]) => /^(review|litigation)/.test(k)).map(([, s]) => `${s.line}:${s.span}`));
+    expect(spans.size).toBe(15);
+  });
+
+  it("traces every figure of generated flattened reports (read by order) to its word", () => {
+    fc.assert(
+      fc.property(consistentFigures, (figures) => {
+        const line = renderText(figures, "flattened");
+        const { record } = parseReportText(line);
+        expect(record.layout.applications).toBe("order");
+        for (const [key, figure] of figuresOf(record)) {
+          const s = record.cellSources![key]!;
+          expect(s.line, key).toBe(1);
+          expect(readsAs(line.slice(s.span![0], s.span![1]), figure), `${key}=${figure} at ${s.span}`).toBe(true);
+        }
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it("names the line of seed 000's printed （七）总计 of 0", async () => {
