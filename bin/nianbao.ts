@@ -16,7 +16,7 @@ const load = (importCommand: () => Promise<{ run: (argv: string[]) => Promise<nu
   (await importCommand()).run(argv);
 
 const COMMANDS: Record<string, Command> = {
-  parse: { summary: "parse FILE [--json] [--no-ocr]\n      read one report (text, HTML, DOCX, PDF, image or scan) and print its record", run: load(() => import("./commands/parse.ts")) },
+  parse: { summary: "parse FILE [--json] [--no-ocr] [--explain CELL]\n      read one report (text, HTML, DOCX, PDF, image or scan) and print its record, or where one figure came from", run: load(() => import("./commands/parse.ts")) },
   up: { summary: "up [--port N] [--data DIR]\n      start the local stack, process the sample reports, serve the API and web page", run: load(() => import("./commands/up.ts")) },
   ingest: {
     summary: "ingest FILE|DIR... [--wait] [--timeout S] [--prefix P] [--endpoint URL]\n      drop reports into the running local stack and print each one's status",

@@ -1,5 +1,7 @@
 /**
- * `nianbao parse FILE [--json] [--no-ocr]`: reads one report file and prints its record.
+ * `nianbao parse FILE [--json] [--no-ocr] [--explain CELL]`: reads one report file and prints its
+ * record, or with `--explain` where one figure came from (CELL: `resultsTotal.naturalPerson` or
+ * `表三（七）总计·自然人`).
  * A scan (or pages and pictures with no text layer) is read with the local OCR engine
  * (PaddleOCR, else Tesseract; functions/adapters/local-ocr.ts) when it is installed; that takes seconds per page, so progress goes to stderr.
  * Exit 0 when a record was produced (with or without findings), 2 when the file cannot be read
@@ -10,8 +12,10 @@ import { readFile, stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { formatRecord } from "../../functions/report/format.ts";
-import { parseReport } from "../../functions/report/index.ts";
-import type { ExtractedDocument } from "../../functions/documents/model.ts";
+import { parseReport, type ReportRecord } from "../../functions/report/index.ts";
+import { explainCell } from "../../functions/report/explain.ts";
+import { DOCUMENT_FORMAT, type ExtractedDocument } from "../../functions/documents/model.ts";
+import { decodeText } from "../../functions/documents/text.ts";
 import type { OcrEngine } from "../../functions/documents/ocr/engine.ts";
 import { OcrRequiredError, UnreadableDocumentError } from "../../functions/shared/errors.ts";
 import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
@@ -20,10 +24,18 @@ import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 const MAX_FILE_BYTES = 200 * 1024 * 1024;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean", default: false }, "no-ocr": { type: "boolean", default: false } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean", default: false },
+      "no-ocr": { type: "boolean", default: false },
+      explain: { type: "string" },
+    },
+  });
   const [file] = positionals;
   if (file === undefined) {
-    console.error("usage: nianbao parse FILE [--json] [--no-ocr]");
+    console.error("usage: nianbao parse FILE [--json] [--no-ocr] [--explain CELL]");
     return 2;
   }
   const info = await stat(file).catch(() => null);
@@ -34,8 +46,20 @@ export async function run(argv: string[]): Promise<number> {
   const doc = await extractReadingScans(bytes, file, !values["no-ocr"]);
   const { record } = parseReport(doc);
   for (const warning of doc.warnings) console.error(`nianbao: ${file}: ${warning}`);
+  if (values.explain !== undefined) return explain(record, values.explain, doc.format === DOCUMENT_FORMAT.TEXT ? decodeText(bytes) : undefined);
   if (values.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
   else process.stdout.write(`${formatRecord(record, { color: process.stdout.isTTY === true })}\n`);
+  return 0;
+}
+
+/** Prints where one figure came from; a text source's line is shown with the figure marked. */
+function explain(record: ReportRecord, cell: string, sourceText: string | undefined): number {
+  const text = explainCell(record, cell, sourceText?.replace(/\r\n?/g, "\n").split("\n"));
+  if (text === undefined) {
+    console.error(`nianbao: 记录中没有单元格 ${cell}（示例：resultsTotal.naturalPerson 或 表三（七）总计·自然人） (no such cell in the record)`);
+    return 2;
+  }
+  process.stdout.write(`${text}\n`);
   return 0;
 }
 
