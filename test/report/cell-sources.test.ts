@@ -20,6 +20,9 @@ import { normaliseText, readCell, shiftDecimal, simplify } from "../../functions
 import type { ReportRecord } from "../../functions/report/record.ts";
 import { loadSeeds, seedDocx, seedHtml, seedPdf, SEEDS_DIR } from "../fixtures/generate/index.ts";
 import { findChromium } from "../fixtures/generate/render-pdf.ts";
+import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
+import { localOcrEngine } from "../../functions/documents/ocr/local.ts";
+import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 
 type Source = NonNullable<ReportRecord["cellSources"]>[string];
 type Figures = Record<string, Record<string, number>>;
@@ -171,8 +174,11 @@ describe("cellSources of HTML and DOCX: the table's cell is the figure", () => {
   });
 });
 
-/** The text pdf.js finds inside a box of a page (items whose centre lies in it), top-down page coordinates. */
-async function pdfTextIn(bytes: Uint8Array): Promise<(s: Source) => Promise<string>> {
+/**
+ * The text pdf.js finds inside a box of a page (items whose centre lies in it, `slack` points
+ * around it), top-down page coordinates.
+ */
+async function pdfTextIn(bytes: Uint8Array, slack = 0): Promise<(s: Source) => Promise<string>> {
   const pdfjs = await loadPdfJs();
   const doc = await openPdf(pdfjs, bytes.slice());
   return async (s) => {
@@ -186,7 +192,8 @@ async function pdfTextIn(bytes: Uint8Array): Promise<(s: Source) => Promise<stri
       .flatMap((item) => {
         if (!("str" in item)) return [];
         const [x, y] = viewport.convertToViewportPoint(item.transform[4] + item.width / 2, item.transform[5] + item.height / 2);
-        return x! >= left && x! <= left + width && y! >= top && y! <= top + height ? [item.str] : [];
+        const inside = x! >= left - slack && x! <= left + width + slack && y! >= top - slack && y! <= top + height + slack;
+        return inside ? [item.str] : [];
       })
       .join("");
   };
@@ -207,4 +214,35 @@ describe("cellSources of born-digital PDFs: the PDF's text in the box is the fig
     const { record } = parseReport(await extractDocument(bytes, { fileName: "002.pdf" }));
     await expectTraced(record, await pdfTextIn(bytes), "002.pdf");
   }, 120_000);
+});
+
+const ocrEngine = localOcrEngine({ labels: TEMPLATE_LABELS });
+const scanReady = ocrEngine !== undefined && findChromium() !== undefined;
+if (!scanReady) console.warn("[cell-sources] SKIPPED the scan test: no local OCR engine (PaddleOCR or Tesseract) or no chromium");
+
+describe.skipIf(!scanReady)("cellSources of a scan: the box OCR read is the printed cell", () => {
+  // The scan is seed 002's born-digital PDF rendered at 300 dpi, turned 0.4° and speckled: the
+  // born-digital PDF's text in each OCR box (2 points of slack for the turn) is the printed figure.
+  it("seed 002 scanned and read by OCR", async () => {
+    const seed = seeds.find((s) => s.name.startsWith("002"))!;
+    const pdf = await seedPdf(seed);
+    const doc = await extractDocument(imagesToPdf(await scanPdf(pdf)), { fileName: "002-scan.pdf", ocr: ocrEngine! });
+    const { record } = parseReport(doc);
+    const sources = Object.values(record.cellSources!);
+    expect(sources.every((s) => s.via === "ocr"), "every figure read by OCR").toBe(true);
+    expect(sources.filter((s) => s.confidence !== undefined).length, "OCR confidence given").toBeGreaterThan(sources.length * 0.9);
+    const printed = figuresOf(seed.record as unknown as ReportRecord);
+    const textIn = await pdfTextIn(pdf, 2);
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const [key, source] of Object.entries(record.cellSources!)) {
+      if (source.inferred || !printed.has(key)) continue;
+      checked += 1;
+      const text = await textIn(source);
+      if (!readsAs(text, printed.get(key)!)) wrong.push(`${key}: printed ${printed.get(key)}, the box holds "${text}"`);
+    }
+    console.info(`[cell-sources] scan of 002 (${ocrEngine!.name}): ${sources.length} figures, ${checked} boxes checked, ${wrong.length} not on their printed cell`);
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(printed.size * 0.95);
+  }, 600_000);
 });
