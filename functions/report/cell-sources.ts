@@ -16,7 +16,7 @@ export type CellSource = {
   /** PDFs and scans: the page (1-based) and the cell's box in page coordinates (points, top-down): [left, top, width, height]. */
   page?: number;
   box?: [number, number, number, number];
-  /** HTML and DOCX (and text tables): the table's index among the document's tables, the row's and the cell's (0-based, spanned cells not repeated). */
+  /** HTML and DOCX: the table's index among the document's tables, the row's and the cell's (0-based, spanned cells not repeated). */
   table?: number;
   row?: number;
   col?: number;
@@ -58,8 +58,8 @@ function placed(origin: CellOrigin, word: number | undefined): Omit<CellSource, 
   return {
     ...(page === undefined ? {} : { page }),
     ...(cell.box ? { box: [round(cell.box.left), round(cell.box.top), round(cell.box.width), round(cell.box.height)] } : {}),
-    // A box says where on the page; the table's indices are for sources without one.
-    ...(table && !cell.box ? { table: table.index, row: table.row, col: table.col } : {}),
+    // A box or a span says where; the table's indices are for sources with neither (HTML, DOCX).
+    ...(table && !cell.box && !span ? { table: table.index, row: table.row, col: table.col } : {}),
     ...(span ? { line: span.line, span: [span.start, span.end] } : {}),
     ...(cell.confidence === undefined ? {} : { confidence: round(cell.confidence) }),
   };

@@ -1,20 +1,6 @@
 /** The CLI's dispatcher: usage, per-command help, and clear errors for unknown commands and options. */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-
-const run = promisify(execFile);
-type Outcome = { code: number; stdout: string; stderr: string };
-
-async function nianbao(...args: string[]): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await run("node", ["bin/nianbao.mjs", ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { nianbao } from "../support/run-cli.ts";
 
 describe("nianbao CLI", () => {
   it("lists every command with its options on --help", async () => {

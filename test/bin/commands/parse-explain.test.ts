@@ -1,22 +1,10 @@
 /** `nianbao parse FILE --explain CELL`: where a figure came from, through the built CLI. */
-import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { SEEDS_DIR } from "../../fixtures/seeds.ts";
+import { nianbao } from "../../support/run-cli.ts";
 
-const run = promisify(execFile);
 const REAL_DIR = fileURLToPath(new URL("../../../../shared/corpus/real/", import.meta.url));
-
-async function nianbao(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("node", ["bin/nianbao.mjs", ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe("nianbao parse --explain", () => {
   it("shows seed 000's （七）总计 of 0 on its line, marked, with the finding it raises", async () => {
