@@ -18,7 +18,7 @@ const load = (importCommand: () => Promise<{ run: (argv: string[]) => Promise<nu
 const COMMANDS: Record<string, Command> = {
   parse: {
     summary:
-      "parse FILE [--json] [--no-ocr]\n      read one report (text, HTML, DOCX, PDF, image or scan) and print its record\n" +
+      "parse FILE [--json] [--no-ocr] [--explain CELL]\n      read one report (text, HTML, DOCX, PDF, image or scan) and print its record, or where one figure came from\n" +
       "  nianbao parse DIR|FILE... [--out records.csv|.jsonl|.xlsx] [--jobs N] [--headers keys|zh] [--no-ocr]\n      read many reports in worker threads, without the stack; exit 1 when some gave no record",
     run: load(() => import("./commands/parse.ts")),
   },

@@ -1,5 +1,7 @@
 /**
- * `nianbao parse FILE [--json] [--no-ocr]`: reads one report file and prints its record.
+ * `nianbao parse FILE [--json] [--no-ocr] [--explain CELL]`: reads one report file and prints its
+ * record, or with `--explain` where one figure came from (CELL: `resultsTotal.naturalPerson` or
+ * `表三（七）总计·自然人`).
  * `nianbao parse DIR|FILE... [--out records.csv|.jsonl|.xlsx] [--jobs N] [--headers keys|zh]`:
  * reads every file (directories recursively, whatever the extension: the reader is chosen by
  * content) in worker threads, progress on stderr, going on past bad files (each a FAILED row with
@@ -11,8 +13,9 @@
 import { availableParallelism } from "node:os";
 import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import type { ReportRecord } from "../../functions/report/index.ts";
 
-const USAGE = "usage: nianbao parse FILE [--json] [--no-ocr]\n       nianbao parse DIR|FILE... [--out records.csv|records.jsonl|records.xlsx] [--jobs N] [--headers keys|zh] [--no-ocr]";
+const USAGE = "usage: nianbao parse FILE [--json] [--no-ocr] [--explain CELL]\n       nianbao parse DIR|FILE... [--out records.csv|records.jsonl|records.xlsx] [--jobs N] [--headers keys|zh] [--no-ocr]";
 
 /** The formats `--out` writes, by the file's extension. */
 export const OUT_FORMATS = [".csv", ".jsonl", ".xlsx"] as const;
@@ -28,11 +31,13 @@ export async function run(argv: string[]): Promise<number> {
       out: { type: "string" },
       jobs: { type: "string" },
       headers: { type: "string", default: "keys" },
+      explain: { type: "string" },
     },
   });
   if (positionals.length === 0) return usageError();
   const single = positionals.length === 1 && values.out === undefined && values.jobs === undefined && (await stat(positionals[0]!).catch(() => null))?.isDirectory() !== true;
-  if (single) return parseOne(positionals[0]!, values.json, !values["no-ocr"]);
+  if (single) return parseOne(positionals[0]!, values.json, !values["no-ocr"], values.explain);
+  if (values.explain !== undefined) return usageError("--explain reads one file");
   if (values.json) return usageError("--json reads one file; for many, write --out records.jsonl");
   const format = values.out === undefined ? undefined : OUT_FORMATS.find((f) => values.out!.toLowerCase().endsWith(f));
   if (values.out !== undefined && !format) return usageError(`--out must end in ${OUT_FORMATS.join(", ")}, not '${values.out}'`);
@@ -54,15 +59,29 @@ function usageError(reason?: string): number {
 }
 
 /** One file, as it always was: the tables (or --json the record) on stdout. */
-async function parseOne(file: string, json: boolean, allowOcr: boolean): Promise<number> {
+async function parseOne(file: string, json: boolean, allowOcr: boolean, explainCell?: string): Promise<number> {
   const started = Date.now();
   const [{ readReportFile }, { formatRecord }] = await Promise.all([import("./read-report.ts"), import("../../functions/report/format.ts")]);
   const read = await readReportFile(file, {
     allowOcr,
+    keepText: explainCell !== undefined,
     onOcrPage: (label, done) => process.stderr.write(`nianbao: ${file}: OCR ${label} done (${done} read, ${((Date.now() - started) / 1000).toFixed(1)} s)\n`),
   });
   for (const warning of read.warnings) console.error(`nianbao: ${file}: ${warning}`);
+  if (explainCell !== undefined) return explain(read.record, explainCell, read.sourceText);
   if (json) process.stdout.write(`${JSON.stringify(read.record, null, 2)}\n`);
   else process.stdout.write(`${formatRecord(read.record, { color: process.stdout.isTTY === true })}\n`);
+  return 0;
+}
+
+/** Prints where one figure came from; a text source's line is shown with the figure marked. */
+async function explain(record: ReportRecord, cell: string, sourceText: string | undefined): Promise<number> {
+  const { explainCell } = await import("../../functions/report/explain.ts");
+  const text = explainCell(record, cell, sourceText?.replace(/\r\n?/g, "\n").split("\n"));
+  if (text === undefined) {
+    console.error(`nianbao: 记录中没有单元格 ${cell}（示例：resultsTotal.naturalPerson 或 表三（七）总计·自然人） (no such cell in the record)`);
+    return 2;
+  }
+  process.stdout.write(`${text}\n`);
   return 0;
 }

@@ -8,7 +8,8 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { extractDocument } from "../../functions/documents/index.ts";
-import type { ExtractedDocument } from "../../functions/documents/model.ts";
+import { DOCUMENT_FORMAT, type ExtractedDocument } from "../../functions/documents/model.ts";
+import { decodeText } from "../../functions/documents/text.ts";
 import type { OcrEngine } from "../../functions/documents/ocr/engine.ts";
 import { parseReport, type ParsedReport } from "../../functions/report/index.ts";
 import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
@@ -20,12 +21,14 @@ const MAX_FILE_BYTES = 200 * 1024 * 1024;
 
 export type ReadOptions = {
   allowOcr: boolean;
+  /** Keep a text report's text (for `--explain`). */
+  keepText?: boolean;
   /** Called after each page the OCR engine read: its label and how many pages so far. */
   onOcrPage?: (label: string, done: number) => void;
 };
 
-/** A file's record, its status, the reader's warnings and the report's id (SHA-256 of the bytes). */
-export type ReadReport = ParsedReport & { reportId: string; warnings: string[] };
+/** A file's record, its status, the reader's warnings and the report's id (SHA-256 of the bytes); a text report's text, for `--explain`. */
+export type ReadReport = ParsedReport & { reportId: string; warnings: string[]; sourceText?: string };
 
 export async function readReportFile(file: string, options: ReadOptions): Promise<ReadReport> {
   const info = await stat(file).catch(() => null);
@@ -34,7 +37,7 @@ export async function readReportFile(file: string, options: ReadOptions): Promis
   if (info.size > MAX_FILE_BYTES) throw new UnreadableDocumentError(`${file}: 文件过大 (${info.size} bytes; the limit is ${MAX_FILE_BYTES})`);
   const bytes = new Uint8Array(await readFile(file));
   const doc = await extractReadingScans(bytes, file, options);
-  return { ...parseReport(doc), reportId: sha256Hex(bytes), warnings: doc.warnings };
+  return { ...parseReport(doc), reportId: sha256Hex(bytes), warnings: doc.warnings, ...(options.keepText && doc.format === DOCUMENT_FORMAT.TEXT ? { sourceText: decodeText(bytes) } : {}) };
 }
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");

@@ -17,9 +17,15 @@ export type Cell = {
   /** 0..100, where the cell was read by OCR. */
   confidence?: number;
   box?: BoundingBox;
+  /** The page the cell is printed on, where it is not its table's (a table continued across pages). */
+  page?: number;
+  /** Text sources: where the cell's text stands (1-based line, 0-based column range [start, end)). */
+  span?: TextSpan;
 };
 
-export type Paragraph = { kind: "paragraph"; text: string };
+export type TextSpan = { line: number; start: number; end: number };
+
+export type Paragraph = { kind: "paragraph"; text: string; span?: TextSpan };
 export type Table = { kind: "table"; rows: Cell[][] };
 export type Block = Paragraph | Table;
 

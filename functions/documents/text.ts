@@ -11,7 +11,7 @@
 import chardet from "chardet";
 import iconv from "iconv-lite";
 import { UnreadableDocumentError } from "../shared/errors.ts";
-import { DOCUMENT_FORMAT, type Block, type ExtractedDocument, tableOf } from "./model.ts";
+import { DOCUMENT_FORMAT, type Block, type Cell, type ExtractedDocument } from "./model.ts";
 
 /** Decodes text bytes: UTF-8 (with or without BOM) first, then the detected legacy encoding. */
 export function decodeText(bytes: Uint8Array): string {
@@ -45,32 +45,55 @@ function looksBinary(bytes: Uint8Array): boolean {
 
 const isCellLine = (line: string): boolean => line.startsWith("\t") && !line.slice(1).includes("\t");
 
+/** The trimmed text of `line` from `start` to `end`, with where it stands (so a figure can be traced to its place). */
+function spanned(line: string, lineIndex: number, start: number, end: number): Cell {
+  const raw = line.slice(start, end);
+  const text = raw.trim();
+  const from = start + (text === "" ? 0 : raw.indexOf(text));
+  return { text, span: { line: lineIndex + 1, start: from, end: from + text.length } };
+}
+
+/** A line split at `separator` into cells, each with its column range. */
+function splitCells(line: string, lineIndex: number, separator: string): Cell[] {
+  const cells: Cell[] = [];
+  let start = 0;
+  for (const part of line.split(separator)) {
+    cells.push(spanned(line, lineIndex, start, start + part.length));
+    start += part.length + separator.length;
+  }
+  return cells;
+}
+
 /** Splits decoded text into paragraphs and tables. */
 export function blocksOfText(text: string): Block[] {
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   const blocks: Block[] = [];
-  let rows: string[][] = [];
+  let rows: Cell[][] = [];
   const flushTable = (): void => {
-    if (rows.length > 0) blocks.push(tableOf(rows));
+    if (rows.length > 0) blocks.push({ kind: "table", rows });
     rows = [];
   };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (isCellLine(line)) {
       // One cell per line: the row runs until the next line that is not a cell line.
-      const cells: string[] = [];
-      while (i < lines.length && isCellLine(lines[i]!)) cells.push(lines[i++]!.slice(1).trim());
+      const cells: Cell[] = [];
+      while (i < lines.length && isCellLine(lines[i]!)) {
+        cells.push(spanned(lines[i]!, i, 1, lines[i]!.length));
+        i++;
+      }
       i--;
       rows.push(cells);
     } else if (line.includes("|")) {
-      rows.push(line.split("|").map((c) => c.trim()));
+      rows.push(splitCells(line, i, "|"));
     } else if (line.includes("\t")) {
-      rows.push(line.split("\t").map((c) => c.trim()));
+      rows.push(splitCells(line, i, "\t"));
     } else if (line.trim() === "") {
       // Blank lines separate rows inside a table; they do not end it.
     } else {
       flushTable();
-      blocks.push({ kind: "paragraph", text: line.trim() });
+      const { text: trimmed, span } = spanned(line, i, 0, line.length);
+      blocks.push({ kind: "paragraph", text: trimmed, span: span! });
     }
   }
   flushTable();

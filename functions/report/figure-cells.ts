@@ -9,9 +9,35 @@ import { type ColumnDef, REVIEW_COLUMNS, REVIEW_GROUPS, type SectionKey } from "
 export const isBlank = (v: CellValue): boolean => v.kind === "blank";
 export const isNumber = (v: CellValue): v is Extract<CellValue, { kind: "number" }> => v.kind === "number";
 
+/**
+ * Where a figure was read among the rows the reader was given: the row, the cell and, in running
+ * text, the word's index within the cell. Keyed `row.column` like findings' cells.
+ */
+export type FigurePosition = { row: number; cell: number; word?: number };
+export type Placements = Record<string, FigurePosition>;
+
+/** A value read from a cell remembers the cell (and the row where it is known), carried through fitting. */
+type Located = { from?: { row?: number; cell: number; word?: number } };
+
+export function located<V extends CellValue>(value: V, from: NonNullable<Located["from"]>): V {
+  (value as Located).from = from;
+  return value;
+}
+
+/** The cells of a printed row read, each remembering its index. */
+export const readRow = (cells: readonly string[]): CellValue[] => cells.map((c, i) => located(readCell(c), { cell: i }));
+
+/** Records where the figure of `key` was read; a cell the fitting added (missing at the row's end) has no place and is not recorded. */
+export function notePlace(placements: Placements | undefined, key: string, value: CellValue | undefined, row?: number): void {
+  const from = (value as Located | undefined)?.from;
+  const at = from?.row ?? row;
+  if (!placements || !from || at === undefined) return;
+  placements[key] = from.word === undefined ? { row: at, cell: from.cell } : { row: at, cell: from.cell, word: from.word };
+}
+
 /** Splits a printed row into its label cells and the value cells after the last label. */
 export function splitRow(cells: readonly string[]): { labels: string[]; values: CellValue[] } {
-  const read = cells.map(readCell);
+  const read = readRow(cells);
   let last = -1;
   read.forEach((v, i) => {
     if (v.kind === "text") last = i;

@@ -5,22 +5,25 @@
  * reading that satisfies the template's identities is chosen and its cells are marked as
  * inferred. A reading the layout makes clear is never changed to satisfy an identity.
  */
-import { isNumber, REVIEW_CELLS, reviewFromValues, toNumber, unitNamedIn } from "./figure-cells.ts";
+import { isNumber, located, notePlace, type Placements, REVIEW_CELLS, reviewFromValues, toNumber, unitNamedIn } from "./figure-cells.ts";
 import { compact, type CellValue, type MoneyUnit, readCell } from "./normalise.ts";
 import type { FigureTable, UnitAssumption } from "./read-figures.ts";
-import { APPLICANT_COLUMNS, applicationRowsOf, disclosureItemsOf, type Edition, REVIEW_GROUPS, REVIEW_PARTS } from "./template.ts";
+import { APPLICANT_COLUMNS, applicationRowsOf, disclosureItemsOf, type Edition, REVIEW_COLUMNS, REVIEW_GROUPS, REVIEW_PARTS } from "./template.ts";
 
-type Token = { text: string; value: CellValue };
 /** Consecutive numbers in the running text; a header word or label between them ends a run. */
 type Run = CellValue[];
 
-function runsOf(text: string): Run[] {
+/** The cell and word a character offset of the running text falls in (see read-figures.ts). */
+export type Locate = (offset: number) => { row: number; cell: number; word: number } | undefined;
+
+/** The runs of numbers of `text`, which starts at `base` in the running text; each number remembers its place. */
+function runsOf(text: string, base: number, locate?: Locate): Run[] {
   const runs: Run[] = [];
   let current: Run = [];
-  for (const word of text.split(/\s+/)) {
-    if (word === "") continue;
-    const token: Token = { text: word, value: readCell(word) };
-    if (isNumber(token.value)) current.push(token.value);
+  for (const match of text.matchAll(/\S+/g)) {
+    const value = readCell(match[0]);
+    const from = locate?.(base + match.index);
+    if (isNumber(value)) current.push(from ? located(value, from) : value);
     else if (current.length > 0) {
       runs.push(current);
       current = [];
@@ -31,14 +34,14 @@ function runsOf(text: string): Run[] {
 }
 
 /** The text between the first match of `start` and the first match of `end` after it. */
-function sliceBetween(text: string, start: RegExp, end: RegExp, from = 0): { text: string; end: number } | null {
+function sliceBetween(text: string, start: RegExp, end: RegExp, from = 0): { text: string; start: number; end: number } | null {
   const s = start.exec(text.slice(from));
   if (!s) return null;
   const begin = from + s.index;
   const rest = text.slice(begin + s[0].length);
   const e = end.exec(rest);
   const stop = e ? begin + s[0].length + e.index : Math.min(text.length, begin + 4000);
-  return { text: text.slice(begin + s[0].length, stop), end: stop };
+  return { text: text.slice(begin + s[0].length, stop), start: begin + s[0].length, end: stop };
 }
 
 const MARK_DISCLOSURE = /第二十条第\(一\)项/;
@@ -77,10 +80,13 @@ function fillItemByOrder(runs: Run[], rowCount: number, colCount: number): CellV
   return grid.map((row) => row.map((v) => v ?? { kind: "blank" }));
 }
 
-export function disclosureByOrder(text: string, edition: Edition, assumptions: UnitAssumption[]): FigureTable | null {
+/** Where the numbers read by order were printed: the running text's locator and the placements it fills. */
+export type OrderPlaces = { locate?: Locate; placements?: Placements };
+
+export function disclosureByOrder(text: string, edition: Edition, assumptions: UnitAssumption[], places: OrderPlaces = {}): FigureTable | null {
   const section = sliceBetween(text, MARK_DISCLOSURE, MARK_APPLICATIONS);
   if (!section) return null;
-  const runs = runsOf(section.text);
+  const runs = runsOf(section.text, section.start, places.locate);
   const unitText = /采购总金额\S{0,20}/.exec(compact(section.text));
   const feeText = /收费金额\S{0,20}/.exec(compact(section.text));
   const units: Record<string, MoneyUnit | undefined> = {
@@ -95,15 +101,16 @@ export function disclosureByOrder(text: string, edition: Edition, assumptions: U
       table[row.key] = Object.fromEntries(
         columns.map((col, c) => [col.key, toNumber(grid[r]![c]!, col, `${row.key}.${col.key}`, { headerUnit: units[row.key] }, assumptions)]),
       );
+      columns.forEach((col, c) => notePlace(places.placements, `${row.key}.${col.key}`, grid[r]![c]));
     });
   }
   return table;
 }
 
-export function applicationsByOrder(text: string, edition: Edition, notes: string[]): FigureTable | null {
+export function applicationsByOrder(text: string, edition: Edition, notes: string[], places: OrderPlaces = {}): FigureTable | null {
   const section = sliceBetween(text, MARK_APPLICATIONS, MARK_REVIEW, Math.max(0, text.search(MARK_DISCLOSURE)));
   if (!section) return null;
-  const numbers = runsOf(section.text).flat();
+  const numbers = runsOf(section.text, section.start, places.locate).flat();
   const defs = applicationRowsOf(edition);
   const needed = defs.length * APPLICANT_COLUMNS.length;
   if (numbers.length < needed) return null;
@@ -113,6 +120,7 @@ export function applicationsByOrder(text: string, edition: Edition, notes: strin
     table[def.key] = Object.fromEntries(
       APPLICANT_COLUMNS.map((col, c) => {
         const v = numbers[r * APPLICANT_COLUMNS.length + c]!;
+        notePlace(places.placements, `${def.key}.${col.key}`, v);
         return [col.key, isNumber(v) ? v.value : 0];
       }),
     );
@@ -133,21 +141,33 @@ const reviewHolds = (table: FigureTable): boolean =>
  * evidence); among those, the one that satisfies every group's total is taken, unless the plain
  * reading already does.
  */
-export function reviewByOrder(text: string, inferred: string[]): FigureTable | null {
+/** Records the place of each review cell: `order[cell]` is the stream position it was read from. */
+function placeReview(places: OrderPlaces, stream: readonly CellValue[], order: (cell: number) => number): void {
+  const columns = REVIEW_CELLS / REVIEW_GROUPS.length;
+  REVIEW_GROUPS.forEach((group, g) =>
+    REVIEW_COLUMNS.forEach((col, c) => notePlace(places.placements, `${group.key}.${col.key}`, stream[order(g * columns + c)])),
+  );
+}
+
+export function reviewByOrder(text: string, inferred: string[], places: OrderPlaces = {}): FigureTable | null {
   const from = Math.max(0, text.search(MARK_DISCLOSURE));
   const section = sliceBetween(text, MARK_REVIEW, MARK_END, from);
   if (!section) return null;
-  const runs = runsOf(section.text);
+  const runs = runsOf(section.text, section.start, places.locate);
   const stream = runs.flat().slice(0, REVIEW_CELLS);
   if (stream.length < REVIEW_CELLS) return null;
   const values = stream.map((v) => (isNumber(v) ? v.value : 0));
   const runOf: number[] = runs.flatMap((run, i) => run.map(() => i));
   const plain = reviewFromValues(values);
-  if (reviewHolds(plain)) return plain;
+  const plainReading = (): FigureTable => {
+    placeReview(places, stream, (cell) => cell);
+    return plain;
+  };
+  if (reviewHolds(plain)) return plainReading();
 
   const groups = REVIEW_GROUPS.length;
   const parts = REVIEW_PARTS.length;
-  const readings = new Map<string, { table: FigureTable; moved: number[] }>();
+  const readings = new Map<string, { table: FigureTable; moved: number[]; order: number[] }>();
   for (let mask = 1; mask < 1 << groups; mask++) {
     const order: number[] = []; // template cell index for each stream position
     const deferred: number[] = [];
@@ -164,10 +184,11 @@ export function reviewByOrder(text: string, inferred: string[]): FigureTable | n
     const cellValues = Array<number>(REVIEW_CELLS);
     order.forEach((cell, pos) => (cellValues[cell] = values[pos]!));
     const table = reviewFromValues(cellValues);
-    if (reviewHolds(table)) readings.set(JSON.stringify(cellValues), { table, moved: deferred });
+    if (reviewHolds(table)) readings.set(JSON.stringify(cellValues), { table, moved: deferred, order });
   }
-  if (readings.size !== 1) return plain;
+  if (readings.size !== 1) return plainReading();
   const [only] = readings.values();
+  placeReview(places, stream, (cell) => only!.order.indexOf(cell));
   for (const cell of only!.moved) {
     const group = REVIEW_GROUPS[Math.floor(cell / (parts + 1))]!;
     inferred.push(`${group.key}.total`);

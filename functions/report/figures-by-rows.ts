@@ -2,9 +2,23 @@
  * Reading by rows: a printed row is label cells then value cells; the innermost label names the
  * template row, and the values are fitted to the row's columns (blank cells are 0).
  */
-import { type CellNotices, fitValues, headerUnits, isNumber, newNotices, notePrintedNothing, REVIEW_CELLS, reviewFromValues, splitRow, toNumber } from "./figure-cells.ts";
+import {
+  type CellNotices,
+  fitValues,
+  headerUnits,
+  isNumber,
+  newNotices,
+  notePlace,
+  notePrintedNothing,
+  type Placements,
+  readRow,
+  REVIEW_CELLS,
+  reviewFromValues,
+  splitRow,
+  toNumber,
+} from "./figure-cells.ts";
 import { adjacentRow, placeByOrder, type PrintedRow, wrappedPart } from "./figure-labels.ts";
-import { bareLabel, type CellValue, compact, readCell } from "./normalise.ts";
+import { bareLabel, type CellValue, compact } from "./normalise.ts";
 import type { FigureTable, Row, UnitAssumption } from "./read-figures.ts";
 import {
   APPLICANT_COLUMNS,
@@ -38,7 +52,13 @@ function isWrappedPart(rows: readonly Row[], index: number, label: string, defs:
   return false;
 }
 
-export function disclosureByRows(rows: readonly Row[], edition: Edition, assumptions: UnitAssumption[], notices: CellNotices = newNotices()): FigureTable {
+export function disclosureByRows(
+  rows: readonly Row[],
+  edition: Edition,
+  assumptions: UnitAssumption[],
+  notices: CellNotices = newNotices(),
+  placements?: Placements,
+): FigureTable {
   const units = headerUnits(rows);
   const items = disclosureItemsOf(edition);
   const defs = items.flatMap((item) => item.rows);
@@ -71,6 +91,7 @@ export function disclosureByRows(rows: readonly Row[], edition: Edition, assumpt
     const fitted = fitValues(row.values, columns.length)!;
     const money = { headerUnit: units[def.key] };
     table[def.key] = Object.fromEntries(columns.map((col, i) => [col.key, toNumber(fitted[i]!, col, `${def.key}.${col.key}`, money, assumptions)]));
+    columns.forEach((col, i) => notePlace(placements, `${def.key}.${col.key}`, fitted[i], row.index));
     notePrintedNothing(notices, SECTION.ACTIVE_DISCLOSURE, def.key, columns, fitted);
   }
   return table;
@@ -106,7 +127,7 @@ function matchWrapped(rows: readonly Row[], index: number, labels: readonly stri
   return undefined;
 }
 
-export function applicationsByRows(rows: readonly Row[], edition: Edition, notices: CellNotices = newNotices()): FigureTable {
+export function applicationsByRows(rows: readonly Row[], edition: Edition, notices: CellNotices = newNotices(), placements?: Placements): FigureTable {
   const defs = recordedApplicationRowsOf(edition);
   const printed: PrintedRow<ApplicationRowDef>[] = [];
   const taken = new Set<string>();
@@ -130,16 +151,17 @@ export function applicationsByRows(rows: readonly Row[], edition: Edition, notic
     (row, def) => notices.guesses.push({ section: SECTION.APPLICATIONS, row: def.key, printed: row.label, columns: APPLICANT_COLUMNS.map((c) => c.key) }),
   );
   const table: FigureTable = {};
-  for (const { def, values } of printed.filter((p) => p.def).sort((a, b) => defs.indexOf(a.def!) - defs.indexOf(b.def!))) {
+  for (const { def, values, index } of printed.filter((p) => p.def).sort((a, b) => defs.indexOf(a.def!) - defs.indexOf(b.def!))) {
     // A one-row （六）其他处理 next to its own sub-rows is their heading, not a row of its own.
     if (def!.oneRowIn?.includes(edition) && subRowsOf(def!, edition).some((sub) => taken.has(sub.key))) continue;
     table[def!.key] = Object.fromEntries(APPLICANT_COLUMNS.map((col, i) => [col.key, isNumber(values[i]!) ? (values[i] as { value: number }).value : 0]));
+    APPLICANT_COLUMNS.forEach((col, i) => notePlace(placements, `${def!.key}.${col.key}`, values[i], index));
     notePrintedNothing(notices, SECTION.APPLICATIONS, def!.key, APPLICANT_COLUMNS, values);
   }
   return table;
 }
 
-export function reviewByRows(rows: readonly Row[], notices: CellNotices = newNotices()): FigureTable | null {
+export function reviewByRows(rows: readonly Row[], notices: CellNotices = newNotices(), placements?: Placements): FigureTable | null {
   // The header row names both 行政复议 and 行政诉讼 in separate cells (prose headings that
   // name both are one cell); the values are the first all-number row within a few rows.
   for (let header = 0; header < rows.length; header++) {
@@ -147,8 +169,8 @@ export function reviewByRows(rows: readonly Row[], notices: CellNotices = newNot
     if (cells.length < 2) continue;
     const joined = compact(cells.join(""));
     if (!joined.includes("行政复议") || !joined.includes("行政诉讼")) continue;
-    for (const candidate of rows.slice(header + 1, header + 8)) {
-      const read = candidate.map(readCell);
+    for (let at = header + 1; at < Math.min(rows.length, header + 8); at++) {
+      const read = readRow(rows[at]!);
       // A row of blanks is a row of zeros when it is as wide as the table.
       if (read.some((v) => v.kind === "text") || (!read.some(isNumber) && read.length < REVIEW_CELLS)) continue;
       const fitted = fitValues(read, REVIEW_CELLS);
@@ -156,6 +178,7 @@ export function reviewByRows(rows: readonly Row[], notices: CellNotices = newNot
       REVIEW_GROUPS.forEach((group, g) => {
         const cells = fitted.slice(g * REVIEW_COLUMNS.length, (g + 1) * REVIEW_COLUMNS.length);
         notePrintedNothing(notices, SECTION.REVIEW_LITIGATION, group.key, REVIEW_COLUMNS, cells);
+        REVIEW_COLUMNS.forEach((col, c) => notePlace(placements, `${group.key}.${col.key}`, cells[c], at));
       });
       return reviewFromValues(fitted.map((v) => (isNumber(v) ? v.value : 0)));
     }

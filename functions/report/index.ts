@@ -19,6 +19,7 @@ import { agencyIdOf, resolveRegion } from "./region.ts";
 import { SEVERITY, STATUS } from "./template.ts";
 import { auditReport } from "./audits.ts";
 import { checkNarrative } from "./narrative.ts";
+import { cellOrigins, type CellOrigin, cellSourcesOf } from "./cell-sources.ts";
 import { readProse, sectionTextsOf } from "./prose.ts";
 import { validateFigures } from "./validate.ts";
 
@@ -37,14 +38,8 @@ const ROW = "\u0002";
  * Normalises every cell of the document in one pass (one conversion of the whole text is much
  * cheaper than one per cell) and returns its rows; a paragraph is a row of one cell.
  */
-function normalisedRows(doc: ExtractedDocument): Row[] {
-  const raw: string[][] = [];
-  for (const page of doc.pages) {
-    for (const block of page.blocks) {
-      if (block.kind === "paragraph") raw.push([block.text]);
-      else for (const row of block.rows) raw.push(row.map((c) => c.text));
-    }
-  }
+function normalisedRows(origins: readonly (readonly CellOrigin[])[]): Row[] {
+  const raw = origins.map((cells) => cells.map((origin) => origin.cell.text));
   const joined = raw.map((cells) => cells.map((c) => c.replace(/[\u0001\u0002]/g, " ")).join(CELL)).join(ROW);
   return normaliseText(joined)
     .split(ROW)
@@ -53,7 +48,8 @@ function normalisedRows(doc: ExtractedDocument): Row[] {
 
 /** Reads a report's tables, checks the template's identities and returns its record. */
 export function parseReport(doc: ExtractedDocument): ParsedReport {
-  const rows = normalisedRows(doc);
+  const origins = cellOrigins(doc);
+  const rows = normalisedRows(origins);
   const text = rows.map((cells) => cells.join(" ")).join("\n");
   const lines = rows.map((cells) => cells.join(""));
 
@@ -115,6 +111,7 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
     parserVersion: PARSER_VERSION,
     layout: reading.layout,
     inferredCells: reading.inferredCells,
+    cellSources: cellSourcesOf(reading, origins),
     ...(claimsSummary(agency, text) ? { summarises: true } : {}),
     sectionTexts: sectionTextsOf(prose),
     ...ocrSummary(doc),

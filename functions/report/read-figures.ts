@@ -11,7 +11,8 @@
  *   marked as inferred. A reading the layout makes clear is never changed to satisfy an identity.
  */
 import { applicationsByOrder, disclosureByOrder, reviewByOrder } from "./figures-by-order.ts";
-import { newNotices } from "./figure-cells.ts";
+import { newNotices, type Placements } from "./figure-cells.ts";
+import { locatorOf } from "./figure-places.ts";
 import { applicationsByRows, disclosureByRows, reviewByRows } from "./figures-by-rows.ts";
 import type { Edition, SectionKey } from "./template.ts";
 
@@ -47,6 +48,8 @@ export type FigureReading = {
   printedNothing?: PrintedNothing[];
   /** Cells printed blank, recorded as 0. */
   blankCells?: BlankCells[];
+  /** Where each figure (`<row>.<column>`) was read among the rows given; the record's `cellSources` are made from it. */
+  placements?: Placements;
   notes: string[];
 };
 
@@ -57,26 +60,28 @@ export function readFigures(rows: readonly Row[], text: string, edition: Edition
   const notes: string[] = [];
   const layout = {} as Record<SectionKey, Layout>;
   const notices = newNotices();
+  const placements: Placements = {};
+  const places = { locate: locatorOf(rows), placements };
 
-  let activeDisclosure = disclosureByRows(rows, edition, unitAssumptions, notices);
+  let activeDisclosure = disclosureByRows(rows, edition, unitAssumptions, notices, placements);
   layout.activeDisclosure = LAYOUT.ROWS;
   if (Object.keys(activeDisclosure).length === 0) {
     unitAssumptions.length = 0;
-    activeDisclosure = disclosureByOrder(text, edition, unitAssumptions) ?? {};
+    activeDisclosure = disclosureByOrder(text, edition, unitAssumptions, places) ?? {};
     layout.activeDisclosure = Object.keys(activeDisclosure).length > 0 ? LAYOUT.ORDER : LAYOUT.MISSING;
   }
 
-  let applications = applicationsByRows(rows, edition, notices);
+  let applications = applicationsByRows(rows, edition, notices, placements);
   layout.applications = LAYOUT.ROWS;
   if (Object.keys(applications).length === 0) {
-    applications = applicationsByOrder(text, edition, notes) ?? {};
+    applications = applicationsByOrder(text, edition, notes, places) ?? {};
     layout.applications = Object.keys(applications).length > 0 ? LAYOUT.ORDER : LAYOUT.MISSING;
   }
 
-  let reviewLitigation = reviewByRows(rows, notices);
+  let reviewLitigation = reviewByRows(rows, notices, placements);
   layout.reviewLitigation = LAYOUT.ROWS;
   if (!reviewLitigation) {
-    reviewLitigation = reviewByOrder(text, inferredCells);
+    reviewLitigation = reviewByOrder(text, inferredCells, places);
     layout.reviewLitigation = reviewLitigation ? LAYOUT.ORDER : LAYOUT.MISSING;
   }
 
@@ -91,6 +96,7 @@ export function readFigures(rows: readonly Row[], text: string, edition: Edition
     labelGuesses: notices.guesses.filter((g) => layout[g.section] === LAYOUT.ROWS),
     printedNothing: notices.nothing.filter((n) => layout[n.section] === LAYOUT.ROWS),
     blankCells: notices.blank.filter((n) => layout[n.section] === LAYOUT.ROWS),
+    placements,
     notes,
   };
 }

@@ -56,6 +56,20 @@ export const RegionSchema = z.strictObject({
   county: z.string().min(1).nullable(),
 });
 
+/** Where a figure was read (functions/report/cell-sources.ts): one compact entry per figure. */
+export const CellSourceSchema = z.strictObject({
+  via: z.enum(["rows", "order", "grid", "ocr"]),
+  page: z.number().int().positive().optional(),
+  box: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+  table: z.number().int().nonnegative().optional(),
+  row: z.number().int().nonnegative().optional(),
+  col: z.number().int().nonnegative().optional(),
+  line: z.number().int().positive().optional(),
+  span: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).optional(),
+  confidence: z.number().min(0).max(100).optional(),
+  inferred: z.literal(true).optional(),
+});
+
 const common = {
   agency: z.string().min(1).nullable(),
   /** Stable id of the body (region code + hash of its name without division names); optional so that older stored records parse. */
@@ -77,6 +91,8 @@ const common = {
    * next year's report is compared with it (text reuse). Optional so that older stored records parse.
    */
   sectionTexts: z.strictObject({ overview: z.string().nullable(), problems: z.string().nullable(), other: z.string().nullable() }).optional(),
+  /** Where each figure (`<row>.<column>`) was read in the source; optional so that older stored records parse. */
+  cellSources: z.record(z.string(), CellSourceSchema).optional(),
   /** Which pages were read by OCR, by which engine, and its mean confidence (0..100). */
   ocr: z.strictObject({ engine: z.string(), pages: z.array(z.number().int().positive()), confidence: z.number().min(0).max(100).optional() }).optional(),
 };

@@ -36,7 +36,7 @@ export async function assemble(doc: PdfDocument, readings: PdfPageReading[], opt
   if (readings.every((r) => r.reason === "empty")) {
     throw new UnreadableDocumentError("PDF 中没有可读取的文字（页面可能是矢量图形或文字已转为曲线） (the PDF has no readable text: its pages hold only drawings or outlined text)");
   }
-  const laidOut: LaidOutPage[] = readings.map((r) => (r.needsOcr ? { blocks: [] } : layoutPage(r.geometry)));
+  const laidOut: LaidOutPage[] = readings.map((r) => ({ ...(r.needsOcr ? { blocks: [] } : layoutPage(r.geometry)), number: r.number }));
   joinContinuedTables(laidOut);
   const pages: Page[] = readings.map((r, i) => {
     const ocr = ocrResults.get(r.number);

@@ -15,7 +15,8 @@ function isFurniture(block: LaidOutBlock): boolean {
  */
 export function joinContinuedTables(pages: LaidOutPage[]): void {
   let carry: RuledTable | undefined;
-  for (const page of pages) {
+  let carryPage = 1;
+  for (const [i, page] of pages.entries()) {
     const blocks = page.blocks;
     if (carry) {
       let first = 0;
@@ -26,6 +27,8 @@ export function joinContinuedTables(pages: LaidOutPage[]): void {
         const dy = carry.bottom - part.top;
         carry.segments.push(...part.segments.map((s) => ({ ...s, y1: s.y1 + dy, y2: s.y2 + dy })));
         carry.items.push(...part.items.map((it) => ({ ...it, y: it.y + dy })));
+        carry.parts ??= [{ page: carryPage, from: carry.top, shift: 0 }];
+        carry.parts.push({ page: page.number ?? i + 1, from: part.top + dy, shift: dy });
         carry.bottom = part.bottom + dy;
         carry.joined = true;
         blocks.splice(first, 1);
@@ -34,6 +37,8 @@ export function joinContinuedTables(pages: LaidOutPage[]): void {
     const content = blocks.filter((b) => !isFurniture(b));
     if (content.length === 0 && carry) continue;
     const last = content.at(-1);
-    carry = last && "table" in last ? last.table : undefined;
+    const next = last && "table" in last ? last.table : undefined;
+    if (next !== carry) carryPage = page.number ?? i + 1;
+    carry = next;
   }
 }

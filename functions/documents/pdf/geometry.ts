@@ -24,6 +24,12 @@ export type RuledTable = {
   items: TextItem[];
   /** Parts from later pages were stacked in (cell boxes would then not be page coordinates). */
   joined?: boolean;
+  /**
+   * Where a joined table's parts came from: the part starting at stacked `from` was printed on
+   * `page`, `shift` points higher on the page than it is stacked (so its cells keep page boxes).
+   */
+  parts?: { page: number; from: number; shift: number }[];
 };
 export type LaidOutBlock = { top: number; block: Block } | { top: number; table: RuledTable };
-export type LaidOutPage = { blocks: LaidOutBlock[] };
+/** `number`: the page's number (1-based), where known. */
+export type LaidOutPage = { blocks: LaidOutBlock[]; number?: number };

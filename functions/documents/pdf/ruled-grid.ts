@@ -1,5 +1,5 @@
 /** A ruled table -> its cell grid: grid lines from the rulings, missing borders as merged cells (rowspan/colspan). */
-import type { Cell } from "../model.ts";
+import type { BoundingBox, Cell } from "../model.ts";
 import type { RuledTable, TextItem } from "./geometry.ts";
 import { MIN_CELL, splitSegments } from "./rulings.ts";
 import { groupLines, joinCellLines, joinLine } from "./text-lines.ts";
@@ -22,6 +22,23 @@ function coverage(from: number, to: number, spans: readonly [number, number][]):
   let covered = 0;
   for (const [a, b] of spans) covered += Math.max(0, Math.min(to, b) - Math.max(from, a));
   return to > from ? covered / (to - from) : 1;
+}
+
+/**
+ * The cell's box in page coordinates: a joined table's cell is moved back onto the page of the
+ * part it was printed in (a cell spanning two parts has no single page and gets no box).
+ */
+function placeCell(cell: Cell, table: RuledTable, stacked: BoundingBox): void {
+  if (!table.joined) {
+    cell.box = stacked;
+    return;
+  }
+  const parts = table.parts ?? [];
+  const partOf = (y: number) => parts.findLast((p) => p.from <= y + MIN_CELL / 2);
+  const part = partOf(stacked.top);
+  if (!part || partOf(stacked.top + stacked.height - MIN_CELL) !== part) return;
+  cell.box = { ...stacked, top: stacked.top - part.shift };
+  cell.page = part.page;
 }
 
 /** Builds the cell grid of a ruled table; returns undefined if it is a single cell (a frame, not a table). */
@@ -108,7 +125,7 @@ export function gridOfRuledTable(table: RuledTable): Cell[][] | undefined {
         const colSpan = countIn(colStarts, m.c0, m.c1);
         if (rowSpan > 1) cell.rowSpan = rowSpan;
         if (colSpan > 1) cell.colSpan = colSpan;
-        if (!table.joined) cell.box = { left: xs[m.c0]!, top: ys[m.r0]!, width: xs[m.c1 + 1]! - xs[m.c0]!, height: ys[m.r1 + 1]! - ys[m.r0]! };
+        placeCell(cell, table, { left: xs[m.c0]!, top: ys[m.r0]!, width: xs[m.c1 + 1]! - xs[m.c0]!, height: ys[m.r1 + 1]! - ys[m.r0]! });
         return cell;
       });
     grid.push(row);
