@@ -58,10 +58,11 @@ const SUMMARY_ATTRIBUTES = [...SUMMARY_KEYS, "sources", "failure"] as const;
 
 /**
  * What a listing row shows and no more: the counts Store keeps on the item (`errorCount`,
- * `sourceCount`) stand for the findings and the sources, so a page of 1,000 reads 1,000 small
+ * `sourceCount`) stand for the findings and the sources (of which the first is read, for its file
+ * name; a FAILED one's `failure` for its reason), so a page of 1,000 reads 1,000 small
  * projections instead of 1,000 records.
  */
-const LISTING_ATTRIBUTES = [...SUMMARY_KEYS, "errorCount", "sourceCount"] as const;
+const LISTING_ATTRIBUTES = [...SUMMARY_KEYS, "errorCount", "sourceCount", "failure"] as const;
 
 /**
  * The queries that list the reports matching `filter`, in the order pages walk them.
@@ -105,8 +106,9 @@ export function planReportQueries(filter: ReportFilter, shape: ReadShape = READ_
   const projection: Record<string, string> = {};
   let projectionExpression: string | undefined;
   if (shape === READ_SHAPE.SUMMARY) {
-    for (const attribute of LISTING_ATTRIBUTES) projection[`#p_${attribute}`] = attribute;
-    projectionExpression = LISTING_ATTRIBUTES.map((a) => `#p_${a}`).join(", ");
+    for (const attribute of [...LISTING_ATTRIBUTES, "sources"]) projection[`#p_${attribute}`] = attribute;
+    // The first source only: the row shows its file name.
+    projectionExpression = [...LISTING_ATTRIBUTES.map((a) => `#p_${a}`), "#p_sources[0]"].join(", ");
   } else if (shape === READ_SHAPE.FIGURES) {
     const recordParts = ["findings", "year", "applications", "reviewLitigation"];
     for (const attribute of [...SUMMARY_ATTRIBUTES, "record"]) projection[`#p_${attribute}`] = attribute;
