@@ -5,25 +5,10 @@
  * says more about the neighbours than about the CLI. Goal (issue 15): at most 3× the baseline.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../lib/constructs/nianbao-function.ts";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
-
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** CPU seconds of this process's reaped children (cutime + cstime), or undefined off Linux. */
-export function childCpuSeconds(): number | undefined {
-  try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    // The fields after the command name (which may hold spaces), from field 3 (state) on:
-    // cutime and cstime are fields 16 and 17.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return undefined;
-  }
-}
+import { childCpuSeconds } from "./cpu-time.ts";
 
 /** Mean CPU (or, off Linux, wall) milliseconds of one run of `args` on the project's Node. */
 function meanMs(args: string[], runs: number): { ms: number; clock: "cpu" | "wall" } {

@@ -9,7 +9,6 @@
  *   node bin/run-ts.mjs test/bench/ocr-engines.ts [paddleocr,tesseract] [case-filter]
  * NIANBAO_OCR_THREADS sets ONNX Runtime's threads (default here 1, the one-core figure).
  */
-import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { readConfig } from "../../functions/shared/config.ts";
 import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
@@ -23,6 +22,7 @@ import { findChromium } from "../fixtures/generate/render-pdf.ts";
 import { imagesToPdf, scanPdf, type ScannedPage } from "../fixtures/generate/render-scan.ts";
 import { canRasterise, cellAccuracy, DEGRADED_200, DEGRADED_300, realExpected, realScan, REAL_DIR } from "../documents/helpers/scans.ts";
 import { existsSync } from "node:fs";
+import { childCpuSeconds } from "./cpu-time.ts";
 
 export type Row = Record<string, string | number>;
 
@@ -56,19 +56,8 @@ function benchCases(): Case[] {
 /** CPU seconds of this process (all its threads: ONNX Runtime's too) and of its finished child processes (Tesseract). */
 export function cpuSeconds(): number {
   const own = process.cpuUsage();
-  return (own.user + own.system) / 1e6 + childCpuSeconds();
-}
-
-/** cutime + cstime of /proc/self/stat (Linux), in seconds; 0 where there is no /proc. */
-function childCpuSeconds(): number {
-  try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // After the command name: field 3 is fields[0]; cutime and cstime are fields 16 and 17, in clock ticks (100 a second on Linux).
-    return (Number(fields[13]) + Number(fields[14])) / 100;
-  } catch {
-    return 0;
-  }
+  // Children's CPU from /proc/self/stat; 0 where there is no /proc.
+  return (own.user + own.system) / 1e6 + (childCpuSeconds() ?? 0);
 }
 
 /** The engine, one page at a time, adding the CPU time each page takes to `spent`. */

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { loadSeeds, seedPdf } from "../fixtures/generate/index.ts";
 import { findChromium } from "../fixtures/generate/render-pdf.ts";
-import { childCpuSeconds } from "./cli-startup.bench.ts";
+import { childCpuSeconds } from "./cpu-time.ts";
 
 const REAL_DIR = fileURLToPath(new URL("../../../shared/corpus/real/", import.meta.url));
 
