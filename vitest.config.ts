@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Each file's duration kept beside the console output, so CI's 20-minute budget can be read per file.
+    reporters: ["default", ["json", { outputFile: "test-artifacts/vitest-results.json" }]],
     // The CLI's JavaScript build (dist/cli/), made again when its sources changed.
     globalSetup: ["test/support/build-cli.ts"],
     // The SDK's notice about Node versions, once per process (kept for a run on an older Node).
