@@ -5,43 +5,34 @@
  * it and find the highlighted （七）总计 cell with its finding's message. Screenshots go to
  * test-artifacts/web/.
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
-import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
-import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { ARTIFACTS, CHROMIUM, startWebTest, type WebTest } from "../support/web-page.ts";
 
-const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
 const SEED_000 = join(SEEDS_DIR, "000_da3b4a7bec10951f.txt");
 const OTHER_SEEDS = ["001_4b9b066e761ef3f1", "002_732b3b243defc543", "003_d18ac2812112a4c0", "004_3c5ccc28fdec33c7"];
 
-let local: TestStack;
-let chromium: TestBrowser;
+let web: WebTest;
 let page: Page;
+
+if (!CHROMIUM) console.warn("SKIPPED: test/web/browser.test.ts needs /usr/bin/chromium");
 
 describe.skipIf(!CHROMIUM)("web page in chromium", () => {
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    local = await startTestStack("nianbao-web-");
-    for (const seed of OTHER_SEEDS) {
-      const body = await readFile(join(SEEDS_DIR, `${seed}.txt`));
-      await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: `incoming/${seed}.txt`, Body: body }));
-    }
-    await local.stack.idle();
-    chromium = await launchChromium({ viewport: { width: 1360, height: 1000 } });
-    page = chromium.page;
+    const files = await Promise.all(OTHER_SEEDS.map(async (seed) => ({ key: `incoming/${seed}.txt`, bytes: await readFile(join(SEEDS_DIR, `${seed}.txt`)) })));
+    web = await startWebTest("nianbao-web-", files);
+    page = web.page;
   }, 240_000);
 
   afterAll(async () => {
-    await chromium?.close();
-    await local?.stop();
+    await web?.close();
   });
 
   it("lists the stored reports and draws the charts", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/`);
+    await web.open();
     await page.waitForSelector("#report-table tbody tr[data-id]");
     expect(await page.locator("#report-table tbody tr[data-id]").count()).toBe(4);
     // Chinese first in the status column, and the file each report came from
@@ -118,7 +109,7 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
   });
 
   it("draws a 2021-edition report with that edition's rows and columns", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/`);
+    await web.open("#/");
     await page.locator("#report-table tbody tr", { hasText: "乌海市教育局" }).click();
     await page.locator("#table-applications").waitFor();
     expect(await page.locator("#table-activeDisclosure th", { hasText: "本年制发件数" }).count()).toBe(1);
@@ -130,7 +121,7 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
   });
 
   it("shows bytes uploaded again after they were recorded as done at once", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/`);
+    await web.open("#/");
     await page.setInputFiles("#upload-input", SEED_000);
     // The newest upload is listed first.
     const item = page.locator("#upload-list > li.upload").first();
@@ -138,7 +129,7 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     expect(await item.locator("[data-status]").textContent()).toBe("NEEDS_REVIEW");
     expect(await item.locator('li.step[data-step="Done"]').getAttribute("data-state")).toBe("done");
     expect(await page.locator("#upload-list > li.upload").count()).toBe(2);
-    await local.stack.idle();
+    await web.local.stack.idle();
   });
 
   it("shows a failing upload stop at the step that failed, with the reason", async () => {
@@ -160,11 +151,11 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     ]);
     expect((await item.locator(".error").textContent())?.length).toBeGreaterThan(0);
     await page.locator("#upload-card").screenshot({ path: join(ARTIFACTS, "6-upload-failed.png") });
-    await local.stack.idle();
+    await web.local.stack.idle();
   });
 
   it("logs no script errors", () => {
     // The upload box polls GET /reports/{id}, which is 404 until the record exists.
-    expect(chromium.consoleErrors.filter((m) => !/Failed to load resource: .* 404/.test(m))).toEqual([]);
+    expect(web.scriptErrors(/Failed to load resource: .* 404/)).toEqual([]);
   });
 });

@@ -5,52 +5,43 @@
  * link to the other year, the series chart, the comparison with differing cells marked).
  * Screenshots go to test-artifacts/web/.
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashBytes } from "../../functions/shared/hash.ts";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
 import { breakCarryOver, consistentPair, reportText } from "../support/cross-year-pair.ts";
-import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
-import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { ARTIFACTS, CHROMIUM, startWebTest, type WebTest } from "../support/web-page.ts";
 
-const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
 const AGENCY = "乌海市民政局";
 const [FIRST, SECOND_OK] = consistentPair(12, AGENCY, 2020);
 const SECOND = breakCarryOver(SECOND_OK, ["naturalPerson", "total"], 3);
 
-let local: TestStack;
-let chromium: TestBrowser;
+let web: WebTest;
 let page: Page;
 const ids: Record<string, string> = {};
 
-async function drop(key: string, bytes: Uint8Array): Promise<string> {
-  await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: key, Body: bytes }));
-  return hashBytes(bytes);
-}
+if (!CHROMIUM) console.warn("SKIPPED: test/web/compare.test.ts needs /usr/bin/chromium");
 
 describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by side", () => {
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    local = await startTestStack("nianbao-web-compare-");
     const seed = await readFile(join(SEEDS_DIR, "000_da3b4a7bec10951f.txt"), "utf8");
-    ids.edited = await drop("incoming/000-edited.txt", new TextEncoder().encode(seed.replace("申請(qǐng)19件", "申請(qǐng)20件")));
-    ids.first = await drop("incoming/first.txt", new TextEncoder().encode(reportText(FIRST)));
-    ids.second = await drop("incoming/second.txt", new TextEncoder().encode(reportText(SECOND)));
-    await local.stack.idle();
-    chromium = await launchChromium({ viewport: { width: 1360, height: 1000 } });
-    page = chromium.page;
+    const utf8 = (text: string) => new TextEncoder().encode(text);
+    web = await startWebTest("nianbao-web-compare-", [
+      { key: "incoming/000-edited.txt", bytes: utf8(seed.replace("申請(qǐng)19件", "申請(qǐng)20件")) },
+      { key: "incoming/first.txt", bytes: utf8(reportText(FIRST)) },
+      { key: "incoming/second.txt", bytes: utf8(reportText(SECOND)) },
+    ]);
+    [ids.edited, ids.first, ids.second] = web.ids as [string, string, string];
+    page = web.page;
   }, 240_000);
 
   afterAll(async () => {
-    await chromium?.close();
-    await local?.stop();
+    await web?.close();
   });
 
   it("shows a narrative mismatch beside the sentence it comes from", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/reports/${ids.edited}`);
+    await web.open(`#/reports/${ids.edited}`);
     const finding = page.locator('#text-findings .text-finding[data-rule="narrative.mismatch"]');
     await finding.waitFor();
     expect(await finding.count()).toBe(1);
@@ -62,7 +53,7 @@ describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by si
   });
 
   it("lists the cross-year findings with a link to the other year and marks this record's own cells", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/reports/${ids.second}`);
+    await web.open(`#/reports/${ids.second}`);
     const group = page.locator(`#cross-year-findings .cross-year[data-related="${ids.first}"]`);
     await group.waitFor();
     expect(await group.locator('li[data-rule="crossYear.carryOver"]').count()).toBe(2);
@@ -78,7 +69,7 @@ describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by si
   });
 
   it("draws the agency's years as a chart, reached from the report view", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/reports/${ids.second}`);
+    await web.open(`#/reports/${ids.second}`);
     await page.locator(`#report-view code:text("${ids.second}")`).waitFor();
     await page.locator("#agency-link").click();
     await page.locator("#series-table").waitFor({ state: "attached" });
@@ -120,7 +111,7 @@ describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by si
   });
 
   it("compares agencies of one year from the form, and says so when one has no report", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/compare`);
+    await web.open(`#/compare`);
     await page.fill('#compare-form input[name="agencies"]', `${AGENCY},西湖区教育局`);
     await page.fill('#compare-form input[name="year"]', "2021");
     await page.click('#compare-form button[type="submit"]');
@@ -130,6 +121,6 @@ describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by si
 
   it("logs no script errors", () => {
     // The compare form's unknown agency is a 404 the page reports itself.
-    expect(chromium.consoleErrors.filter((m) => !/Failed to load resource: .* 404/.test(m))).toEqual([]);
+    expect(web.scriptErrors(/Failed to load resource: .* 404/)).toEqual([]);
   });
 });
