@@ -12,6 +12,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import type { Page } from "playwright-core";
 import { hashBytes } from "../../functions/shared/hash.ts";
 import { CHROMIUM, launchChromium, type TestBrowser } from "./chromium.ts";
 import { startTestStack, type TestStack } from "./local-stack.ts";
@@ -77,4 +78,15 @@ export async function startWebTest(prefix: string, files: readonly WebFile[] = [
     await local.stop();
     throw error;
   }
+}
+
+/** A phone's width: every view must fit it without sideways scrolling. */
+export const PHONE = { width: 414, height: 896 };
+
+/** How wide the page's content is against the window: `scrollWidth <= innerWidth` when nothing scrolls sideways. */
+export async function pageWidths(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
+  return page.evaluate(() => {
+    const window = globalThis as any;
+    return { scrollWidth: window.document.scrollingElement.scrollWidth as number, innerWidth: window.innerWidth as number };
+  });
 }

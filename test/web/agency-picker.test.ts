@@ -55,7 +55,7 @@ describe.skipIf(!CHROMIUM)("body search and region picker in chromium", () => {
     await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#agency-results button[data-id]").length === 1);
     await page.click("#agency-results button[data-id]");
     await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#report-table tbody tr[data-id]").length === 1);
-    expect(await page.locator("#report-table tbody tr[data-id] td").first().textContent()).toBe("西湖区教育局");
+    expect(await page.locator("#report-table tbody tr[data-id] td.agency").textContent()).toBe("西湖区教育局");
     expect(await page.locator("#agency-chosen span").textContent()).toBe("西湖区教育局");
     await page.screenshot({ path: join(ARTIFACTS, "agency-picker.png"), fullPage: true });
   });

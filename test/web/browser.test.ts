@@ -7,23 +7,48 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import { createCanvas } from "@napi-rs/canvas";
+import type { Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
-import { ARTIFACTS, CHROMIUM, startWebTest, type WebTest } from "../support/web-page.ts";
+import { localOcrEngine } from "../../functions/documents/ocr/local.ts";
+import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
+import { ARTIFACTS, CHROMIUM, pageWidths, PHONE, startWebTest, type WebTest } from "../support/web-page.ts";
 
 const SEED_000 = join(SEEDS_DIR, "000_da3b4a7bec10951f.txt");
 const OTHER_SEEDS = ["001_4b9b066e761ef3f1", "002_732b3b243defc543", "003_d18ac2812112a4c0", "004_3c5ccc28fdec33c7"];
 
+const DESKTOP = { width: 1360, height: 1000 };
+/** The engine the local stack reads scans and pictures with, if any. */
+const hasLocalOcr = localOcrEngine({ labels: TEMPLATE_LABELS }) !== undefined;
+
 let web: WebTest;
 let page: Page;
+/** Report ids by seed file name. */
+const seedIds = new Map<string, string>();
+
+/** Each money cell (`…TenThousandYuan`) of a section 二 table with the header of its column. */
+function moneyHeaders(): { cell: string; header: string }[] {
+  const span = (el: any) => Number(el.getAttribute("colspan") ?? 1);
+  const out: { cell: string; header: string }[] = [];
+  for (const td of (globalThis as any).document.querySelectorAll('#table-activeDisclosure td[data-cell$="TenThousandYuan"]')) {
+    let header = td.parentElement.previousElementSibling;
+    while (header && !header.querySelector("th") || header?.classList.contains("item")) header = header.previousElementSibling;
+    const start = [...td.parentElement.children].slice(0, [...td.parentElement.children].indexOf(td)).reduce((n: number, c: any) => n + span(c), 0);
+    let at = 0;
+    const th = [...header.children].find((c: any) => (at += span(c)) > start) as any;
+    out.push({ cell: td.dataset.cell, header: th.textContent });
+  }
+  return out;
+}
 
 if (!CHROMIUM) console.warn("SKIPPED: test/web/browser.test.ts needs /usr/bin/chromium");
 
 describe.skipIf(!CHROMIUM)("web page in chromium", () => {
   beforeAll(async () => {
     const files = await Promise.all(OTHER_SEEDS.map(async (seed) => ({ key: `incoming/${seed}.txt`, bytes: await readFile(join(SEEDS_DIR, `${seed}.txt`)) })));
-    web = await startWebTest("nianbao-web-", files);
+    web = await startWebTest("nianbao-web-", files, { viewport: DESKTOP });
+    OTHER_SEEDS.forEach((seed, i) => seedIds.set(seed, web.ids[i]!));
     page = web.page;
   }, 240_000);
 
@@ -31,8 +56,13 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     await web?.close();
   });
 
-  it("lists the stored reports and draws the charts", async () => {
+  it("lists the stored reports and draws the charts, with no request refused (config.json answered locally)", async () => {
+    const refused: string[] = [];
+    const onResponse = (r: Response) => void (r.status() >= 400 && refused.push(`${r.status()} ${r.url()}`));
+    page.on("response", onResponse);
+    const config = page.waitForResponse((r) => new URL(r.url()).pathname === "/web/config.json");
     await web.open();
+    expect((await config).status()).toBe(200);
     await page.waitForSelector("#report-table tbody tr[data-id]");
     expect(await page.locator("#report-table tbody tr[data-id]").count()).toBe(4);
     // Chinese first in the status column, and the file each report came from
@@ -46,21 +76,25 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     expect((await page.request.get(new URL(xlsx!, page.url()).href)).headers()["content-type"]).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     // Functions, not strings: a string predicate is eval'd in the page, which its CSP forbids.
     await page.waitForFunction(() => (globalThis as any).Chart !== undefined && Object.keys((globalThis as any).Chart.instances).length === 2);
-    const charts = await page.evaluate<number>("Object.keys(window.Chart.instances).length");
+    const charts = await page.evaluate(() => Object.keys((globalThis as any).Chart.instances).length);
     expect(charts).toBe(2);
+    await page.waitForSelector("#stats-summary .kpi");
+    page.off("response", onResponse);
+    expect(refused).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, "1-list.png"), fullPage: true });
   });
 
   it("uploads seed 000 through the box and shows it move through the steps to NEEDS_REVIEW", async () => {
     // Every step the box highlights as running, as it happens (the test's own observer).
-    await page.evaluate(`(() => {
+    await page.evaluate(() => {
+      const window = globalThis as any;
       window.seenCurrent = [];
-      new MutationObserver(() => {
-        for (const el of document.querySelectorAll("#upload-list li.step[data-state=current]")) {
+      new window.MutationObserver(() => {
+        for (const el of window.document.querySelectorAll("#upload-list li.step[data-state=current]")) {
           if (window.seenCurrent.at(-1) !== el.dataset.step) window.seenCurrent.push(el.dataset.step);
         }
-      }).observe(document.querySelector("#upload-list"), { childList: true, subtree: true });
-    })()`);
+      }).observe(window.document.querySelector("#upload-list"), { childList: true, subtree: true });
+    });
     await page.setInputFiles("#upload-input", SEED_000);
     const badge = page.locator("#upload-list li.upload [data-status]");
     await badge.waitFor({ timeout: 90_000 });
@@ -80,7 +114,7 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     }
     expect(await page.locator("#upload-list .elapsed").textContent()).toMatch(/^\d+\.\d s$/);
     // The upload, then Extract from the moment the bytes are in (the box always highlights one step).
-    expect((await page.evaluate<string[]>("window.seenCurrent")).slice(0, 2)).toEqual(["Upload", "Extract"]);
+    expect((await page.evaluate(() => (globalThis as any).seenCurrent as string[])).slice(0, 2)).toEqual(["Upload", "Extract"]);
     await page.locator("#upload-card").screenshot({ path: join(ARTIFACTS, "2-upload-steps.png") });
     await page.screenshot({ path: join(ARTIFACTS, "2-uploaded.png"), fullPage: true });
   });
@@ -153,6 +187,92 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     await page.locator("#upload-card").screenshot({ path: join(ARTIFACTS, "6-upload-failed.png") });
     await web.local.stack.idle();
   });
+
+  it("says 万元 over every money cell of both editions", async () => {
+    await web.open(`#/reports/${seedIds.get("003_d18ac2812112a4c0")}`);
+    await page.locator("#table-activeDisclosure").waitFor();
+    expect(await page.evaluate(moneyHeaders)).toEqual([{ cell: "procurement.amountTenThousandYuan", header: "采购总金额（万元）" }]);
+    await web.open(`#/reports/${seedIds.get("002_732b3b243defc543")}`);
+    await page.locator('#table-activeDisclosure td[data-cell="fees.amountTenThousandYuan"]').waitFor();
+    expect(await page.evaluate(moneyHeaders)).toEqual([{ cell: "fees.amountTenThousandYuan", header: "本年收费金额（万元）" }]);
+  });
+
+  it("fits a 414-px screen on every view: list, report, compare and coverage", async () => {
+    await page.setViewportSize(PHONE);
+    try {
+      const views: [string, string][] = [
+        ["#/", "#report-table tbody tr[data-id]"],
+        [`#/reports/${seedIds.get("004_3c5ccc28fdec33c7")}`, "#table-applications td.finding-error"],
+        [`#/reports/${seedIds.get("002_732b3b243defc543")}`, "#table-reviewLitigation"],
+        [`#/compare?reports=${seedIds.get("001_4b9b066e761ef3f1")},${seedIds.get("002_732b3b243defc543")}`, "#compare-table"],
+        ["#/coverage", "#coverage-province option[value='330000']"],
+      ];
+      for (const [hash, ready] of views) {
+        await web.open(hash);
+        await page.waitForSelector(ready, { state: "attached" });
+        expect(await pageWidths(page), hash).toEqual({ scrollWidth: PHONE.width, innerWidth: PHONE.width });
+      }
+      await web.open("#/");
+      await page.waitForSelector("#report-table tbody tr[data-id]");
+      await page.screenshot({ path: join(ARTIFACTS, "11-list-414px.png"), fullPage: true });
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
+  it("leaves the totals blank, not 0.0%, when nothing matches the filter", async () => {
+    await web.open("#/");
+    await page.waitForSelector("#stats-summary .kpi");
+    await page.fill('#filters input[name="year"]', "1999");
+    await page.click('#filters button[type="submit"]');
+    await page.locator("#list-empty").waitFor();
+    await page.waitForFunction(() => (globalThis as any).document.querySelector("#stats-summary .kpi b")?.textContent === "0");
+    const summary = await page.locator("#stats-summary").textContent();
+    expect(summary).not.toMatch(/\d\.\d%/);
+    expect(await page.locator("#stats-summary .kpi", { hasText: "予以公开占比" }).locator("b").textContent()).toBe("—");
+    for (const value of await page.locator("#stats-summary .indicator b").allTextContents()) expect(value).toBe("—");
+    await page.click('#filters button[type="reset"]');
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#report-table tbody tr[data-id]").length > 0);
+  });
+
+  it("gives hints as placeholders, never something that reads as a value", async () => {
+    const placeholders: string[] = [];
+    for (const [hash, ready] of [["#/", "#filters"], ["#/compare", "#compare-form"], ["#/coverage", "#coverage-form"]]) {
+      await web.open(hash);
+      await page.waitForSelector(ready!);
+      placeholders.push(...(await page.locator("input[placeholder]:visible").evaluateAll((els) => els.map((el) => el.getAttribute("placeholder")!))));
+    }
+    expect(placeholders.length).toBe(5);
+    for (const text of placeholders) expect(text, text).toMatch(/如|输入/);
+  });
+
+  it.skipIf(!hasLocalOcr)("takes a picture in the upload box and reads it with OCR", async () => {
+    await web.open("#/");
+    const accept = (await page.locator("#upload-input").getAttribute("accept"))!.split(",");
+    expect(accept).toEqual(expect.arrayContaining([".png", ".jpg", ".jpeg", ".tif", ".tiff", "image/*"]));
+    // A photographed note, not a report: read by OCR, then refused by the parser with its reason.
+    const canvas = createCanvas(480, 160);
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, 480, 160);
+    ctx.fillStyle = "#000";
+    ctx.font = "40px sans-serif";
+    ctx.fillText("这是一张便条", 40, 95);
+    await page.setInputFiles("#upload-input", { name: "便条.png", mimeType: "image/png", buffer: canvas.toBuffer("image/png") });
+    const item = page.locator("#upload-list > li.upload").first();
+    await item.locator("[data-status]").waitFor({ timeout: 60_000 });
+    expect(await item.locator("[data-status]").textContent()).toBe("FAILED");
+    expect(await item.locator("li.step").evaluateAll((els) => els.map((el) => [el.getAttribute("data-step"), el.getAttribute("data-state")]))).toEqual([
+      ["Upload", "done"],
+      ["Extract", "done"],
+      ["Ocr", "done"],
+      ["Parse", "failed"],
+      ["Store", "skipped"],
+      ["Done", "failed"],
+    ]);
+    expect((await item.locator(".error").textContent())?.length).toBeGreaterThan(0);
+    await web.local.stack.idle();
+  }, 90_000);
 
   it("logs no script errors", () => {
     // The upload box polls GET /reports/{id}, which is 404 until the record exists.
