@@ -11,7 +11,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
 import { breakCarryOver, consistentPair, reportText } from "../support/cross-year-pair.ts";
-import { ARTIFACTS, CHROMIUM, startWebTest, type WebTest } from "../support/web-page.ts";
+import { ARTIFACTS, CHROMIUM, pageWidths, PHONE, startWebTest, type WebTest } from "../support/web-page.ts";
 
 const AGENCY = "乌海市民政局";
 const [FIRST, SECOND_OK] = consistentPair(12, AGENCY, 2020);
@@ -20,6 +20,27 @@ const SECOND = breakCarryOver(SECOND_OK, ["naturalPerson", "total"], 3);
 let web: WebTest;
 let page: Page;
 const ids: Record<string, string> = {};
+
+/** The series chart as drawn: its type, the years and each figure's values. */
+function seriesChart(): { type: string; labels: string[]; sets: number[][] } {
+  const window = globalThis as any;
+  const chart = window.Chart.getChart(window.document.getElementById("series-chart"));
+  return { type: chart.config.type, labels: chart.data.labels, sets: chart.data.datasets.map((d: { data: number[] }) => d.data) };
+}
+
+/** Opens the agency view from a report's 历年 link and waits for its chart. */
+async function openAgencyOf(reportId: string): Promise<void> {
+  await web.open(`#/reports/${reportId}`);
+  await page.locator(`#report-view code:text("${reportId}")`).waitFor();
+  await page.locator("#agency-link").click();
+  await page.locator("#series-table").waitFor({ state: "attached" });
+  await page.waitForFunction(() => (globalThis as any).Chart?.getChart((globalThis as any).document.getElementById("series-chart")) !== undefined);
+}
+
+/** Ticks a report's check box in the list, found by its agency. */
+async function pick(agency: string): Promise<void> {
+  await page.locator("#report-table tbody tr[data-id]", { hasText: agency }).locator("input.pick-report").check();
+}
 
 if (!CHROMIUM) console.warn("SKIPPED: test/web/compare.test.ts needs /usr/bin/chromium");
 
@@ -69,14 +90,9 @@ describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by si
   });
 
   it("draws the agency's years as a chart, reached from the report view", async () => {
-    await web.open(`#/reports/${ids.second}`);
-    await page.locator(`#report-view code:text("${ids.second}")`).waitFor();
-    await page.locator("#agency-link").click();
-    await page.locator("#series-table").waitFor({ state: "attached" });
-    await page.waitForFunction(() => (globalThis as any).Chart?.getChart((globalThis as any).document.getElementById("series-chart")) !== undefined);
-    const chart = await page.evaluate<{ labels: string[]; sets: number[][] }>(
-      '(() => { const c = window.Chart.getChart(document.getElementById("series-chart")); return { labels: c.data.labels, sets: c.data.datasets.map((d) => d.data) }; })()',
-    );
+    await openAgencyOf(ids.second!);
+    const chart = await page.evaluate(seriesChart);
+    expect(chart.type).toBe("line");
     expect(chart.labels).toEqual(["2020", "2021"]);
     expect(chart.sets).toContainEqual([FIRST.applications.newReceived!.total, SECOND.applications.newReceived!.total]);
     expect(await page.locator("#series-title").textContent()).toContain(AGENCY);
@@ -117,6 +133,58 @@ describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by si
     await page.click('#compare-form button[type="submit"]');
     await page.locator("#view-error").waitFor();
     expect(await page.locator("#view-error").textContent()).toContain("西湖区教育局");
+  });
+
+  it("draws an agency's one year as bars, one per figure, on a 414-px screen too", async () => {
+    await openAgencyOf(ids.edited!);
+    const chart = await page.evaluate(seriesChart);
+    expect(chart.type).toBe("bar");
+    expect(chart.labels).toEqual(["2019"]);
+    // Only the prose of seed 000 was edited: its table's 本年新收 is the expected record's.
+    const expected = JSON.parse(await readFile(join(SEEDS_DIR, "000_da3b4a7bec10951f.expected.json"), "utf8"));
+    expect(chart.sets).toContainEqual([expected.applications.newReceived.total]);
+    expect(chart.sets.every((set) => set.length === 1)).toBe(true);
+    // Both agencies' views opened on a phone's screen.
+    await page.setViewportSize(PHONE);
+    try {
+      for (const id of [ids.edited!, ids.second!]) {
+        await openAgencyOf(id);
+        expect(await pageWidths(page), id).toEqual({ scrollWidth: PHONE.width, innerWidth: PHONE.width });
+        if (id === ids.edited) await page.screenshot({ path: join(ARTIFACTS, "12-agency-one-year-414px.png"), fullPage: true });
+      }
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 1000 });
+    }
+  });
+
+  it("compares reports ticked in the list, of different agencies and years picked under different filters", async () => {
+    await web.open("#/");
+    await page.fill('#filters input[name="year"]', "2019");
+    await page.click('#filters button[type="submit"]');
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#report-table tbody tr[data-id]").length === 1);
+    await pick("西湖区教育局");
+    const link = page.locator("#compare-picked");
+    expect(await link.getAttribute("aria-disabled")).toBe("true");
+    await page.fill('#filters input[name="year"]', "2021");
+    await page.click('#filters button[type="submit"]');
+    await page.waitForFunction(() => (globalThis as any).document.querySelector("#report-table tbody tr[data-id] td.agency")?.textContent === "乌海市民政局");
+    await pick(AGENCY);
+    expect(await page.locator("#pick-count").textContent()).toBe("2");
+    expect(await link.getAttribute("aria-disabled")).toBe("false");
+    await link.click();
+    await page.locator("#compare-table").waitFor();
+    expect(new URL(page.url()).hash).toBe(`#/compare?reports=${ids.edited},${ids.second}`);
+    const heads = await page.locator("#compare-table thead th a").allTextContents();
+    expect(heads).toEqual(["西湖区教育局 2019", `${AGENCY} 2021`]);
+    // 万元 on the money figures here too (seed 000's 采购总金额 is 2019's only).
+    const money = await page.locator('#compare-table tr[data-figure$="TenThousandYuan"] td.label').allTextContents();
+    expect(money.length).toBeGreaterThan(0);
+    for (const label of money) expect(label).toContain("万元");
+    // The picks are kept until cleared.
+    await web.open("#/");
+    await page.locator("#pick-clear").click();
+    expect(await page.locator("#pick-count").textContent()).toBe("0");
+    expect(await page.locator("input.pick-report:checked").count()).toBe(0);
   });
 
   it("logs no script errors", () => {
