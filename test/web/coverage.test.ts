@@ -13,7 +13,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { badBodyListCsv, bodyListCsv } from "../fixtures/body-lists.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
-import { ARTIFACTS, CHROMIUM, dropFiles, openWebPage, type WebPage } from "../support/web-page.ts";
+import { ARTIFACTS, CHROMIUM, dropFiles, openWebPage, pageWidths, PHONE, type WebPage } from "../support/web-page.ts";
 
 const REAL_DIR = join(import.meta.dirname, "..", "..", "..", "shared", "corpus", "real");
 const FILES = ["p02", "p03", "p04"] as const;
@@ -133,6 +133,18 @@ describe.skipIf(!CHROMIUM)("the coverage view in chromium", () => {
     await page.waitForSelector("body[data-view=report]");
     // No 404 either: locally the page's request for the cloud's config.json is answered.
     expect(web.scriptErrors()).toEqual([]);
+  });
+
+  it("fits 淮安市's counts and lists on a 414-px screen", async () => {
+    await page.setViewportSize(PHONE);
+    try {
+      await web.open("#/coverage?year=2023&region=3208");
+      await page.waitForSelector("#coverage-divisions tr[data-code='320813']");
+      expect(await pageWidths(page)).toEqual({ scrollWidth: PHONE.width, innerWidth: PHONE.width });
+      await page.screenshot({ path: join(ARTIFACTS, "coverage-414px.png"), fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 1000 });
+    }
   });
 });
 
