@@ -2,8 +2,9 @@
  * The web page in a real browser (Debian's chromium driven by playwright-core) against the
  * local stack: upload seed 000 through the upload box, watch it move through the workflow's
  * steps (GET /reports/{id}/progress) to NEEDS_REVIEW, open
- * it and find the highlighted （七）总计 cell with its finding's message. Screenshots go to
- * test-artifacts/web/.
+ * it and find the highlighted （七）总计 cell with its finding's message; then the filter's body
+ * search (part of a name in traditional script, the province → city → county picker) and the page's
+ * other promises (万元, 414 px, hints, blank totals, pictures). Screenshots go to test-artifacts/web/.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -273,6 +274,33 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     expect((await item.locator(".error").textContent())?.length).toBeGreaterThan(0);
     await web.local.stack.idle();
   }, 90_000);
+
+  it("finds a body by part of its name in traditional script", async () => {
+    await web.open("#/");
+    await page.reload();
+    await page.waitForSelector("#report-table tbody tr[data-id]");
+    await page.fill("#agency-search", "西湖區");
+    await page.waitForSelector("#agency-results button[data-id]");
+    const names = await page.locator("#agency-results button[data-id]").allTextContents();
+    expect(names).toEqual(["西湖区教育局"]);
+  });
+
+  it("narrows the bodies by province, city and county, and lists the chosen body's reports", async () => {
+    await page.fill("#agency-search", "");
+    await page.selectOption("#region-province", { label: "浙江省" });
+    await page.waitForSelector("#region-city option[value='330100']", { state: "attached" });
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#agency-results button[data-id]").length === 2);
+    expect((await page.locator("#agency-results button[data-id]").allTextContents()).sort()).toEqual(["杭州市教育局", "西湖区教育局"].sort());
+    await page.selectOption("#region-city", "330100");
+    await page.waitForSelector("#region-county option[value='330106']", { state: "attached" });
+    await page.selectOption("#region-county", "330106");
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#agency-results button[data-id]").length === 1);
+    await page.click("#agency-results button[data-id]");
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#report-table tbody tr[data-id]").length === 1);
+    expect(await page.locator("#report-table tbody tr[data-id] td.agency").textContent()).toBe("西湖区教育局");
+    expect(await page.locator("#agency-chosen span").textContent()).toBe("西湖区教育局");
+    await page.screenshot({ path: join(ARTIFACTS, "agency-picker.png"), fullPage: true });
+  });
 
   it("logs no script errors", () => {
     // The upload box polls GET /reports/{id}, which is 404 until the record exists.
