@@ -90,3 +90,18 @@ export async function pageWidths(page: Page): Promise<{ scrollWidth: number; inn
     return { scrollWidth: window.document.scrollingElement.scrollWidth as number, innerWidth: window.innerWidth as number };
   });
 }
+
+/** What the upload box shows for the newest upload once it has a status: the status, each step's state, the reason. */
+export type UploadShown = { status: string | null; steps: [string | null, string | null][]; message: string | null };
+
+/** Puts `file` in the page's upload box and waits (up to `timeout` ms) for the status it ends with. */
+export async function uploadThroughBox(page: Page, file: Parameters<Page["setInputFiles"]>[1], timeout = 60_000): Promise<UploadShown> {
+  await page.setInputFiles("#upload-input", file);
+  // The newest upload is listed first.
+  const item = page.locator("#upload-list > li.upload").first();
+  const badge = item.locator("[data-status]");
+  await badge.waitFor({ timeout });
+  const steps = await item.locator("li.step").evaluateAll((els) => els.map((el) => [el.getAttribute("data-step"), el.getAttribute("data-state")] as [string | null, string | null]));
+  const error = item.locator(".error");
+  return { status: await badge.textContent(), steps, message: (await error.count()) ? await error.textContent() : null };
+}

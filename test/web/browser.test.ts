@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
 import { localOcrEngine } from "../../functions/documents/ocr/local.ts";
 import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
-import { ARTIFACTS, CHROMIUM, pageWidths, PHONE, startWebTest, type WebTest } from "../support/web-page.ts";
+import { ARTIFACTS, CHROMIUM, pageWidths, PHONE, startWebTest, uploadThroughBox, type WebTest } from "../support/web-page.ts";
 
 const SEED_000 = join(SEEDS_DIR, "000_da3b4a7bec10951f.txt");
 const OTHER_SEEDS = ["001_4b9b066e761ef3f1", "002_732b3b243defc543", "003_d18ac2812112a4c0", "004_3c5ccc28fdec33c7"];
@@ -169,22 +169,20 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
 
   it("shows a failing upload stop at the step that failed, with the reason", async () => {
     await page.reload();
-    await page.setInputFiles("#upload-input", {
+    const shown = await uploadThroughBox(page, {
       name: "note.txt",
       mimeType: "text/plain",
       buffer: Buffer.from("这不是政府信息公开工作年度报告，只是一张便条。\n", "utf8"),
     });
-    const item = page.locator("#upload-list > li.upload").first();
-    await item.locator("[data-status]").waitFor({ timeout: 60_000 });
-    expect(await item.locator("[data-status]").textContent()).toBe("FAILED");
-    expect(await item.locator("li.step").evaluateAll((els) => els.map((el) => [el.getAttribute("data-step"), el.getAttribute("data-state")]))).toEqual([
+    expect(shown.status).toBe("FAILED");
+    expect(shown.steps).toEqual([
       ["Upload", "done"],
       ["Extract", "done"],
       ["Parse", "failed"],
       ["Store", "skipped"],
       ["Done", "failed"],
     ]);
-    expect((await item.locator(".error").textContent())?.length).toBeGreaterThan(0);
+    expect(shown.message?.length).toBeGreaterThan(0);
     await page.locator("#upload-card").screenshot({ path: join(ARTIFACTS, "6-upload-failed.png") });
     await web.local.stack.idle();
   });
@@ -259,11 +257,9 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     ctx.fillStyle = "#000";
     ctx.font = "40px sans-serif";
     ctx.fillText("这是一张便条", 40, 95);
-    await page.setInputFiles("#upload-input", { name: "便条.png", mimeType: "image/png", buffer: canvas.toBuffer("image/png") });
-    const item = page.locator("#upload-list > li.upload").first();
-    await item.locator("[data-status]").waitFor({ timeout: 60_000 });
-    expect(await item.locator("[data-status]").textContent()).toBe("FAILED");
-    expect(await item.locator("li.step").evaluateAll((els) => els.map((el) => [el.getAttribute("data-step"), el.getAttribute("data-state")]))).toEqual([
+    const shown = await uploadThroughBox(page, { name: "便条.png", mimeType: "image/png", buffer: canvas.toBuffer("image/png") });
+    expect(shown.status).toBe("FAILED");
+    expect(shown.steps).toEqual([
       ["Upload", "done"],
       ["Extract", "done"],
       ["Ocr", "done"],
@@ -271,7 +267,7 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
       ["Store", "skipped"],
       ["Done", "failed"],
     ]);
-    expect((await item.locator(".error").textContent())?.length).toBeGreaterThan(0);
+    expect(shown.message?.length).toBeGreaterThan(0);
     await web.local.stack.idle();
   }, 90_000);
 
