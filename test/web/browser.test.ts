@@ -249,6 +249,7 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     await web.open("#/");
     const accept = (await page.locator("#upload-input").getAttribute("accept"))!.split(",");
     expect(accept).toEqual(expect.arrayContaining([".png", ".jpg", ".jpeg", ".tif", ".tiff", "image/*"]));
+    expect(await page.locator("#drop-zone .formats").textContent()).toContain("图片（PNG、JPEG、TIFF）");
     // A photographed note, not a report: read by OCR, then refused by the parser with its reason.
     const canvas = createCanvas(480, 160);
     const ctx = canvas.getContext("2d");
