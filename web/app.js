@@ -8,6 +8,7 @@ import { renderAgencySeries, renderComparison } from "./compare-view.js";
 import { setUpUpload } from "./upload.js";
 import { setUpAgencyPicker } from "./agency-picker.js";
 import { renderCoverage } from "./coverage-view.js";
+import { pickCell, setUpPicks } from "./list-picks.js";
 
 const $ = (selector) => document.querySelector(selector);
 const listView = $("#list-view");
@@ -38,8 +39,8 @@ function fileNote(item) {
 }
 
 function rowHtml(item) {
-  return `<tr data-id="${escapeHtml(item.id)}">
-    <td>${escapeHtml(item.agency ?? "（未识别）")}</td><td>${escapeHtml(item.year ?? "—")}</td><td>${escapeHtml(item.edition ?? "—")}</td>
+  return `<tr data-id="${escapeHtml(item.id)}">${pickCell(item)}
+    <td class="agency">${escapeHtml(item.agency ?? "（未识别）")}</td><td>${escapeHtml(item.year ?? "—")}</td><td>${escapeHtml(item.edition ?? "—")}</td>
     <td><span class="badge ${escapeHtml(item.status)}">${escapeHtml(STATUS_LABEL[item.status] ?? item.status)}</span></td>
     <td>${item.errorCount ? `<span class="error">${item.errorCount}</span>` : "0"}</td>
     <td class="muted">${escapeHtml(new Date(item.updatedAt).toLocaleString("zh-CN"))}</td>
@@ -130,9 +131,10 @@ $("#filters").addEventListener("reset", () => setTimeout(refresh, 0));
 setUpAgencyPicker($("#filters"), () => refresh());
 $("#more").addEventListener("click", () => void loadList(true));
 $("#report-table tbody").addEventListener("click", (e) => {
-  const row = e.target.closest("tr[data-id]");
+  const row = !e.target.closest("td.pick") && e.target.closest("tr[data-id]");
   if (row) location.hash = `#/reports/${row.dataset.id}`;
 });
+setUpPicks($("#report-table tbody"), $("#compare-picks"));
 setUpUpload({
   input: $("#upload-input"),
   zone: $("#drop-zone"),

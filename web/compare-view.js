@@ -1,6 +1,7 @@
 // One agency's figures year by year (#/agencies/<agency>, GET /agencies/{id}/series) and
 // reports side by side with the differing cells marked (#/compare?…, GET /compare).
 import { escapeHtml, getJson, getTemplate } from "./api.js";
+import { moneyLabel } from "./report-view.js";
 
 const COLORS = ["#a4262c", "#3b7dd8", "#d9822b", "#6b8e23", "#8e6bbf", "#2a9d8f", "#7b8794"];
 /** Figures the series chart starts with. */
@@ -21,7 +22,7 @@ async function figureLabels() {
   for (const edition of template.editions) {
     for (const item of template.activeDisclosure[edition] ?? []) {
       for (const row of item.rows) {
-        for (const c of item.columns) labels.set(`activeDisclosure.${row.key}.${c.key}`, `${row.label} · ${c.label}`);
+        for (const c of item.columns) labels.set(`activeDisclosure.${row.key}.${c.key}`, `${row.label} · ${moneyLabel(c)}`);
       }
     }
     for (const row of template.applications.rows[edition] ?? []) {
@@ -47,8 +48,9 @@ function drawSeries(series, labelOf, names) {
   if (!window.Chart) return;
   seriesChart?.destroy();
   const years = series.reports.map((r) => String(r.year ?? "?"));
+  // One year is no line: its figures are drawn as bars side by side instead of lone dots.
   seriesChart = new window.Chart(document.getElementById("series-chart"), {
-    type: "line",
+    type: years.length === 1 ? "bar" : "line",
     data: {
       labels: years,
       datasets: names
@@ -128,7 +130,7 @@ export async function renderComparison(container, params) {
   const year = params.get("year") ?? "";
   const form = `<form id="compare-form" class="inline-form">
       <label>机关 Agencies <input name="agencies" value="${escapeHtml(agencies)}" placeholder="机关名称，以逗号分隔，如：西湖区教育局,乌海市教育局"></label>
-      <label>年度 Year <input name="year" type="number" min="1990" max="2100" value="${escapeHtml(year)}"></label>
+      <label>年度 Year <input name="year" type="number" min="1990" max="2100" value="${escapeHtml(year)}" placeholder="如 2021"></label>
       <button type="submit">比较 Compare</button>
       <label class="only"><input type="checkbox" id="only-differing"> 只看不同 only differing</label>
     </form>`;
@@ -143,7 +145,7 @@ export async function renderComparison(container, params) {
   const query = {};
   for (const key of ["reports", "agencies", "year"]) if (params.get(key)) query[key] = params.get(key);
   if (!query.reports && !query.agencies) {
-    body.innerHTML = `<p class="muted">输入机关和年度 Enter agencies and a year.</p>`;
+    body.innerHTML = `<p class="muted">输入机关和年度，或在<a href="#/">报告列表</a>中勾选报告 · Enter agencies and a year, or pick reports in the list.</p>`;
     return;
   }
   let comparison;

@@ -10,7 +10,7 @@ const prefixOf = (code) => code.replace(/(?:00){1,2}$/, "");
 function formHtml() {
   return `<section class="card"><h2>发布情况 Coverage</h2>
     <form id="coverage-form" class="coverage-form">
-      <label>年度 Year <input id="coverage-year" name="year" type="number" min="1990" max="2100" required placeholder="2023"></label>
+      <label>年度 Year <input id="coverage-year" name="year" type="number" min="1990" max="2100" required placeholder="如 2023"></label>
       <div class="regions">
         <select id="coverage-province" aria-label="省 province"></select>
         <select id="coverage-city" aria-label="市 city"></select>

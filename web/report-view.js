@@ -115,7 +115,7 @@ function findingsList(findings, belongs) {
 }
 
 /** Amounts are recorded in 万元 (`…TenThousandYuan` in the contract): the header says so where the template's label does not. */
-function moneyLabel(column) {
+export function moneyLabel(column) {
   return column.key.endsWith("TenThousandYuan") && !column.label.includes("万元") ? `${column.label}（万元）` : column.label;
 }
 

@@ -2,46 +2,68 @@
  * The web page in a real browser (Debian's chromium driven by playwright-core) against the
  * local stack: upload seed 000 through the upload box, watch it move through the workflow's
  * steps (GET /reports/{id}/progress) to NEEDS_REVIEW, open
- * it and find the highlighted （七）总计 cell with its finding's message. Screenshots go to
- * test-artifacts/web/.
+ * it and find the highlighted （七）总计 cell with its finding's message; then the filter's body
+ * search (part of a name in traditional script, the province → city → county picker) and the page's
+ * other promises (万元, 414 px, hints, blank totals, pictures). Screenshots go to test-artifacts/web/.
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
-import type { Page } from "playwright-core";
+import { createCanvas } from "@napi-rs/canvas";
+import type { Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
-import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
-import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { localOcrEngine } from "../../functions/documents/ocr/local.ts";
+import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
+import { ARTIFACTS, CHROMIUM, pageWidths, PHONE, startWebTest, uploadThroughBox, type WebTest } from "../support/web-page.ts";
 
-const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
 const SEED_000 = join(SEEDS_DIR, "000_da3b4a7bec10951f.txt");
 const OTHER_SEEDS = ["001_4b9b066e761ef3f1", "002_732b3b243defc543", "003_d18ac2812112a4c0", "004_3c5ccc28fdec33c7"];
 
-let local: TestStack;
-let chromium: TestBrowser;
+const DESKTOP = { width: 1360, height: 1000 };
+/** The engine the local stack reads scans and pictures with, if any. */
+const hasLocalOcr = localOcrEngine({ labels: TEMPLATE_LABELS }) !== undefined;
+
+let web: WebTest;
 let page: Page;
+/** Report ids by seed file name. */
+const seedIds = new Map<string, string>();
+
+/** Each money cell (`…TenThousandYuan`) of a section 二 table with the header of its column. */
+function moneyHeaders(): { cell: string; header: string }[] {
+  const span = (el: any) => Number(el.getAttribute("colspan") ?? 1);
+  const out: { cell: string; header: string }[] = [];
+  for (const td of (globalThis as any).document.querySelectorAll('#table-activeDisclosure td[data-cell$="TenThousandYuan"]')) {
+    let header = td.parentElement.previousElementSibling;
+    while (header && !header.querySelector("th") || header?.classList.contains("item")) header = header.previousElementSibling;
+    const start = [...td.parentElement.children].slice(0, [...td.parentElement.children].indexOf(td)).reduce((n: number, c: any) => n + span(c), 0);
+    let at = 0;
+    const th = [...header.children].find((c: any) => (at += span(c)) > start) as any;
+    out.push({ cell: td.dataset.cell, header: th.textContent });
+  }
+  return out;
+}
+
+if (!CHROMIUM) console.warn("SKIPPED: test/web/browser.test.ts needs /usr/bin/chromium");
 
 describe.skipIf(!CHROMIUM)("web page in chromium", () => {
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    local = await startTestStack("nianbao-web-");
-    for (const seed of OTHER_SEEDS) {
-      const body = await readFile(join(SEEDS_DIR, `${seed}.txt`));
-      await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: `incoming/${seed}.txt`, Body: body }));
-    }
-    await local.stack.idle();
-    chromium = await launchChromium({ viewport: { width: 1360, height: 1000 } });
-    page = chromium.page;
+    const files = await Promise.all(OTHER_SEEDS.map(async (seed) => ({ key: `incoming/${seed}.txt`, bytes: await readFile(join(SEEDS_DIR, `${seed}.txt`)) })));
+    web = await startWebTest("nianbao-web-", files, { viewport: DESKTOP });
+    OTHER_SEEDS.forEach((seed, i) => seedIds.set(seed, web.ids[i]!));
+    page = web.page;
   }, 240_000);
 
   afterAll(async () => {
-    await chromium?.close();
-    await local?.stop();
+    await web?.close();
   });
 
-  it("lists the stored reports and draws the charts", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/`);
+  it("lists the stored reports and draws the charts, with no request refused (config.json answered locally)", async () => {
+    const refused: string[] = [];
+    const onResponse = (r: Response) => void (r.status() >= 400 && refused.push(`${r.status()} ${r.url()}`));
+    page.on("response", onResponse);
+    const config = page.waitForResponse((r) => new URL(r.url()).pathname === "/web/config.json");
+    await web.open();
+    expect((await config).status()).toBe(200);
     await page.waitForSelector("#report-table tbody tr[data-id]");
     expect(await page.locator("#report-table tbody tr[data-id]").count()).toBe(4);
     // Chinese first in the status column, and the file each report came from
@@ -55,21 +77,25 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     expect((await page.request.get(new URL(xlsx!, page.url()).href)).headers()["content-type"]).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     // Functions, not strings: a string predicate is eval'd in the page, which its CSP forbids.
     await page.waitForFunction(() => (globalThis as any).Chart !== undefined && Object.keys((globalThis as any).Chart.instances).length === 2);
-    const charts = await page.evaluate<number>("Object.keys(window.Chart.instances).length");
+    const charts = await page.evaluate(() => Object.keys((globalThis as any).Chart.instances).length);
     expect(charts).toBe(2);
+    await page.waitForSelector("#stats-summary .kpi");
+    page.off("response", onResponse);
+    expect(refused).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, "1-list.png"), fullPage: true });
   });
 
   it("uploads seed 000 through the box and shows it move through the steps to NEEDS_REVIEW", async () => {
     // Every step the box highlights as running, as it happens (the test's own observer).
-    await page.evaluate(`(() => {
+    await page.evaluate(() => {
+      const window = globalThis as any;
       window.seenCurrent = [];
-      new MutationObserver(() => {
-        for (const el of document.querySelectorAll("#upload-list li.step[data-state=current]")) {
+      new window.MutationObserver(() => {
+        for (const el of window.document.querySelectorAll("#upload-list li.step[data-state=current]")) {
           if (window.seenCurrent.at(-1) !== el.dataset.step) window.seenCurrent.push(el.dataset.step);
         }
-      }).observe(document.querySelector("#upload-list"), { childList: true, subtree: true });
-    })()`);
+      }).observe(window.document.querySelector("#upload-list"), { childList: true, subtree: true });
+    });
     await page.setInputFiles("#upload-input", SEED_000);
     const badge = page.locator("#upload-list li.upload [data-status]");
     await badge.waitFor({ timeout: 90_000 });
@@ -89,7 +115,7 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     }
     expect(await page.locator("#upload-list .elapsed").textContent()).toMatch(/^\d+\.\d s$/);
     // The upload, then Extract from the moment the bytes are in (the box always highlights one step).
-    expect((await page.evaluate<string[]>("window.seenCurrent")).slice(0, 2)).toEqual(["Upload", "Extract"]);
+    expect((await page.evaluate(() => (globalThis as any).seenCurrent as string[])).slice(0, 2)).toEqual(["Upload", "Extract"]);
     await page.locator("#upload-card").screenshot({ path: join(ARTIFACTS, "2-upload-steps.png") });
     await page.screenshot({ path: join(ARTIFACTS, "2-uploaded.png"), fullPage: true });
   });
@@ -118,7 +144,7 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
   });
 
   it("draws a 2021-edition report with that edition's rows and columns", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/`);
+    await web.open("#/");
     await page.locator("#report-table tbody tr", { hasText: "乌海市教育局" }).click();
     await page.locator("#table-applications").waitFor();
     expect(await page.locator("#table-activeDisclosure th", { hasText: "本年制发件数" }).count()).toBe(1);
@@ -130,7 +156,7 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
   });
 
   it("shows bytes uploaded again after they were recorded as done at once", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/`);
+    await web.open("#/");
     await page.setInputFiles("#upload-input", SEED_000);
     // The newest upload is listed first.
     const item = page.locator("#upload-list > li.upload").first();
@@ -138,33 +164,143 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     expect(await item.locator("[data-status]").textContent()).toBe("NEEDS_REVIEW");
     expect(await item.locator('li.step[data-step="Done"]').getAttribute("data-state")).toBe("done");
     expect(await page.locator("#upload-list > li.upload").count()).toBe(2);
-    await local.stack.idle();
+    await web.local.stack.idle();
   });
 
   it("shows a failing upload stop at the step that failed, with the reason", async () => {
     await page.reload();
-    await page.setInputFiles("#upload-input", {
+    const shown = await uploadThroughBox(page, {
       name: "note.txt",
       mimeType: "text/plain",
       buffer: Buffer.from("这不是政府信息公开工作年度报告，只是一张便条。\n", "utf8"),
     });
-    const item = page.locator("#upload-list > li.upload").first();
-    await item.locator("[data-status]").waitFor({ timeout: 60_000 });
-    expect(await item.locator("[data-status]").textContent()).toBe("FAILED");
-    expect(await item.locator("li.step").evaluateAll((els) => els.map((el) => [el.getAttribute("data-step"), el.getAttribute("data-state")]))).toEqual([
+    expect(shown.status).toBe("FAILED");
+    expect(shown.steps).toEqual([
       ["Upload", "done"],
       ["Extract", "done"],
       ["Parse", "failed"],
       ["Store", "skipped"],
       ["Done", "failed"],
     ]);
-    expect((await item.locator(".error").textContent())?.length).toBeGreaterThan(0);
+    expect(shown.message?.length).toBeGreaterThan(0);
     await page.locator("#upload-card").screenshot({ path: join(ARTIFACTS, "6-upload-failed.png") });
-    await local.stack.idle();
+    await web.local.stack.idle();
+  });
+
+  it("says 万元 over every money cell of both editions", async () => {
+    await web.open(`#/reports/${seedIds.get("003_d18ac2812112a4c0")}`);
+    await page.locator("#table-activeDisclosure").waitFor();
+    expect(await page.evaluate(moneyHeaders)).toEqual([{ cell: "procurement.amountTenThousandYuan", header: "采购总金额（万元）" }]);
+    await web.open(`#/reports/${seedIds.get("002_732b3b243defc543")}`);
+    await page.locator('#table-activeDisclosure td[data-cell="fees.amountTenThousandYuan"]').waitFor();
+    expect(await page.evaluate(moneyHeaders)).toEqual([{ cell: "fees.amountTenThousandYuan", header: "本年收费金额（万元）" }]);
+  });
+
+  it("fits a 414-px screen on every view: list, report, compare and coverage", async () => {
+    await page.setViewportSize(PHONE);
+    try {
+      const views: [string, string][] = [
+        ["#/", "#report-table tbody tr[data-id]"],
+        [`#/reports/${seedIds.get("004_3c5ccc28fdec33c7")}`, "#table-applications td.finding-error"],
+        [`#/reports/${seedIds.get("002_732b3b243defc543")}`, "#table-reviewLitigation"],
+        [`#/compare?reports=${seedIds.get("001_4b9b066e761ef3f1")},${seedIds.get("002_732b3b243defc543")}`, "#compare-table"],
+        ["#/coverage", "#coverage-province option[value='330000']"],
+      ];
+      for (const [hash, ready] of views) {
+        await web.open(hash);
+        await page.waitForSelector(ready, { state: "attached" });
+        expect(await pageWidths(page), hash).toEqual({ scrollWidth: PHONE.width, innerWidth: PHONE.width });
+      }
+      await web.open("#/");
+      await page.waitForSelector("#report-table tbody tr[data-id]");
+      await page.screenshot({ path: join(ARTIFACTS, "11-list-414px.png"), fullPage: true });
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
+  it("leaves the totals blank, not 0.0%, when nothing matches the filter", async () => {
+    await web.open("#/");
+    await page.waitForSelector("#stats-summary .kpi");
+    await page.fill('#filters input[name="year"]', "1999");
+    await page.click('#filters button[type="submit"]');
+    await page.locator("#list-empty").waitFor();
+    await page.waitForFunction(() => (globalThis as any).document.querySelector("#stats-summary .kpi b")?.textContent === "0");
+    const summary = await page.locator("#stats-summary").textContent();
+    expect(summary).not.toMatch(/\d\.\d%/);
+    expect(await page.locator("#stats-summary .kpi", { hasText: "予以公开占比" }).locator("b").textContent()).toBe("—");
+    for (const value of await page.locator("#stats-summary .indicator b").allTextContents()) expect(value).toBe("—");
+    await page.click('#filters button[type="reset"]');
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#report-table tbody tr[data-id]").length > 0);
+  });
+
+  it("gives hints as placeholders, never something that reads as a value", async () => {
+    const placeholders: string[] = [];
+    for (const [hash, ready] of [["#/", "#filters"], ["#/compare", "#compare-form"], ["#/coverage", "#coverage-form"]]) {
+      await web.open(hash);
+      await page.waitForSelector(ready!);
+      placeholders.push(...(await page.locator("input[placeholder]:visible").evaluateAll((els) => els.map((el) => el.getAttribute("placeholder")!))));
+    }
+    expect(placeholders.length).toBe(5);
+    for (const text of placeholders) expect(text, text).toMatch(/如|输入/);
+  });
+
+  it.skipIf(!hasLocalOcr)("takes a picture in the upload box and reads it with OCR", async () => {
+    await web.open("#/");
+    const accept = (await page.locator("#upload-input").getAttribute("accept"))!.split(",");
+    expect(accept).toEqual(expect.arrayContaining([".png", ".jpg", ".jpeg", ".tif", ".tiff", "image/*"]));
+    expect(await page.locator("#drop-zone .formats").textContent()).toContain("图片（PNG、JPEG、TIFF）");
+    // A photographed note, not a report: read by OCR, then refused by the parser with its reason.
+    const canvas = createCanvas(480, 160);
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, 480, 160);
+    ctx.fillStyle = "#000";
+    ctx.font = "40px sans-serif";
+    ctx.fillText("这是一张便条", 40, 95);
+    const shown = await uploadThroughBox(page, { name: "便条.png", mimeType: "image/png", buffer: canvas.toBuffer("image/png") });
+    expect(shown.status).toBe("FAILED");
+    expect(shown.steps).toEqual([
+      ["Upload", "done"],
+      ["Extract", "done"],
+      ["Ocr", "done"],
+      ["Parse", "failed"],
+      ["Store", "skipped"],
+      ["Done", "failed"],
+    ]);
+    expect(shown.message?.length).toBeGreaterThan(0);
+    await web.local.stack.idle();
+  }, 90_000);
+
+  it("finds a body by part of its name in traditional script", async () => {
+    await web.open("#/");
+    await page.reload();
+    await page.waitForSelector("#report-table tbody tr[data-id]");
+    await page.fill("#agency-search", "西湖區");
+    await page.waitForSelector("#agency-results button[data-id]");
+    const names = await page.locator("#agency-results button[data-id]").allTextContents();
+    expect(names).toEqual(["西湖区教育局"]);
+  });
+
+  it("narrows the bodies by province, city and county, and lists the chosen body's reports", async () => {
+    await page.fill("#agency-search", "");
+    await page.selectOption("#region-province", { label: "浙江省" });
+    await page.waitForSelector("#region-city option[value='330100']", { state: "attached" });
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#agency-results button[data-id]").length === 2);
+    expect((await page.locator("#agency-results button[data-id]").allTextContents()).sort()).toEqual(["杭州市教育局", "西湖区教育局"].sort());
+    await page.selectOption("#region-city", "330100");
+    await page.waitForSelector("#region-county option[value='330106']", { state: "attached" });
+    await page.selectOption("#region-county", "330106");
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#agency-results button[data-id]").length === 1);
+    await page.click("#agency-results button[data-id]");
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#report-table tbody tr[data-id]").length === 1);
+    expect(await page.locator("#report-table tbody tr[data-id] td.agency").textContent()).toBe("西湖区教育局");
+    expect(await page.locator("#agency-chosen span").textContent()).toBe("西湖区教育局");
+    await page.screenshot({ path: join(ARTIFACTS, "agency-picker.png"), fullPage: true });
   });
 
   it("logs no script errors", () => {
     // The upload box polls GET /reports/{id}, which is 404 until the record exists.
-    expect(chromium.consoleErrors.filter((m) => !/Failed to load resource: .* 404/.test(m))).toEqual([]);
+    expect(web.scriptErrors(/Failed to load resource: .* 404/)).toEqual([]);
   });
 });

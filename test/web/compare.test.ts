@@ -5,52 +5,64 @@
  * link to the other year, the series chart, the comparison with differing cells marked).
  * Screenshots go to test-artifacts/web/.
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashBytes } from "../../functions/shared/hash.ts";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
 import { breakCarryOver, consistentPair, reportText } from "../support/cross-year-pair.ts";
-import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
-import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { ARTIFACTS, CHROMIUM, pageWidths, PHONE, startWebTest, type WebTest } from "../support/web-page.ts";
 
-const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
 const AGENCY = "乌海市民政局";
 const [FIRST, SECOND_OK] = consistentPair(12, AGENCY, 2020);
 const SECOND = breakCarryOver(SECOND_OK, ["naturalPerson", "total"], 3);
 
-let local: TestStack;
-let chromium: TestBrowser;
+let web: WebTest;
 let page: Page;
 const ids: Record<string, string> = {};
 
-async function drop(key: string, bytes: Uint8Array): Promise<string> {
-  await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: key, Body: bytes }));
-  return hashBytes(bytes);
+/** The series chart as drawn: its type, the years and each figure's values. */
+function seriesChart(): { type: string; labels: string[]; sets: number[][] } {
+  const window = globalThis as any;
+  const chart = window.Chart.getChart(window.document.getElementById("series-chart"));
+  return { type: chart.config.type, labels: chart.data.labels, sets: chart.data.datasets.map((d: { data: number[] }) => d.data) };
 }
+
+/** Opens the agency view from a report's 历年 link and waits for its chart. */
+async function openAgencyOf(reportId: string): Promise<void> {
+  await web.open(`#/reports/${reportId}`);
+  await page.locator(`#report-view code:text("${reportId}")`).waitFor();
+  await page.locator("#agency-link").click();
+  await page.locator("#series-table").waitFor({ state: "attached" });
+  await page.waitForFunction(() => (globalThis as any).Chart?.getChart((globalThis as any).document.getElementById("series-chart")) !== undefined);
+}
+
+/** Ticks a report's check box in the list, found by its agency. */
+async function pick(agency: string): Promise<void> {
+  await page.locator("#report-table tbody tr[data-id]", { hasText: agency }).locator("input.pick-report").check();
+}
+
+if (!CHROMIUM) console.warn("SKIPPED: test/web/compare.test.ts needs /usr/bin/chromium");
 
 describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by side", () => {
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    local = await startTestStack("nianbao-web-compare-");
     const seed = await readFile(join(SEEDS_DIR, "000_da3b4a7bec10951f.txt"), "utf8");
-    ids.edited = await drop("incoming/000-edited.txt", new TextEncoder().encode(seed.replace("申請(qǐng)19件", "申請(qǐng)20件")));
-    ids.first = await drop("incoming/first.txt", new TextEncoder().encode(reportText(FIRST)));
-    ids.second = await drop("incoming/second.txt", new TextEncoder().encode(reportText(SECOND)));
-    await local.stack.idle();
-    chromium = await launchChromium({ viewport: { width: 1360, height: 1000 } });
-    page = chromium.page;
+    const utf8 = (text: string) => new TextEncoder().encode(text);
+    web = await startWebTest("nianbao-web-compare-", [
+      { key: "incoming/000-edited.txt", bytes: utf8(seed.replace("申請(qǐng)19件", "申請(qǐng)20件")) },
+      { key: "incoming/first.txt", bytes: utf8(reportText(FIRST)) },
+      { key: "incoming/second.txt", bytes: utf8(reportText(SECOND)) },
+    ]);
+    [ids.edited, ids.first, ids.second] = web.ids as [string, string, string];
+    page = web.page;
   }, 240_000);
 
   afterAll(async () => {
-    await chromium?.close();
-    await local?.stop();
+    await web?.close();
   });
 
   it("shows a narrative mismatch beside the sentence it comes from", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/reports/${ids.edited}`);
+    await web.open(`#/reports/${ids.edited}`);
     const finding = page.locator('#text-findings .text-finding[data-rule="narrative.mismatch"]');
     await finding.waitFor();
     expect(await finding.count()).toBe(1);
@@ -62,7 +74,7 @@ describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by si
   });
 
   it("lists the cross-year findings with a link to the other year and marks this record's own cells", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/reports/${ids.second}`);
+    await web.open(`#/reports/${ids.second}`);
     const group = page.locator(`#cross-year-findings .cross-year[data-related="${ids.first}"]`);
     await group.waitFor();
     expect(await group.locator('li[data-rule="crossYear.carryOver"]').count()).toBe(2);
@@ -78,14 +90,9 @@ describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by si
   });
 
   it("draws the agency's years as a chart, reached from the report view", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/reports/${ids.second}`);
-    await page.locator(`#report-view code:text("${ids.second}")`).waitFor();
-    await page.locator("#agency-link").click();
-    await page.locator("#series-table").waitFor({ state: "attached" });
-    await page.waitForFunction(() => (globalThis as any).Chart?.getChart((globalThis as any).document.getElementById("series-chart")) !== undefined);
-    const chart = await page.evaluate<{ labels: string[]; sets: number[][] }>(
-      '(() => { const c = window.Chart.getChart(document.getElementById("series-chart")); return { labels: c.data.labels, sets: c.data.datasets.map((d) => d.data) }; })()',
-    );
+    await openAgencyOf(ids.second!);
+    const chart = await page.evaluate(seriesChart);
+    expect(chart.type).toBe("line");
     expect(chart.labels).toEqual(["2020", "2021"]);
     expect(chart.sets).toContainEqual([FIRST.applications.newReceived!.total, SECOND.applications.newReceived!.total]);
     expect(await page.locator("#series-title").textContent()).toContain(AGENCY);
@@ -120,7 +127,7 @@ describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by si
   });
 
   it("compares agencies of one year from the form, and says so when one has no report", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/compare`);
+    await web.open(`#/compare`);
     await page.fill('#compare-form input[name="agencies"]', `${AGENCY},西湖区教育局`);
     await page.fill('#compare-form input[name="year"]', "2021");
     await page.click('#compare-form button[type="submit"]');
@@ -128,8 +135,60 @@ describe.skipIf(!CHROMIUM)("web page: text findings, agency years and side by si
     expect(await page.locator("#view-error").textContent()).toContain("西湖区教育局");
   });
 
+  it("draws an agency's one year as bars, one per figure, on a 414-px screen too", async () => {
+    await openAgencyOf(ids.edited!);
+    const chart = await page.evaluate(seriesChart);
+    expect(chart.type).toBe("bar");
+    expect(chart.labels).toEqual(["2019"]);
+    // Only the prose of seed 000 was edited: its table's 本年新收 is the expected record's.
+    const expected = JSON.parse(await readFile(join(SEEDS_DIR, "000_da3b4a7bec10951f.expected.json"), "utf8"));
+    expect(chart.sets).toContainEqual([expected.applications.newReceived.total]);
+    expect(chart.sets.every((set) => set.length === 1)).toBe(true);
+    // Both agencies' views opened on a phone's screen.
+    await page.setViewportSize(PHONE);
+    try {
+      for (const id of [ids.edited!, ids.second!]) {
+        await openAgencyOf(id);
+        expect(await pageWidths(page), id).toEqual({ scrollWidth: PHONE.width, innerWidth: PHONE.width });
+        if (id === ids.edited) await page.screenshot({ path: join(ARTIFACTS, "12-agency-one-year-414px.png"), fullPage: true });
+      }
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 1000 });
+    }
+  });
+
+  it("compares reports ticked in the list, of different agencies and years picked under different filters", async () => {
+    await web.open("#/");
+    await page.fill('#filters input[name="year"]', "2019");
+    await page.click('#filters button[type="submit"]');
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#report-table tbody tr[data-id]").length === 1);
+    await pick("西湖区教育局");
+    const link = page.locator("#compare-picked");
+    expect(await link.getAttribute("aria-disabled")).toBe("true");
+    await page.fill('#filters input[name="year"]', "2021");
+    await page.click('#filters button[type="submit"]');
+    await page.waitForFunction(() => (globalThis as any).document.querySelector("#report-table tbody tr[data-id] td.agency")?.textContent === "乌海市民政局");
+    await pick(AGENCY);
+    expect(await page.locator("#pick-count").textContent()).toBe("2");
+    expect(await link.getAttribute("aria-disabled")).toBe("false");
+    await link.click();
+    await page.locator("#compare-table").waitFor();
+    expect(new URL(page.url()).hash).toBe(`#/compare?reports=${ids.edited},${ids.second}`);
+    const heads = await page.locator("#compare-table thead th a").allTextContents();
+    expect(heads).toEqual(["西湖区教育局 2019", `${AGENCY} 2021`]);
+    // 万元 on the money figures here too (seed 000's 采购总金额 is 2019's only).
+    const money = await page.locator('#compare-table tr[data-figure$="TenThousandYuan"] td.label').allTextContents();
+    expect(money.length).toBeGreaterThan(0);
+    for (const label of money) expect(label).toContain("万元");
+    // The picks are kept until cleared.
+    await web.open("#/");
+    await page.locator("#pick-clear").click();
+    expect(await page.locator("#pick-count").textContent()).toBe("0");
+    expect(await page.locator("input.pick-report:checked").count()).toBe(0);
+  });
+
   it("logs no script errors", () => {
     // The compare form's unknown agency is a 404 the page reports itself.
-    expect(chromium.consoleErrors.filter((m) => !/Failed to load resource: .* 404/.test(m))).toEqual([]);
+    expect(web.scriptErrors(/Failed to load resource: .* 404/)).toEqual([]);
   });
 });

@@ -5,20 +5,17 @@
  * list, in UTF-8 and GB18030) that coverage then expects instead.
  */
 import { execFile } from "node:child_process";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import iconv from "iconv-lite";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashBytes } from "../../functions/shared/hash.ts";
 import { badBodyListCsv, bodyListCsv } from "../fixtures/body-lists.ts";
-import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { ARTIFACTS, CHROMIUM, dropFiles, openWebPage, pageWidths, PHONE, type WebPage } from "../support/web-page.ts";
 
 const REAL_DIR = join(import.meta.dirname, "..", "..", "..", "shared", "corpus", "real");
-const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
 const FILES = ["p02", "p03", "p04"] as const;
 const run = promisify(execFile);
 
@@ -62,12 +59,8 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 
 beforeAll(async () => {
   local = await startTestStack("nianbao-coverage-");
-  for (const name of FILES) {
-    const bytes = await readFile(join(REAL_DIR, `${name}.pdf`));
-    ids.set(name, hashBytes(bytes));
-    await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: `incoming/${name}.pdf`, Body: bytes }));
-  }
-  await local.stack.idle();
+  const files = await Promise.all(FILES.map(async (name) => ({ key: `incoming/${name}.pdf`, bytes: await readFile(join(REAL_DIR, `${name}.pdf`)) })));
+  (await dropFiles(local, files)).forEach((id, i) => ids.set(FILES[i]!, id));
   for (const name of ["p02", "p04"]) {
     const report = (await (await fetch(`${local.stack.apiUrl}/reports/${ids.get(name)}`)).json()) as { agencyId: string };
     agencyIds.set(name, report.agencyId);
@@ -107,19 +100,18 @@ describe("GET /coverage with the real reports", () => {
 });
 
 describe.skipIf(!CHROMIUM)("the coverage view in chromium", () => {
-  let chromium: TestBrowser;
+  let web: WebPage;
   let page: Page;
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    chromium = await launchChromium({ viewport: { width: 1360, height: 1000 } });
-    page = chromium.page;
+    web = await openWebPage(local);
+    page = web.page;
   }, 60_000);
   afterAll(async () => {
-    await chromium?.close();
+    await web?.close();
   });
 
   it("shows 淮安市's counts per division and the missing body with a link to the year it published", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/coverage`);
+    await web.open("#/coverage");
     await page.waitForSelector("#coverage-province option[value='320000']", { state: "attached" });
     await page.fill("#coverage-year", "2023");
     await page.selectOption("#coverage-province", "320000");
@@ -139,8 +131,20 @@ describe.skipIf(!CHROMIUM)("the coverage view in chromium", () => {
     const reportId = ids.get("p04")!;
     await page.waitForFunction((id) => (globalThis as any).location.hash === `#/reports/${id}`, reportId);
     await page.waitForSelector("body[data-view=report]");
-    // The local page asks for the cloud's config.json first (404 locally), as the other browser tests allow.
-    expect(chromium.consoleErrors.filter((m) => !/Failed to load resource: .* 404/.test(m))).toEqual([]);
+    // No 404 either: locally the page's request for the cloud's config.json is answered.
+    expect(web.scriptErrors()).toEqual([]);
+  });
+
+  it("fits 淮安市's counts and lists on a 414-px screen", async () => {
+    await page.setViewportSize(PHONE);
+    try {
+      await web.open("#/coverage?year=2023&region=3208");
+      await page.waitForSelector("#coverage-divisions tr[data-code='320813']");
+      expect(await pageWidths(page)).toEqual({ scrollWidth: PHONE.width, innerWidth: PHONE.width });
+      await page.screenshot({ path: join(ARTIFACTS, "coverage-414px.png"), fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 1000 });
+    }
   });
 });
 

@@ -5,16 +5,12 @@
  * the list's totals show the indicators of the sums and the mean text reuse. Screenshots go to
  * test-artifacts/web/.
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashBytes } from "../../functions/shared/hash.ts";
-import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
-import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { ARTIFACTS, CHROMIUM, startWebTest, type WebTest } from "../support/web-page.ts";
 
-const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
 const REAL_DIR = join(import.meta.dirname, "..", "..", "..", "shared", "corpus", "real");
 
 type ReportJson = {
@@ -22,8 +18,7 @@ type ReportJson = {
   sectionTexts: Record<string, string>;
 };
 
-let local: TestStack;
-let chromium: TestBrowser;
+let web: WebTest;
 let page: Page;
 const ids: Record<string, string> = {};
 
@@ -31,26 +26,19 @@ if (!CHROMIUM) console.warn("SKIPPED: test/web/text-reuse.test.ts needs /usr/bin
 
 describe.skipIf(!CHROMIUM)("web page: text reused from last year, indicators", () => {
   beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    local = await startTestStack("nianbao-web-reuse-");
-    for (const name of ["p02", "p03"]) {
-      const bytes = await readFile(join(REAL_DIR, `${name}.pdf`));
-      ids[name] = hashBytes(bytes);
-      await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: `incoming/${name}.pdf`, Body: bytes }));
-    }
-    await local.stack.idle();
-    chromium = await launchChromium({ viewport: { width: 1360, height: 1000 } });
-    page = chromium.page;
+    const files = await Promise.all(["p02", "p03"].map(async (name) => ({ key: `incoming/${name}.pdf`, bytes: await readFile(join(REAL_DIR, `${name}.pdf`)) })));
+    web = await startWebTest("nianbao-web-reuse-", files);
+    [ids.p02, ids.p03] = web.ids as [string, string];
+    page = web.page;
   }, 240_000);
 
   afterAll(async () => {
-    await chromium?.close();
-    await local?.stop();
+    await web?.close();
   });
 
   it("marks the passages of 洪泽区 2024 found in its 2023 report, with the share per section", async () => {
-    const api = (await (await fetch(`${local.stack.apiUrl}/reports/${ids.p03}`)).json()) as ReportJson;
-    await page.goto(`${local.stack.apiUrl}/web/#/reports/${ids.p03}`);
+    const api = (await (await fetch(`${web.local.stack.apiUrl}/reports/${ids.p03}`)).json()) as ReportJson;
+    await web.open(`#/reports/${ids.p03}`);
     const card = page.locator("#text-reuse");
     await card.waitFor();
     expect(await card.locator(`a[href="#/reports/${ids.p02}"]`).textContent()).toContain("2023");
@@ -62,7 +50,7 @@ describe.skipIf(!CHROMIUM)("web page: text reused from last year, indicators", (
     const spans = api.textReuse.sections.overview!.spans;
     const bare = (text: string) => text.replace(/\s/g, "");
     expect(marks.map(bare)).toEqual(spans.map(([a, b]) => bare(api.sectionTexts.overview!.slice(a, b))));
-    const before = ((await (await fetch(`${local.stack.apiUrl}/reports/${ids.p02}`)).json()) as ReportJson).sectionTexts;
+    const before = ((await (await fetch(`${web.local.stack.apiUrl}/reports/${ids.p02}`)).json()) as ReportJson).sectionTexts;
     const compared = (text: string) => text.replace(/[^\p{L}]/gu, "");
     const previous = compared(Object.values(before).join(""));
     const longest = marks.reduce((a, b) => (compared(b).length > compared(a).length ? b : a));
@@ -74,7 +62,7 @@ describe.skipIf(!CHROMIUM)("web page: text reused from last year, indicators", (
   });
 
   it("shows no reuse card for 2023 (no earlier year) and each indicator with its formula", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/reports/${ids.p02}`);
+    await web.open(`#/reports/${ids.p02}`);
     const indicators = page.locator("#indicators");
     await indicators.waitFor();
     expect(await page.locator("#text-reuse").count()).toBe(0);
@@ -85,11 +73,15 @@ describe.skipIf(!CHROMIUM)("web page: text reused from last year, indicators", (
   });
 
   it("shows the indicators of the sums and the mean text reuse in the list's totals", async () => {
-    await page.goto(`${local.stack.apiUrl}/web/#/`);
+    await web.open(`#/`);
     const mean = page.locator("#stats-summary #reuse-mean");
     await mean.waitFor();
     expect(await mean.textContent()).toContain("1 份");
     expect(await page.locator('#stats-summary [data-indicator="disclosureRate"] .formula').textContent()).toContain("予以公开 + 部分公开");
     expect(await page.locator('#stats-summary [data-indicator="disclosureRate"]').textContent()).toContain(`÷ ${21 + 95}`);
+  });
+
+  it("logs no script errors and breaks no CSP rule", () => {
+    expect(web.scriptErrors()).toEqual([]);
   });
 });

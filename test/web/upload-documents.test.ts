@@ -14,6 +14,7 @@ import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 import { loadSeeds, seedDocx, seedPdf } from "../fixtures/generate/index.ts";
 import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
 import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
+import { uploadThroughBox } from "../support/web-page.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
 
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
@@ -28,16 +29,8 @@ let chromium: TestBrowser;
 let page: Page;
 let dir: string;
 
-/** Uploads a file through the box and waits for its status; returns the status and the steps as drawn. */
-async function upload(path: string): Promise<{ status: string | null; steps: [string | null, string | null][] }> {
-  await page.setInputFiles("#upload-input", path);
-  // The newest upload is listed first.
-  const item = page.locator("#upload-list li.upload").first();
-  const badge = item.locator("[data-status]");
-  await badge.waitFor({ timeout: 150_000 });
-  const steps = await item.locator("li.step").evaluateAll((els) => els.map((el) => [el.getAttribute("data-step"), el.getAttribute("data-state")] as [string | null, string | null]));
-  return { status: await badge.textContent(), steps };
-}
+/** Uploads a file through the box and waits for its status (a scan's OCR takes a while). */
+const upload = (path: string) => uploadThroughBox(page, path, 150_000);
 
 describe.skipIf(!CHROMIUM)("the upload box with a DOCX and a scanned PDF", () => {
   beforeAll(async () => {
