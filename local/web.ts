@@ -1,6 +1,6 @@
 /**
  * The web page on the local stack: the local API server serves `web/` at `/web/` (and
- * Chart.js from node_modules at `/web/vendor/`), so page and API share one origin; the
+ * Chart.js and pdf.js from node_modules at `/web/vendor/`), so page and API share one origin; the
  * ingest bucket on s3rver gets a CORS rule so the page can POST uploads to it directly,
  * as it would to S3 with a presigned POST.
  */
@@ -19,6 +19,10 @@ export const WEB_PATH = "/web/";
 /** Files served from node_modules under /web/vendor/ (no build step, no copy). */
 export const VENDOR_FILES: Readonly<Record<string, string>> = {
   "chart.umd.min.js": join(ROOT, "node_modules", "chart.js", "dist", "chart.umd.min.js"),
+  // pdf.js draws an original's page in the source pane (isEvalSupported: false: script-src 'self' is enough);
+  // served as .js, a type every host (S3 included) serves as JavaScript, as module scripts require.
+  "pdf.min.js": join(ROOT, "node_modules", "pdfjs-dist", "build", "pdf.min.mjs"),
+  "pdf.worker.min.js": join(ROOT, "node_modules", "pdfjs-dist", "build", "pdf.worker.min.mjs"),
 };
 
 const PAGE_CSP = contentSecurityPolicy(LOCAL_CONNECT_SOURCES);
@@ -26,6 +30,7 @@ const PAGE_CSP = contentSecurityPolicy(LOCAL_CONNECT_SOURCES);
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".svg": "image/svg+xml",
   ".png": "image/png",

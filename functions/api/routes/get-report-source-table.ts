@@ -1,0 +1,67 @@
+/**
+ * `GET /reports/{id}/source/tables/{table}`: the cells of one table of an HTML or DOCX original,
+ * re-read from the original by the reader that placed the record's figures.
+ *
+ * Why the server reads it rather than the browser: `cellSources` index tables, rows and cells as
+ * the reader counts them (hidden rows skipped, layout tables read as text, spanned cells not
+ * repeated), so only the same reader gives the same table; a DOCX needs unzipping anyway; and the
+ * original's markup never reaches the page, where its script could run. The page builds the table
+ * from these texts with textContent only.
+ */
+import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { HttpError } from "../errors.ts";
+import { defineRoute, json } from "../route.ts";
+import { ErrorBody, SourceTable, SourceTableParams } from "../schemas.ts";
+import { extractDocument } from "../../documents/index.ts";
+import { DEFAULT_EXTRACT_LIMITS } from "../../documents/limits.ts";
+import { CONTENT_KIND, detectContentKind } from "../../documents/detect.ts";
+import type { ExtractedDocument } from "../../documents/model.ts";
+import { NianbaoError } from "../../shared/errors.ts";
+
+/** Formats whose figures are placed by table, row and cell (the others have boxes or lines). */
+const TABLED = new Set<string>([CONTENT_KIND.HTML, CONTENT_KIND.ZIP]);
+
+/** The texts of the document's `index`-th table, counted as `cellOrigins` counts them. */
+export function tableTexts(doc: ExtractedDocument, index: number): string[][] | undefined {
+  const tables = doc.pages.flatMap((page) => page.blocks).filter((block) => block.kind === "table");
+  const table = tables[index];
+  return table?.kind === "table" ? table.rows.map((cells) => cells.map((cell) => cell.text)) : undefined;
+}
+
+export const getReportSourceTableRoute = defineRoute({
+  method: "GET",
+  path: "/reports/{id}/source/tables/{table}",
+  summary: "One table of an HTML or DOCX original, as its reader reads it",
+  params: SourceTableParams,
+  responses: {
+    200: { description: "The table's rows of cell texts", schema: SourceTable },
+    400: { description: "Not a report id or table index", schema: ErrorBody },
+    404: { description: "No such report, source or table", schema: ErrorBody },
+    422: { description: "The original is not an HTML or DOCX document, or cannot be read", schema: ErrorBody },
+  },
+  async handle({ params }, deps) {
+    const { records, s3 } = deps;
+    const report = await records.get(params.id);
+    if (!report) throw new HttpError(404, `no report ${params.id}`, { parameter: "id" });
+    const source = report.sources[0];
+    if (!source) throw new HttpError(404, `report ${params.id} lists no source object`, { parameter: "id" });
+    // Refused before reading a byte of a file larger than the readers accept.
+    const head = await s3.send(new HeadObjectCommand({ Bucket: source.bucket, Key: source.key }));
+    if ((head.ContentLength ?? 0) > DEFAULT_EXTRACT_LIMITS.maxBytes) throw new HttpError(422, `原文过大，无法读取表格 (the original is too large)`, { parameter: "id" });
+    const object = await s3.send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key }));
+    const bytes = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
+    if (!TABLED.has(detectContentKind(bytes))) {
+      throw new HttpError(422, `原文不是 HTML 或 DOCX 文档，没有可读取的表格 (the original is not an HTML or DOCX document)`, { parameter: "id" });
+    }
+    let doc: ExtractedDocument;
+    try {
+      doc = await extractDocument(bytes);
+    } catch (error) {
+      if (error instanceof NianbaoError) throw new HttpError(422, error.message, { parameter: "id", cause: error });
+      throw error;
+    }
+    const rows = tableTexts(doc, params.table);
+    if (!rows) throw new HttpError(404, `原文没有第 ${params.table + 1} 个表格 (the original has no table ${params.table})`, { parameter: "table" });
+    return json(200, { table: params.table, format: doc.format, rows });
+  },
+});

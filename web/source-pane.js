@@ -1,0 +1,221 @@
+// The source beside the table: where a figure was read in the original (the record's
+// cellSources entry), shown from the original itself, fetched through the presigned link of
+// GET /reports/{id}/source. Nothing of an original is ever put into the page as markup: a PDF
+// or scan page is drawn on a canvas, text lines are set with textContent, and an HTML or DOCX
+// table comes as cell texts from GET /reports/{id}/source/tables/{n}, re-read by its reader.
+import { escapeHtml, getJson } from "./api.js";
+
+/** pdf.js draws at twice the page's size in points (sharp on high-density screens, shrunk by CSS). */
+export const RENDER_SCALE = 2;
+/** Lines shown before and after a text figure's line. */
+const CONTEXT_LINES = 3;
+/** The outline stands this many canvas pixels outside the cell's box, so it does not cover the figure. */
+const OUTLINE_PAD = 4;
+
+const originals = new Map();
+
+/** The original's bytes, fetched once per report (the presigned link lives five minutes). */
+function originalBytes(reportId) {
+  if (!originals.has(reportId)) {
+    const bytes = (async () => {
+      const link = await getJson(`/reports/${encodeURIComponent(reportId)}/source`);
+      const res = await fetch(link.url);
+      if (!res.ok) throw new Error(`原文下载失败 (HTTP ${res.status})`);
+      return new Uint8Array(await res.arrayBuffer());
+    })();
+    bytes.catch(() => originals.delete(reportId));
+    originals.set(reportId, bytes);
+  }
+  return originals.get(reportId);
+}
+
+const startsWith = (bytes, ...magic) => magic.every((b, i) => bytes[i] === b);
+const isPdf = (bytes) => startsWith(bytes, 0x25, 0x50, 0x44, 0x46);
+
+/** A text original in the encodings the text reader accepts: UTF-8, else GB18030, else Big5. */
+function decodeText(bytes) {
+  for (const encoding of ["utf-8", "gb18030"]) {
+    try {
+      return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+    } catch {
+      // not this encoding
+    }
+  }
+  return new TextDecoder("big5").decode(bytes);
+}
+
+/** Where the figure stands, in words: 第 3 页 / 第 12 行 / 第 2 个表格第 5 行第 3 格. */
+function placeName(source) {
+  if (source.page !== undefined) return `第 ${source.page} 页`;
+  if (source.line !== undefined) return `第 ${source.line} 行，第 ${source.span[0] + 1}–${source.span[1]} 字`;
+  if (source.table !== undefined) return `第 ${source.table + 1} 个表格，第 ${source.row + 1} 行第 ${source.col + 1} 格`;
+  return "未记录位置";
+}
+
+const VIA_LABEL = { rows: "按行读取", order: "按顺序读取", grid: "按网格读取", ocr: "OCR 识别" };
+
+function paneHeading(cellName, source) {
+  const confidence = source.confidence === undefined ? "" : ` · 置信度 ${escapeHtml(source.confidence)}`;
+  const inferred = source.inferred ? `<div class="meta inferred">此格位置由勾稽关系推定，或原文未印此格（按 0 读取）</div>` : "";
+  return `<div class="source-head"><h2>原文 source · ${escapeHtml(cellName)}</h2><button class="secondary" id="close-source">关闭 close</button></div>
+    <div class="meta" id="source-place">${escapeHtml(placeName(source))} · ${escapeHtml(VIA_LABEL[source.via] ?? source.via)}${confidence}</div>${inferred}`;
+}
+
+/** The figure's line with the lines around it, the figure's span marked. */
+function showTextLines(body, text, source) {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  const list = document.createElement("ol");
+  list.className = "source-lines";
+  const first = Math.max(1, source.line - CONTEXT_LINES);
+  list.start = first;
+  for (let number = first; number <= Math.min(lines.length, source.line + CONTEXT_LINES); number += 1) {
+    const item = document.createElement("li");
+    const line = lines[number - 1];
+    if (number === source.line) {
+      const mark = document.createElement("mark");
+      mark.className = "source-mark";
+      mark.textContent = line.slice(source.span[0], source.span[1]);
+      item.className = "source-line";
+      item.append(line.slice(0, source.span[0]), mark, line.slice(source.span[1]));
+    } else {
+      item.textContent = line;
+    }
+    list.append(item);
+  }
+  body.append(list);
+}
+
+/** The table as its reader read it, the figure's cell highlighted. */
+function showTable(body, table, source) {
+  const element = document.createElement("table");
+  element.className = "source-table";
+  table.rows.forEach((cells, r) => {
+    const row = element.insertRow();
+    cells.forEach((text, c) => {
+      const cell = row.insertCell();
+      cell.textContent = text;
+      if (r === source.row && c === source.col) cell.className = "source-cell";
+    });
+  });
+  body.append(element);
+}
+
+/** Outlines the cell's box (points, top-down) on a canvas drawn at `scale` pixels a point; returns the rectangle drawn. */
+function outlineBox(canvas, box, scale) {
+  const [left, top, width, height] = box.map((v) => v * scale);
+  const rect = [left - OUTLINE_PAD, top - OUTLINE_PAD, width + 2 * OUTLINE_PAD, height + 2 * OUTLINE_PAD].map((v) => Math.round(v));
+  const context = canvas.getContext("2d");
+  context.strokeStyle = "#e00000";
+  context.lineWidth = 3;
+  context.strokeRect(...rect);
+  canvas.dataset.box = rect.join(",");
+  return rect;
+}
+
+let pdfjs;
+/** pdf.js from the page's own files, its worker too; never evaluates strings (the CSP has no unsafe-eval). */
+async function loadPdfJs() {
+  pdfjs ??= import("./vendor/pdf.min.js").then((lib) => {
+    lib.GlobalWorkerOptions.workerSrc = new URL("./vendor/pdf.worker.min.js", import.meta.url).href;
+    return lib;
+  });
+  return pdfjs;
+}
+
+const pdfDocuments = new Map();
+async function pdfDocument(reportId, bytes) {
+  if (!pdfDocuments.has(reportId)) {
+    const lib = await loadPdfJs();
+    // pdf.js hands the buffer to its worker: give it a copy, the cached bytes stay usable.
+    pdfDocuments.set(reportId, lib.getDocument({ data: bytes.slice(), isEvalSupported: false }).promise);
+  }
+  return pdfDocuments.get(reportId);
+}
+
+async function showPdfPage(body, reportId, bytes, source) {
+  const doc = await pdfDocument(reportId, bytes);
+  const page = await doc.getPage(source.page);
+  const viewport = page.getViewport({ scale: RENDER_SCALE });
+  const canvas = pageCanvas(body, viewport.width, viewport.height);
+  await page.render({ canvas, canvasContext: canvas.getContext("2d"), viewport }).promise;
+  finishCanvas(canvas, source, RENDER_SCALE);
+}
+
+/**
+ * A scan's picture: its boxes are in points of the page the OCR took it for, A4 paper 8.27
+ * inches wide at the resolution its width gives (estimateDpi of functions/documents/ocr/image-prep.ts).
+ */
+async function showImage(body, bytes, source) {
+  const bitmap = await createImageBitmap(new Blob([bytes]));
+  const dpi = Math.max(72, Math.min(600, Math.round(Math.min(bitmap.width, bitmap.height) / 8.27)));
+  const canvas = pageCanvas(body, bitmap.width, bitmap.height);
+  canvas.getContext("2d").drawImage(bitmap, 0, 0);
+  finishCanvas(canvas, source, dpi / 72);
+}
+
+function pageCanvas(body, width, height) {
+  const canvas = document.createElement("canvas");
+  canvas.className = "source-page";
+  canvas.width = Math.round(width);
+  canvas.height = Math.round(height);
+  const frame = document.createElement("div");
+  frame.className = "source-frame";
+  frame.append(canvas);
+  body.append(frame);
+  return canvas;
+}
+
+/** The box outlined, the page marked drawn, and the box scrolled into the frame's view. */
+function finishCanvas(canvas, source, scale) {
+  if (source.box) {
+    const [, top] = outlineBox(canvas, source.box, scale);
+    const frame = canvas.parentElement;
+    frame.scrollTop = Math.max(0, (top / canvas.height) * canvas.clientHeight - frame.clientHeight / 3);
+  }
+  canvas.dataset.scale = String(scale);
+  canvas.dataset.rendered = "true";
+}
+
+async function showSource(body, record, source) {
+  if (source.table !== undefined) {
+    showTable(body, await getJson(`/reports/${encodeURIComponent(record.id)}/source/tables/${source.table}`), source);
+    return;
+  }
+  if (source.line === undefined && source.page === undefined) {
+    body.insertAdjacentHTML("beforeend", `<p class="muted">原文中没有此格的位置（未印出，或按网格读取）。</p>`);
+    return;
+  }
+  const bytes = await originalBytes(record.id);
+  if (source.line !== undefined) showTextLines(body, decodeText(bytes), source);
+  else if (isPdf(bytes)) await showPdfPage(body, record.id, bytes, source);
+  else await showImage(body, bytes, source);
+}
+
+/**
+ * Opens the pane for one figure (`cellKey`, e.g. `resultsTotal.naturalPerson`) after `anchor`
+ * (the section holding the table), replacing what it showed before.
+ */
+export async function openSourcePane(anchor, record, cellKey, cellName) {
+  document.getElementById("source-pane")?.remove();
+  const pane = document.createElement("section");
+  pane.className = "card source-pane";
+  pane.id = "source-pane";
+  pane.dataset.cell = cellKey;
+  const source = record.cellSources?.[cellKey];
+  pane.innerHTML = source
+    ? `${paneHeading(cellName, source)}<div class="source-body" aria-busy="true"></div>`
+    : `<div class="source-head"><h2>原文 source · ${escapeHtml(cellName)}</h2><button class="secondary" id="close-source">关闭 close</button></div><p class="muted">此记录没有原文位置（旧版解析器所存）。</p>`;
+  anchor.after(pane);
+  pane.querySelector("#close-source").addEventListener("click", () => pane.remove());
+  pane.scrollIntoView({ block: "nearest" });
+  if (!source) return pane;
+  const body = pane.querySelector(".source-body");
+  try {
+    await showSource(body, record, source);
+  } catch (error) {
+    body.insertAdjacentHTML("beforeend", `<p class="error">原文无法显示：${escapeHtml(error.message)}</p>`);
+  }
+  body.removeAttribute("aria-busy");
+  pane.dataset.ready = "true";
+  return pane;
+}
