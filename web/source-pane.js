@@ -2,7 +2,7 @@
 // cellSources entry), shown from the original itself, fetched through the presigned link of
 // GET /reports/{id}/source. Nothing of an original is ever put into the page as markup: a PDF
 // or scan page is drawn on a canvas, text lines are set with textContent, and an HTML or DOCX
-// table comes as cell texts from GET /reports/{id}/source/tables/{n}, re-read by its reader.
+// table comes as cell texts and spans from GET /reports/{id}/source/tables/{n}, re-read by its reader.
 import { escapeHtml, getJson } from "./api.js";
 
 /** pdf.js draws at twice the page's size in points (sharp on high-density screens, shrunk by CSS). */
@@ -91,9 +91,11 @@ function showTable(body, table, source) {
   element.className = "source-table";
   table.rows.forEach((cells, r) => {
     const row = element.insertRow();
-    cells.forEach((text, c) => {
+    cells.forEach(({ text, rowSpan, colSpan }, c) => {
       const cell = row.insertCell();
       cell.textContent = text;
+      if (rowSpan) cell.rowSpan = rowSpan;
+      if (colSpan) cell.colSpan = colSpan;
       if (r === source.row && c === source.col) cell.className = "source-cell";
     });
   });

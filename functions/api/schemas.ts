@@ -322,7 +322,9 @@ export const SourceTableParams = z.strictObject({
 export const SourceTable = z.object({
   table: z.number(),
   format: z.string(),
-  rows: z.array(z.array(z.string())).meta({ description: "Each row's cell texts, spanned cells not repeated" }),
+  rows: z
+    .array(z.array(z.object({ text: z.string(), rowSpan: z.number().optional(), colSpan: z.number().optional() })))
+    .meta({ description: "Each row's cells as the reader read them: text, and spans above 1; spanned cells not repeated" }),
 });
 
 export const SourceLink = z.object({

@@ -21,11 +21,16 @@ import { NianbaoError } from "../../shared/errors.ts";
 /** Formats whose figures are placed by table, row and cell (the others have boxes or lines). */
 const TABLED = new Set<string>([CONTENT_KIND.HTML, CONTENT_KIND.ZIP]);
 
-/** The texts of the document's `index`-th table, counted as `cellOrigins` counts them. */
-export function tableTexts(doc: ExtractedDocument, index: number): string[][] | undefined {
+export type SourceTableCell = { text: string; rowSpan?: number; colSpan?: number };
+
+/** The cells of the document's `index`-th table (texts and spans), counted as `cellOrigins` counts them. */
+export function tableCells(doc: ExtractedDocument, index: number): SourceTableCell[][] | undefined {
   const tables = doc.pages.flatMap((page) => page.blocks).filter((block) => block.kind === "table");
   const table = tables[index];
-  return table?.kind === "table" ? table.rows.map((cells) => cells.map((cell) => cell.text)) : undefined;
+  if (table?.kind !== "table") return undefined;
+  return table.rows.map((cells) =>
+    cells.map(({ text, rowSpan, colSpan }) => ({ text, ...(rowSpan && rowSpan > 1 ? { rowSpan } : {}), ...(colSpan && colSpan > 1 ? { colSpan } : {}) })),
+  );
 }
 
 export const getReportSourceTableRoute = defineRoute({
@@ -34,7 +39,7 @@ export const getReportSourceTableRoute = defineRoute({
   summary: "One table of an HTML or DOCX original, as its reader reads it",
   params: SourceTableParams,
   responses: {
-    200: { description: "The table's rows of cell texts", schema: SourceTable },
+    200: { description: "The table's rows of cells (text and spans)", schema: SourceTable },
     400: { description: "Not a report id or table index", schema: ErrorBody },
     404: { description: "No such report, source or table", schema: ErrorBody },
     422: { description: "The original is not an HTML or DOCX document, or cannot be read", schema: ErrorBody },
@@ -60,7 +65,7 @@ export const getReportSourceTableRoute = defineRoute({
       if (error instanceof NianbaoError) throw new HttpError(422, error.message, { parameter: "id", cause: error });
       throw error;
     }
-    const rows = tableTexts(doc, params.table);
+    const rows = tableCells(doc, params.table);
     if (!rows) throw new HttpError(404, `原文没有第 ${params.table + 1} 个表格 (the original has no table ${params.table})`, { parameter: "table" });
     return json(200, { table: params.table, format: doc.format, rows });
   },
