@@ -13,7 +13,7 @@ import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashBytes } from "../../functions/shared/hash.ts";
-import { loadSeeds, seedHtml } from "../fixtures/generate/index.ts";
+import { loadSeeds, seedDocx, seedHtml } from "../fixtures/generate/index.ts";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
 import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
@@ -28,7 +28,13 @@ const OUTLINE_PAD = 4;
 const HOSTILE = `<script>window.__originalRan = "script"; document.title = "pwned";</script><img src="x" onerror="window.__originalRan = 'onerror'">`;
 
 type CellSource = { page?: number; box?: [number, number, number, number]; line?: number; span?: [number, number]; table?: number; row?: number; col?: number };
-type ReportJson = { id: string; findings: { severity: string; cells?: string[] }[]; cellSources: Record<string, CellSource> };
+type ReportJson = {
+  id: string;
+  findings: { severity: string; cells?: string[] }[];
+  cellSources: Record<string, CellSource>;
+  applications: Record<string, Record<string, number>>;
+};
+type TableCell = { text: string; rowSpan?: number; colSpan?: number };
 
 /** The few browser globals the page-side functions below use (the project's tsconfig has no DOM library). */
 type PixelCanvas = { width: number; height: number; getContext(kind: "2d"): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
@@ -77,6 +83,7 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     const html = Buffer.from(seedHtml(seed)).toString("latin1").replace("<body>", `<body>${HOSTILE}`);
     expect(html, "the generated page has a <body> to put the script into").toContain(HOSTILE);
     ids.html = await drop(`incoming/${SEED}-script.html`, Buffer.from(html, "latin1"));
+    ids.docx = await drop(`incoming/${SEED}.docx`, await seedDocx(seed));
     await local.stack.idle();
     chromium = await launchChromium({ viewport: { width: 1360, height: 1000 } });
     page = chromium.page;
@@ -183,5 +190,39 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     }));
     expect(ran).toEqual({ mark: null, title: expect.not.stringContaining("pwned"), violations: [], foreign: 0 });
     await pane.screenshot({ path: join(ARTIFACTS, "22-source-html.png") });
+  });
+
+  it("GET /reports/{id}/source/tables/{n}: a DOCX original's table re-read holds each figure of table 三 at its cellSources place", async () => {
+    const record = await report(ids.docx!);
+    const tables = new Map<number, TableCell[][]>();
+    let checked = 0;
+    for (const [row, columns] of Object.entries(record.applications)) {
+      for (const [column, figure] of Object.entries(columns)) {
+        const source = record.cellSources[`${row}.${column}`]!;
+        if (source.table === undefined) continue;
+        if (!tables.has(source.table)) {
+          const res = await fetch(`${local.stack.apiUrl}/reports/${ids.docx}/source/tables/${source.table}`);
+          expect(res.status).toBe(200);
+          tables.set(source.table, ((await res.json()) as { rows: TableCell[][] }).rows);
+        }
+        const text = tables.get(source.table)![source.row!]![source.col!]!.text;
+        expect(text === "" ? 0 : Number(text), `${row}.${column}`).toBe(figure);
+        checked += 1;
+      }
+    }
+    expect(checked, "every figure of table 三 has its DOCX place").toBe(Object.values(record.applications).flatMap(Object.keys).length);
+    // Merged cells keep their spans: the row group 三、本年度办理结果 spans rows.
+    expect([...tables.values()].flat(2).some((cell) => (cell.rowSpan ?? 1) > 1)).toBe(true);
+  });
+
+  it("GET /reports/{id}/source/tables/{n} refuses what it cannot answer, in words", async () => {
+    const get = (path: string) => fetch(`${local.stack.apiUrl}${path}`).then(async (res) => ({ status: res.status, body: (await res.json()) as { message: string; parameter?: string } }));
+    const text = await get(`/reports/${ids.text}/source/tables/0`);
+    expect(text.status).toBe(422);
+    expect(text.body.message).toContain("不是 HTML 或 DOCX");
+    const none = await get(`/reports/${ids.html}/source/tables/999`);
+    expect(none).toMatchObject({ status: 404, body: { parameter: "table" } });
+    expect((await get(`/reports/${ids.html}/source/tables/x`)).status).toBe(400);
+    expect((await get(`/reports/${"ab".repeat(32)}/source/tables/0`)).status).toBe(404);
   });
 });
