@@ -2,7 +2,7 @@
 // with every cell named by a finding highlighted and its message shown on the cell
 // (title and a visible marker) and listed under the table.
 import { apiUrl, escapeHtml, getJson, getTemplate } from "./api.js";
-import { openSourcePane } from "./source-pane.js";
+import { openOriginalPane, openSourcePane } from "./source-pane.js";
 import { indicatorsSection, textReuseSection } from "./text-reuse-view.js";
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
@@ -262,14 +262,8 @@ export async function renderReport(container, id) {
 `;
   }
   if (record.edition) openSourceOnClick(container, record, template);
-  container.querySelector("#open-source")?.addEventListener("click", async () => {
-    try {
-      const link = await getJson(`/reports/${encodeURIComponent(record.id)}/source`);
-      window.open(link.url, "_blank", "noopener");
-    } catch (error) {
-      alert(error.message);
-    }
-  });
+  // The original in the page, beside the report's head (a download for HTML and DOCX originals).
+  container.querySelector("#open-source")?.addEventListener("click", () => void openOriginalPane(container.querySelector(".report-head"), record));
   return record;
 }
 

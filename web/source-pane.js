@@ -54,35 +54,39 @@ function placeName(source) {
 
 const VIA_LABEL = { rows: "按行读取", order: "按顺序读取", grid: "按网格读取", ocr: "OCR 识别" };
 
-function paneHeading(cellName, source) {
+function placeLine(source) {
   const confidence = source.confidence === undefined ? "" : ` · 置信度 ${escapeHtml(source.confidence)}`;
   const inferred = source.inferred ? `<div class="meta inferred">此格位置由勾稽关系推定，或原文未印此格（按 0 读取）</div>` : "";
-  return `<div class="source-head"><h2>原文 source · ${escapeHtml(cellName)}</h2><button class="secondary" id="close-source">关闭 close</button></div>
-    <div class="meta" id="source-place">${escapeHtml(placeName(source))} · ${escapeHtml(VIA_LABEL[source.via] ?? source.via)}${confidence}</div>${inferred}`;
+  return `<div class="meta" id="source-place">${escapeHtml(placeName(source))} · ${escapeHtml(VIA_LABEL[source.via] ?? source.via)}${confidence}</div>${inferred}`;
 }
 
-/** The figure's line with the lines around it, the figure's span marked. */
-function showTextLines(body, text, source) {
-  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+const textLines = (text) => text.replace(/\r\n?/g, "\n").split("\n");
+
+/** Lines `first`..`last` (1-based) of a text, set as text only; `marked` is the figure's line and span. */
+function showLines(body, lines, first, last, marked) {
   const list = document.createElement("ol");
   list.className = "source-lines";
-  const first = Math.max(1, source.line - CONTEXT_LINES);
   list.start = first;
-  for (let number = first; number <= Math.min(lines.length, source.line + CONTEXT_LINES); number += 1) {
+  for (let number = first; number <= Math.min(lines.length, last); number += 1) {
     const item = document.createElement("li");
     const line = lines[number - 1];
-    if (number === source.line) {
+    if (number === marked?.line) {
       const mark = document.createElement("mark");
       mark.className = "source-mark";
-      mark.textContent = line.slice(source.span[0], source.span[1]);
+      mark.textContent = line.slice(marked.span[0], marked.span[1]);
       item.className = "source-line";
-      item.append(line.slice(0, source.span[0]), mark, line.slice(source.span[1]));
+      item.append(line.slice(0, marked.span[0]), mark, line.slice(marked.span[1]));
     } else {
       item.textContent = line;
     }
     list.append(item);
   }
   body.append(list);
+}
+
+/** The figure's line with the lines around it, the figure's span marked. */
+function showTextLines(body, text, source) {
+  showLines(body, textLines(text), Math.max(1, source.line - CONTEXT_LINES), source.line + CONTEXT_LINES, source);
 }
 
 /** The table as its reader read it, the figure's cell highlighted. */
@@ -134,6 +138,7 @@ async function pdfDocument(reportId, bytes) {
   return pdfDocuments.get(reportId);
 }
 
+/** Draws one page of a PDF original; `source.box`, when given, outlined. Returns the document. */
 async function showPdfPage(body, reportId, bytes, source) {
   const doc = await pdfDocument(reportId, bytes);
   const page = await doc.getPage(source.page);
@@ -141,13 +146,14 @@ async function showPdfPage(body, reportId, bytes, source) {
   const canvas = pageCanvas(body, viewport.width, viewport.height);
   await page.render({ canvas, canvasContext: canvas.getContext("2d"), viewport }).promise;
   finishCanvas(canvas, source, RENDER_SCALE);
+  return doc;
 }
 
 /**
  * A scan's picture: its boxes are in points of the page the OCR took it for, A4 paper 8.27
  * inches wide at the resolution its width gives (estimateDpi of functions/documents/ocr/image-prep.ts).
  */
-async function showImage(body, bytes, source) {
+async function showImage(body, bytes, source = {}) {
   const bitmap = await createImageBitmap(new Blob([bytes]));
   const dpi = Math.max(72, Math.min(600, Math.round(Math.min(bitmap.width, bitmap.height) / 8.27)));
   const canvas = pageCanvas(body, bitmap.width, bitmap.height);
@@ -175,6 +181,7 @@ function finishCanvas(canvas, source, scale) {
     frame.scrollTop = Math.max(0, (top / canvas.height) * canvas.clientHeight - frame.clientHeight / 3);
   }
   canvas.dataset.scale = String(scale);
+  if (source.page !== undefined) canvas.dataset.page = String(source.page);
   canvas.dataset.rendered = "true";
 }
 
@@ -193,22 +200,86 @@ async function showSource(body, record, source) {
   else await showImage(body, bytes, source);
 }
 
+function newPane(anchor, id, heading) {
+  document.getElementById(id)?.remove();
+  const pane = document.createElement("section");
+  pane.className = "card source-pane";
+  pane.id = id;
+  pane.innerHTML = `<div class="source-head"><h2>${escapeHtml(heading)}</h2><button class="secondary close-source">关闭 close</button></div>`;
+  anchor.after(pane);
+  pane.querySelector(".close-source").addEventListener("click", () => pane.remove());
+  return pane;
+}
+
+/** A PDF original page by page, with buttons for the page before and after. */
+async function showPdfPages(body, reportId, bytes, number = 1) {
+  body.replaceChildren();
+  const doc = await showPdfPage(body, reportId, bytes, { page: number });
+  const pager = document.createElement("div");
+  pager.className = "source-pager";
+  const button = (label, to) => {
+    const b = document.createElement("button");
+    b.className = "secondary";
+    b.textContent = label;
+    b.disabled = to < 1 || to > doc.numPages;
+    b.addEventListener("click", () => void showPdfPages(body, reportId, bytes, to));
+    return b;
+  };
+  const where = document.createElement("span");
+  where.className = "meta";
+  where.textContent = `第 ${number} / ${doc.numPages} 页`;
+  pager.append(button("‹ 上一页", number - 1), where, button("下一页 ›", number + 1));
+  body.prepend(pager);
+}
+
+/**
+ * The whole original in the page, as safely as a figure's place: a text's lines, a PDF's pages
+ * drawn by pdf.js, a picture drawn on a canvas; an HTML or DOCX original is offered as a download
+ * only (served as a file: its markup is never rendered here), its tables shown by their figures.
+ */
+export async function openOriginalPane(anchor, record) {
+  const pane = newPane(anchor, "original-pane", `原文 original · ${record.sources[0]?.uri?.split("/").pop() ?? ""}`);
+  const body = document.createElement("div");
+  body.className = "source-body";
+  pane.append(body);
+  pane.scrollIntoView({ block: "nearest" });
+  try {
+    const link = await getJson(`/reports/${encodeURIComponent(record.id)}/source`);
+    const download = Object.assign(document.createElement("a"), { href: link.url, textContent: "下载原文 download", className: "button secondary", rel: "noopener" });
+    pane.querySelector(".source-head").insertBefore(download, pane.querySelector(".close-source"));
+    const bytes = await originalBytes(record.id);
+    const kind = originalKind(bytes);
+    if (kind === "pdf") await showPdfPages(body, record.id, bytes);
+    else if (kind === "image") await showImage(body, bytes);
+    else if (kind === "text") {
+      const lines = textLines(decodeText(bytes));
+      showLines(body, lines, 1, lines.length);
+    } else body.insertAdjacentHTML("beforeend", `<p class="muted">HTML 与 DOCX 原文只提供下载（不在本页显示其内容）；点击表格中的数字可查看原文表格中的该格。</p>`);
+  } catch (error) {
+    body.insertAdjacentHTML("beforeend", `<p class="error">原文无法显示：${escapeHtml(error.message)}</p>`);
+  }
+  pane.dataset.ready = "true";
+  return pane;
+}
+
+/** What an original is, by its first bytes (as the readers tell it): pdf, image, markup (HTML, DOCX) or text. */
+function originalKind(bytes) {
+  if (isPdf(bytes)) return "pdf";
+  if (startsWith(bytes, 0x89, 0x50, 0x4e, 0x47) || startsWith(bytes, 0xff, 0xd8, 0xff)) return "image";
+  if (startsWith(bytes, 0x50, 0x4b)) return "markup";
+  const head = decodeText(bytes.subarray(0, 2048)).trimStart().slice(0, 512).toLowerCase();
+  return /^(<!doctype html|<html|<head|<meta|<body|<table|<div|<p[ >])/.test(head) || head.includes("<html") ? "markup" : "text";
+}
+
 /**
  * Opens the pane for one figure (`cellKey`, e.g. `resultsTotal.naturalPerson`) after `anchor`
  * (the section holding the table), replacing what it showed before.
  */
 export async function openSourcePane(anchor, record, cellKey, cellName) {
-  document.getElementById("source-pane")?.remove();
-  const pane = document.createElement("section");
-  pane.className = "card source-pane";
-  pane.id = "source-pane";
+  const pane = newPane(anchor, "source-pane", `原文 source · ${cellName}`);
   pane.dataset.cell = cellKey;
   const source = record.cellSources?.[cellKey];
-  pane.innerHTML = source
-    ? `${paneHeading(cellName, source)}<div class="source-body" aria-busy="true"></div>`
-    : `<div class="source-head"><h2>原文 source · ${escapeHtml(cellName)}</h2><button class="secondary" id="close-source">关闭 close</button></div><p class="muted">此记录没有原文位置（旧版解析器所存）。</p>`;
-  anchor.after(pane);
-  pane.querySelector("#close-source").addEventListener("click", () => pane.remove());
+  pane.insertAdjacentHTML("beforeend", source ? `${placeLine(source)}<div class="source-body" aria-busy="true"></div>` : `<p class="muted">此记录没有原文位置（旧版解析器所存）。</p>`);
   pane.scrollIntoView({ block: "nearest" });
   if (!source) return pane;
   const body = pane.querySelector(".source-body");

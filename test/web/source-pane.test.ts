@@ -120,6 +120,18 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     expect(fit.overhang).toBeLessThanOrEqual(0);
   });
 
+  it("seed 000 (text): 原文 shows the whole original in the page, line by line, as text", async () => {
+    await openReport(ids.text!);
+    await page.locator("#open-source").click();
+    const pane = page.locator('#original-pane[data-ready="true"]');
+    await pane.waitFor();
+    const lines = seedText.replace(/\r\n?/g, "\n").split("\n");
+    expect(await pane.locator("ol.source-lines li").count()).toBe(lines.length);
+    expect(await pane.locator("ol.source-lines li").nth(85).textContent()).toBe(lines[85]);
+    // The download is still offered, through the presigned link of the original.
+    expect(await pane.locator("a.button").getAttribute("href")).toContain("incoming/");
+  });
+
   it("real p02 (PDF): clicking its finding draws the page with the cell's box outlined around the printed figure", async () => {
     const record = await report(ids.pdf!);
     const finding = record.findings.find((f) => f.severity === "error" && f.cells?.length)!;
@@ -163,6 +175,13 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     expect(chromium.consoleErrors).toEqual([]);
     await canvas.scrollIntoViewIfNeeded();
     await pane.screenshot({ path: join(ARTIFACTS, "21-source-pdf.png") });
+    // 原文: the whole PDF in the page, page by page.
+    await page.locator("#open-source").click();
+    const original = page.locator('#original-pane[data-ready="true"]');
+    await original.locator('canvas.source-page[data-rendered="true"][data-page="1"]').waitFor();
+    await original.getByText("下一页").click();
+    await original.locator('canvas.source-page[data-rendered="true"][data-page="2"]').waitFor();
+    expect(await original.locator(".source-pager .meta").textContent()).toMatch(/^第 2 \/ \d+ 页$/);
   });
 
   it("seed 000 as HTML with a script: the pane shows the cell in its table, and nothing of the original ran", async () => {
@@ -190,6 +209,12 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     }));
     expect(ran).toEqual({ mark: null, title: expect.not.stringContaining("pwned"), violations: [], foreign: 0 });
     await pane.screenshot({ path: join(ARTIFACTS, "22-source-html.png") });
+    // 原文 of an HTML original: a download only, its markup never drawn here.
+    await page.locator("#open-source").click();
+    const original = page.locator('#original-pane[data-ready="true"]');
+    await original.waitFor();
+    expect(await original.textContent()).toContain("只提供下载");
+    expect(await page.evaluate(() => ({ mark: window.__originalRan ?? null, violations: window.__violations }))).toEqual({ mark: null, violations: [] });
   });
 
   it("GET /reports/{id}/source/tables/{n}: a DOCX original's table re-read holds each figure of table 三 at its cellSources place", async () => {
