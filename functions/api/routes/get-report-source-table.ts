@@ -12,14 +12,22 @@ import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { HttpError } from "../errors.ts";
 import { defineRoute, json } from "../route.ts";
 import { ErrorBody, SourceTable, SourceTableParams } from "../schemas.ts";
-import { extractDocument } from "../../documents/index.ts";
 import { DEFAULT_EXTRACT_LIMITS } from "../../documents/limits.ts";
 import { CONTENT_KIND, detectContentKind } from "../../documents/detect.ts";
 import type { ExtractedDocument } from "../../documents/model.ts";
 import { NianbaoError } from "../../shared/errors.ts";
 
-/** Formats whose figures are placed by table, row and cell (the others have boxes or lines). */
-const TABLED = new Set<string>([CONTENT_KIND.HTML, CONTENT_KIND.ZIP]);
+/**
+ * The two readers whose figures are placed by table, row and cell (the others have boxes or
+ * lines), called as extractDocument calls them; imported here directly, so the API's bundle
+ * carries neither pdf.js nor the OCR engines.
+ */
+async function readTabled(bytes: Uint8Array): Promise<ExtractedDocument | undefined> {
+  const kind = detectContentKind(bytes);
+  if (kind === CONTENT_KIND.HTML) return (await import("../../documents/html/read-html.ts")).readHtml(bytes);
+  if (kind === CONTENT_KIND.ZIP) return (await import("../../documents/docx/read-docx.ts")).readDocx(bytes, { limits: DEFAULT_EXTRACT_LIMITS });
+  return undefined;
+}
 
 export type SourceTableCell = { text: string; rowSpan?: number; colSpan?: number };
 
@@ -55,16 +63,15 @@ export const getReportSourceTableRoute = defineRoute({
     if ((head.ContentLength ?? 0) > DEFAULT_EXTRACT_LIMITS.maxBytes) throw new HttpError(422, `原文过大，无法读取表格 (the original is too large)`, { parameter: "id" });
     const object = await s3.send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key }));
     const bytes = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
-    if (!TABLED.has(detectContentKind(bytes))) {
-      throw new HttpError(422, `原文不是 HTML 或 DOCX 文档，没有可读取的表格 (the original is not an HTML or DOCX document)`, { parameter: "id" });
-    }
-    let doc: ExtractedDocument;
+    let doc: ExtractedDocument | undefined;
     try {
-      doc = await extractDocument(bytes);
+      doc = await readTabled(bytes);
     } catch (error) {
-      if (error instanceof NianbaoError) throw new HttpError(422, error.message, { parameter: "id", cause: error });
+      // A reader's refusal (damaged, hostile or nested too deeply) is the original's fault, not the API's.
+      if (error instanceof NianbaoError || error instanceof RangeError) throw new HttpError(422, `原文无法读取 (the original cannot be read): ${error.message}`, { parameter: "id", cause: error });
       throw error;
     }
+    if (!doc) throw new HttpError(422, `原文不是 HTML 或 DOCX 文档，没有可读取的表格 (the original is not an HTML or DOCX document)`, { parameter: "id" });
     const rows = tableCells(doc, params.table);
     if (!rows) throw new HttpError(404, `原文没有第 ${params.table + 1} 个表格 (the original has no table ${params.table})`, { parameter: "table" });
     return json(200, { table: params.table, format: doc.format, rows });
