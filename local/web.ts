@@ -25,6 +25,23 @@ export const VENDOR_FILES: Readonly<Record<string, string>> = {
   "pdf.worker.min.js": join(ROOT, "node_modules", "pdfjs-dist", "build", "pdf.worker.min.mjs"),
 };
 
+/**
+ * Folders served from node_modules under /web/vendor/<name>/: pdf.js's CMaps and standard fonts,
+ * which it fetches for PDFs whose Chinese fonts are not embedded (SimSun with UniGB-UCS2-H).
+ */
+export const VENDOR_DIRS: Readonly<Record<string, string>> = {
+  "pdfjs-cmaps": join(ROOT, "node_modules", "pdfjs-dist", "cmaps"),
+  "pdfjs-fonts": join(ROOT, "node_modules", "pdfjs-dist", "standard_fonts"),
+};
+
+/** A vendor file: one of VENDOR_FILES, or a plain file name inside one of VENDOR_DIRS. */
+function vendorFile(rest: string): string | undefined {
+  const [dir, name, ...deeper] = rest.split("/");
+  if (name === undefined) return Object.hasOwn(VENDOR_FILES, dir!) ? VENDOR_FILES[dir!] : undefined;
+  const root = Object.hasOwn(VENDOR_DIRS, dir!) ? VENDOR_DIRS[dir!] : undefined;
+  return root && deeper.length === 0 && name && /^[\w-][\w.-]*$/.test(name) ? join(root, name) : undefined;
+}
+
 const PAGE_CSP = contentSecurityPolicy(LOCAL_CONNECT_SOURCES);
 
 const TYPES: Record<string, string> = {
@@ -35,6 +52,9 @@ const TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
   ".png": "image/png",
   ".ico": "image/x-icon",
+  ".bcmap": "application/octet-stream",
+  ".pfb": "application/octet-stream",
+  ".ttf": "font/ttf",
 };
 
 /** The file a request path names, or undefined when it is not a web path (or escapes web/). */
@@ -47,7 +67,7 @@ export function resolveWebFile(pathname: string): string | undefined {
     return undefined; // a malformed percent-escape names no file
   }
   if (rest.includes("\0")) return undefined;
-  if (rest.startsWith("vendor/")) return VENDOR_FILES[rest.slice("vendor/".length)];
+  if (rest.startsWith("vendor/")) return vendorFile(rest.slice("vendor/".length));
   const file = normalize(join(WEB_DIR, rest));
   return file.startsWith(WEB_DIR + sep) ? file : undefined;
 }

@@ -133,7 +133,12 @@ async function pdfDocument(reportId, bytes) {
   if (!pdfDocuments.has(reportId)) {
     const lib = await loadPdfJs();
     // pdf.js hands the buffer to its worker: give it a copy, the cached bytes stay usable.
-    pdfDocuments.set(reportId, lib.getDocument({ data: bytes.slice(), isEvalSupported: false }).promise);
+    // CMaps and standard fonts for PDFs that do not embed their Chinese fonts, from the page's own files.
+    const vendor = (dir) => new URL(`./vendor/${dir}/`, import.meta.url).href;
+    pdfDocuments.set(
+      reportId,
+      lib.getDocument({ data: bytes.slice(), isEvalSupported: false, cMapUrl: vendor("pdfjs-cmaps"), cMapPacked: true, standardFontDataUrl: vendor("pdfjs-fonts") }).promise,
+    );
   }
   return pdfDocuments.get(reportId);
 }

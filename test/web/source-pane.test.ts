@@ -21,6 +21,7 @@ import { startTestStack, type TestStack } from "../support/local-stack.ts";
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
 const REAL_DIR = join(import.meta.dirname, "..", "..", "..", "shared", "corpus", "real");
 const SEED = "000_da3b4a7bec10951f";
+const PDFJS_DIR = join(import.meta.dirname, "..", "..", "node_modules", "pdfjs-dist");
 /** What the web page draws a PDF page at (web/source-pane.js RENDER_SCALE), and how far outside the box the outline stands. */
 const RENDER_SCALE = 2;
 const OUTLINE_PAD = 4;
@@ -249,5 +250,15 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     expect(none).toMatchObject({ status: 404, body: { parameter: "table" } });
     expect((await get(`/reports/${ids.html}/source/tables/x`)).status).toBe(400);
     expect((await get(`/reports/${"ab".repeat(32)}/source/tables/0`)).status).toBe(404);
+  });
+
+  it("serves pdf.js's CMaps and standard fonts from the page's own files, and nothing beside them", async () => {
+    const cmap = await fetch(`${local.stack.apiUrl}/web/vendor/pdfjs-cmaps/UniGB-UCS2-H.bcmap`);
+    expect(cmap.status).toBe(200);
+    expect(Buffer.from(await cmap.arrayBuffer()).equals(await readFile(join(PDFJS_DIR, "cmaps", "UniGB-UCS2-H.bcmap")))).toBe(true);
+    expect((await fetch(`${local.stack.apiUrl}/web/vendor/pdfjs-fonts/FoxitSerif.pfb`)).status).toBe(200);
+    for (const path of ["pdfjs-cmaps/..%2F..%2Fpackage.json", "pdfjs-cmaps/.hidden", "pdfjs-cmaps/a/b", "pdfjs-nothing/x.bcmap"]) {
+      expect((await fetch(`${local.stack.apiUrl}/web/vendor/${path}`)).status, path).toBe(404);
+    }
   });
 });
