@@ -32,16 +32,22 @@ function originalBytes(reportId) {
 const startsWith = (bytes, ...magic) => magic.every((b, i) => bytes[i] === b);
 const isPdf = (bytes) => startsWith(bytes, 0x25, 0x50, 0x44, 0x46);
 
-/** A text original in the encodings the text reader accepts: UTF-8, else GB18030, else Big5. */
+/** Words every report prints, simplified and traditional: a right decoding of the text shows them. */
+const COMMON_WORDS = /政府|信息|申请|申請|公开|公開|办理|辦理/g;
+
+/**
+ * A text original in the encodings the text reader accepts: UTF-8, else GB18030 or Big5, the
+ * one that reads the report's common words (almost any Big5 text also decodes as GB18030, as
+ * nonsense; the reader asks chardet, the page has only the words to go by).
+ */
 function decodeText(bytes) {
-  for (const encoding of ["utf-8", "gb18030"]) {
-    try {
-      return new TextDecoder(encoding, { fatal: true }).decode(bytes);
-    } catch {
-      // not this encoding
-    }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const [gb, big5] = ["gb18030", "big5"].map((encoding) => new TextDecoder(encoding).decode(bytes));
+    const words = (text) => text.match(COMMON_WORDS)?.length ?? 0;
+    return words(big5) > words(gb) ? big5 : gb;
   }
-  return new TextDecoder("big5").decode(bytes);
 }
 
 /** Where the figure stands, in words: 第 3 页 / 第 12 行 / 第 2 个表格第 5 行第 3 格. */

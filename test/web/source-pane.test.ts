@@ -10,6 +10,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import iconv from "iconv-lite";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashBytes } from "../../functions/shared/hash.ts";
@@ -54,6 +55,7 @@ let chromium: TestBrowser;
 let page: Page;
 const ids: Record<string, string> = {};
 let seedText = "";
+let big5Text: Uint8Array;
 
 async function drop(key: string, bytes: Uint8Array): Promise<string> {
   await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: key, Body: bytes }));
@@ -85,6 +87,9 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     expect(html, "the generated page has a <body> to put the script into").toContain(HOSTILE);
     ids.html = await drop(`incoming/${SEED}-script.html`, Buffer.from(html, "latin1"));
     ids.docx = await drop(`incoming/${SEED}.docx`, await seedDocx(seed));
+    // The same text in Big5, which almost always decodes as GB18030 too (as nonsense).
+    big5Text = iconv.encode(seedText, "big5");
+    ids.big5 = await drop(`incoming/${SEED}-big5.txt`, big5Text);
     await local.stack.idle();
     chromium = await launchChromium({ viewport: { width: 1360, height: 1000 } });
     page = chromium.page;
@@ -119,6 +124,18 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     await page.setViewportSize({ width: 1360, height: 1000 });
     expect(fit.right).toBeLessThanOrEqual(414);
     expect(fit.overhang).toBeLessThanOrEqual(0);
+  });
+
+  it("seed 000 in Big5: the line is shown decoded as Big5, the printed 0 marked", async () => {
+    const source = (await report(ids.big5!)).cellSources["resultsTotal.naturalPerson"]!;
+    const line = iconv.decode(Buffer.from(big5Text), "big5").replace(/\r\n?/g, "\n").split("\n")[source.line! - 1]!;
+    expect(line).toMatch(/^\(七\)總計/);
+    await openReport(ids.big5!);
+    await page.locator('#table-applications td[data-cell="resultsTotal.naturalPerson"]').click();
+    const pane = page.locator('#source-pane[data-ready="true"]');
+    await pane.waitFor();
+    expect(await pane.locator("li.source-line").textContent()).toBe(line);
+    expect(await pane.locator("mark.source-mark").textContent()).toBe("0");
   });
 
   it("seed 000 (text): 原文 shows the whole original in the page, line by line, as text", async () => {
