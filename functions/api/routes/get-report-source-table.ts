@@ -16,6 +16,7 @@ import { DEFAULT_EXTRACT_LIMITS } from "../../documents/limits.ts";
 import { CONTENT_KIND, detectContentKind } from "../../documents/detect.ts";
 import type { ExtractedDocument } from "../../documents/model.ts";
 import { NianbaoError } from "../../shared/errors.ts";
+import { firstSource } from "./get-report-source.ts";
 
 /**
  * The two readers whose figures are placed by table, row and cell (the others have boxes or
@@ -53,11 +54,8 @@ export const getReportSourceTableRoute = defineRoute({
     422: { description: "The original is not an HTML or DOCX document, or cannot be read", schema: ErrorBody },
   },
   async handle({ params }, deps) {
-    const { records, s3 } = deps;
-    const report = await records.get(params.id);
-    if (!report) throw new HttpError(404, `no report ${params.id}`, { parameter: "id" });
-    const source = report.sources[0];
-    if (!source) throw new HttpError(404, `report ${params.id} lists no source object`, { parameter: "id" });
+    const { s3 } = deps;
+    const source = await firstSource(deps.records, params.id);
     // Refused before reading a byte of a file larger than the readers accept.
     const head = await s3.send(new HeadObjectCommand({ Bucket: source.bucket, Key: source.key }));
     if ((head.ContentLength ?? 0) > DEFAULT_EXTRACT_LIMITS.maxBytes) throw new HttpError(422, `原文过大，无法读取表格 (the original is too large)`, { parameter: "id" });
