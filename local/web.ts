@@ -27,11 +27,15 @@ export const VENDOR_FILES: Readonly<Record<string, string>> = {
 
 /**
  * Folders served from node_modules under /web/vendor/<name>/: pdf.js's CMaps and standard fonts,
- * which it fetches for PDFs whose Chinese fonts are not embedded (SimSun with UniGB-UCS2-H).
+ * which it fetches for PDFs whose Chinese fonts are not embedded (SimSun with UniGB-UCS2-H), and
+ * its image decoders.
  */
 export const VENDOR_DIRS: Readonly<Record<string, string>> = {
   "pdfjs-cmaps": join(ROOT, "node_modules", "pdfjs-dist", "cmaps"),
   "pdfjs-fonts": join(ROOT, "node_modules", "pdfjs-dist", "standard_fonts"),
+  // Its JPEG 2000 and JBIG2 decoders (scans): WebAssembly, which the CSP does not allow, so pdf.js
+  // falls back to openjpeg_nowasm_fallback.js from the same folder.
+  "pdfjs-wasm": join(ROOT, "node_modules", "pdfjs-dist", "wasm"),
 };
 
 /** A vendor file: one of VENDOR_FILES, or a plain file name inside one of VENDOR_DIRS. */
@@ -55,6 +59,7 @@ const TYPES: Record<string, string> = {
   ".bcmap": "application/octet-stream",
   ".pfb": "application/octet-stream",
   ".ttf": "font/ttf",
+  ".wasm": "application/wasm",
 };
 
 /** The file a request path names, or undefined when it is not a web path (or escapes web/). */

@@ -269,11 +269,12 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     expect((await get(`/reports/${"ab".repeat(32)}/source/tables/0`)).status).toBe(404);
   });
 
-  it("serves pdf.js's CMaps and standard fonts from the page's own files, and nothing beside them", async () => {
+  it("serves pdf.js's CMaps, standard fonts and image decoders from the page's own files, and nothing beside them", async () => {
     const cmap = await fetch(`${local.stack.apiUrl}/web/vendor/pdfjs-cmaps/UniGB-UCS2-H.bcmap`);
     expect(cmap.status).toBe(200);
     expect(Buffer.from(await cmap.arrayBuffer()).equals(await readFile(join(PDFJS_DIR, "cmaps", "UniGB-UCS2-H.bcmap")))).toBe(true);
     expect((await fetch(`${local.stack.apiUrl}/web/vendor/pdfjs-fonts/FoxitSerif.pfb`)).status).toBe(200);
+    expect((await fetch(`${local.stack.apiUrl}/web/vendor/pdfjs-wasm/openjpeg_nowasm_fallback.js`)).headers.get("content-type")).toMatch(/^text\/javascript/);
     for (const path of ["pdfjs-cmaps/..%2F..%2Fpackage.json", "pdfjs-cmaps/.hidden", "pdfjs-cmaps/a/b", "pdfjs-nothing/x.bcmap"]) {
       expect((await fetch(`${local.stack.apiUrl}/web/vendor/${path}`)).status, path).toBe(404);
     }
