@@ -139,11 +139,12 @@ async function pdfDocument(reportId, bytes) {
   if (!pdfDocuments.has(reportId)) {
     const lib = await loadPdfJs();
     // pdf.js hands the buffer to its worker: give it a copy, the cached bytes stay usable.
-    // CMaps and standard fonts for PDFs that do not embed their Chinese fonts, and the image decoders, from the page's own files.
+    // CMaps and standard fonts for PDFs that do not embed their Chinese fonts, and the image decoders,
+    // from the page's own files; useWasm: false, as the CSP allows no WebAssembly (their JavaScript fallbacks).
     const vendor = (dir) => new URL(`./vendor/${dir}/`, import.meta.url).href;
     pdfDocuments.set(
       reportId,
-      lib.getDocument({ data: bytes.slice(), isEvalSupported: false, cMapUrl: vendor("pdfjs-cmaps"), cMapPacked: true, standardFontDataUrl: vendor("pdfjs-fonts"), wasmUrl: vendor("pdfjs-wasm") }).promise,
+      lib.getDocument({ data: bytes.slice(), isEvalSupported: false, cMapUrl: vendor("pdfjs-cmaps"), cMapPacked: true, standardFontDataUrl: vendor("pdfjs-fonts"), wasmUrl: vendor("pdfjs-wasm"), useWasm: false }).promise,
     );
   }
   return pdfDocuments.get(reportId);
