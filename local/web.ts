@@ -1,6 +1,6 @@
 /**
  * The web page on the local stack: the local API server serves `web/` at `/web/` (and
- * Chart.js from node_modules at `/web/vendor/`), so page and API share one origin; the
+ * Chart.js and pdf.js from node_modules at `/web/vendor/`), so page and API share one origin; the
  * ingest bucket on s3rver gets a CORS rule so the page can POST uploads to it directly,
  * as it would to S3 with a presigned POST.
  */
@@ -19,17 +19,47 @@ export const WEB_PATH = "/web/";
 /** Files served from node_modules under /web/vendor/ (no build step, no copy). */
 export const VENDOR_FILES: Readonly<Record<string, string>> = {
   "chart.umd.min.js": join(ROOT, "node_modules", "chart.js", "dist", "chart.umd.min.js"),
+  // pdf.js draws an original's page in the source pane (isEvalSupported: false: script-src 'self' is enough);
+  // served as .js, a type every host (S3 included) serves as JavaScript, as module scripts require.
+  "pdf.min.js": join(ROOT, "node_modules", "pdfjs-dist", "build", "pdf.min.mjs"),
+  "pdf.worker.min.js": join(ROOT, "node_modules", "pdfjs-dist", "build", "pdf.worker.min.mjs"),
 };
+
+/**
+ * Folders served from node_modules under /web/vendor/<name>/: pdf.js's CMaps and standard fonts,
+ * which it fetches for PDFs whose Chinese fonts are not embedded (SimSun with UniGB-UCS2-H), and
+ * its image decoders.
+ */
+export const VENDOR_DIRS: Readonly<Record<string, string>> = {
+  "pdfjs-cmaps": join(ROOT, "node_modules", "pdfjs-dist", "cmaps"),
+  "pdfjs-fonts": join(ROOT, "node_modules", "pdfjs-dist", "standard_fonts"),
+  // Its JPEG 2000 and JBIG2 decoders (scans): WebAssembly, which the CSP does not allow, so pdf.js
+  // falls back to openjpeg_nowasm_fallback.js from the same folder.
+  "pdfjs-wasm": join(ROOT, "node_modules", "pdfjs-dist", "wasm"),
+};
+
+/** A vendor file: one of VENDOR_FILES, or a plain file name inside one of VENDOR_DIRS. */
+function vendorFile(rest: string): string | undefined {
+  const [dir, name, ...deeper] = rest.split("/");
+  if (name === undefined) return Object.hasOwn(VENDOR_FILES, dir!) ? VENDOR_FILES[dir!] : undefined;
+  const root = Object.hasOwn(VENDOR_DIRS, dir!) ? VENDOR_DIRS[dir!] : undefined;
+  return root && deeper.length === 0 && name && /^[\w-][\w.-]*$/.test(name) ? join(root, name) : undefined;
+}
 
 const PAGE_CSP = contentSecurityPolicy(LOCAL_CONNECT_SOURCES);
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8",
   ".svg": "image/svg+xml",
   ".png": "image/png",
   ".ico": "image/x-icon",
+  ".bcmap": "application/octet-stream",
+  ".pfb": "application/octet-stream",
+  ".ttf": "font/ttf",
+  ".wasm": "application/wasm",
 };
 
 /** The file a request path names, or undefined when it is not a web path (or escapes web/). */
@@ -42,7 +72,7 @@ export function resolveWebFile(pathname: string): string | undefined {
     return undefined; // a malformed percent-escape names no file
   }
   if (rest.includes("\0")) return undefined;
-  if (rest.startsWith("vendor/")) return VENDOR_FILES[rest.slice("vendor/".length)];
+  if (rest.startsWith("vendor/")) return vendorFile(rest.slice("vendor/".length));
   const file = normalize(join(WEB_DIR, rest));
   return file.startsWith(WEB_DIR + sep) ? file : undefined;
 }

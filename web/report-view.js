@@ -2,6 +2,7 @@
 // with every cell named by a finding highlighted and its message shown on the cell
 // (title and a visible marker) and listed under the table.
 import { apiUrl, escapeHtml, getJson, getTemplate } from "./api.js";
+import { openOriginalPane, openSourcePane } from "./source-pane.js";
 import { indicatorsSection, textReuseSection } from "./text-reuse-view.js";
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
@@ -94,11 +95,16 @@ function crossYearFindings(findings, record) {
       return `<div class="cross-year" data-related="${escapeHtml(id)}">
         <h3>与 <a href="#/reports/${escapeHtml(id)}">${escapeHtml(year)} 年报告</a> 核对 · <a class="compare-link" href="#/compare?reports=${escapeHtml(pair)}">并排比较 side by side</a></h3>
         <ol class="findings">${items
-          .map((f) => `<li value="${f.index + 1}" class="${escapeHtml(f.severity)}" data-rule="${escapeHtml(f.rule)}"><b>${escapeHtml(severityLabel(f.severity))}</b> ${escapeHtml(f.message)}</li>`)
+          .map((f) => `<li value="${f.index + 1}" class="${escapeHtml(f.severity)}" data-rule="${escapeHtml(f.rule)}"${cellsAttribute(f)}><b>${escapeHtml(severityLabel(f.severity))}</b> ${escapeHtml(f.message)}</li>`)
           .join("")}</ol></div>`;
     })
     .join("");
   return `<section class="card" id="cross-year-findings"><h2>跨年度核对 Other years</h2>${groups}</section>`;
+}
+
+/** A finding's cells, for opening the first one's source when the finding is clicked. */
+function cellsAttribute(finding) {
+  return finding.cells?.length ? ` data-cells="${escapeHtml(finding.cells.join(" "))}"` : "";
 }
 
 function findingsList(findings, belongs) {
@@ -109,7 +115,7 @@ function findingsList(findings, belongs) {
   if (items.length === 0) return "";
   return `<ol class="findings">${items
     .map(
-      (f) => `<li value="${f.index + 1}" class="${escapeHtml(f.severity)}" data-rule="${escapeHtml(f.rule)}"><b>${escapeHtml(severityLabel(f.severity))}</b> ${escapeHtml(f.message)}${origin(f)}</li>`,
+      (f) => `<li value="${f.index + 1}" class="${escapeHtml(f.severity)}" data-rule="${escapeHtml(f.rule)}"${cellsAttribute(f)}><b>${escapeHtml(severityLabel(f.severity))}</b> ${escapeHtml(f.message)}${origin(f)}</li>`,
     )
     .join("")}</ol>`;
 }
@@ -255,15 +261,40 @@ export async function renderReport(container, id) {
       ${textReuseSection(record)}
 `;
   }
-  container.querySelector("#open-source")?.addEventListener("click", async () => {
-    try {
-      const link = await getJson(`/reports/${encodeURIComponent(record.id)}/source`);
-      window.open(link.url, "_blank", "noopener");
-    } catch (error) {
-      alert(error.message);
-    }
-  });
+  if (record.edition) openSourceOnClick(container, record, template);
+  // The original in the page, beside the report's head (a download for HTML and DOCX originals).
+  container.querySelector("#open-source")?.addEventListener("click", () => void openOriginalPane(container.querySelector(".report-head"), record));
   return record;
+}
+
+/** `表三 （七）总计 · 自然人`: a cell named by its table, row and column labels, for the source pane's heading. */
+function cellLabel(template, edition, key) {
+  const dot = key.lastIndexOf(".");
+  const [row, column] = [key.slice(0, dot), key.slice(dot + 1)];
+  const disclosure = (template.activeDisclosure[edition] ?? []).find((item) => item.rows.some((r) => r.key === row));
+  const sections = [
+    ["表一", disclosure?.rows, disclosure?.columns],
+    ["表三", template.applications.rows[edition], template.applications.columns],
+    ["表四", template.reviewLitigation.groups, template.reviewLitigation.columns],
+  ];
+  for (const [table, rows, columns] of sections) {
+    const rowLabel = rows?.find((r) => r.key === row)?.label;
+    if (rowLabel) return `${table} ${rowLabel} · ${columns.find((c) => c.key === column)?.label ?? column}`;
+  }
+  return key;
+}
+
+let sourceClicks;
+/** A figure cell, or a finding naming cells, opens the source pane below its section (one listener: the view is drawn again per report). */
+function openSourceOnClick(container, record, template) {
+  sourceClicks?.abort();
+  sourceClicks = new AbortController();
+  container.addEventListener("click", (event) => {
+    const target = event.target.closest?.("td[data-cell]:not(.absent), li[data-cells]");
+    if (!target || !container.contains(target)) return;
+    const key = target.dataset.cell ?? target.dataset.cells.split(" ").find((k) => record.cellSources?.[k]) ?? target.dataset.cells.split(" ")[0];
+    void openSourcePane(target.closest("section"), record, key, cellLabel(template, record.edition, key));
+  }, { signal: sourceClicks.signal });
 }
 
 export { apiUrl };

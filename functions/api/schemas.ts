@@ -309,6 +309,24 @@ export const Comparison = z.object({
   differing: z.number().int(),
 });
 
+export const SourceTableParams = z.strictObject({
+  id: ReportIdParam,
+  table: z.coerce
+    .number({ error: "expected a table index" })
+    .int("expected a table index")
+    .min(0, "expected a table index of 0 or more")
+    .max(9999, "expected a table index below 10000")
+    .meta({ description: "The table's index among the original's tables, as cellSources names it" }),
+});
+
+export const SourceTable = z.object({
+  table: z.number(),
+  format: z.string(),
+  rows: z
+    .array(z.array(z.object({ text: z.string(), rowSpan: z.number().optional(), colSpan: z.number().optional() })))
+    .meta({ description: "Each row's cells as the reader read them: text, and spans above 1; spanned cells not repeated" }),
+});
+
 export const SourceLink = z.object({
   url: z.string().meta({ description: "A presigned GET URL of the original" }),
   expiresAt: z.string(),

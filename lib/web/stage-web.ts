@@ -7,7 +7,7 @@
 import { copyFileSync, cpSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
-import { VENDOR_FILES, WEB_DIR } from "../../local/web.ts";
+import { VENDOR_DIRS, VENDOR_FILES, WEB_DIR } from "../../local/web.ts";
 import { PROJECT_ROOT } from "../constructs/nianbao-function.ts";
 
 /** Where the page finds the signer (relative to index.html). */
@@ -45,5 +45,6 @@ export function stageWeb(outDir: string): void {
   cpSync(WEB_DIR, outDir, { recursive: true });
   mkdirSync(join(outDir, "vendor"), { recursive: true });
   for (const [name, file] of Object.entries(VENDOR_FILES)) copyFileSync(file, join(outDir, "vendor", name));
+  for (const [name, dir] of Object.entries(VENDOR_DIRS)) cpSync(dir, join(outDir, "vendor", name), { recursive: true });
   bundleSigner(join(outDir, SIGNER_FILE));
 }

@@ -115,6 +115,11 @@ describe("hosting", () => {
       expect(referenced).toEqual(expect.arrayContaining(["style.css", "vendor/chart.umd.min.js", "app.js"]));
       for (const file of [...referenced, "api.js", "auth.js", "pkce.js", SIGNER_FILE]) expect(existsSync(join(dir, file)), file).toBe(true);
       expect(readFileSync(join(dir, SIGNER_FILE), "utf8")).toMatch(/export\s*\{[^}]*signRequest/);
+      // The source pane's pdf.js: the files web/source-pane.js imports, deployed beside it.
+      const pane = readFileSync(join(dir, "source-pane.js"), "utf8");
+      for (const [, file] of pane.matchAll(/"\.\/(vendor\/pdf[^"]+)"/g)) expect(readFileSync(join(dir, file!), "utf8"), file).toMatch(/pdfjs|PDFWorker|GlobalWorkerOptions/);
+      expect([...pane.matchAll(/"\.\/(vendor\/pdf[^"]+)"/g)].map((m) => m[1])).toEqual(["vendor/pdf.min.js", "vendor/pdf.worker.min.js"]);
+      for (const file of ["vendor/pdfjs-cmaps/UniGB-UCS2-H.bcmap", "vendor/pdfjs-fonts/FoxitSerif.pfb"]) expect(existsSync(join(dir, file)), file).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 /** `GET /reports/{id}/source`: a short-lived presigned GET URL of the original. */
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { RecordStore } from "../../adapters/record-store.ts";
 import { HttpError } from "../errors.ts";
 import { defineRoute, json } from "../route.ts";
 import { ErrorBody, ReportPathParams, SourceLink } from "../schemas.ts";
@@ -30,6 +31,15 @@ export function servedHeaders(head: Uint8Array, key: string): { ResponseContentT
   };
 }
 
+/** The original of a report (its first source object), or a 404 naming what is missing. */
+export async function firstSource(records: RecordStore, id: string): Promise<{ bucket: string; key: string }> {
+  const report = await records.get(id);
+  if (!report) throw new HttpError(404, `no report ${id}`, { parameter: "id" });
+  const source = report.sources[0];
+  if (!source) throw new HttpError(404, `report ${id} lists no source object`, { parameter: "id" });
+  return source;
+}
+
 export const getReportSourceRoute = defineRoute({
   method: "GET",
   path: "/reports/{id}/source",
@@ -41,11 +51,8 @@ export const getReportSourceRoute = defineRoute({
     404: { description: "No such report, or it lists no source", schema: ErrorBody },
   },
   async handle({ params }, deps) {
-    const { records, s3 } = deps;
-    const report = await records.get(params.id);
-    if (!report) throw new HttpError(404, `no report ${params.id}`, { parameter: "id" });
-    const source = report.sources[0];
-    if (!source) throw new HttpError(404, `report ${params.id} lists no source object`, { parameter: "id" });
+    const { s3 } = deps;
+    const source = await firstSource(deps.records, params.id);
     const ttl = deps.config.PRESIGN_TTL_SECONDS;
     // The first bytes tell the reader's detection what the original is (a ranged read).
     const head = await s3.send(new GetObjectCommand({ Bucket: source.bucket, Key: source.key, Range: "bytes=0-8191" }));

@@ -5,6 +5,7 @@ import { createUploadRoute } from "./create-upload.ts";
 import { exportCsvRoute } from "./export-csv.ts";
 import { exportXlsxRoute } from "./export-xlsx.ts";
 import { getReportSourceRoute } from "./get-report-source.ts";
+import { getReportSourceTableRoute } from "./get-report-source-table.ts";
 import { getReportRoute } from "./get-report.ts";
 import { getReportProgressRoute } from "./get-report-progress.ts";
 import { getStatsRoute } from "./get-stats.ts";
@@ -28,6 +29,7 @@ const DATA_ROUTES: readonly Route[] = [
   listReportsRoute,
   getReportRoute,
   getReportSourceRoute,
+  getReportSourceTableRoute,
   getReportProgressRoute,
   getStatsRoute,
   exportCsvRoute,

@@ -134,11 +134,12 @@ describe("API router", () => {
     const doc = bodyOf(await request("GET", "/openapi.json")) as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string }[] }>> };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ["/agencies", "/agencies/{id}", "/agencies/{id}/series", "/compare", "/coverage", "/export.csv", "/export.xlsx", "/openapi.json", "/regions", "/registry/imports", "/reports", "/reports/{id}", "/reports/{id}/progress", "/reports/{id}/source", "/stats", "/template", "/uploads"].sort(),
+      ["/agencies", "/agencies/{id}", "/agencies/{id}/series", "/compare", "/coverage", "/export.csv", "/export.xlsx", "/openapi.json", "/regions", "/registry/imports", "/reports", "/reports/{id}", "/reports/{id}/progress", "/reports/{id}/source", "/reports/{id}/source/tables/{table}", "/stats", "/template", "/uploads"].sort(),
     );
     const listParams = doc.paths["/reports"]!.get!.parameters.map((p) => p.name);
     expect(listParams).toEqual(expect.arrayContaining(["agency", "year", "status", "edition", "limit", "cursor"]));
     expect(doc.paths["/reports/{id}"]!.get!.parameters).toEqual([expect.objectContaining({ name: "id", in: "path" })]);
+    expect(doc.paths["/reports/{id}/source/tables/{table}"]!.get!.parameters.map((p) => p.name)).toEqual(["id", "table"]);
     expect(doc.paths["/uploads"]!.post).toHaveProperty("requestBody");
     expect(doc.paths["/agencies/{id}/series"]!.get!.parameters).toEqual([expect.objectContaining({ name: "id", in: "path" })]);
     expect(doc.paths["/compare"]!.get!.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(["agencies", "year"]));
