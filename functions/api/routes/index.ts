@@ -17,6 +17,7 @@ import { getAgencyRoute } from "./get-agency.ts";
 import { listRegionsRoute } from "./list-regions.ts";
 import { getCoverageRoute } from "./get-coverage.ts";
 import { importBodyListRoute } from "./import-body-list.ts";
+import { createReviewRoute, listReviewsRoute } from "./report-reviews.ts";
 
 /**
  * Version of the API contract (not of the parser: records carry their own parserVersion).
@@ -41,6 +42,8 @@ const DATA_ROUTES: readonly Route[] = [
   importBodyListRoute,
   getAgencySeriesRoute,
   compareReportsRoute,
+  createReviewRoute,
+  listReviewsRoute,
 ];
 
 let document: unknown;
