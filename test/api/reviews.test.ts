@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { run as runReprocess } from "../../bin/commands/reprocess.ts";
 import { createDocumentClient } from "../../functions/adapters/clients.ts";
 import { PARSER_VERSION } from "../../functions/report/index.ts";
+import { parseCsv } from "../../functions/api/csv.ts";
 import { Config } from "../../functions/shared/config.ts";
 import { hashBytes } from "../../functions/shared/hash.ts";
 import { toVersionOrder } from "../../functions/shared/parser-version.ts";
@@ -156,6 +157,7 @@ describe("POST /reports/{id}/reviews", () => {
     });
     const fromAggregates = (await get("/stats")).body;
     const fromRecords = (await get(`/stats?parserVersion=${PARSER_VERSION}`)).body;
+    const csv = parseCsv(await (await fetch(`${api}/export.csv?agency=${encodeURIComponent(before.agency)}`)).text());
 
     // Assess
     expect(confirmed.status).toBe(201);
@@ -178,6 +180,10 @@ describe("POST /reports/{id}/reviews", () => {
     expect(fromRecords.computedFrom).toBe("records");
     expect(fromRecords.reviews).toMatchObject({ confirmedMisprints: 1, reportsWithConfirmedMisprints: 1 });
     expect(fromRecords.reviews.misreadShare.byFormat).toEqual([{ key: "text", reviewed: 1, misread: 0, share: 0 }]);
+    // The export counts the confirmed misprint apart from the unreviewed errors.
+    const [header, row] = csv;
+    const cell = (name: string) => row![header!.indexOf(name)];
+    expect([cell("errorCount"), cell("confirmedMisprints"), cell("unreviewedErrors")]).toEqual([String(after.findings.filter((f) => f.severity === "error").length), "1", String(after.findings.filter((f) => f.severity === "error").length - 1)]);
   });
 
   it("keeps both verdicts in the report's history", async () => {
