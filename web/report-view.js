@@ -3,6 +3,7 @@
 // (title and a visible marker) and listed under the table.
 import { apiUrl, escapeHtml, getJson, getTemplate } from "./api.js";
 import { indicatorsSection, textReuseSection } from "./text-reuse-view.js";
+import { addReviewControls } from "./review-control.js";
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
 /** Chinese first; the English word follows for bilingual readers. */
@@ -254,6 +255,7 @@ export async function renderReport(container, id) {
       ${findings.some(unplaced) ? `<section class="card"><h2>其他发现 Other findings</h2>${findingsList(findings, unplaced)}</section>` : ""}
       ${textReuseSection(record)}
 `;
+    addReviewControls(container, record, () => renderReport(container, id));
   }
   container.querySelector("#open-source")?.addEventListener("click", async () => {
     try {

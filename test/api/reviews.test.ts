@@ -4,7 +4,8 @@
  * finding gone), a misprint confirmed on 004 (counted in /stats as confirmed, from the aggregates
  * and from the records alike), both in the history; `nianbao reprocess` with a newer parser keeps
  * the correction its reading disagrees with (reported) and ends the one it agrees with; bad
- * reviews are refused with a Chinese message.
+ * reviews are refused with a Chinese message; in chromium, the report view's control confirms a
+ * misprint.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -21,6 +22,7 @@ import { toVersionOrder } from "../../functions/shared/parser-version.ts";
 import { LOCAL_NAMES } from "../../local/stack.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { CHROMIUM, launchChromium } from "../support/chromium.ts";
 
 type Finding = { rule: string; severity: string; cells: string[]; expected: number | null; actual: number | null; confirmedMisprint?: true };
 type Body = Record<string, any> & { findings: Finding[]; applications: Record<string, Record<string, number>> };
@@ -218,5 +220,35 @@ describe("POST /reports/{id}/reviews", () => {
     expect(after.reviews["granted.naturalPerson"]).toMatchObject({ agreedBy: PARSER_VERSION });
     expect(after.findings.filter((f) => f.rule === "review.correctionDisputed" && f.cells.includes("granted.naturalPerson"))).toEqual([]);
     expect((await get(`/reports/${ids.get(SEED_000)}/reviews`)).body.reviews).toHaveLength(2);
+    // Both records are the current parser's now: the review counters kept on write are the records' own.
+    const [fromAggregates, fromRecords] = await Promise.all([get("/stats"), get(`/stats?parserVersion=${PARSER_VERSION}`)]);
+    expect(fromAggregates.body.computedFrom).toBe("aggregates");
+    expect(fromAggregates.body.reviews).toEqual(fromRecords.body.reviews);
+  });
+
+  it.skipIf(!CHROMIUM)("confirms a misprint from the report view's control on an error finding", async () => {
+    // Prepare
+    const id = ids.get(SEED_004)!;
+    const chromium = await launchChromium({ viewport: { width: 1360, height: 1000 } });
+    try {
+      const { page } = chromium;
+      await page.goto(`${api}/web/#/reports/${id}`);
+      const item = () => page.locator("ol.findings li.error").filter({ has: page.locator('option[value="resultsTotal.total"]') });
+      await item().waitFor();
+
+      // Act
+      await item().locator("summary").click();
+      await item().locator('input[name="reason"]').fill("原文总计栏确印 124");
+      await item().locator('button[type="submit"]').click();
+      await item().locator(".review-note").waitFor();
+
+      // Assess
+      expect(await item().locator(".review-note").textContent()).toContain("已确认原文印错");
+      const history = (await get(`/reports/${id}/reviews`)).body.reviews;
+      expect(history.at(-1)).toMatchObject({ cell: "resultsTotal.total", verdict: "misprint", reason: "原文总计栏确印 124", reviewer: "local" });
+      expect((await get("/stats")).body.reviews.confirmedMisprints).toBe(2);
+    } finally {
+      await chromium.close();
+    }
   });
 });
