@@ -13,7 +13,9 @@
  * Versions: a parsed result replaces a finished record only when a newer parser version
  * made it (`parserVersionOrder`, see ../shared/parser-version.ts). Whatever a write
  * replaces is kept as a history item `sk = HISTORY#<parserVersion>#<updatedAt>` under the
- * same pk; history items carry no index keys, so listings never see them.
+ * same pk; history items carry no index keys, so listings never see them. A reviewer's verdict
+ * (../report/reviews.ts) is written the same way, with its own history item `sk = REVIEW#<at>#<revision>`,
+ * and a newer parser's result takes the record's reviews with it (record-store-writes.ts).
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";

@@ -11,8 +11,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { run as runReprocess } from "../../bin/commands/reprocess.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../functions/adapters/clients.ts";
 import { PARSER_VERSION } from "../../functions/report/index.ts";
 import { parseCsv } from "../../functions/api/csv.ts";
@@ -22,6 +21,7 @@ import { toVersionOrder } from "../../functions/shared/parser-version.ts";
 import { LOCAL_NAMES } from "../../local/stack.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { reprocessCli } from "../support/reprocess-cli.ts";
 import { CHROMIUM, launchChromium } from "../support/chromium.ts";
 
 type Finding = { rule: string; severity: string; cells: string[]; expected: number | null; actual: number | null; confirmedMisprint?: true };
@@ -48,18 +48,7 @@ async function post(path: string, body: unknown): Promise<{ status: number; body
 const report = async (seed: string): Promise<Body> => (await get(`/reports/${ids.get(seed)}`)).body;
 const errorsOn = (body: Body, cell: string) => body.findings.filter((f) => f.severity === "error" && f.cells.includes(cell));
 
-async function reprocess(...args: string[]) {
-  const out: string[] = [];
-  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (out.push(String(chunk)), true));
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  try {
-    const code = await runReprocess([...args, "--endpoint", api, "--json", "--poll-ms", "50"]);
-    return { code, summary: JSON.parse(out.join("")) as { total: number; succeeded: number; failed: number } };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const reprocess = (...args: string[]) => reprocessCli(api, ...args);
 
 /**
  * Makes seed 000's record look as if parser 0.9.0 had made it and misread （一）予以公开·自然人
