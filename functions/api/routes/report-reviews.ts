@@ -14,13 +14,13 @@ import { ErrorBody, ReportPathParams } from "../schemas.ts";
 import type { ApiDeps } from "../deps.ts";
 
 /**
- * Who reviews: the IAM caller API Gateway authenticated (AWS_IAM in the cloud: a user or role
- * ARN, or the web page's Cognito identity); only where there is none (the local stack) the
- * reviewer the body states, else "local".
+ * Who reviews: the caller API Gateway authenticated (AWS_IAM in the cloud): the web page's Cognito
+ * identity first (its userArn is the one role every signed-in user assumes), else the IAM user or
+ * role ARN; only where there is none (the local stack) the reviewer the body states, else "local".
  */
 export function reviewerOf(event: APIGatewayProxyEvent, stated: string | undefined): string {
   const identity = event.requestContext?.identity;
-  return identity?.userArn ?? identity?.cognitoIdentityId ?? identity?.caller ?? stated ?? "local";
+  return identity?.cognitoIdentityId ?? identity?.userArn ?? identity?.caller ?? stated ?? "local";
 }
 
 async function recordOf(deps: ApiDeps, id: string) {
