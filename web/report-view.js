@@ -4,6 +4,7 @@
 import { apiUrl, escapeHtml, getJson, getTemplate } from "./api.js";
 import { openOriginalPane, openSourcePane } from "./source-pane.js";
 import { indicatorsSection, textReuseSection } from "./text-reuse-view.js";
+import { addReviewControls } from "./review-control.js";
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
 /** Chinese first; the English word follows for bilingual readers. */
@@ -260,6 +261,7 @@ export async function renderReport(container, id) {
       ${findings.some(unplaced) ? `<section class="card"><h2>其他发现 Other findings</h2>${findingsList(findings, unplaced)}</section>` : ""}
       ${textReuseSection(record)}
 `;
+    addReviewControls(container, record, () => renderReport(container, id));
   }
   if (record.edition) openSourceOnClick(container, record, template);
   // The original in the page, beside the report's head (a download for HTML and DOCX originals).

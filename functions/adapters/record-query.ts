@@ -111,9 +111,11 @@ export function planReportQueries(filter: ReportFilter, shape: ReadShape = READ_
     projectionExpression = [...LISTING_ATTRIBUTES.map((a) => `#p_${a}`), "#p_sources[0]"].join(", ");
   } else if (shape === READ_SHAPE.FIGURES) {
     const recordParts = ["findings", "year", "applications", "reviewLitigation"];
-    for (const attribute of [...SUMMARY_ATTRIBUTES, "record"]) projection[`#p_${attribute}`] = attribute;
+    // reviews: the confirmed misprints and misread cells the sums count.
+    const attributes = [...SUMMARY_ATTRIBUTES, "reviews"];
+    for (const attribute of [...attributes, "record"]) projection[`#p_${attribute}`] = attribute;
     for (const part of recordParts) projection[`#r_${part}`] = part;
-    projectionExpression = [...SUMMARY_ATTRIBUTES.map((a) => `#p_${a}`), ...recordParts.map((p) => `#p_record.#r_${p}`)].join(", ");
+    projectionExpression = [...attributes.map((a) => `#p_${a}`), ...recordParts.map((p) => `#p_record.#r_${p}`)].join(", ");
     if (shape === READ_SHAPE.FIGURES) {
       // The sums' text reuse distribution: the share only, not the passages.
       Object.assign(projection, { "#p_textReuse": "textReuse", "#r_overall": "overall" });

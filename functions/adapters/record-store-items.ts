@@ -7,6 +7,8 @@ import type { ReportSummary, StoredReport } from "./record-store.ts";
 
 /** Sort key prefix of the earlier results of a report. */
 export const HISTORY_SK_PREFIX = "HISTORY#";
+/** Sort key prefix of a report's review history (`REVIEW#<at>#<revision>`). */
+export const REVIEW_SK_PREFIX = "REVIEW#";
 
 /** The key of a report's record item. */
 export const keyOf = (reportId: string) => ({ pk: toReportPk(reportId), sk: KEY_PREFIXES.RECORD_SK });

@@ -6,8 +6,8 @@ import { agencyKeyOf } from "../report/cross-year.ts";
 import { STATUS as REPORT_STATUS } from "../shared/status.ts";
 import { TABLE_INDEXES, toReportPk } from "../shared/table-schema.ts";
 import { rethrowClassified } from "../shared/transient.ts";
-import { fromItem, HISTORY_SK_PREFIX, keyOf, toSummary, type Item } from "./record-store-items.ts";
-import type { HistoryEntry, ListQuery, ReportSummary, StoredReport } from "./record-store.ts";
+import { fromItem, HISTORY_SK_PREFIX, keyOf, REVIEW_SK_PREFIX, toSummary, type Item } from "./record-store-items.ts";
+import type { HistoryEntry, ListQuery, ReportSummary, ReviewEntry, StoredReport } from "./record-store.ts";
 
 /** What the store's parts share: the client, the table and the clock. */
 export type RecordTable = { client: DynamoDBDocumentClient; tableName: string; now: () => string };
@@ -22,28 +22,39 @@ export async function getReport({ client, tableName }: RecordTable, reportId: st
   }
 }
 
-/** Earlier results of a report, oldest first. */
-export async function getHistory({ client, tableName }: RecordTable, reportId: string): Promise<HistoryEntry[]> {
+/** The `entry` of every item under a report whose sort key starts with `prefix`, in key order. */
+async function entriesUnder<T>({ client, tableName }: RecordTable, reportId: string, prefix: string, what: string): Promise<T[]> {
   try {
-    const entries: HistoryEntry[] = [];
+    const entries: T[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await client.send(
         new QueryCommand({
           TableName: tableName,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :history)",
-          ExpressionAttributeValues: { ":pk": toReportPk(reportId), ":history": HISTORY_SK_PREFIX },
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": toReportPk(reportId), ":prefix": prefix },
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const item of page.Items ?? []) entries.push((item as { entry: HistoryEntry }).entry);
+      for (const item of page.Items ?? []) entries.push((item as { entry: T }).entry);
       start = page.LastEvaluatedKey;
     } while (start);
-    return entries.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
+    return entries;
   } catch (error) {
-    return rethrowClassified(error, `history of report ${reportId}`);
+    return rethrowClassified(error, `${what} of report ${reportId}`);
   }
+}
+
+/** Earlier results of a report, oldest first. */
+export async function getHistory(table: RecordTable, reportId: string): Promise<HistoryEntry[]> {
+  const entries = await entriesUnder<HistoryEntry>(table, reportId, HISTORY_SK_PREFIX, "history");
+  return entries.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
+}
+
+/** A report's review history, oldest first (the sort key holds the time, then the revision). */
+export function getReviewHistory(table: RecordTable, reportId: string): Promise<ReviewEntry[]> {
+  return entriesUnder<ReviewEntry>(table, reportId, REVIEW_SK_PREFIX, "review history");
 }
 
 /** Summaries of the newest reports the query selects, each served by an index (never a Scan). */

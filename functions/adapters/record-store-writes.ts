@@ -12,9 +12,11 @@ import { toReportPk } from "../shared/table-schema.ts";
 import { TransientError } from "../shared/errors.ts";
 import { rethrowClassified } from "../shared/transient.ts";
 import { aggregateDeltas, aggregateUpdate } from "./stats-aggregates.ts";
-import { HISTORY_SK_PREFIX, isConditionFailed, keyOf, toSourceUri, type Item } from "./record-store-items.ts";
+import { applyReviews, carryReviews, ReviewError, reviewRecord, type ReviewRequest } from "../report/reviews.ts";
+import type { ReportRecord } from "../report/record.ts";
+import { fromItem, HISTORY_SK_PREFIX, isConditionFailed, keyOf, REVIEW_SK_PREFIX, toSourceUri, type Item } from "./record-store-items.ts";
 import { getReport, type RecordTable } from "./record-store-reads.ts";
-import type { FailureWrite, HistoryEntry, ParsedWrite, Source, WriteOutcome } from "./record-store.ts";
+import type { FailureWrite, HistoryEntry, ParsedWrite, ReviewEntry, Source, StoredReport, WriteOutcome } from "./record-store.ts";
 
 async function currentStatus(table: RecordTable, reportId: string): Promise<ReportStatus> {
   const report = await getReport(table, reportId);
@@ -86,26 +88,39 @@ function cancellation(error: unknown): "condition" | "conflict" | undefined {
 const MAX_WRITE_ATTEMPTS = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What a write changes on the record item, decided from the item as it is (`old`). */
+type BodyChange = {
+  set: Record<string, unknown>;
+  remove: string[];
+  /** More items of the same transaction (a review's history item). */
+  extra?: TransactItem[];
+  /** Keep the replaced result as a `HISTORY#` item (default true; a review keeps its own history). */
+  archive?: boolean;
+};
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
+
 /**
  * Writes the record body and the aggregates it changes in one transaction: the body's
  * UpdateItem under `condition` and guarded by the revision read just before, the old result as a
  * history item, and an `ADD` of (new contribution − old contribution) to every aggregate either
  * counts in. A retry, a duplicate or a racing Store either finds the condition false (nothing
  * written, nothing counted) or the revision moved, and then reads again and recomputes; so each
- * revision of a record is counted exactly once. False when the condition kept the old body.
+ * revision of a record is counted exactly once. `change` is decided again from each read (a
+ * review or a record's corrections depend on what is there). The item written, or undefined when
+ * the condition kept the old body.
  */
 async function writeBody(
   table: RecordTable,
   reportId: string,
-  set: Record<string, unknown>,
-  remove: string[],
+  change: (old: CountedRecordItem | undefined, revision: number, now: string) => BodyChange,
   condition: string,
   conditionValues: Record<string, unknown>,
-): Promise<boolean> {
+): Promise<CountedRecordItem | undefined> {
   for (let attempt = 1; ; attempt++) {
     const old = await readItem(table, reportId);
     const now = table.now();
     const revision = (old?.revision ?? 0) + 1;
+    const { set, remove, extra = [], archive = true } = change(old, revision, now);
     const after = { ...old, ...set, updatedAt: now, revision } as CountedRecordItem;
     for (const name of remove) delete (after as Record<string, unknown>)[name];
     const guard = !old ? "attribute_not_exists(pk)" : old.revision === undefined ? "attribute_not_exists(#revision)" : "#revision = :oldRevision";
@@ -118,17 +133,18 @@ async function writeBody(
     const deltas = aggregateDeltas(old?.revision !== undefined ? old : undefined, after);
     const items = [
       body,
-      ...(old?.status && old.updatedAt ? [{ Put: { TableName: table.tableName, Item: historyItem(table, reportId, old) } }] : []),
+      ...(archive && old?.status && old.updatedAt ? [{ Put: { TableName: table.tableName, Item: historyItem(table, reportId, old) } }] : []),
+      ...extra,
       ...deltas.map((delta) => aggregateUpdate(table.tableName, delta)),
     ];
     try {
       // The SDK's own retries of this attempt send the same token: applied at most once.
       await table.client.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));
-      return true;
+      return after;
     } catch (error) {
       const why = cancellation(error);
       if (!why) return rethrowClassified(error, `write report ${reportId}`);
-      if (why === "condition" && !changed(old, await readItem(table, reportId))) return false;
+      if (why === "condition" && !changed(old, await readItem(table, reportId))) return undefined;
       if (attempt >= MAX_WRITE_ATTEMPTS) throw new TransientError(`write report ${reportId}: still contended after ${attempt} attempts`, { cause: error });
       await sleep(Math.random() * Math.min(1000, 10 * 2 ** attempt));
     }
@@ -183,7 +199,8 @@ export function createRecordWrites(table: RecordTable) {
         parserVersionOrder: toVersionOrder(write.parserVersion),
         record,
         // What a listing shows of the findings, so it need not read them.
-        errorCount: record.findings.filter((f) => f.severity === "error").length,
+        errorCount: countErrors(record),
+        ...(write.format !== undefined ? { format: write.format } : {}),
       };
       const remove: string[] = ["failure"];
       // Index keys must be absent rather than null (a GSI key cannot be NULL).
@@ -200,35 +217,74 @@ export function createRecordWrites(table: RecordTable) {
       const written = await writeBody(
         table,
         write.reportId,
-        set,
-        remove,
+        (old) => withReviewsCarried(set, remove, old),
         // New, a failure to replace, or a record an older parser made (never a newer one's).
         "attribute_not_exists(pk) OR #status = :failed OR #parserVersionOrder < :parserVersionOrder" +
           " OR (attribute_not_exists(#parserVersionOrder) AND #parserVersion <> :parserVersion)",
         { ":failed": REPORT_STATUS.FAILED },
       );
       const sourceAdded = await addSource(table, write.reportId, write.source);
-      return { written, sourceAdded, status: written ? write.status : await currentStatus(table, write.reportId) };
+      return { written: written !== undefined, sourceAdded, status: written ? written.status : await currentStatus(table, write.reportId) };
     },
     async putFailure(write: FailureWrite): Promise<WriteOutcome> {
       const written = await writeBody(
         table,
         write.reportId,
-        {
-          reportId: write.reportId,
-          status: REPORT_STATUS.FAILED,
-          parserVersion: write.parserVersion,
-          parserVersionOrder: toVersionOrder(write.parserVersion),
-          failure: write.failure,
-          errorCount: 0,
-        },
-        [],
+        () => ({
+          set: {
+            reportId: write.reportId,
+            status: REPORT_STATUS.FAILED,
+            parserVersion: write.parserVersion,
+            parserVersionOrder: toVersionOrder(write.parserVersion),
+            failure: write.failure,
+            errorCount: 0,
+          },
+          remove: [],
+        }),
         // A failure never replaces a finished record (a duplicate event that failed transiently).
         "attribute_not_exists(pk) OR #status = :failed",
         { ":failed": REPORT_STATUS.FAILED },
       );
       const sourceAdded = await addSource(table, write.reportId, write.source);
-      return { written, sourceAdded, status: written ? REPORT_STATUS.FAILED : await currentStatus(table, write.reportId) };
+      return { written: written !== undefined, sourceAdded, status: written ? REPORT_STATUS.FAILED : await currentStatus(table, write.reportId) };
+    },
+    /** A reviewer's verdict on the stored record, revalidated, and its history item, in one transaction. */
+    async review(reportId: string, request: ReviewRequest): Promise<{ report: StoredReport; entry: ReviewEntry } | undefined> {
+      let entry: ReviewEntry | undefined;
+      const written = await writeBody(
+        table,
+        reportId,
+        (old, revision, now) => {
+          if (!old?.record) throw new ReviewError(old ? "报告读取失败，没有可复核的数字" : `没有编号为 ${reportId} 的报告`, "id");
+          const reviewed = reviewRecord(old.record, old.reviews ?? {}, request, now, old.format ?? "unknown");
+          entry = { ...reviewed.reviews[request.cell]!, cell: request.cell, revision };
+          const history = { pk: toReportPk(reportId), sk: `${REVIEW_SK_PREFIX}${now}#${revision}`, reportId, kind: "REVIEW", entry };
+          return {
+            set: { record: reviewed.record, status: reviewed.record.status, errorCount: countErrors(reviewed.record), reviews: reviewed.reviews },
+            remove: [],
+            archive: false,
+            extra: [{ Put: { TableName: table.tableName, Item: history } }],
+          };
+        },
+        "attribute_exists(pk)",
+        {},
+      );
+      return written && entry ? { report: fromItem(written), entry } : undefined;
     },
   };
+}
+
+const countErrors = (record: ReportRecord) => record.findings.filter((f) => f.severity === "error").length;
+
+/**
+ * The parsed record's change with the reviews of the record it replaces carried onto it
+ * (../report/reviews.ts): corrections the new reading agrees with no longer applied, the others
+ * applied (and disputed), the record revalidated with them.
+ */
+function withReviewsCarried(set: Record<string, unknown>, remove: string[], old: CountedRecordItem | undefined): BodyChange {
+  if (!old?.reviews || Object.keys(old.reviews).length === 0) return { set, remove };
+  const parsed = set.record as ReportRecord;
+  const reviews = carryReviews(parsed, old.reviews);
+  const record = applyReviews(parsed, reviews);
+  return { set: { ...set, record, status: record.status, errorCount: countErrors(record), reviews }, remove };
 }

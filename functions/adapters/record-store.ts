@@ -13,14 +13,17 @@
  * Versions: a parsed result replaces a finished record only when a newer parser version
  * made it (`parserVersionOrder`, see ../shared/parser-version.ts). Whatever a write
  * replaces is kept as a history item `sk = HISTORY#<parserVersion>#<updatedAt>` under the
- * same pk; history items carry no index keys, so listings never see them.
+ * same pk; history items carry no index keys, so listings never see them. A reviewer's verdict
+ * (../report/reviews.ts) is written the same way, with its own history item `sk = REVIEW#<at>#<revision>`,
+ * and a newer parser's result takes the record's reviews with it (record-store-writes.ts).
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import * as z from "zod";
 import { Finding, ReportRecord } from "../report/record.ts";
 import { TextReuse } from "../report/text-reuse.ts";
+import type { CellReview, ReviewRequest } from "../report/reviews.ts";
 import { Status as ReportStatusSchema, type ParsedStatus, type Status as ReportStatus } from "../shared/status.ts";
-import { getHistory, getReport, listReports } from "./record-store-reads.ts";
+import { getHistory, getReport, getReviewHistory, listReports } from "./record-store-reads.ts";
 import { createRecordWrites } from "./record-store-writes.ts";
 
 /** The status values (defined once, ../shared/status.ts) under the table's names for them. */
@@ -58,6 +61,10 @@ export const StoredReport = z.object({
   /** This year's text against the year before's (written by CrossYear; null: not measurable). */
   textReuse: TextReuse.nullable().optional(),
   sources: z.array(Source).default([]),
+  /** The source's format as Extract read it (`text`, `html`, `docx`, `pdf`, `image`; absent on records stored before). */
+  format: z.string().optional(),
+  /** The reviewers' latest verdict per cell (functions/report/reviews.ts); every verdict is also a `REVIEW#` item. */
+  reviews: z.record(z.string(), z.custom<CellReview>()).optional(),
   /** Error findings and sources, counted on write so a listing reads neither (absent on records stored before). */
   errorCount: z.number().int().optional(),
   sourceCount: z.number().int().optional(),
@@ -77,7 +84,12 @@ export type ParsedWrite = {
   parserVersion: string;
   record: ReportRecord;
   source: { bucket: string; key: string };
+  /** The source's format as Extract read it. */
+  format?: string;
 };
+
+/** A reviewer's verdict as the review history keeps it (`sk = REVIEW#<at>#<revision>`). */
+export type ReviewEntry = CellReview & { cell: string; revision: number };
 
 export type FailureWrite = {
   reportId: string;
@@ -104,9 +116,16 @@ export interface RecordStore {
   list(query?: ListQuery): Promise<ReportSummary[]>;
   /** Earlier results of a report, oldest first. */
   history?(reportId: string): Promise<HistoryEntry[]>;
+  /**
+   * Applies a reviewer's verdict (functions/report/reviews.ts) to the stored record, revalidated, and
+   * keeps it in the review history; undefined when there is no such record. Throws ReviewError.
+   */
+  review?(reportId: string, request: ReviewRequest): Promise<{ report: StoredReport; entry: ReviewEntry } | undefined>;
+  /** The review history of a report, oldest first. */
+  reviewHistory?(reportId: string): Promise<ReviewEntry[]>;
 }
 
-export { HISTORY_SK_PREFIX } from "./record-store-items.ts";
+export { HISTORY_SK_PREFIX, REVIEW_SK_PREFIX } from "./record-store-items.ts";
 
 /** An earlier result of a report, replaced by a later write. */
 export type HistoryEntry = Pick<
@@ -133,6 +152,8 @@ export function createDynamoRecordStore(
     putParsed: writes.putParsed,
     putFailure: writes.putFailure,
     history: (reportId) => getHistory(table, reportId),
+    review: writes.review,
+    reviewHistory: (reportId) => getReviewHistory(table, reportId),
     list: (query) => listReports(table, query),
   };
 }

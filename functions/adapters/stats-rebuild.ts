@@ -34,7 +34,7 @@ type ScannedRecord = CountedItem & { pk: string; revision?: number; errorCount?:
 /** A record stored before the aggregates (not counted) or before the listing counts. */
 type LegacyRecord = { pk: string; errorCount: number; sourceCount: number };
 
-const RECORD_ATTRIBUTES = ["pk", "sk", "status", "year", "edition", "agencyKey", "revision", "errorCount", "sourceCount", "sources"];
+const RECORD_ATTRIBUTES = ["pk", "sk", "status", "year", "edition", "agencyKey", "revision", "errorCount", "sourceCount", "sources", "reviews"];
 const RECORD_PARTS = ["year", "findings", "applications", "reviewLitigation", "region"];
 
 async function* scan(client: DynamoDBDocumentClient, input: Omit<ConstructorParameters<typeof ScanCommand>[0], "ExclusiveStartKey">) {

@@ -6,6 +6,7 @@
  */
 import type { StoredReport } from "../adapters/record-store.ts";
 import type { ReportRecord } from "../report/record.ts";
+import { isConfirmedMisprint, type CellReviews } from "../report/reviews.ts";
 
 /** One report as the exports see it. */
 export type ExportRow = {
@@ -20,6 +21,8 @@ export type ExportRow = {
   /** Why a FAILED report has no record. */
   failure?: string;
   record?: ReportRecord;
+  /** The reviewers' verdicts by cell (a stored report's). */
+  reviews?: CellReviews;
 };
 
 /** Columns before the figures, with their Chinese headers. */
@@ -31,6 +34,9 @@ export const META_COLUMNS = [
   { key: "status", zh: "状态" },
   { key: "parserVersion", zh: "解析器版本" },
   { key: "errorCount", zh: "错误数" },
+  // Of the errors: confirmed by a reviewer as the body's misprint, and not (yet) reviewed.
+  { key: "confirmedMisprints", zh: "确认印错数" },
+  { key: "unreviewedErrors", zh: "未复核错误数" },
   { key: "source", zh: "来源" },
   { key: "failure", zh: "失败原因" },
 ] as const;
@@ -48,11 +54,14 @@ export function exportRowOf(report: StoredReport): ExportRow {
     ...(report.sources[0] ? { source: report.sources[0].uri } : {}),
     ...(report.failure ? { failure: `${report.failure.cause}（${report.failure.error}）` } : {}),
     ...(report.record ? { record: report.record } : {}),
+    ...(report.reviews ? { reviews: report.reviews } : {}),
   };
 }
 
 /** The metadata fields of a row, in `META_COLUMNS` order; numbers stay numbers. */
 export function metaValues(row: ExportRow): (string | number | undefined)[] {
+  const errors = row.record?.findings.filter((f) => f.severity === "error");
+  const confirmed = errors?.filter((f) => isConfirmedMisprint(f, row.reviews)).length;
   const values: Record<MetaColumn, string | number | null | undefined> = {
     id: row.id,
     agency: row.agency,
@@ -60,7 +69,9 @@ export function metaValues(row: ExportRow): (string | number | undefined)[] {
     edition: row.edition,
     status: row.status,
     parserVersion: row.parserVersion,
-    errorCount: row.record ? row.record.findings.filter((f) => f.severity === "error").length : undefined,
+    errorCount: errors?.length,
+    confirmedMisprints: confirmed,
+    unreviewedErrors: errors && errors.length - confirmed!,
     source: row.source,
     failure: row.failure,
   };

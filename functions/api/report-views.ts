@@ -3,6 +3,7 @@ import type { StoredReport } from "../adapters/record-store.ts";
 import type { CrossYearFinding } from "../report/cross-year.ts";
 import type { Finding } from "../report/record.ts";
 import { indicatorsOf } from "../report/indicators.ts";
+import { isConfirmedMisprint, type CellReviews } from "../report/reviews.ts";
 import type { ReportListItem } from "./schemas.ts";
 
 /** Findings of severity `error` in a stored report. */
@@ -40,9 +41,15 @@ export function mergeFindings(report: StoredReport): (Finding | CrossYearFinding
   return [...(own ?? []), ...crossYear.sort((a, b) => a.related.year - b.related.year), ...hierarchy];
 }
 
+/** Findings with the errors a reviewer confirmed as the body's misprint marked `confirmedMisprint`. */
+export function markConfirmed<F extends Pick<Finding, "severity" | "rule" | "cells">>(findings: F[], reviews: CellReviews | undefined): (F & { confirmedMisprint?: true })[] {
+  return findings.map((f) => (isConfirmedMisprint(f, reviews) ? { ...f, confirmedMisprint: true as const } : f));
+}
+
 /** The body of `GET /reports/{id}`: the contract record's keys, then id, status, sources. */
 export function toReportBody(report: StoredReport) {
-  const findings = mergeFindings(report);
+  const merged = mergeFindings(report);
+  const findings = merged && markConfirmed(merged, report.reviews);
   return {
     ...(report.record ?? { agency: null, year: null, edition: null }),
     ...(findings ? { findings } : {}),
@@ -53,6 +60,8 @@ export function toReportBody(report: StoredReport) {
     sources: report.sources.map((s) => ({ bucket: s.bucket, key: s.key, uri: s.uri, receivedAt: s.receivedAt })),
     parserVersion: report.parserVersion,
     ...(report.failure ? { failure: report.failure } : {}),
+    // The reviewers' verdicts by cell: corrections beside the printed readings, confirmed misprints.
+    ...(report.reviews && Object.keys(report.reviews).length > 0 ? { reviews: report.reviews } : {}),
     createdAt: report.createdAt,
     updatedAt: report.updatedAt,
   };

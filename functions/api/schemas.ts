@@ -335,6 +335,7 @@ export const SourceLink = z.object({
 });
 
 const Columns = z.record(z.string(), z.number());
+const MisreadShare = z.object({ key: z.string(), reviewed: z.number().int(), misread: z.number().int(), share: z.number() });
 export const Stats = z.object({
   reportCount: z.number().int(),
   byStatus: z.record(z.string(), z.number().int()),
@@ -352,6 +353,14 @@ export const Stats = z.object({
       bins: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
     })
     .meta({ description: "textReuse.overall of the reports that have one: how many, their sum and mean, counts by tenth" }),
+  reviews: z
+    .object({
+      confirmedMisprints: z.number().int(),
+      unreviewedErrors: z.number().int(),
+      reportsWithConfirmedMisprints: z.number().int(),
+      misreadShare: z.object({ byReader: z.array(MisreadShare), byFormat: z.array(MisreadShare) }),
+    })
+    .meta({ description: "Reviewers' verdicts: error findings confirmed as the body's misprint apart from unreviewed ones; misreads ÷ reviewed cells per reader (rows, order, grid, ocr:<engine>) and per format" }),
   computedFrom: z.enum(["aggregates", "records"]).meta({
     description: "`aggregates`: the sums kept as reports are stored (time independent of the number of reports); `records`: summed from the matching records, read one by one",
   }),

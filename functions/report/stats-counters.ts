@@ -10,6 +10,7 @@
 import { APPLICANT_COLUMNS, APPLICATION_ROWS, REVIEW_COLUMNS, REVIEW_GROUPS } from "./template.ts";
 import type { Finding } from "./record.ts";
 import { indicatorsOf, type Indicators } from "./indicators.ts";
+import { isConfirmedMisprint, VERDICT, type CellReview } from "./reviews.ts";
 
 /** Counter name → sum. Absent counters are 0. */
 export type Counters = Record<string, number>;
@@ -18,7 +19,9 @@ export type Counters = Record<string, number>;
 export type CountedReport = {
   status: string;
   year?: number;
-  record?: { year?: unknown; findings?: readonly Pick<Finding, "severity">[]; applications?: unknown; reviewLitigation?: unknown };
+  record?: { year?: unknown; findings?: readonly (Pick<Finding, "severity"> & Partial<Pick<Finding, "rule" | "cells">>)[]; applications?: unknown; reviewLitigation?: unknown };
+  /** The reviewers' verdicts by cell (functions/report/reviews.ts). */
+  reviews?: Record<string, Pick<CellReview, "verdict" | "rule" | "reader" | "format">>;
   /** This year's text against last year's (written by CrossYear, which adds its counters to the aggregates as it writes it). */
   textReuse?: { overall?: number } | null;
 };
@@ -59,7 +62,16 @@ export const COUNTER = {
   REUSE_MEASURED: "reuse|measured",
   REUSE_SUM: "reuse|sum",
   reuseBin: (bin: number) => `reuse|bin|${bin}`,
+  /** Error findings a reviewer confirmed as the body's misprint, and those nobody confirmed. */
+  ERRORS_CONFIRMED: "errors|confirmed",
+  ERRORS_UNREVIEWED: "errors|unreviewed",
+  WITH_CONFIRMED: "withConfirmedMisprints",
+  /** Reviewed cells and misread ones, by how the cell was read and by the source's format. */
+  reviewed: (by: ReviewedBy, key: string) => `reviewed|${by}|${key}`,
+  misread: (by: ReviewedBy, key: string) => `misread|${by}|${key}`,
 } as const;
+
+type ReviewedBy = "reader" | "format";
 
 /**
  * What a report's `textReuse` adds: one measured report, its share, one count in its tenth.
@@ -119,7 +131,59 @@ export function contributionOf(report: CountedReport): Counters {
     if (typeof total === "number" && total !== 0 && row.outcome) counters[COUNTER.outcome(row.outcome)] = addRounded(counters[COUNTER.outcome(row.outcome)] ?? 0, total);
   }
   addCells(counters, (record.reviewLitigation ?? {}) as Cells, REVIEW_GROUPS, REVIEW_COLUMNS, COUNTER.review);
+  addCounters(counters, reviewCounters(report));
   return addCounters(counters, textReuseCounters(report.textReuse));
+}
+
+/** What a record's reviews add: its errors confirmed or not, its reviewed and misread cells. */
+function reviewCounters(report: CountedReport): Counters {
+  const counters: Counters = {};
+  const add = (name: string) => (counters[name] = (counters[name] ?? 0) + 1);
+  for (const finding of report.record?.findings ?? []) {
+    if (finding.severity !== "error") continue;
+    add(isConfirmedMisprint(finding, report.reviews) ? COUNTER.ERRORS_CONFIRMED : COUNTER.ERRORS_UNREVIEWED);
+  }
+  if (counters[COUNTER.ERRORS_CONFIRMED]) counters[COUNTER.WITH_CONFIRMED] = 1;
+  for (const review of Object.values(report.reviews ?? {})) {
+    for (const by of ["reader", "format"] as const) {
+      add(COUNTER.reviewed(by, review[by]));
+      if (review.verdict === VERDICT.MISREAD) add(COUNTER.misread(by, review[by]));
+    }
+  }
+  return counters;
+}
+
+export type MisreadShare = { key: string; reviewed: number; misread: number; share: number };
+export type ReviewStats = {
+  /** Error findings a reviewer confirmed as the body's own misprint. */
+  confirmedMisprints: number;
+  /** Error findings no reviewer has confirmed (a misread's finding is gone once corrected). */
+  unreviewedErrors: number;
+  reportsWithConfirmedMisprints: number;
+  /** Misreads ÷ reviewed cells, per reader (`rows`, `order`, `grid`, `ocr:<engine>`) and per format. */
+  misreadShare: { byReader: MisreadShare[]; byFormat: MisreadShare[] };
+};
+
+function misreadShares(counters: Counters, by: ReviewedBy): MisreadShare[] {
+  const prefix = COUNTER.reviewed(by, "");
+  return Object.keys(counters)
+    .filter((name) => name.startsWith(prefix) && (counters[name] ?? 0) > 0)
+    .map((name) => name.slice(prefix.length))
+    .sort()
+    .map((key) => {
+      const reviewed = counters[COUNTER.reviewed(by, key)] ?? 0;
+      const misread = counters[COUNTER.misread(by, key)] ?? 0;
+      return { key, reviewed, misread, share: Math.round((misread / reviewed) * 10000) / 10000 };
+    });
+}
+
+function reviewStats(counters: Counters): ReviewStats {
+  return {
+    confirmedMisprints: counters[COUNTER.ERRORS_CONFIRMED] ?? 0,
+    unreviewedErrors: counters[COUNTER.ERRORS_UNREVIEWED] ?? 0,
+    reportsWithConfirmedMisprints: counters[COUNTER.WITH_CONFIRMED] ?? 0,
+    misreadShare: { byReader: misreadShares(counters, "reader"), byFormat: misreadShares(counters, "format") },
+  };
 }
 
 type Columns = Record<string, number>;
@@ -142,6 +206,8 @@ export type ReportStats = {
   indicators: Indicators;
   /** How much of each report's text is last year's: reports measured, their summed and mean overall share, counts by tenth of the share (from the records only; null from the aggregates). */
   textReuse: TextReuseDistribution;
+  /** Reviewers' verdicts: confirmed misprints apart from unreviewed errors, and the measured misread share. */
+  reviews: ReviewStats;
 };
 
 export type TextReuseDistribution = { measured: number; sum: number; mean: number | null; bins: { from: number; to: number; count: number }[] };
@@ -190,5 +256,6 @@ export function statsFromCounters(total: Counters, years: ReadonlyMap<number, Co
       .map(([year, counters]) => ({ year, reportCount: counters[COUNTER.WITH_RECORD] ?? 0, outcomes: outcomesOf(counters) })),
     indicators: indicatorsOf({ applications, reviewLitigation }),
     textReuse: textReuseDistribution(total),
+    reviews: reviewStats(total),
   };
 }

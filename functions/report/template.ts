@@ -296,6 +296,8 @@ export const RULE = {
   AUDIT_HEADING_NUMBERING: "audit.headingNumbering",
   /** A section of the template (一 总体情况, 六 其他需要报告的事项) not found (warning). */
   AUDIT_SECTION_MISSING: "audit.sectionMissing",
+  /** A reviewer's correction of a misread cell that a newer parser's reading disagrees with (warning; functions/report/reviews.ts). */
+  REVIEW_DISPUTED: "review.correctionDisputed",
   CROSS_YEAR_CARRY_OVER: "crossYear.carryOver",
   CROSS_YEAR_IN_FORCE: "crossYear.inForce",
 } as const;

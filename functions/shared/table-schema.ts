@@ -6,7 +6,8 @@
  *
  * Access patterns (all Query, never Scan):
  * - by report id (SHA-256 of the source bytes): `pk = REPORT#<id>`, `sk = RECORD`
- *   (other items of the same report, e.g. its sources, share the pk with their own sk);
+ *   (other items of the same report share the pk with their own sk: earlier results
+ *   `HISTORY#…`, reviewers' verdicts `REVIEW#<time>#<revision>`);
  * - by agency and year: index `byAgencyYear` (`agencyKey`, `year`);
  * - by status: index `byStatus` (`status`, `updatedAt`);
  * - by parser version: index `byParserVersion` (`parserVersion`, `updatedAt`).

@@ -142,6 +142,15 @@ export class RecordsApi extends Construct {
         conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [KEY_PREFIXES.BODY_LISTS] } },
       }),
     );
+    // And a reviewer's verdict (POST /reports/{id}/reviews): the record body and its REVIEW# item, and the
+    // aggregates of /stats it changes, in one transaction.
+    this.apiFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["dynamodb:UpdateItem", "dynamodb:PutItem"],
+        resources: [props.table.tableArn],
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIXES.REPORT}*`, `${KEY_PREFIXES.STATS}*`] } },
+      }),
+    );
     if (props.ingestBucket) {
       // Presigned URLs carry the signer's rights: read for source downloads, put only under the upload prefix.
       bindBucket(this.apiFunction, props.ingestBucket, "read", ENV.INGEST_BUCKET);
@@ -229,8 +238,8 @@ export class RecordsApi extends Construct {
 
   /**
    * Lets `role` call the routes the web page uses, signed with SigV4: every GET (the
-   * queries, the template, the OpenAPI document, CSV export, presigned source downloads)
-   * and `POST /uploads`. Nothing else (e.g. no other POST).
+   * queries, the template, the OpenAPI document, CSV export, presigned source downloads),
+   * `POST /uploads` and a review (`POST /reports/{id}/reviews`). Nothing else (e.g. no other POST).
    *
    * @example
    * api.grantWebInvoke(signIn.authenticatedRole);
@@ -240,10 +249,19 @@ export class RecordsApi extends Construct {
     const grant = iam.Grant.addToPrincipal({
       grantee: role,
       actions: ["execute-api:Invoke"],
-      resourceArns: [this.api.arnForExecuteApi("GET", "/*", stage), this.api.arnForExecuteApi("POST", "/uploads", stage)],
+      resourceArns: [
+        this.api.arnForExecuteApi("GET", "/*", stage),
+        this.api.arnForExecuteApi("POST", "/uploads", stage),
+        this.api.arnForExecuteApi("POST", "/reports/*/reviews", stage),
+      ],
     });
     const apiId = nagRef(this.api);
     const stageId = nagRef(this.api.deploymentStage);
+    acknowledge(
+      role,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:${apiId}/${stageId}/POST/reports/*/reviews]`,
+      "A signed-in reviewer may review any report's findings; the report id is the path segment, and the caller's identity is recorded with each verdict.",
+    );
     acknowledge(
       role,
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:${apiId}/${stageId}/GET/*]`,

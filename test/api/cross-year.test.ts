@@ -5,8 +5,7 @@
  */
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { run as runReprocess } from "../../bin/commands/reprocess.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../functions/adapters/clients.ts";
 import { PARSER_VERSION } from "../../functions/report/index.ts";
 import { Config } from "../../functions/shared/config.ts";
@@ -16,6 +15,7 @@ import { LOCAL_NAMES } from "../../local/stack.ts";
 import type { Figures } from "../fixtures/render-text.ts";
 import { breakCarryOver, consistentPair, reportText } from "../support/cross-year-pair.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { reprocessCli } from "../support/reprocess-cli.ts";
 import type { CrossYearFinding } from "../../functions/report/cross-year.ts";
 
 let local: TestStack;
@@ -39,18 +39,7 @@ async function get(path: string) {
 const crossYearFindings = async (id: string): Promise<Finding[]> =>
   ((await get(`/reports/${id}`)).body.findings as Finding[]).filter((f) => f.rule.startsWith("crossYear."));
 
-async function reprocess(...args: string[]) {
-  const out: string[] = [];
-  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (out.push(String(chunk)), true));
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  try {
-    const code = await runReprocess([...args, "--endpoint", api, "--json", "--poll-ms", "50"]);
-    return { code, summary: JSON.parse(out.join("")) as { total: number; succeeded: number; failed: number } };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const reprocess = (...args: string[]) => reprocessCli(api, ...args);
 
 beforeAll(async () => {
   local = await startTestStack("nianbao-cross-year-");

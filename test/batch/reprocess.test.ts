@@ -7,8 +7,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { run as runReprocess } from "../../bin/commands/reprocess.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../functions/adapters/clients.ts";
 import { createDynamoRecordStore, type RecordStore } from "../../functions/adapters/record-store.ts";
 import { Config } from "../../functions/shared/config.ts";
@@ -18,26 +17,14 @@ import { PARSER_VERSION } from "../../functions/report/index.ts";
 import { LOCAL_NAMES } from "../../local/stack.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { reprocessCli } from "../support/reprocess-cli.ts";
 
 let local: TestStack;
 let store: RecordStore;
 const ids = new Map<string, string>();
 const OLD_VERSION = "0.9.0";
 
-/** Runs the CLI and returns its JSON summary, its exit code and what it drew on stderr. */
-async function reprocess(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (out.push(String(chunk)), true));
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => (err.push(String(chunk)), true));
-  try {
-    const code = await runReprocess([...args, "--endpoint", local.stack.apiUrl, "--json", "--poll-ms", "50"]);
-    return { code, summary: JSON.parse(out.join("")) as { total: number; succeeded: number; failed: number }, stderr: err.join("") };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
+const reprocess = (...args: string[]) => reprocessCli(local.stack.apiUrl, ...args);
 
 /** Makes a record look as if an older parser had made it (another agency, the old version). */
 async function age(reportId: string) {

@@ -150,11 +150,15 @@ describe("Lambda functions", () => {
     expect([...actions(w.crossYearFunction)].filter((a) => a.startsWith("dynamodb:")).sort()).toEqual(["dynamodb:Query", "dynamodb:UpdateItem"]);
     expect([...actions(w.crossYearFunction)].some((a) => a.startsWith("s3:") || a.startsWith("sns:"))).toBe(false);
     expect(actions(stack.api.apiFunction)).toContain("dynamodb:Query");
-    // The API writes only its per-caller upload counters and the imported lists of bodies.
+    // The API writes only its per-caller upload counters, the imported lists of bodies and reviews (record, REVIEW# item, aggregates).
     const apiWrites = statementsOfRole(logicalId(stack.api.apiFunction.role!)).filter((st) => actionsOf([st]).some((a) => a === "dynamodb:UpdateItem" || a === "dynamodb:PutItem"));
     expect(apiWrites).toEqual([
       expect.objectContaining({ Action: "dynamodb:UpdateItem", Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIXES.QUOTA}*`] } } }),
       expect.objectContaining({ Action: "dynamodb:PutItem", Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [KEY_PREFIXES.BODY_LISTS] } } }),
+      expect.objectContaining({
+        Action: ["dynamodb:UpdateItem", "dynamodb:PutItem"],
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIXES.REPORT}*`, `${KEY_PREFIXES.STATS}*`] } },
+      }),
     ]);
     // No function may Scan: every query has an index.
     for (const fn of [...w.taskFunctions(), stack.api.apiFunction, stack.ingest.ingestFunction]) {

@@ -51,7 +51,7 @@ const randomPath = fc.tuple(fc.array(segment, { maxLength: 5 }), fc.option(fc.ar
 /** Real routes with generated ids and parameters, so most requests reach a handler. */
 const routePath = fc
   .tuple(
-    fc.constantFrom("/reports", "/reports/{id}", "/reports/{id}/source", "/reports/{id}/progress", "/stats", "/export.csv", "/agencies", "/agencies/{id}", "/agencies/{id}/series", "/compare", "/regions", "/template", "/uploads"),
+    fc.constantFrom("/reports", "/reports/{id}", "/reports/{id}/source", "/reports/{id}/progress", "/reports/{id}/reviews", "/stats", "/export.csv", "/agencies", "/agencies/{id}", "/agencies/{id}/series", "/compare", "/regions", "/template", "/uploads"),
     segment,
     fc.array(fc.tuple(fc.constantFrom("year", "agency", "status", "limit", "cursor", "q", "region", "edition", "parent", "agencies", "reports", "parserVersion"), fc.oneof(fc.string({ maxLength: 30 }).map(encodeURIComponent), fc.integer({ min: -5, max: 3000 }).map(String), fc.constant("%%"), fc.base64String({ maxLength: 60 }).map(encodeURIComponent))), { maxLength: 4 }),
   )

@@ -18,6 +18,7 @@ import { getAgencyRoute } from "./get-agency.ts";
 import { listRegionsRoute } from "./list-regions.ts";
 import { getCoverageRoute } from "./get-coverage.ts";
 import { importBodyListRoute } from "./import-body-list.ts";
+import { createReviewRoute, listReviewsRoute } from "./report-reviews.ts";
 
 /**
  * Version of the API contract (not of the parser: records carry their own parserVersion).
@@ -43,6 +44,8 @@ const DATA_ROUTES: readonly Route[] = [
   importBodyListRoute,
   getAgencySeriesRoute,
   compareReportsRoute,
+  createReviewRoute,
+  listReviewsRoute,
 ];
 
 let document: unknown;

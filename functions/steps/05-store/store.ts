@@ -36,6 +36,8 @@ export async function runStore(input: StoreInput, deps: StoreDeps): Promise<Stor
     parserVersion,
     record,
     source: { bucket: input.bucket, key: input.key },
+    // What a reviewer's misread counts against (the measured misread share per format).
+    format: input.extracted.format,
   });
   // The body's registry entry: sets grown with ADD, so a retried or duplicated Store adds nothing twice.
   const entry = registryEntryOf(reportId, record);

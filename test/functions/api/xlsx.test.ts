@@ -17,7 +17,7 @@ describe("Excel export", () => {
     expect(headers).toContain("本年收费金额（万元）");
     expect(money.getCell(1, 4).value).toBe("第二十条第（一）项 规章");
     const list = book.getWorksheet(REPORTS_SHEET)!;
-    expect(list.getRow(1).values).toEqual([undefined, "编号", "机关", "年度", "模板版本", "状态", "解析器版本", "错误数", "来源", "失败原因"]);
+    expect(list.getRow(1).values).toEqual([undefined, "编号", "机关", "年度", "模板版本", "状态", "解析器版本", "错误数", "确认印错数", "未复核错误数", "来源", "失败原因"]);
     expect(list.rowCount).toBe(1 + reports.length);
     expect(list.getCell(2, 3).value).toBe(2019); // a number, not text
   });

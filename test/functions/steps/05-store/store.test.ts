@@ -43,6 +43,7 @@ describe("runStore", () => {
         parserVersion: "9.9.9",
         record: { agency: "甲市教育局", year: 2020, findings: [] },
         source: { bucket: "ingest", key: "reports/a.txt" },
+        format: "text",
       },
     ]);
     expect(progress.marks).toEqual([`${ID}:Store`]);
