@@ -33,6 +33,22 @@ export function heapOf(pdfium: Pdfium): Uint8Array {
   return (pdfium.pdfium as unknown as { HEAPU8: Uint8Array }).HEAPU8;
 }
 
+/**
+ * Runs `read` with PDFium; when PDFium itself fails (a WebAssembly trap: an abort or an access
+ * out of bounds on a hostile file), the instance is dropped, so the next PDF of a long-lived
+ * process (a Lambda container, a parse worker) starts from a fresh one, and the file is refused.
+ */
+export async function withPdfium<T>(read: (pdfium: Pdfium) => T | Promise<T>): Promise<T> {
+  const pdfium = await loadPdfium();
+  try {
+    return await read(pdfium);
+  } catch (error) {
+    if ((error as Error | undefined)?.name !== "RuntimeError") throw error;
+    pdfiumPromise = undefined;
+    throw new UnreadableDocumentError("PDF 文件已损坏，无法读取 (the PDF is damaged: PDFium could not read it)", { cause: error });
+  }
+}
+
 export type PdfiumDocument = { pdfium: Pdfium; handle: number; pageCount: number; close: () => void };
 
 /** Opens a PDF in PDFium's memory; `close` frees it. Throws UnreadableDocumentError for encrypted or damaged files. */

@@ -13,7 +13,7 @@ import type { ExtractedDocument } from "../model.ts";
 import { assemble } from "./assemble.ts";
 import { checkComplete, loadPdfJs, openPdf, type PdfDocument } from "./open-pdf.ts";
 import { PDF_TEXT_READER, type PdfTextReader, type ReadPdfOptions } from "./pdf-options.ts";
-import { loadPdfium, openPdfium } from "./pdfium.ts";
+import { openPdfium, withPdfium } from "./pdfium.ts";
 import { readPdfiumPage } from "./pdfium-page.ts";
 import { readPage, type PdfPageReading } from "./text-layer.ts";
 
@@ -37,15 +37,17 @@ function checkPageCount(count: number, options: ReadPdfOptions): void {
 }
 
 async function readWithPdfium(bytes: Uint8Array, options: ReadPdfOptions): Promise<ExtractedDocument> {
-  const doc = openPdfium(await loadPdfium(), bytes);
-  let readings: PdfPageReading[];
-  try {
-    checkPageCount(doc.pageCount, options);
-    readings = [];
-    for (let n = 1; n <= doc.pageCount; n += 1) readings.push(readPdfiumPage(doc, n));
-  } finally {
-    doc.close();
-  }
+  const readings = await withPdfium((pdfium) => {
+    const doc = openPdfium(pdfium, bytes);
+    try {
+      checkPageCount(doc.pageCount, options);
+      const pages: PdfPageReading[] = [];
+      for (let n = 1; n <= doc.pageCount; n += 1) pages.push(readPdfiumPage(doc, n));
+      return pages;
+    } finally {
+      doc.close();
+    }
+  });
   // pdf.js renders the pages OCR reads; it opens the file only when a page needs it.
   let pdfJsDoc: Promise<PdfDocument> | undefined;
   try {
