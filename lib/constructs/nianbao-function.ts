@@ -203,7 +203,7 @@ export class NianbaoFunction extends nodejs.NodejsFunction {
         // postinstall (optional GPU files from a host these machines cannot reach) stays off.
         environment: { ONNXRUNTIME_NODE_INSTALL: "skip" },
         ...(props.readsPdf ? { inject: [join(PROJECT_ROOT, "lib", "lambda", "pdfjs-globals.ts")] } : {}),
-        ...afterBundling([...(props.readsPdf ? [pdfjsCommands] : []), ...(props.readsScans ? [ocrRuntimeCommands] : [])]),
+        ...afterBundling([...(props.readsPdf ? [pdfjsCommands, pdfiumCommands] : []), ...(props.readsScans ? [ocrRuntimeCommands] : [])]),
       },
     });
 
@@ -243,6 +243,22 @@ function pdfjsCommands(outputDir: string): string[] {
     `mkdir -p "${outputDir}/${target}"`,
     `cp "${join(pdfjsRoot, "package.json")}" "${outputDir}/${target}/package.json"`,
     ...["cmaps", "standard_fonts", "wasm"].map((dir) => `cp -R "${join(pdfjsRoot, dir)}" "${outputDir}/${target}/${dir}"`),
+  ];
+}
+
+/**
+ * PDFium in a bundle: its JavaScript is bundled; the reader reads its WebAssembly through
+ * `require.resolve("@embedpdf/pdfium/pdfium.wasm")` (functions/documents/pdf/pdfium.ts), so the
+ * package's manifest and the .wasm (4.5 MB) are copied next to the bundle.
+ */
+function pdfiumCommands(outputDir: string): string[] {
+  // The package exports its .wasm but not its manifest: the root is two folders up from the first.
+  const pdfiumRoot = dirname(dirname(requireFromHere.resolve("@embedpdf/pdfium/pdfium.wasm")));
+  const target = `${outputDir}/node_modules/@embedpdf/pdfium`;
+  return [
+    `mkdir -p "${target}/dist"`,
+    `cp "${join(pdfiumRoot, "package.json")}" "${target}/package.json"`,
+    `cp "${join(pdfiumRoot, "dist", "pdfium.wasm")}" "${target}/dist/pdfium.wasm"`,
   ];
 }
 

@@ -1,6 +1,6 @@
 /**
- * PDF text reading, pages per second on one core: the project's reader (pdf.js text layer, rulings,
- * layout) against poppler's `pdftotext` in the same run, on the seeds' PDFs (rendered by the fixture
+ * PDF text reading, pages per second on one core: the project's reader (PDFium text layer, rulings,
+ * layout; and the same with pdf.js, the reader it replaced) against poppler's `pdftotext` in the same run, on the seeds' PDFs (rendered by the fixture
  * generator) and the real WPS PDFs of ../shared/corpus/real. CPU time (user + system), not wall
  * time: the reader's from process.cpuUsage (all threads, zlib's pool included), pdftotext's from its
  * reaped child processes, so the figure does not depend on the neighbours' load. Goal (issue 15):
@@ -12,6 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { extractDocument } from "../../functions/documents/index.ts";
+import { DEFAULT_EXTRACT_LIMITS } from "../../functions/documents/limits.ts";
+import { PDF_TEXT_READER, readPdf } from "../../functions/documents/pdf/read-pdf.ts";
 import { loadSeeds, seedPdf } from "../fixtures/generate/index.ts";
 import { findChromium } from "../fixtures/generate/render-pdf.ts";
 import { childCpuSeconds } from "./cpu-time.ts";
@@ -25,12 +27,16 @@ function cpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
+type Read = (f: PdfFile) => Promise<{ pages: unknown[] }>;
+const throughReader: Read = (f) => extractDocument(f.bytes, { fileName: f.name });
+const throughPdfJs: Read = (f) => readPdf(f.bytes, { limits: DEFAULT_EXTRACT_LIMITS, textReader: PDF_TEXT_READER.PDFJS });
+
 /** CPU ms of reading every file `runs` times with the project's reader, and the pages read. */
-async function readerCpuMs(files: PdfFile[], runs: number): Promise<{ ms: number; pages: number }> {
+async function readerCpuMs(files: PdfFile[], runs: number, read: Read = throughReader): Promise<{ ms: number; pages: number }> {
   let pages = 0;
-  for (const f of files) pages += (await extractDocument(f.bytes, { fileName: f.name })).pages.length; // warm-up
+  for (const f of files) pages += (await read(f)).pages.length; // warm-up
   const t0 = cpuMs();
-  for (let i = 0; i < runs; i += 1) for (const f of files) await extractDocument(f.bytes, { fileName: f.name });
+  for (let i = 0; i < runs; i += 1) for (const f of files) await read(f);
   return { ms: (cpuMs() - t0) / runs, pages };
 }
 
@@ -73,6 +79,7 @@ export async function benchPdfReader(runs = 5): Promise<Record<string, string | 
     if (!findChromium()) rows.push({ PDFs: "seeds rendered to PDF: SKIPPED, chromium not installed" });
     for (const { set, files } of sets) {
       const reader = await readerCpuMs(files, runs);
+      const pdfjs = await readerCpuMs(files, runs, throughPdfJs);
       const poppler = pdftotextCpuMs(files, runs);
       const readerRate = (reader.pages * 1000) / reader.ms;
       const popplerRate = poppler === undefined ? undefined : (reader.pages * 1000) / poppler;
@@ -82,6 +89,7 @@ export async function benchPdfReader(runs = 5): Promise<Record<string, string | 
         pages: reader.pages,
         "reader CPU ms/page": (reader.ms / reader.pages).toFixed(1),
         "reader pages/s (goal ≥ 50)": readerRate.toFixed(1),
+        "pdf.js reader pages/s": ((pdfjs.pages * 1000) / pdfjs.ms).toFixed(1),
         "pdftotext -bbox pages/s": popplerRate === undefined ? "NOT MEASURED: pdftotext (poppler-utils) missing" : popplerRate.toFixed(1),
         "pdftotext ÷ reader (goal ≤ 3)": popplerRate === undefined ? "-" : (popplerRate / readerRate).toFixed(2),
       });

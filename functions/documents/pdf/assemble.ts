@@ -10,9 +10,10 @@ import type { PdfPageReading } from "./text-layer.ts";
 
 /**
  * OCRs the pages that need it (where an engine is given), lays out the others and joins tables continued across pages.
+ * Pages are rendered for OCR by pdf.js (`pdfJsDocument`, opened only when a page needs it).
  * With `keepUnread` and no engine, the pages needing OCR are listed in `unreadPages` for `completeOcr` instead of refused.
  */
-export async function assemble(doc: PdfDocument, readings: PdfPageReading[], options: ReadPdfOptions, bytes: Uint8Array): Promise<ExtractedDocument> {
+export async function assemble(pdfJsDocument: () => Promise<PdfDocument>, readings: PdfPageReading[], options: ReadPdfOptions, bytes: Uint8Array): Promise<ExtractedDocument> {
   const warnings: string[] = [];
   const ocrPages = readings.filter((r) => r.needsOcr);
   const ocrResults = new Map<number, OcrResult>();
@@ -28,7 +29,7 @@ export async function assemble(doc: PdfDocument, readings: PdfPageReading[], opt
       }
       warnings.push(`PDF 第 ${list} 页没有可用的文字层，需要 OCR (page(s) ${list} have no usable text layer; OCR is needed)`);
     } else {
-      const ocred = await ocrCandidatePages(doc, bytes, ocrPages.map((r) => r.number), { ...options, ocr: options.ocr });
+      const ocred = await ocrCandidatePages(await pdfJsDocument(), bytes, ocrPages.map((r) => r.number), { ...options, ocr: options.ocr });
       warnings.push(...ocred.warnings);
       for (const [n, result] of ocred.results) ocrResults.set(n, result);
     }

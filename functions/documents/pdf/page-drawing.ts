@@ -58,7 +58,7 @@ const QUAD = 3;
 const CLOSE = 4;
 
 /** A path's axis-aligned pieces: stroked lines as they are; a filled thin rectangle as its centre line. */
-function segmentsOfPath(path: ArrayLike<number>, point: (x: number, y: number) => [number, number], fill: boolean, stroke: boolean): Segment[] {
+export function segmentsOfPath(path: ArrayLike<number>, point: (x: number, y: number) => [number, number], fill: boolean, stroke: boolean): Segment[] {
   const out: Segment[] = [];
   const polygon: [number, number][] = [];
   let start: [number, number] | undefined;

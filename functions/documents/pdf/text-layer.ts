@@ -12,7 +12,29 @@ const MAX_GARBAGE_SHARE = 0.3;
 
 export type PdfPageReading = { number: number; geometry: PageGeometry; imageCoverage: number; needsOcr: boolean; reason?: string };
 
-/** Reads one page: its text items (CJK repaired), rulings and image coverage, and whether it needs OCR. */
+/** A page's reading from its geometry (whichever library read it): CJK radicals repaired, and whether it needs OCR. */
+export function classifyPage(number: number, geometry: PageGeometry, imageArea: number): PdfPageReading {
+  let chars = 0;
+  let garbage = 0;
+  const items = geometry.items.map((item) => {
+    const text = repairCjkText(item.text);
+    for (const ch of text) {
+      if (/\s/.test(ch)) continue;
+      chars += 1;
+      if (/[\u0000-\u001f\ufffd\ue000-\uf8ff]/.test(ch)) garbage += 1;
+    }
+    return text === item.text ? item : { ...item, text };
+  });
+  const pageArea = geometry.width * geometry.height;
+  const imageCoverage = pageArea > 0 ? Math.min(1, imageArea / pageArea) : 0;
+  const readable = chars - garbage;
+  let reason: string | undefined;
+  if (readable < MIN_PAGE_CHARS) reason = imageCoverage > 0.3 ? "scanned" : "empty";
+  else if (garbage / chars > MAX_GARBAGE_SHARE) reason = "garbage";
+  return { number, geometry: { ...geometry, items }, imageCoverage, needsOcr: reason === "scanned" || reason === "garbage", reason };
+}
+
+/** Reads one page with pdf.js: its text items (CJK repaired), rulings and image coverage, and whether it needs OCR. */
 export async function readPage(pdfjs: PdfJs, doc: PdfDocument, number: number): Promise<PdfPageReading> {
   let page: PdfPage;
   try {
@@ -26,8 +48,6 @@ export async function readPage(pdfjs: PdfJs, doc: PdfDocument, number: number): 
     const [content, operators] = await Promise.all([page.getTextContent(), page.getOperatorList()]);
 
     const items: TextItem[] = [];
-    let chars = 0;
-    let garbage = 0;
     for (const raw of content.items) {
       if (!("str" in raw) || raw.str === "") continue;
       const [a, b, c, d, e, f] = raw.transform as number[];
@@ -35,29 +55,10 @@ export async function readPage(pdfjs: PdfJs, doc: PdfDocument, number: number): 
       const size = Math.hypot(c!, d!) || raw.height || 1;
       const [x0, y0] = toView(e!, f! + size * 0.85);
       const [x1, y1] = toView(e! + (Math.abs(b!) > Math.abs(a!) ? 0 : raw.width), f! - size * 0.15);
-      const text = repairCjkText(raw.str);
-      for (const ch of text) {
-        if (/\s/.test(ch)) continue;
-        chars += 1;
-        if (/[\u0000-\u001f\ufffd\ue000-\uf8ff]/.test(ch)) garbage += 1;
-      }
-      items.push({ text, x: Math.min(x0, x1), y: Math.min(y0, y1), width: Math.abs(x1 - x0), height: Math.abs(y1 - y0) });
+      items.push({ text: raw.str, x: Math.min(x0, x1), y: Math.min(y0, y1), width: Math.abs(x1 - x0), height: Math.abs(y1 - y0) });
     }
-
     const { segments, imageArea } = readDrawing(pdfjs, operators, toView);
-    const pageArea = viewport.width * viewport.height;
-    const imageCoverage = pageArea > 0 ? Math.min(1, imageArea / pageArea) : 0;
-    const readable = chars - garbage;
-    let reason: string | undefined;
-    if (readable < MIN_PAGE_CHARS) reason = imageCoverage > 0.3 ? "scanned" : "empty";
-    else if (garbage / chars > MAX_GARBAGE_SHARE) reason = "garbage";
-    return {
-      number,
-      geometry: { width: viewport.width, height: viewport.height, items, segments },
-      imageCoverage,
-      needsOcr: reason === "scanned" || reason === "garbage",
-      reason,
-    };
+    return classifyPage(number, { width: viewport.width, height: viewport.height, items, segments }, imageArea);
   } finally {
     page.cleanup();
   }
