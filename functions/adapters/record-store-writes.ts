@@ -12,7 +12,9 @@ import { toReportPk } from "../shared/table-schema.ts";
 import { TransientError } from "../shared/errors.ts";
 import { rethrowClassified } from "../shared/transient.ts";
 import { aggregateDeltas, aggregateUpdate } from "./stats-aggregates.ts";
-import { HISTORY_SK_PREFIX, isConditionFailed, keyOf, toSourceUri, type Item } from "./record-store-items.ts";
+import { HISTORY_SK_PREFIX, isConditionFailed, keyOf, type Item } from "./record-store-items.ts";
+import { logicalKeyOf } from "../report/sources.ts";
+import { putLogicalSource, sourceEntry } from "./record-store-sources.ts";
 import { getReport, type RecordTable } from "./record-store-reads.ts";
 import type { FailureWrite, HistoryEntry, ParsedWrite, Source, WriteOutcome } from "./record-store.ts";
 
@@ -22,10 +24,9 @@ async function currentStatus(table: RecordTable, reportId: string): Promise<Repo
   return report.status;
 }
 
-async function addSource(table: RecordTable, reportId: string, source: { bucket: string; key: string }): Promise<boolean> {
-  const { client, tableName, now } = table;
-  const uri = toSourceUri(source);
-  const entry: Source = { bucket: source.bucket, key: source.key, uri, receivedAt: now() };
+async function addSource(table: RecordTable, reportId: string, entry: Source): Promise<boolean> {
+  const { client, tableName } = table;
+  const uri = entry.uri;
   try {
     await client.send(
       new UpdateCommand({
@@ -45,7 +46,7 @@ async function addSource(table: RecordTable, reportId: string, source: { bucket:
 }
 
 /** The history item keeping the result a write replaces (its key: the old result's version and time). */
-function historyItem(table: RecordTable, reportId: string, old: Item) {
+export function historyItem(table: RecordTable, reportId: string, old: Item) {
   const entry: HistoryEntry = {
     status: old.status,
     parserVersion: old.parserVersion,
@@ -62,7 +63,7 @@ function historyItem(table: RecordTable, reportId: string, old: Item) {
 }
 
 /** The record item as it is before a write (consistent read), with its revision. */
-async function readItem({ client, tableName }: RecordTable, reportId: string): Promise<CountedRecordItem | undefined> {
+export async function readItem({ client, tableName }: RecordTable, reportId: string): Promise<CountedRecordItem | undefined> {
   try {
     const out = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(reportId), ConsistentRead: true }));
     return out.Item as CountedRecordItem | undefined;
@@ -176,6 +177,10 @@ export function createRecordWrites(table: RecordTable) {
   return {
     async putParsed(write: ParsedWrite): Promise<WriteOutcome> {
       const { record } = write;
+      // Another file of a report already stored (same body, year and edition) joins it.
+      const logicalKey = logicalKeyOf(record);
+      const merged = logicalKey ? await putLogicalSource(table, write, logicalKey) : undefined;
+      if (merged) return merged;
       const set: Record<string, unknown> = {
         reportId: write.reportId,
         status: write.status,
@@ -207,7 +212,7 @@ export function createRecordWrites(table: RecordTable) {
           " OR (attribute_not_exists(#parserVersionOrder) AND #parserVersion <> :parserVersion)",
         { ":failed": REPORT_STATUS.FAILED },
       );
-      const sourceAdded = await addSource(table, write.reportId, write.source);
+      const sourceAdded = await addSource(table, write.reportId, sourceEntry(write.reportId, write.source, record, table.now()));
       return { written, sourceAdded, status: written ? write.status : await currentStatus(table, write.reportId) };
     },
     async putFailure(write: FailureWrite): Promise<WriteOutcome> {
@@ -227,7 +232,7 @@ export function createRecordWrites(table: RecordTable) {
         "attribute_not_exists(pk) OR #status = :failed",
         { ":failed": REPORT_STATUS.FAILED },
       );
-      const sourceAdded = await addSource(table, write.reportId, write.source);
+      const sourceAdded = await addSource(table, write.reportId, sourceEntry(write.reportId, write.source, undefined, table.now()));
       return { written, sourceAdded, status: written ? REPORT_STATUS.FAILED : await currentStatus(table, write.reportId) };
     },
   };

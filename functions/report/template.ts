@@ -296,6 +296,8 @@ export const RULE = {
   AUDIT_HEADING_NUMBERING: "audit.headingNumbering",
   /** A section of the template (一 总体情况, 六 其他需要报告的事项) not found (warning). */
   AUDIT_SECTION_MISSING: "audit.sectionMissing",
+  /** Two files of one logical report (same body, year and edition) print a figure differently (warning; ./sources.ts). */
+  SOURCES_DISAGREE: "sources.disagree",
   CROSS_YEAR_CARRY_OVER: "crossYear.carryOver",
   CROSS_YEAR_IN_FORCE: "crossYear.inForce",
 } as const;
