@@ -50,7 +50,7 @@ export function sourceEntry(reportId: string, source: SourceObject, record: Repo
     fileName: source.key.split("/").pop() ?? source.key,
     ...(source.format ? { format: source.format } : {}),
     ...(rank !== undefined ? { readBy: (["text", "ocr", "grid"] as const)[rank]! } : {}),
-    ...(record ? { layout: { ...record.layout } } : {}),
+    ...(record?.layout ? { layout: { ...record.layout } } : {}),
   };
 }
 

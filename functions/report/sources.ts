@@ -23,7 +23,8 @@ export type SourceReading = { reportId: string; fileName: string; receivedAt: st
 
 /** How the figures were read: a text layer, HTML, DOCX or text (0) before OCR (1) before a grid of unread labels (2). */
 export function readingRank(record: ReportRecord): number {
-  const layouts = Object.values(record.layout);
+  // Records stored before `layout` was kept have none: read directly as far as anyone knows.
+  const layouts: string[] = Object.values(record.layout ?? {});
   if (layouts.includes("grid")) return 2;
   return record.ocr ? 1 : 0;
 }

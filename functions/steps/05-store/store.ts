@@ -35,7 +35,7 @@ export async function runStore(input: StoreInput, deps: StoreDeps): Promise<Stor
     status,
     parserVersion,
     record,
-    source: { bucket: input.bucket, key: input.key, ...(input.extracted ? { format: input.extracted.format } : {}) },
+    source: { bucket: input.bucket, key: input.key, format: input.extracted.format },
   });
   // Another file of a report already stored: the steps after go on with that report.
   const { logicalReportId, ...stored } = outcome;
