@@ -158,6 +158,8 @@ async function tryMerge(table: RecordTable, write: ParsedWrite, group: Group): P
   );
 
   const primaryAfter = primaryItemAfter(primary, { record, carried, primaryOwn: readings.find((r) => r.reportId === primaryId)!, sources, now });
+  // What the aggregates hold now: the primary, and this file if it was a report of its own (a failure before).
+  const counted = [primary, ...(self !== primaryId && selfItem && !selfItem.mergedInto ? [selfItem] : [])].filter((item) => item.revision !== undefined);
   const items = [
     { Put: { TableName: table.tableName, Item: primaryAfter, ...revisionGuard(primary) } },
     ...(self === primaryId ? [] : [{ Put: { TableName: table.tableName, Item: mergedItem(self, primaryId, newSelf!, selfItem, now), ...revisionGuard(selfItem) } }]),
@@ -171,7 +173,7 @@ async function tryMerge(table: RecordTable, write: ParsedWrite, group: Group): P
     ...(primary.status && primary.updatedAt && JSON.stringify(primary.record) !== JSON.stringify(record)
       ? [{ Put: { TableName: table.tableName, Item: historyItem(table, primaryId, primary) } }]
       : []),
-    ...aggregateDeltas(primary.revision !== undefined ? primary : undefined, primaryAfter).map((delta) => aggregateUpdate(table.tableName, delta)),
+    ...aggregateDeltas(counted, primaryAfter).map((delta) => aggregateUpdate(table.tableName, delta)),
   ];
   try {
     await table.client.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: randomUUID() }));

@@ -47,9 +47,9 @@ export type DifferingCell = { section: SectionKey; cell: string; carried: number
 export function differingCells(carried: SourceReading, other: SourceReading): DifferingCell[] {
   const cells: DifferingCell[] = [];
   for (const section of SECTIONS) {
-    const own = carried.record[section] as Figures;
-    const theirs = other.record[section] as Figures;
-    if (carried.record.layout[section] === "missing" || other.record.layout[section] === "missing") continue;
+    const own = (carried.record[section] ?? {}) as Figures;
+    const theirs = (other.record[section] ?? {}) as Figures;
+    if (carried.record.layout?.[section] === "missing" || other.record.layout?.[section] === "missing") continue;
     for (const [row, columns] of Object.entries(own)) {
       for (const [column, value] of Object.entries(columns ?? {})) {
         const otherValue = theirs[row]?.[column];
