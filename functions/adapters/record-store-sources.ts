@@ -98,6 +98,17 @@ const revisionGuard = (item: { revision?: number } | undefined) =>
     ? { ConditionExpression: "attribute_not_exists(pk)" }
     : { ConditionExpression: "#revision = :revision", ExpressionAttributeNames: { "#revision": "revision" }, ExpressionAttributeValues: { ":revision": item.revision ?? 0 } };
 
+/** The primary's guard: its revision, and its sources as read (a source is added without a new revision). */
+function primaryGuard(primary: MemberItem) {
+  const guard = revisionGuard(primary);
+  const counted = primary.sourceCount === undefined ? "attribute_not_exists(#sourceCount)" : "#sourceCount = :sourceCount";
+  return {
+    ConditionExpression: `${guard.ConditionExpression} AND ${counted}`,
+    ExpressionAttributeNames: { ...guard.ExpressionAttributeNames, "#sourceCount": "sourceCount" },
+    ExpressionAttributeValues: { ...guard.ExpressionAttributeValues, ...(primary.sourceCount === undefined ? {} : { ":sourceCount": primary.sourceCount }) },
+  };
+}
+
 const MAX_ATTEMPTS = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -135,13 +146,15 @@ async function tryMerge(table: RecordTable, write: ParsedWrite, group: Group): P
   const selfOwn = selfItem ? ownReading(selfItem) : undefined;
   const replaced = replacesReading(selfOwn, write);
   const entry = sourceEntry(self, write.source, write.record, now);
-  const known = new Set(primary.sources.map((s) => s.uri));
+  // The primary's own source may not be listed yet (its Store adds it after the body).
+  const listed = primary.sources ?? [];
+  const known = new Set(listed.map((s) => s.uri));
   const sourceAdded = !known.has(entry.uri);
   const isMember = group.members.includes(self);
   if (!replaced && !sourceAdded && isMember) return { written: false, sourceAdded: false, status: primary.status, logicalReportId: primaryId };
 
   // Every member's own reading, this file's as written now.
-  const sources = [...primary.sources.map((s) => ({ ...s, contentHash: s.contentHash ?? primaryId })), ...(sourceAdded ? [entry] : [])];
+  const sources = [...listed.map((s) => ({ ...s, contentHash: s.contentHash ?? primaryId })), ...(sourceAdded ? [entry] : [])];
   const fileOf = (id: string) => sources.find((s) => s.contentHash === id);
   const readingOf = (id: string, own: ReturnType<typeof ownReading>) =>
     own && { reportId: id, fileName: fileOf(id)?.fileName ?? id.slice(0, 12), receivedAt: fileOf(id)?.receivedAt ?? now, ...own };
@@ -161,7 +174,7 @@ async function tryMerge(table: RecordTable, write: ParsedWrite, group: Group): P
   // What the aggregates hold now: the primary, and this file if it was a report of its own (a failure before).
   const counted = [primary, ...(self !== primaryId && selfItem && !selfItem.mergedInto ? [selfItem] : [])].filter((item) => item.revision !== undefined);
   const items = [
-    { Put: { TableName: table.tableName, Item: primaryAfter, ...revisionGuard(primary) } },
+    { Put: { TableName: table.tableName, Item: primaryAfter, ...primaryGuard(primary) } },
     ...(self === primaryId ? [] : [{ Put: { TableName: table.tableName, Item: mergedItem(self, primaryId, newSelf!, selfItem, now), ...revisionGuard(selfItem) } }]),
     {
       Put: {

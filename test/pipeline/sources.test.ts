@@ -9,7 +9,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import iconv from "iconv-lite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { run as runReprocess } from "../../bin/commands/reprocess.ts";
 import { loadSeeds, renderHtml, layoutReport, type Seed } from "../fixtures/generate/index.ts";
 import { findChromium, renderPdf } from "../fixtures/generate/render-pdf.ts";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
@@ -62,7 +63,8 @@ describe("one report, however many files", { timeout: 120_000 }, () => {
     await Promise.all([...files].map(([name, bytes]) => drop(`incoming/sources/${name}`, bytes)));
     await local.stack.idle();
 
-    // Assess: one row, whichever file's id is asked for it gives the same report
+    // Assess: one row, whichever file's id is asked for it gives the same report, and no file failed
+    expect((await get<{ items: ListItem[] }>("/reports?status=FAILED")).items).toEqual([]);
     const rows = await listed(wuhai.record.agency!);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ year: wuhai.record.year, sourceCount: files.size });
@@ -94,6 +96,29 @@ describe("one report, however many files", { timeout: 120_000 }, () => {
     const [name, bytes] = [...files][0]!;
     await drop(`incoming/sources/${name}`, bytes);
     await local.stack.idle();
+    const rows = await listed(wuhai.record.agency!);
+    expect(rows).toHaveLength(1);
+    expect((await get<ReportBody>(`/reports/${rows[0]!.id}`)).sources).toHaveLength(files.size);
+    expect((await get<{ reportCount: number }>(`/stats?year=${wuhai.record.year}`)).reportCount).toBe(1);
+  });
+
+  it("reads every file of the report again on reprocessing, and still lists it once", async () => {
+    // Act
+    const out: string[] = [];
+    const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (out.push(String(chunk)), true));
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    let code: number;
+    try {
+      code = await runReprocess(["--agency", wuhai.record.agency!, "--endpoint", local.stack.apiUrl, "--json", "--poll-ms", "50"]);
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+    await local.stack.idle();
+
+    // Assess: one run per file, no new row, no new source, counted once
+    expect(code).toBe(0);
+    expect(JSON.parse(out.join(""))).toMatchObject({ total: files.size, succeeded: files.size, failed: 0 });
     const rows = await listed(wuhai.record.agency!);
     expect(rows).toHaveLength(1);
     expect((await get<ReportBody>(`/reports/${rows[0]!.id}`)).sources).toHaveLength(files.size);
