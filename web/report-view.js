@@ -51,6 +51,13 @@ function ownCells(finding, record) {
   return { ...finding, cells: (finding.cells ?? []).filter((c) => c.startsWith(own)) };
 }
 
+/** A source as the page lists it: its file name and format, and which file's figures the record carries (one report, several files). */
+function sourceLabel(source) {
+  const name = escapeHtml(source.fileName ?? source.uri);
+  const notes = [source.format, source.carried ? "本记录采用其数字" : null].filter(Boolean).map(escapeHtml);
+  return notes.length ? `${name}（${notes.join("，")}）` : name;
+}
+
 /** Which pages OCR read: figures read from a scan deserve a second look. */
 function ocrLine(ocr) {
   if (!ocr) return "";
@@ -235,7 +242,7 @@ export async function renderReport(container, id) {
       <div>
         <h1>${escapeHtml(record.agency ?? "（未识别机关）")} ${escapeHtml(record.year ?? "")}年度报告</h1>
         <div class="meta">模板版本 edition ${escapeHtml(record.edition ?? "—")} · parser ${escapeHtml(record.parserVersion)} · id <code>${escapeHtml(record.id)}</code></div>
-        <div class="meta">来源 ${record.sources.map((s) => escapeHtml(s.uri)).join(", ")}</div>${ocrLine(record.ocr)}
+        <div class="meta">来源 ${record.sources.map(sourceLabel).join("、")}</div>${ocrLine(record.ocr)}
       </div>
       <div>
         <span class="badge ${escapeHtml(record.status)}" id="report-status">${escapeHtml(record.status)}</span>

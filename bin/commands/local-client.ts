@@ -34,6 +34,8 @@ export type ListItem = {
   edition: string | null;
   status: Status;
   sourceCount: number;
+  /** The first file's name (the API's listing; null for a record stored without a source). */
+  fileName?: string | null;
   updatedAt: string;
 };
 
@@ -141,8 +143,15 @@ export async function renderReports(api: LocalApiClient, items: ListItem[]): Pro
       item.edition ?? "—",
       item.status,
       item.id.slice(0, 12),
+      fileNames(item),
       detailed ? describeProblems(detailed) : "",
     ]);
   }
-  return renderTable(["机关", "年度", "模板", "状态", "编号", "不符之处 / 失败原因"], rows);
+  return renderTable(["机关", "年度", "模板", "状态", "编号", "文件", "不符之处 / 失败原因"], rows);
+}
+
+/** The file a row was read from, and how many more files are the same report (`a.pdf 等 3 个文件`). */
+function fileNames(item: ListItem): string {
+  const name = item.fileName ?? "—";
+  return item.sourceCount > 1 ? `${name} 等 ${item.sourceCount} 个文件` : name;
 }

@@ -12,11 +12,17 @@ import type { HistoryEntry, ListQuery, ReportSummary, ReviewEntry, StoredReport 
 /** What the store's parts share: the client, the table and the clock. */
 export type RecordTable = { client: DynamoDBDocumentClient; tableName: string; now: () => string };
 
-/** One report's record (consistent read). */
-export async function getReport({ client, tableName }: RecordTable, reportId: string): Promise<StoredReport | undefined> {
+/**
+ * One report's record (consistent read). The id of another file of a logical report
+ * (`mergedInto`, ./record-store-sources.ts) gives the report it belongs to.
+ */
+export async function getReport(table: RecordTable, reportId: string): Promise<StoredReport | undefined> {
+  const { client, tableName } = table;
   try {
     const out = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(reportId), ConsistentRead: true }));
-    return out.Item ? fromItem(out.Item as Item) : undefined;
+    const item = out.Item as Item | undefined;
+    if (item?.mergedInto && item.mergedInto !== reportId) return getReport(table, item.mergedInto);
+    return item ? fromItem(item) : undefined;
   } catch (error) {
     return rethrowClassified(error, `get report ${reportId}`);
   }

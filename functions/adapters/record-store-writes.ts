@@ -15,6 +15,8 @@ import { aggregateDeltas, aggregateUpdate } from "./stats-aggregates.ts";
 import { applyReviews, carryReviews, ReviewError, reviewRecord, type ReviewRequest } from "../report/reviews.ts";
 import type { ReportRecord } from "../report/record.ts";
 import { fromItem, HISTORY_SK_PREFIX, isConditionFailed, keyOf, REVIEW_SK_PREFIX, toSourceUri, type Item } from "./record-store-items.ts";
+import { logicalKeyOf } from "../report/sources.ts";
+import { putLogicalSource, sourceEntry } from "./record-store-sources.ts";
 import { getReport, type RecordTable } from "./record-store-reads.ts";
 import type { FailureWrite, HistoryEntry, ParsedWrite, ReviewEntry, Source, StoredReport, WriteOutcome } from "./record-store.ts";
 
@@ -24,10 +26,9 @@ async function currentStatus(table: RecordTable, reportId: string): Promise<Repo
   return report.status;
 }
 
-async function addSource(table: RecordTable, reportId: string, source: { bucket: string; key: string }): Promise<boolean> {
-  const { client, tableName, now } = table;
-  const uri = toSourceUri(source);
-  const entry: Source = { bucket: source.bucket, key: source.key, uri, receivedAt: now() };
+async function addSource(table: RecordTable, reportId: string, entry: Source): Promise<boolean> {
+  const { client, tableName } = table;
+  const uri = entry.uri;
   try {
     await client.send(
       new UpdateCommand({
@@ -47,7 +48,7 @@ async function addSource(table: RecordTable, reportId: string, source: { bucket:
 }
 
 /** The history item keeping the result a write replaces (its key: the old result's version and time). */
-function historyItem(table: RecordTable, reportId: string, old: Item) {
+export function historyItem(table: RecordTable, reportId: string, old: Item) {
   const entry: HistoryEntry = {
     status: old.status,
     parserVersion: old.parserVersion,
@@ -64,7 +65,7 @@ function historyItem(table: RecordTable, reportId: string, old: Item) {
 }
 
 /** The record item as it is before a write (consistent read), with its revision. */
-async function readItem({ client, tableName }: RecordTable, reportId: string): Promise<CountedRecordItem | undefined> {
+export async function readItem({ client, tableName }: RecordTable, reportId: string): Promise<CountedRecordItem | undefined> {
   try {
     const out = await client.send(new GetCommand({ TableName: tableName, Key: keyOf(reportId), ConsistentRead: true }));
     return out.Item as CountedRecordItem | undefined;
@@ -192,6 +193,10 @@ export function createRecordWrites(table: RecordTable) {
   return {
     async putParsed(write: ParsedWrite): Promise<WriteOutcome> {
       const { record } = write;
+      // Another file of a report already stored (same body, year and edition) joins it.
+      const logicalKey = logicalKeyOf(record);
+      const merged = logicalKey ? await putLogicalSource(table, write, logicalKey) : undefined;
+      if (merged) return merged;
       const set: Record<string, unknown> = {
         reportId: write.reportId,
         status: write.status,
@@ -223,7 +228,7 @@ export function createRecordWrites(table: RecordTable) {
           " OR (attribute_not_exists(#parserVersionOrder) AND #parserVersion <> :parserVersion)",
         { ":failed": REPORT_STATUS.FAILED },
       );
-      const sourceAdded = await addSource(table, write.reportId, write.source);
+      const sourceAdded = await addSource(table, write.reportId, sourceEntry(write.reportId, write.source, record, table.now()));
       return { written: written !== undefined, sourceAdded, status: written ? written.status : await currentStatus(table, write.reportId) };
     },
     async putFailure(write: FailureWrite): Promise<WriteOutcome> {
@@ -245,7 +250,7 @@ export function createRecordWrites(table: RecordTable) {
         "attribute_not_exists(pk) OR #status = :failed",
         { ":failed": REPORT_STATUS.FAILED },
       );
-      const sourceAdded = await addSource(table, write.reportId, write.source);
+      const sourceAdded = await addSource(table, write.reportId, sourceEntry(write.reportId, write.source, undefined, table.now()));
       return { written: written !== undefined, sourceAdded, status: written ? REPORT_STATUS.FAILED : await currentStatus(table, write.reportId) };
     },
     /** A reviewer's verdict on the stored record, revalidated, and its history item, in one transaction. */

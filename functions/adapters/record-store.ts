@@ -29,8 +29,25 @@ import { createRecordWrites } from "./record-store-writes.ts";
 /** The status values (defined once, ../shared/status.ts) under the table's names for them. */
 export { STATUS as REPORT_STATUS, type Status as ReportStatus } from "../shared/status.ts";
 
-/** Where a report's bytes were found; `uri` is `s3://bucket/key`. */
-export const Source = z.object({ bucket: z.string(), key: z.string(), uri: z.string(), receivedAt: z.string() });
+/**
+ * Where a report's bytes were found; `uri` is `s3://bucket/key`. A logical report (same body, year
+ * and edition, ../report/sources.ts) lists every file it arrived as: its content hash (the id of
+ * that file's own reading), file name, format and how it was read; `carried` marks the files whose
+ * figures the record carries. Optional: sources stored before carry only the first four.
+ */
+export const Source = z.object({
+  bucket: z.string(),
+  key: z.string(),
+  uri: z.string(),
+  receivedAt: z.string(),
+  contentHash: z.string().optional(),
+  fileName: z.string().optional(),
+  format: z.string().optional(),
+  /** How the figures were read: `text` (text layer, HTML, DOCX, text), `ocr` or `grid`. */
+  readBy: z.enum(["text", "ocr", "grid"]).optional(),
+  layout: z.record(z.string(), z.string()).optional(),
+  carried: z.boolean().optional(),
+});
 export type Source = z.infer<typeof Source>;
 
 export const FailureReason = z.object({ error: z.string(), cause: z.string() });
@@ -65,6 +82,8 @@ export const StoredReport = z.object({
   format: z.string().optional(),
   /** The reviewers' latest verdict per cell (functions/report/reviews.ts); every verdict is also a `REVIEW#` item. */
   reviews: z.record(z.string(), z.custom<CellReview>()).optional(),
+  /** Set on the item of a file that is another source of a logical report: that report's id (GET follows it). */
+  mergedInto: z.string().optional(),
   /** Error findings and sources, counted on write so a listing reads neither (absent on records stored before). */
   errorCount: z.number().int().optional(),
   sourceCount: z.number().int().optional(),
@@ -78,12 +97,15 @@ export type ReportSummary = Pick<
   "reportId" | "status" | "agency" | "year" | "edition" | "parserVersion" | "updatedAt"
 > & { sourceCount: number };
 
+/** The file a write came from: where it lies and, for a parsed one, its format (Extract's). */
+export type SourceObject = { bucket: string; key: string; format?: string };
+
 export type ParsedWrite = {
   reportId: string;
   status: ParsedStatus;
   parserVersion: string;
   record: ReportRecord;
-  source: { bucket: string; key: string };
+  source: SourceObject;
   /** The source's format as Extract read it. */
   format?: string;
 };
@@ -105,6 +127,8 @@ export type WriteOutcome = {
   sourceAdded: boolean;
   /** The record's status after the call. */
   status: ReportStatus;
+  /** The logical report this file is a source of, when it is not the file's own id (../report/sources.ts). */
+  logicalReportId?: string;
 };
 
 export type ListQuery = { status?: ReportStatus; agency?: string; year?: number; parserVersion?: string; limit?: number };

@@ -106,21 +106,30 @@ export function createDynamoReportSelector(
             return rethrowClassified(error, "select reports");
           }
           for (const item of (page.Items ?? []) as IndexItem[]) {
-            const source = item.sources?.[0];
-            if (!item.reportId || !source || seen.has(item.reportId) || !matchesFilter(item, rest)) continue;
+            if (!item.reportId || !item.sources?.[0] || seen.has(item.reportId) || !matchesFilter(item, rest)) continue;
             // An index is eventually consistent: a record can show up twice while it moves.
             seen.add(item.reportId);
-            yield {
-              reportId: item.reportId,
-              bucket: source.bucket,
-              key: source.key,
-              status: item.status ?? REPORT_STATUS.FAILED,
-              parserVersion: item.parserVersion ?? "0",
-            };
+            // Each file of a report (several when it arrived as several, ../report/sources.ts) is read again.
+            for (const source of filesOf(item.sources, item.reportId)) {
+              yield {
+                reportId: source.contentHash ?? item.reportId,
+                bucket: source.bucket,
+                key: source.key,
+                status: item.status ?? REPORT_STATUS.FAILED,
+                parserVersion: item.parserVersion ?? "0",
+              };
+            }
           }
           start = page.LastEvaluatedKey;
         } while (start);
       }
     },
   };
+}
+
+/** One source per file (content hash) of a report, the first listed; sources without a hash are the report's own file. */
+function filesOf(sources: Source[], reportId: string): Source[] {
+  const byFile = new Map<string, Source>();
+  for (const source of sources) if (!byFile.has(source.contentHash ?? reportId)) byFile.set(source.contentHash ?? reportId, source);
+  return [...byFile.values()];
 }

@@ -63,18 +63,20 @@ const bucketId = ({ pk, sk }: BucketKey) => `${pk}\n${sk}`;
 
 /**
  * `after`'s contribution minus `before`'s, bucket by bucket (either may be absent: a new
- * record, a removed one, or one that was never counted). Buckets whose difference is zero are
+ * record, a removed one, or one that was never counted; or several items). Buckets whose difference is zero are
  * left out, so a replacement that changes no figure touches no aggregate.
  */
-export function aggregateDeltas(before: CountedItem | undefined, after: CountedItem | undefined): BucketDelta[] {
+export function aggregateDeltas(before: CountedItem | CountedItem[] | undefined, after: CountedItem | CountedItem[] | undefined): BucketDelta[] {
   const deltas = new Map<string, BucketDelta>();
-  const apply = (item: CountedItem | undefined, sign: 1 | -1) => {
-    if (!item) return;
-    const contribution = contributionOf(item);
-    for (const key of bucketsOf(item)) {
-      const delta = deltas.get(bucketId(key)) ?? { key, counters: {} };
-      addCounters(delta.counters, contribution, sign);
-      deltas.set(bucketId(key), delta);
+  const apply = (items: CountedItem | CountedItem[] | undefined, sign: 1 | -1) => {
+    // Several items at once: one report's files merged (./record-store-sources.ts), each bucket still one update.
+    for (const item of [items ?? []].flat()) {
+      const contribution = contributionOf(item);
+      for (const key of bucketsOf(item)) {
+        const delta = deltas.get(bucketId(key)) ?? { key, counters: {} };
+        addCounters(delta.counters, contribution, sign);
+        deltas.set(bucketId(key), delta);
+      }
     }
   };
   apply(before, -1);

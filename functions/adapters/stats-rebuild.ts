@@ -50,14 +50,15 @@ const idOf = ({ pk, sk }: BucketKey) => `${pk}\n${sk}`;
 
 /** Every bucket's counters as the records give them, and the records not yet counted. */
 async function recompute(client: DynamoDBDocumentClient, tableName: string) {
-  const names = Object.fromEntries([...RECORD_ATTRIBUTES, "record"].map((a) => [`#${a}`, a]));
+  const names = Object.fromEntries([...RECORD_ATTRIBUTES, "record", "mergedInto"].map((a) => [`#${a}`, a]));
   const partNames = Object.fromEntries(RECORD_PARTS.map((p) => [`#r_${p}`, p]));
   const expected = new Map<string, Bucket>();
   const legacy: LegacyRecord[] = [];
   let records = 0;
   for await (const item of scan(client, {
     TableName: tableName,
-    FilterExpression: "begins_with(#pk, :report) AND #sk = :record",
+    // Another file of a logical report counts through that report (../report/sources.ts), never itself.
+    FilterExpression: "begins_with(#pk, :report) AND #sk = :record AND attribute_not_exists(#mergedInto)",
     ProjectionExpression: [...RECORD_ATTRIBUTES.map((a) => `#${a}`), ...RECORD_PARTS.map((p) => `#record.#r_${p}`)].join(", "),
     ExpressionAttributeNames: { ...names, ...partNames },
     ExpressionAttributeValues: { ":report": KEY_PREFIXES.REPORT, ":record": KEY_PREFIXES.RECORD_SK },

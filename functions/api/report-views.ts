@@ -57,7 +57,14 @@ export function toReportBody(report: StoredReport) {
     indicators: report.record ? indicatorsOf(report.record) : null,
     id: report.reportId,
     status: report.status,
-    sources: report.sources.map((s) => ({ bucket: s.bucket, key: s.key, uri: s.uri, receivedAt: s.receivedAt })),
+    sources: report.sources.map(({ bucket, key, uri, receivedAt, contentHash, fileName, format, readBy, layout, carried }) => ({
+      bucket,
+      key,
+      uri,
+      receivedAt,
+      ...(contentHash ? { contentHash, fileName, format, readBy, layout } : {}),
+      ...(carried !== undefined ? { carried } : {}),
+    })),
     parserVersion: report.parserVersion,
     ...(report.failure ? { failure: report.failure } : {}),
     // The reviewers' verdicts by cell: corrections beside the printed readings, confirmed misprints.

@@ -236,7 +236,18 @@ export const ReportList = z.object({
   nextCursor: Nullable(z.string()).meta({ description: "Pass as `cursor` for the next page; null on the last page" }),
 });
 
-const SourceRef = z.object({ bucket: z.string(), key: z.string(), uri: z.string(), receivedAt: z.string() });
+const SourceRef = z.object({
+  bucket: z.string(),
+  key: z.string(),
+  uri: z.string(),
+  receivedAt: z.string(),
+  contentHash: z.string().optional().meta({ description: "SHA-256 of this file's bytes (its own reading's id)" }),
+  fileName: z.string().optional(),
+  format: z.string().optional(),
+  readBy: z.enum(["text", "ocr", "grid"]).optional().meta({ description: "text layer/HTML/DOCX/text, OCR, or a grid of unread labels" }),
+  layout: z.record(z.string(), z.string()).optional(),
+  carried: z.boolean().optional().meta({ description: "the record carries this file's figures (one report arriving as several files)" }),
+});
 
 const Indicator = z.object({
   value: Nullable(z.number()).meta({ description: "numerator ÷ denominator; null when the denominator is 0" }),

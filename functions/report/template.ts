@@ -298,6 +298,8 @@ export const RULE = {
   AUDIT_SECTION_MISSING: "audit.sectionMissing",
   /** A reviewer's correction of a misread cell that a newer parser's reading disagrees with (warning; functions/report/reviews.ts). */
   REVIEW_DISPUTED: "review.correctionDisputed",
+  /** Two files of one logical report (same body, year and edition) print a figure differently (warning; ./sources.ts). */
+  SOURCES_DISAGREE: "sources.disagree",
   CROSS_YEAR_CARRY_OVER: "crossYear.carryOver",
   CROSS_YEAR_IN_FORCE: "crossYear.inForce",
 } as const;

@@ -79,6 +79,9 @@ export const KEY_PREFIXES = {
   QUOTA_SK: "QUOTA",
   /** Aggregate items of `/stats` (functions/adapters/stats-aggregates.ts): `STATS#<scope>`, `sk = Y#<year or *>`. */
   STATS: "STATS#",
+  /** The files of one logical report (same body, year and edition; functions/adapters/record-store-sources.ts): `LOGICAL#<key>`, `sk = GROUP`. */
+  LOGICAL: "LOGICAL#",
+  LOGICAL_SK: "GROUP",
   /** Export jobs (functions/adapters/export-jobs.ts): `EXPORT#<id>`, `sk = JOB`. */
   EXPORT: "EXPORT#",
   EXPORT_SK: "JOB",

@@ -293,7 +293,9 @@ describe("POST /uploads", () => {
     await local.stack.idle();
     const record = await get(ticket.statusPath);
     expect(record.status).toBe(200);
-    expect(record.body).toMatchObject({ id, status: "VALID", agency: "乌海市教育局", edition: "2021" });
+    // The copy is another file of seed 002's report (same body, year and edition): its id gives that report, listing the upload.
+    expect(record.body).toMatchObject({ id: sha256(bytes), status: "VALID", agency: "乌海市教育局", edition: "2021" });
+    expect(record.body.sources).toContainEqual(expect.objectContaining({ key: ticket.key, contentHash: id, fileName: "乌海 报告.txt" }));
   });
 
   it("serves an HTML original stored as text/html as a plain-text download, so its script never runs", async () => {

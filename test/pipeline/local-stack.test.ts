@@ -315,7 +315,10 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/西湖区教育局\s+2019\s+2019\s+NEEDS_REVIEW\s+\w+\s+.*表三（七）总计·总计：印 0，应为 19/);
     expect(result.stdout).toMatch(/瑶海区人民政府\s+2019\s+2019\s+NEEDS_REVIEW\s+\w+\s+.*表三（七）总计·总计：印 124，应为 127/);
-    expect(result.stdout).toMatch(/FAILED\s+\w+\s+\S+：\S.*（(UnreadableDocumentError|NotAnnualReportError)）/);
+    // A FAILED row: its id, its file, then the file and the reason.
+    expect(result.stdout).toMatch(/FAILED\s+\w+\s+(\S+)\s+\1：\S.*（(UnreadableDocumentError|NotAnnualReportError)）/);
+    // Every row names its file (the seeds were dropped as <name>.txt).
+    expect(result.stdout).toMatch(/西湖区教育局\s+2019\s+2019\s+NEEDS_REVIEW\s+\w+\s+000_da3b4a7bec10951f\.txt\s/);
     // and the latest notifications from the local SNS log
     const notices = result.stdout.slice(result.stdout.indexOf("latest notifications"));
     expect(notices).toMatch(

@@ -35,13 +35,16 @@ export async function runStore(input: StoreInput, deps: StoreDeps): Promise<Stor
     status,
     parserVersion,
     record,
-    source: { bucket: input.bucket, key: input.key },
+    source: { bucket: input.bucket, key: input.key, format: input.extracted.format },
     // What a reviewer's misread counts against (the measured misread share per format).
     format: input.extracted.format,
   });
+  // Another file of a report already stored: the steps after go on with that report.
+  const { logicalReportId, ...stored } = outcome;
+  const storedId = logicalReportId ?? reportId;
   // The body's registry entry: sets grown with ADD, so a retried or duplicated Store adds nothing twice.
-  const entry = registryEntryOf(reportId, record);
+  const entry = registryEntryOf(storedId, record);
   if (entry) await deps.registry.recordReport(entry);
   log.info("stored", { ...outcome, agencyId: entry?.agencyId ?? null });
-  return { reportId, ...outcome };
+  return { reportId: storedId, ...stored };
 }

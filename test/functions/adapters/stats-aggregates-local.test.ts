@@ -17,6 +17,7 @@ import type { StoredReport } from "../../../functions/adapters/record-store.ts";
 import { ensureRecordsTable } from "../../../local/dynamodb.ts";
 import { startTestDynamoDb, type TestDynamoDb } from "../../support/dynamodb-local.ts";
 import { partialRecord } from "../../support/fakes.ts";
+import { agencyKeyOf } from "../../../functions/report/cross-year.ts";
 
 let dynamo: TestDynamoDb;
 let tables = 0;
@@ -85,6 +86,8 @@ function send(store: RecordStore, w: Write, n: number) {
   const r = w.record;
   const record = partialRecord({
     agency: r.agency,
+    // The body's id as Store keys it, so reports of one body, year and edition are one report's files.
+    agencyId: r.agency ? agencyKeyOf(r.agency) : null,
     year: r.year,
     edition: r.edition,
     region: r.region,

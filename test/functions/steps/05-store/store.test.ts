@@ -42,11 +42,33 @@ describe("runStore", () => {
         status: "VALID",
         parserVersion: "9.9.9",
         record: { agency: "甲市教育局", year: 2020, findings: [] },
-        source: { bucket: "ingest", key: "reports/a.txt" },
+        source: { bucket: "ingest", key: "reports/a.txt", format: "text" },
         format: "text",
       },
     ]);
     expect(progress.marks).toEqual([`${ID}:Store`]);
+  });
+
+  it("goes on with the report a file joined when it is another file of one already stored", async () => {
+    // Prepare: the store answers that this file joined the report of another file
+    const objects = new MemoryObjects();
+    const joined = "b".repeat(64);
+    const records = new (class extends RecordingRecords {
+      override async putParsed(write: Parameters<RecordingRecords["putParsed"]>[0]) {
+        await super.putParsed(write);
+        return { written: true, sourceAdded: true, status: "VALID" as const, logicalReportId: joined };
+      }
+    })();
+    const registry = new MemoryRegistry();
+    await objects.putJson("artifacts", "artifacts/records/x.json", { agency: "甲市教育局", agencyId: "110000-abc", year: 2020, edition: "2021", findings: [] });
+    const parsed = { reportId: ID, status: "VALID" as const, recordKey: "artifacts/records/x.json", parserVersion: "9.9.9", agency: "甲市教育局", year: 2020, edition: "2021", errorCells: [], problems: [] };
+
+    // Act
+    const stored = await runStore({ bucket: "ingest", key: "reports/a.html", extracted: { reportId: ID, artifactKey: "k", format: "html", pageCount: 1, needsOcr: false, fileName: "a.html" }, parsed }, { objects, records, progress: new RecordingProgress(), registry, artifactsBucket: "artifacts" });
+
+    // Assess: CrossYear and Notify work on the report, and the registry lists it, not the file
+    expect(stored).toEqual({ reportId: joined, written: true, sourceAdded: true, status: "VALID" });
+    expect([...registry.bodies.values()].flatMap((b) => b.reports)).toEqual([{ year: 2020, reportId: joined }]);
   });
 
   it("records the body in the registry, and gives a record whose text left its region open the one registered body of its name", async () => {
