@@ -19,7 +19,7 @@ import { GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynam
 import { randomUUID } from "node:crypto";
 import { agencyKeyOf } from "../report/cross-year.ts";
 import type { ReportRecord } from "../report/record.ts";
-import { carriedReading, readingRank, recordOfSources, type SourceReading } from "../report/sources.ts";
+import { carriedReading, logicalKeyOf, readingRank, recordOfSources, type SourceReading } from "../report/sources.ts";
 import { toVersionOrder } from "../shared/parser-version.ts";
 import { STATUS, type Status } from "../shared/status.ts";
 import { KEY_PREFIXES } from "../shared/table-schema.ts";
@@ -124,10 +124,36 @@ export async function putLogicalSource(table: RecordTable, write: ParsedWrite, l
       continue;
     }
     if (group.primaryId === write.reportId && group.members.length === 1) return undefined;
+    // The primary was read again as another body's or year's report: this file starts the group afresh.
+    if (!(await primaryBelongs(table, group, logicalKey))) {
+      if (await restartGroup(table, logicalKey, group, write.reportId)) return undefined;
+      continue;
+    }
     const outcome = await tryMerge(table, write, group);
     if (outcome) return outcome;
     if (attempt >= MAX_ATTEMPTS) throw new TransientError(`store ${write.reportId} into logical report ${logicalKey}: still contended after ${attempt} attempts`);
     await sleep(Math.random() * Math.min(1000, 10 * 2 ** attempt));
+  }
+}
+
+/** Whether the group's primary still reads as the group's report (a re-parse may name another body or year). */
+async function primaryBelongs(table: RecordTable, group: Group, logicalKey: string): Promise<boolean> {
+  const primary = (await readItem(table, group.primaryId)) as MemberItem | undefined;
+  const own = primary && ownReading(primary);
+  // Not yet written (its Store created the group first): it belongs until it says otherwise.
+  return !own || logicalKeyOf(own.record) === logicalKey;
+}
+
+/** Replaces a stale group by one with `reportId` as its only member; false when the group moved meanwhile. */
+async function restartGroup({ client, tableName }: RecordTable, logicalKey: string, group: Group, reportId: string): Promise<boolean> {
+  try {
+    await client.send(
+      new PutCommand({ TableName: tableName, Item: { ...groupKey(logicalKey), primaryId: reportId, members: [reportId], revision: group.revision + 1 }, ...revisionGuard(group) }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    return rethrowClassified(error, `restart logical report ${logicalKey}`);
   }
 }
 
@@ -139,8 +165,11 @@ async function tryMerge(table: RecordTable, write: ParsedWrite, group: Group): P
   // The primary's first Store has created the group but not yet its record: wait for it.
   if (!primary?.record) return undefined;
   const selfItem = self === primaryId ? primary : ((await readItem(table, self)) as MemberItem | undefined);
-  const otherIds = group.members.filter((id) => id !== primaryId && id !== self);
-  const others = (await Promise.all(otherIds.map((id) => readItem(table, id)))) as (MemberItem | undefined)[];
+  // Members read again as another report since (mergedInto gone or moved) are members no more.
+  const candidates = group.members.filter((id) => id !== primaryId && id !== self);
+  const candidateItems = (await Promise.all(candidates.map((id) => readItem(table, id)))) as (MemberItem | undefined)[];
+  const otherIds = candidates.filter((_, i) => candidateItems[i]?.mergedInto === primaryId);
+  const others = candidateItems.filter((item) => item?.mergedInto === primaryId);
   const now = table.now();
 
   const selfOwn = selfItem ? ownReading(selfItem) : undefined;
@@ -179,7 +208,7 @@ async function tryMerge(table: RecordTable, write: ParsedWrite, group: Group): P
     {
       Put: {
         TableName: table.tableName,
-        Item: { ...group, members: isMember ? group.members : [...group.members, self], revision: group.revision + 1 },
+        Item: { ...group, members: [primaryId, ...otherIds, ...(self === primaryId ? [] : [self])], revision: group.revision + 1 },
         ...revisionGuard(group),
       },
     },

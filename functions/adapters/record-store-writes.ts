@@ -207,7 +207,8 @@ export function createRecordWrites(table: RecordTable) {
         errorCount: countErrors(record),
         ...(write.format !== undefined ? { format: write.format } : {}),
       };
-      const remove: string[] = ["failure"];
+      // "mergedInto": a file once merged into another report, now read as a report of its own (another body or year).
+      const remove: string[] = ["failure", "mergedInto"];
       // Index keys must be absent rather than null (a GSI key cannot be NULL).
       if (typeof record.agency === "string" && record.agency) {
         set.agency = record.agency;
@@ -254,7 +255,9 @@ export function createRecordWrites(table: RecordTable) {
       return { written: written !== undefined, sourceAdded, status: written ? REPORT_STATUS.FAILED : await currentStatus(table, write.reportId) };
     },
     /** A reviewer's verdict on the stored record, revalidated, and its history item, in one transaction. */
-    async review(reportId: string, request: ReviewRequest): Promise<{ report: StoredReport; entry: ReviewEntry } | undefined> {
+    async review(requestedId: string, request: ReviewRequest): Promise<{ report: StoredReport; entry: ReviewEntry } | undefined> {
+      // Another file of a logical report is reviewed on that report (a merged file's item is counted nowhere).
+      const reportId = (await readItem(table, requestedId))?.mergedInto ?? requestedId;
       let entry: ReviewEntry | undefined;
       const written = await writeBody(
         table,

@@ -71,6 +71,8 @@ export function aggregateDeltas(before: CountedItem | CountedItem[] | undefined,
   const apply = (items: CountedItem | CountedItem[] | undefined, sign: 1 | -1) => {
     // Several items at once: one report's files merged (./record-store-sources.ts), each bucket still one update.
     for (const item of [items ?? []].flat()) {
+      // Another file of a logical report counts through that report only.
+      if ((item as { mergedInto?: string }).mergedInto) continue;
       const contribution = contributionOf(item);
       for (const key of bucketsOf(item)) {
         const delta = deltas.get(bucketId(key)) ?? { key, counters: {} };
