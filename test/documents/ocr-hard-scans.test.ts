@@ -18,7 +18,7 @@ import { loadSeeds, seedPdf } from "../fixtures/generate/index.ts";
 import { canGenerateScans, scanPages } from "../fixtures/generate/degrade-scan.ts";
 import { findChromium } from "../fixtures/generate/render-pdf.ts";
 import { imagesToPdf } from "../fixtures/generate/render-scan.ts";
-import { drawSetting, MEASURE, TUNING, type ScanSetting } from "../fixtures/generate/scan-settings.ts";
+import { drawSetting, MEASURE, TUNING, WRAPPED_LABELS, type ScanSetting } from "../fixtures/generate/scan-settings.ts";
 import { cellAccuracy, pagesToScan, pdfTextPages, REAL_DIR } from "./helpers/scans.ts";
 
 /** The issue's bar: each file at least 99.5% of its cells right. */
@@ -101,8 +101,7 @@ describe.skipIf(missing !== undefined)("Hard scans read exactly (measure setting
 
   // Its 三 table runs over three pages; the middle one prints no table header (本年度办理结果 wraps), so
   // pagesToScan takes every page between the first and the last table page (74/200 cells without it).
-  it("a scanned report whose 三 table has labels wrapped in every row group", async () => {
-    const setting = drawSetting("desk", "measure", 123, "Noto Serif CJK SC", 300, { labelColumnEm: 5 });
+  it.each(SET === TUNING ? WRAPPED_LABELS.tuning : WRAPPED_LABELS.measure)("a scanned report whose 三 table has labels wrapped in every row group ($name)", async (setting) => {
     await readExactly("002", setting, (pdf) => {
       const pages = textLines(pdf);
       const first = pages.findIndex((page) => page.some((l) => l.includes("申请人情况")));
