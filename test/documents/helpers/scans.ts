@@ -59,13 +59,17 @@ export function cellAccuracy(expected: Sections, actual: Sections) {
 }
 
 /**
- * The pages of a born-digital PDF to scan: the first (the title) and those whose text layer holds
- * the statistics tables' headers, so a test scans and OCRs only what the reader needs.
+ * The pages of a born-digital PDF to scan: the first (the title) and those from the first to the
+ * last whose text layer holds a statistics table's header, so a test scans and OCRs only what the
+ * reader needs. A page between two table pages is scanned too: a table's middle page may print
+ * none of the headers (wrapped labels split 本年度办理结果 over two lines).
  */
 export function pagesToScan(pdf: Uint8Array): number[] {
   const pages = pdfTextPages(pdf);
   const tables = /第二十条|信息内容|申请人情况|本年度办理结果|行政复议|结转下年度|（七）总计|其他处理|结果维持|复议后起诉|尚未审结/;
-  return pages.flatMap((page, i) => (i === 0 || tables.test(page) ? [i + 1] : [])).filter((n) => n <= pages.length && pages[n - 1]!.trim() !== "");
+  const tablePages = pages.flatMap((page, i) => (tables.test(page) ? [i] : []));
+  const [first, last] = [tablePages[0] ?? 0, tablePages.at(-1) ?? 0];
+  return pages.flatMap((page, i) => (i === 0 || (i >= first && i <= last) ? [i + 1] : [])).filter((n) => pages[n - 1]!.trim() !== "");
 }
 
 /** A born-digital PDF's text layer page by page (poppler's layout mode). */

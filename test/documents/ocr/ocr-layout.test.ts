@@ -64,6 +64,28 @@ describe("OCR clean-up", () => {
     ]);
   });
 
+  it("reads a label wrapped over lines inside one ruled cell as one label, beside a row group's merged cell", () => {
+    // Section 三's (三) group at 300 dpi: the group's cell spans two rows (the row border stops at
+    // x = 400), each row's label wraps over two or three lines, one line misread (规 as 观).
+    const rulings = [
+      { x1: 100, y1: 100, x2: 900, y2: 100 },
+      { x1: 400, y1: 300, x2: 900, y2: 300 },
+      { x1: 100, y1: 500, x2: 900, y2: 500 },
+      ...[100, 400, 700, 900].map((x) => ({ x1: x, y1: 100, x2: x, y2: 500 })),
+    ];
+    const word = (text: string, left: number, top: number) => ({ text, left, top, width: text.length * 40, height: 40, confidence: 90 });
+    const words = [
+      word("（三）不予", 120, 250), word("公开", 200, 305),
+      word("1.属于国家", 410, 140), word("秘密", 450, 190), word("0", 790, 165),
+      word("2.其他法律", 410, 320), word("行政法观禁", 410, 370), word("止公开", 440, 420), word("3", 790, 370),
+    ];
+    const [table] = blocksFromOcr(words, rulings, 300, { width: 2480, height: 3508 }, correctLabel);
+    expect(table?.kind === "table" && table.rows.map((r) => r.map((c) => [c.text, c.rowSpan ?? 1]))).toEqual([
+      [["（三）不予公开", 2], ["1.属于国家秘密", 1], ["0", 1]],
+      [["2.其他法律行政法规禁止公开", 1], ["3", 1]],
+    ]);
+  });
+
   it("merges two readings cell by cell, preferring figures to noise and labels to fragments", () => {
     const a = [{ kind: "table" as const, rows: [[{ text: "信息内容", confidence: 90 }, { text: "", confidence: 0 }, { text: "处理", confidence: 50 }]] }];
     const b = [{ kind: "table" as const, rows: [[{ text: "信息内", confidence: 95 }, { text: "7", confidence: 80 }, { text: "处理决定数量", confidence: 60 }]] }];
