@@ -4,6 +4,7 @@ import { defineRoute, json, type Route } from "../route.ts";
 import { createUploadRoute } from "./create-upload.ts";
 import { exportCsvRoute } from "./export-csv.ts";
 import { exportXlsxRoute } from "./export-xlsx.ts";
+import { createExportRoute, getExportRoute } from "./exports.ts";
 import { getReportSourceRoute } from "./get-report-source.ts";
 import { getReportRoute } from "./get-report.ts";
 import { getReportProgressRoute } from "./get-report-progress.ts";
@@ -32,6 +33,8 @@ const DATA_ROUTES: readonly Route[] = [
   getStatsRoute,
   exportCsvRoute,
   exportXlsxRoute,
+  createExportRoute,
+  getExportRoute,
   createUploadRoute,
   getTemplateRoute,
   listAgenciesRoute,
