@@ -230,7 +230,7 @@ export class RecordsApi extends Construct {
   /**
    * Lets `role` call the routes the web page uses, signed with SigV4: every GET (the
    * queries, the template, the OpenAPI document, CSV export, presigned source downloads)
-   * and `POST /uploads`. Nothing else (e.g. no other POST).
+   * `POST /uploads` and `POST /exports` (export jobs). Nothing else (e.g. no other POST).
    *
    * @example
    * api.grantWebInvoke(signIn.authenticatedRole);
@@ -240,7 +240,7 @@ export class RecordsApi extends Construct {
     const grant = iam.Grant.addToPrincipal({
       grantee: role,
       actions: ["execute-api:Invoke"],
-      resourceArns: [this.api.arnForExecuteApi("GET", "/*", stage), this.api.arnForExecuteApi("POST", "/uploads", stage)],
+      resourceArns: [this.api.arnForExecuteApi("GET", "/*", stage), this.api.arnForExecuteApi("POST", "/uploads", stage), this.api.arnForExecuteApi("POST", "/exports", stage)],
     });
     const apiId = nagRef(this.api);
     const stageId = nagRef(this.api.deploymentStage);
