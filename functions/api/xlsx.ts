@@ -33,6 +33,8 @@ export type SheetValue = string | number | undefined;
 /** One sheet: its frozen headers, merged header cells, column widths and a report's row. */
 export type SheetLayout = {
   name: string;
+  /** The section whose figures the sheet holds (none: the sheet of the reports). */
+  section?: SectionKey;
   frozen: { xSplit: number; ySplit: number };
   headerRows: SheetValue[][];
   /** [top, left, bottom, right], 1-based. */
@@ -66,6 +68,7 @@ function sectionLayout(section: SectionKey): SheetLayout {
   }
   return {
     name: SECTION_SHEETS[section],
+    section,
     frozen: { xSplit: 2, ySplit: 2 },
     headerRows: [
       [...KEY_COLUMNS, ...headers.map((h) => h.row)],
