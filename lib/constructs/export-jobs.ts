@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
@@ -11,6 +11,7 @@ import { KEY_PREFIXES } from "../../functions/shared/table-schema.ts";
 import { acknowledge, nagArn } from "../acknowledge.ts";
 import { buildExportDefinition, EXPORT_TIMEOUT_SECONDS } from "../export-workflow.ts";
 import { ENV, NianbaoFunction, bindTable } from "./nianbao-function.ts";
+import { loggedStateMachine } from "./logged-state-machine.ts";
 
 export interface ExportJobsProps {
   /** The records the export reads (through its indexes) and the job items it updates. */
@@ -52,7 +53,6 @@ export class ExportJobs extends Construct {
   constructor(scope: Construct, id: string, props: ExportJobsProps) {
     super(scope, id);
     this.props = props;
-    const stack = Stack.of(this);
     this.exportFunction = new NianbaoFunction(this, "Export", {
       step: "export",
       description: "nianbao export",
@@ -74,21 +74,10 @@ export class ExportJobs extends Construct {
       "Each export job writes its own file, named by the job id, under exports/ of the artifacts bucket; nothing outside that prefix.",
     );
 
-    const stateMachineName = `${stack.stackName}-export`;
-    this.logGroup = new logs.LogGroup(this, "ExecutionLog", {
-      logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
     const definition = buildExportDefinition({ exportFunction: fn.functionArn });
-    this.stateMachine = new sfn.StateMachine(this, "StateMachine", {
-      stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromString(stack.toJsonString(definition)),
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      tracingEnabled: true,
-      timeout: Duration.seconds(definition.TimeoutSeconds),
-    });
+    const machine = loggedStateMachine(this, { suffix: "export", definition, timeout: Duration.seconds(definition.TimeoutSeconds), ...(props.logRetention ? { logRetention: props.logRetention } : {}) });
+    this.logGroup = machine.logGroup;
+    this.stateMachine = machine.stateMachine;
     fn.grantInvoke(this.stateMachine);
     const role = this.stateMachine.role;
     acknowledge(role, `AwsSolutions-IAM5[Resource::${nagArn(fn)}:*]`, "lambda:InvokeFunction on the Export function and its versions/aliases (the ':*' qualifier), nothing else.");
