@@ -293,6 +293,7 @@ describe("ingest bucket and queue", () => {
       expect.arrayContaining([
         expect.objectContaining({ Prefix: "artifacts/", ExpirationInDays: 30, Status: "Enabled" }),
         expect.objectContaining({ Prefix: "ocr-cache/", ExpirationInDays: 400, Status: "Enabled" }),
+        expect.objectContaining({ Prefix: "exports/", ExpirationInDays: 7, Status: "Enabled" }),
         expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
       ]),
     );
