@@ -97,7 +97,10 @@ async function runJob(local: TestStack, format: ExportFormat, filter: { parserVe
     const jobs = createDynamoExportJobStore(client, LOCAL_NAMES.TABLE);
     const jobId = randomUUID();
     await jobs.create({ jobId, format, filter });
-    const { stdout } = await promisify(execFile)(process.execPath, [RUN_TS, JOB, local.stack.dynamoDbEndpoint, local.stack.s3Endpoint, jobId], { maxBuffer: MB });
+    // NIANBAO_EXPORT_HEAP_MB caps the job's V8 heap: an export that still finishes holds no more than that, whatever the count.
+    const heap = process.env.NIANBAO_EXPORT_HEAP_MB ? [`--max-old-space-size=${process.env.NIANBAO_EXPORT_HEAP_MB}`] : [];
+    const args = [...heap, RUN_TS, JOB, local.stack.dynamoDbEndpoint, local.stack.s3Endpoint, jobId];
+    const { stdout } = await promisify(execFile)(process.execPath, args, { maxBuffer: MB });
     const run = JSON.parse(stdout.trim().split("\n").pop()!) as JobRun;
     const job = await jobs.get(jobId);
     if (job?.state !== "DONE") throw new Error(`${format} export ${job?.state}: ${job?.failure}`);
