@@ -2,6 +2,7 @@ import { CfnOutput, Stack, Token, type StackProps } from "aws-cdk-lib";
 import { INGEST_PREFIX } from "../functions/shared/workflow-payloads.ts";
 import type { Construct } from "constructs";
 import { PARSER_VERSION } from "../functions/report/index.ts";
+import { ExportJobs } from "./constructs/export-jobs.ts";
 import { IngestPipeline } from "./constructs/ingest-pipeline.ts";
 import { ENV } from "./constructs/nianbao-function.ts";
 import { NotificationTopic } from "./constructs/notification-topic.ts";
@@ -43,6 +44,7 @@ export class NianbaoStack extends Stack {
   public readonly api: RecordsApi;
   public readonly reprocess: ReprocessSchedule;
   public readonly alarms: PipelineAlarms;
+  public readonly exports: ExportJobs;
   public readonly web: WebSite;
   public readonly signIn: WebSignIn;
 
@@ -82,6 +84,8 @@ export class NianbaoStack extends Stack {
       allowedOrigin: webOrigin,
       environment,
     });
+    this.exports = new ExportJobs(this, "Exports", { table: this.records.table, artifactsBucket: this.buckets.artifacts, environment });
+    this.exports.grantStart(this.api.apiFunction);
     this.signIn = new WebSignIn(this, "SignIn", {
       webOrigins: [this.web.url, webOrigin],
       domainPrefix: cognitoDomainPrefix(this),
@@ -112,6 +116,7 @@ export class NianbaoStack extends Stack {
       stateMachines: [
         { name: "Pipeline", stateMachine: this.workflow.stateMachine },
         { name: "Reprocess", stateMachine: this.reprocess.stateMachine },
+        { name: "Export", stateMachine: this.exports.stateMachine },
       ],
     });
   }

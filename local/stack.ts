@@ -14,6 +14,10 @@ import { PARSER_VERSION } from "../functions/report/index.ts";
 import { join, resolve } from "node:path";
 import { buildWorkflowDefinition, type WorkflowResources } from "../lib/workflow.ts";
 import { buildReprocessDefinition } from "../lib/reprocess-workflow.ts";
+import { buildExportDefinition } from "../lib/export-workflow.ts";
+import { createExportHandler } from "../functions/steps/10-export/handler.ts";
+import { buildExportDeps } from "../functions/steps/10-export/deps.ts";
+import type { ExportDeps } from "../functions/steps/10-export/export.ts";
 import { buildAdapters, type Adapters } from "../functions/adapters/index.ts";
 import { localOcrEngine } from "../functions/documents/ocr/local.ts";
 import { Config } from "../functions/shared/config.ts";
@@ -48,6 +52,7 @@ export const LOCAL_NAMES = {
   TABLE: "nianbao-records",
   STATE_MACHINE_ARN: "arn:aws:states:us-east-1:000000000000:stateMachine:nianbao-pipeline",
   REPROCESS_STATE_MACHINE_ARN: "arn:aws:states:us-east-1:000000000000:stateMachine:nianbao-reprocess",
+  EXPORT_STATE_MACHINE_ARN: "arn:aws:states:us-east-1:000000000000:stateMachine:nianbao-export",
   REGION: "us-east-1",
 } as const;
 
@@ -87,6 +92,9 @@ function localHandlers(deps: LocalDeps): Record<string, LambdaHandler> {
 /** The reprocess workflow's Select step (lib/reprocess-workflow.ts). */
 const LOCAL_SELECT_FUNCTION = localFunction("reprocess");
 
+/** The export workflow's one function (lib/export-workflow.ts). */
+const LOCAL_EXPORT_FUNCTION = localFunction("export");
+
 export type LocalStackOptions = {
   dataDir?: string;
   /** API port; 0 picks a free one. */
@@ -105,6 +113,8 @@ export type LocalStackOptions = {
   config?: Partial<Config>;
   /** Tests only: replaces adapters once built (e.g. wraps the object store to watch its reads). */
   adapters?: (built: Adapters) => Partial<Adapters>;
+  /** Tests only: replaces the export function's dependencies once built (e.g. a query that fails). */
+  exportDeps?: (built: ExportDeps) => Partial<ExportDeps>;
   /**
    * Start-ups that may re-ingest an object still without a record; past that, the object gets a
    * FAILED record saying so instead (a file that ends the process every time is not retried for ever).
@@ -232,6 +242,7 @@ function buildLocalAdapters(
     ARTIFACTS_BUCKET: LOCAL_NAMES.ARTIFACTS_BUCKET,
     TABLE_NAME: LOCAL_NAMES.TABLE,
     STATE_MACHINE_ARN: LOCAL_NAMES.STATE_MACHINE_ARN,
+    EXPORT_STATE_MACHINE_ARN: LOCAL_NAMES.EXPORT_STATE_MACHINE_ARN,
     NOTIFICATIONS_LOG: at.notificationsLog,
     S3_ENDPOINT: at.s3,
     DYNAMODB_ENDPOINT: at.dynamo,
@@ -328,11 +339,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       historyFile: join(dataDir, "executions.log"),
     });
     stops.push(() => reprocessMachine.abortAll());
-    const sfn = await startLocalSfnEndpoint([machine, reprocessMachine]);
+    // Export jobs (POST /exports): their own small state machine, the same definition as the cloud's.
+    let exportDeps: ExportDeps | undefined;
+    const exportMachine = await createLocalStateMachine({
+      stateMachineArn: LOCAL_NAMES.EXPORT_STATE_MACHINE_ARN,
+      definition: buildExportDefinition({ exportFunction: LOCAL_EXPORT_FUNCTION }),
+      handlers: { [LOCAL_EXPORT_FUNCTION]: createExportHandler(() => exportDeps!) as LambdaHandler },
+      ...retryOverride,
+      concurrency: 1,
+      historyFile: join(dataDir, "executions.log"),
+    });
+    stops.push(() => exportMachine.abortAll());
+    const sfn = await startLocalSfnEndpoint([machine, reprocessMachine, exportMachine]);
     stops.push(sfn.stop);
 
     const { config, adapters } = buildLocalAdapters(options, faults, { notificationsLog, s3: s3.endpoint, dynamo: dynamo.endpoint, sfn: sfn.endpoint });
     Object.assign(deps, adapters, { artifactsBucket: LOCAL_NAMES.ARTIFACTS_BUCKET });
+    const builtExportDeps = buildExportDeps(config);
+    exportDeps = { ...builtExportDeps, ...options.exportDeps?.(builtExportDeps) };
 
     const queue = createLocalQueue({
       handler: createIngestHandler(() => deps) as LambdaHandler,
@@ -393,9 +417,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           await queue.idle();
           await machine.idle();
           await reprocessMachine.idle();
+          await exportMachine.idle();
           await new Promise((r) => setTimeout(r, 20));
           const settled = await Promise.race([
-            Promise.all([queue.idle(), machine.idle(), reprocessMachine.idle()]).then(() => true),
+            Promise.all([queue.idle(), machine.idle(), reprocessMachine.idle(), exportMachine.idle()]).then(() => true),
             new Promise<boolean>((r) => setTimeout(() => r(false), 10)),
           ]);
           if (settled) return;

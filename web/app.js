@@ -1,6 +1,7 @@
 // The page: the list of reports with filters, charts of the selection, the upload box, and
 // the report view (#/reports/<id>).
-import { apiUrl, escapeHtml, getJson, getTemplate } from "./api.js";
+import { apiUrl, escapeHtml, getJson, getTemplate, postJson } from "./api.js";
+import { setUpExportJob } from "./export-job.js";
 import { drawCharts } from "./charts.js";
 import { renderReport } from "./report-view.js";
 import { indicatorLine } from "./text-reuse-view.js";
@@ -129,6 +130,7 @@ $("#filters").addEventListener("submit", (e) => {
 });
 $("#filters").addEventListener("reset", () => setTimeout(refresh, 0));
 setUpAgencyPicker($("#filters"), () => refresh());
+setUpExportJob({ button: $("#export-job"), format: $("#export-format"), status: $("#export-job-status"), filters: currentFilters, postJson, getJson });
 $("#more").addEventListener("click", () => void loadList(true));
 $("#report-table tbody").addEventListener("click", (e) => {
   const row = !e.target.closest("td.pick") && e.target.closest("tr[data-id]");

@@ -434,3 +434,60 @@ export const TemplateBody = z.object({
   reviewLitigation: z.object({ groups: z.array(Labelled), columns: z.array(Labelled) }),
   csvColumns: z.array(z.string()),
 });
+
+// ---------------------------------------------------------------------------
+// Export jobs (POST /exports, GET /exports/{id}): the messages a rejected request gets are
+// Chinese first, as the page shows them.
+
+const EXPORT_FILTER_KEYS = ["agency", "year", "status", "edition", "parserVersion"] as const;
+
+const ExportFilters = z
+  .strictObject(
+    {
+      agency: Agency.optional(),
+      year: z
+        .number({ error: "筛选条件 year 应为年份，如 2021 (expected a year such as 2021)" })
+        .int("筛选条件 year 应为整年，如 2021 (expected a whole year)")
+        .min(1990, "筛选条件 year 应不早于 1990 年 (expected a year from 1990)")
+        .max(2100, "筛选条件 year 应不晚于 2100 年 (expected a year up to 2100)")
+        .optional(),
+      status: z.enum(STATUSES, { error: `筛选条件 status 应为 ${STATUSES.join("、")} 之一 (expected one of ${STATUSES.join(", ")})` }).optional(),
+      edition: z.enum(EDITIONS, { error: `筛选条件 edition 应为 ${EDITIONS.join("、")} 之一 (expected one of ${EDITIONS.join(", ")})` }).optional(),
+      parserVersion: ParserVersion.optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? `没有这样的筛选条件：${issue.keys.join("、")}（可用：${EXPORT_FILTER_KEYS.join("、")}）(unknown filter)`
+          : "筛选条件应为一个对象，如 { \"year\": 2021 } (filters: expected an object)",
+    },
+  )
+  .meta({ description: "The same filters as /reports and /export.csv" });
+
+export const ExportRequest = z.strictObject(
+  {
+    format: z.enum(["csv", "xlsx", "jsonl"], { error: "导出格式 format 应为 csv、xlsx 或 jsonl 之一 (expected csv, xlsx or jsonl)" }),
+    filters: ExportFilters.default({}),
+  },
+  { error: (issue) => (issue.code === "unrecognized_keys" ? `请求中有未知的字段：${issue.keys.join("、")}（可用：format、filters）(unknown field)` : undefined) },
+);
+export type ExportRequest = z.output<typeof ExportRequest>;
+
+export const ExportJobParams = z.strictObject({
+  id: z.uuid({ error: "导出任务编号应为 POST /exports 返回的 jobId (expected the jobId POST /exports returned)" }),
+});
+
+export const ExportJobView = z.object({
+  jobId: z.string(),
+  format: z.enum(["csv", "xlsx", "jsonl"]),
+  state: z.enum(["QUEUED", "RUNNING", "DONE", "FAILED"]),
+  written: z.number().int().meta({ description: "Records written to the file so far" }),
+  createdAt: z.string(),
+  changedAt: z.string(),
+  statusPath: z.string(),
+  download: z
+    .object({ url: z.string(), expiresAt: z.string(), bytes: z.number().int(), fileName: z.string() })
+    .optional()
+    .meta({ description: "When DONE: a presigned GET of the file, valid for PRESIGN_TTL_SECONDS" }),
+  failure: z.string().optional().meta({ description: "When FAILED: why, in Chinese" }),
+});

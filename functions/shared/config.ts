@@ -21,6 +21,8 @@ export const Config = z.object({
   /** Local stand-in for SNS: notifications are appended to this file as JSON lines. */
   NOTIFICATIONS_LOG: z.string().min(1).optional(),
   STATE_MACHINE_ARN: z.string().min(1).optional(),
+  /** The export workflow (lib/export-workflow.ts): `POST /exports` starts it; files go to ARTIFACTS_BUCKET under exports/. */
+  EXPORT_STATE_MACHINE_ARN: z.string().min(1).optional(),
   S3_ENDPOINT: OptionalUrl,
   DYNAMODB_ENDPOINT: OptionalUrl,
   SFN_ENDPOINT: OptionalUrl,

@@ -49,6 +49,7 @@ export const STEP_FOLDERS = {
   notify: "07-notify",
   "record-failure": "08-record-failure",
   reprocess: "09-reprocess",
+  export: "10-export",
 } as const;
 
 /**

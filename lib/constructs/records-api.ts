@@ -239,7 +239,7 @@ export class RecordsApi extends Construct {
   /**
    * Lets `role` call the routes the web page uses, signed with SigV4: every GET (the
    * queries, the template, the OpenAPI document, CSV export, presigned source downloads),
-   * `POST /uploads` and a review (`POST /reports/{id}/reviews`). Nothing else (e.g. no other POST).
+   * `POST /uploads`, a review (`POST /reports/{id}/reviews`) and `POST /exports` (export jobs). Nothing else (e.g. no other POST).
    *
    * @example
    * api.grantWebInvoke(signIn.authenticatedRole);
@@ -253,6 +253,7 @@ export class RecordsApi extends Construct {
         this.api.arnForExecuteApi("GET", "/*", stage),
         this.api.arnForExecuteApi("POST", "/uploads", stage),
         this.api.arnForExecuteApi("POST", "/reports/*/reviews", stage),
+        this.api.arnForExecuteApi("POST", "/exports", stage),
       ],
     });
     const apiId = nagRef(this.api);

@@ -3,6 +3,8 @@ import * as s3 from "aws-cdk-lib/aws-s3";
 import { Construct } from "constructs";
 import { OCR_CACHE_PREFIX } from "../../functions/documents/ocr/cache.ts";
 import { ARTIFACT_PREFIX } from "../../functions/shared/workflow-payloads.ts";
+import { EXPORT_PREFIX } from "../../functions/adapters/export-file.ts";
+import { EXPORT_JOB_TTL_SECONDS } from "../../functions/adapters/export-jobs.ts";
 
 export interface ReportBucketsProps {
   /**
@@ -104,6 +106,8 @@ export class ReportBuckets extends Construct {
         { prefix: ARTIFACT_PREFIX, expiration: Duration.days(props.artifactRetentionDays ?? 30) },
         // What OCR read, by the scan's hash: kept longer, so reprocessing a scan costs no OCR.
         { prefix: OCR_CACHE_PREFIX, expiration: Duration.days(props.ocrCacheRetentionDays ?? 400) },
+        // Export jobs' files: gone with their job items (EXPORT_JOB_TTL_SECONDS, 7 days).
+        { prefix: EXPORT_PREFIX, expiration: Duration.days(EXPORT_JOB_TTL_SECONDS / 86_400) },
         { noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { ArnFormat, Duration, Stack } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
@@ -10,6 +10,7 @@ import { Construct } from "constructs";
 import { acknowledge, nagArn } from "../acknowledge.ts";
 import { ENV, NianbaoFunction, bindBucket, bindTable } from "./nianbao-function.ts";
 import type { ReportWorkflow, WorkflowFunctionArns } from "./report-workflow.ts";
+import { loggedStateMachine } from "./logged-state-machine.ts";
 
 /** The Lambda ARNs of the reprocess definition: the pipeline's plus the Select step's. */
 export interface ReprocessFunctionArns extends WorkflowFunctionArns {
@@ -128,20 +129,10 @@ export class ReprocessSchedule extends Construct {
     );
 
     // A fixed name lets the role name its own executions without a reference cycle.
-    const stateMachineName = `${stack.stackName}-reprocess`;
-    this.logGroup = new logs.LogGroup(this, "ExecutionLog", {
-      logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    this.stateMachine = new sfn.StateMachine(this, "StateMachine", {
-      stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      definitionBody: sfn.DefinitionBody.fromString(stack.toJsonString(definition)),
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      tracingEnabled: true,
-      timeout: Duration.hours(24),
-    });
+    const machine = loggedStateMachine(this, { suffix: "reprocess", definition, timeout: Duration.hours(24), ...(props.logRetention ? { logRetention: props.logRetention } : {}) });
+    const stateMachineName = machine.stateMachineName;
+    this.logGroup = machine.logGroup;
+    this.stateMachine = machine.stateMachine;
 
     const role = this.stateMachine.role;
     for (const fn of [this.selectFunction, ...workflow.taskFunctions()]) {

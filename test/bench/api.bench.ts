@@ -23,10 +23,11 @@ import { LOCAL_NAMES } from "../../local/stack.ts";
 import type { ReportRecord } from "../../functions/report/record.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { benchExportJobs } from "./export-jobs.bench.ts";
+import { readSeeds, writeBenchRecords, WRITERS } from "./bench-records.ts";
 
 const SMALL = 1000;
 const LARGE = Number(process.env.NIANBAO_BENCH_RECORDS ?? 20_000);
-const WRITERS = 8;
 const CLIENT = fileURLToPath(new URL("./api-client.mjs", import.meta.url));
 
 type Row = Record<string, string | number>;
@@ -34,27 +35,6 @@ type Spec = readonly [path: string, count: number, what: string];
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-}
-
-/** Writes records [from, to) through the store, `WRITERS` at a time; mean ms per record. */
-async function writeRecords(records: RecordStore, seeds: ReportRecord[], bucket: string, from: number, to: number): Promise<number> {
-  const start = performance.now();
-  let next = from;
-  const writer = async () => {
-    for (let i = next++; i < to; i = next++) {
-      const seed = seeds[i % seeds.length]!;
-      const hasError = (seed.findings as { severity: string }[]).some((f) => f.severity === "error");
-      await records.putParsed({
-        reportId: i.toString(16).padStart(64, "0"),
-        status: hasError ? "NEEDS_REVIEW" : "VALID",
-        parserVersion: "bench",
-        record: { ...seed, agency: `机关${i % 100}`, agencyId: `bench-${i % 100}`, year: 2019 + (i % 4) },
-        source: { bucket, key: `incoming/bench/${i}.txt` },
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: WRITERS }, writer));
-  return (performance.now() - start) / (to - from);
 }
 
 async function measure(local: TestStack, size: number, specs: readonly Spec[]): Promise<Row[]> {
@@ -126,13 +106,11 @@ const median = (rows: Row[], size: number, route: string) => Number(rows.find((r
 export async function benchApi(): Promise<Row[]> {
   const local = await startTestStack("nianbao-bench-api-");
   try {
-    const seeds = await Promise.all(
-      SEEDS.map(async (s) => JSON.parse(await readFile(join(SEEDS_DIR, `${s}.expected.json`), "utf8")) as ReportRecord),
-    );
+    const seeds = await readSeeds();
     const records = local.stack.adapters.records;
     const bucket = local.stack.ingestBucket;
     const rows: Row[] = [];
-    const writeSmall = await writeRecords(records, seeds, bucket, 0, SMALL);
+    const writeSmall = await writeBenchRecords(records, seeds, bucket, 0, SMALL);
     rows.push(
       ...(await measure(local, SMALL, [
         ["/openapi.json", 300, "baseline: no database"],
@@ -145,7 +123,7 @@ export async function benchApi(): Promise<Row[]> {
         ["/stats?parserVersion=bench", 10, "sums over all records read one by one (the fallback; today's way)"],
       ])),
     );
-    const writeLarge = await writeRecords(records, seeds, bucket, SMALL, LARGE);
+    const writeLarge = await writeBenchRecords(records, seeds, bucket, SMALL, LARGE);
     rows.push(
       ...(await measure(local, LARGE, [
         ["/openapi.json", 300, "baseline: no database"],
@@ -158,6 +136,12 @@ export async function benchApi(): Promise<Row[]> {
     rows.push(
       ...(await benchExport(local, seeds, LARGE).catch((error: Error) => [
         { records: LARGE, route: "(export)", what: `FAILED: ${error.message}`, requests: "", "median ms": "", "p99 ms": "" },
+      ])),
+    );
+    // Export jobs (POST /exports's Lambda) of every format, each in its own process.
+    rows.push(
+      ...(await benchExportJobs(local, seeds, LARGE).catch((error: Error) => [
+        { records: LARGE, route: "(export job)", what: `FAILED: ${error.message}`, requests: "", "median ms": "", "p99 ms": "" },
       ])),
     );
     rows.push(

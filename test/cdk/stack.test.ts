@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from "../../lib/constructs/nianbao-function.ts";
 import { NianbaoStack } from "../../lib/nianbao-stack.ts";
 import { PARSER_VERSION } from "../../functions/report/index.ts";
 import { REPROCESS_STATES } from "../../lib/reprocess-workflow.ts";
+import { EXPORT_STATES } from "../../lib/export-workflow.ts";
 import { RETRYABLE_ERRORS, THROTTLE_RETRY_POLICY, WORKFLOW_STATES } from "../../lib/workflow.ts";
 import { OCR_CONCURRENCY } from "../../lib/constructs/report-workflow.ts";
 import { createApp, readDefinitionOf, readStateMachineDefinition, type StateMachineJson } from "./synth.ts";
@@ -57,7 +58,7 @@ beforeAll(() => {
 describe("Lambda functions", () => {
   it("run every handler on arm64 (Ocr on x86_64, its ONNX Runtime and canvas builds) with the newest Node.js runtime, active tracing and their own log group", () => {
     const ours = resourcesOf("AWS::Lambda::Function").filter((f) => String(f.Properties.Runtime).startsWith("nodejs"));
-    const expected = stack.workflow.taskFunctions().length + 3; // + ingest, api and reprocess select
+    const expected = stack.workflow.taskFunctions().length + 4; // + ingest, api, reprocess select and export
     expect(ours).toHaveLength(expected);
     for (const fn of ours) {
       expect(fn.Properties.Architectures).toEqual([fn.Properties.Description === "nianbao ocr" ? "x86_64" : "arm64"]);
@@ -159,6 +160,8 @@ describe("Lambda functions", () => {
         Action: ["dynamodb:UpdateItem", "dynamodb:PutItem"],
         Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIXES.REPORT}*`, `${KEY_PREFIXES.STATS}*`] } },
       }),
+      // and its export jobs' items (POST /exports creates them, fails one that does not start)
+      expect.objectContaining({ Action: ["dynamodb:PutItem", "dynamodb:UpdateItem"], Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIXES.EXPORT}*`] } } }),
     ]);
     // No function may Scan: every query has an index.
     for (const fn of [...w.taskFunctions(), stack.api.apiFunction, stack.ingest.ingestFunction]) {
@@ -294,6 +297,7 @@ describe("ingest bucket and queue", () => {
       expect.arrayContaining([
         expect.objectContaining({ Prefix: "artifacts/", ExpirationInDays: 30, Status: "Enabled" }),
         expect.objectContaining({ Prefix: "ocr-cache/", ExpirationInDays: 400, Status: "Enabled" }),
+        expect.objectContaining({ Prefix: "exports/", ExpirationInDays: 7, Status: "Enabled" }),
         expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
       ]),
     );
@@ -457,7 +461,7 @@ describe("notifications", () => {
 
   it("alarms on the topic for dead-lettered uploads and failed or timed-out executions", () => {
     const alarms = resourcesOf("AWS::CloudWatch::Alarm");
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(7);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalId(stack.notifications.topic) }]);
       expect(alarm.Properties.Threshold).toBe(1);
@@ -466,7 +470,7 @@ describe("notifications", () => {
       MetricName: "ApproximateNumberOfMessagesVisible",
       Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [logicalId(stack.ingest.deadLetterQueue), "QueueName"] } }],
     });
-    for (const machine of [stack.workflow.stateMachine, stack.reprocess.stateMachine]) {
+    for (const machine of [stack.workflow.stateMachine, stack.reprocess.stateMachine, stack.exports.stateMachine]) {
       for (const metric of ["ExecutionsFailed", "ExecutionsTimedOut"]) {
         template.hasResourceProperties("AWS::CloudWatch::Alarm", {
           MetricName: metric,
@@ -554,7 +558,7 @@ describe("reprocess schedule", () => {
 
   it("selects with the Select Lambda, then runs the pipeline's own Tasks in a Distributed Map over the manifest", () => {
     const machines = resourcesOf("AWS::StepFunctions::StateMachine");
-    expect(machines).toHaveLength(2);
+    expect(machines).toHaveLength(3); // the pipeline, reprocess and export jobs
     const reprocess = template.toJSON().Resources[logicalId(stack.reprocess.stateMachine)];
     const parsed = readDefinitionOf(reprocess);
     const select = parsed.States[REPROCESS_STATES.SELECT]!;
@@ -568,5 +572,56 @@ describe("reprocess schedule", () => {
     // The same functions as the pipeline, with the same Retry/Catch.
     expect(map.ItemProcessor.States[WORKFLOW_STATES.EXTRACT]).toEqual(definition.States[WORKFLOW_STATES.EXTRACT]);
     expect(map.ItemProcessor.States[WORKFLOW_STATES.STORE]).toEqual(definition.States[WORKFLOW_STATES.STORE]);
+  });
+});
+
+describe("export jobs", () => {
+  const table = () => ({ "Fn::GetAtt": [logicalId(stack.records.table), "Arn"] });
+  const underExports = () => ({ "Fn::Join": ["", [{ "Fn::GetAtt": [logicalId(stack.buckets.artifacts), "Arn"] }, "/exports/*"]] });
+  const exportKeys = { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIXES.EXPORT}*`] } };
+
+  it("lets the Export function write only under exports/, read the table and update only export job items", () => {
+    const statements = statementsOfRole(logicalId(stack.exports.exportFunction.role!));
+    const s3 = statements.filter((st) => actionsOf([st]).some((a) => a.startsWith("s3:")));
+    expect(s3).toEqual([expect.objectContaining({ Action: ["s3:PutObject", "s3:AbortMultipartUpload"], Resource: underExports() })]);
+    const writes = statements.filter((st) => actionsOf([st]).some((a) => ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"].includes(a)));
+    expect(writes).toEqual([expect.objectContaining({ Action: "dynamodb:UpdateItem", Resource: table(), Condition: exportKeys })]);
+    const actions = actionsOf(statements);
+    expect(actions).toEqual(expect.arrayContaining(["dynamodb:GetItem", "dynamodb:Query"]));
+    expect(actions).not.toContain("dynamodb:Scan");
+    expect(actions.some((a) => a.startsWith("sns:") || a.startsWith("states:") || a.startsWith("textract:"))).toBe(false);
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: "nianbao export",
+      Timeout: 900,
+      Environment: { Variables: Match.objectLike({ TABLE_NAME: { Ref: logicalId(stack.records.table) }, ARTIFACTS_BUCKET: { Ref: logicalId(stack.buckets.artifacts) } }) },
+    });
+  });
+
+  it("runs the Export function from its own logged, traced state machine whose Catch marks the job FAILED", () => {
+    const exportDefinition = readStateMachineDefinition(template, "Exports");
+    const fnArn = `{{${logicalId(stack.exports.exportFunction)}.Arn}}`;
+    expect(exportDefinition.StartAt).toBe(EXPORT_STATES.EXPORT);
+    expect(exportDefinition.States[EXPORT_STATES.EXPORT]).toMatchObject({ Resource: fnArn, Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: EXPORT_STATES.FAILED }] });
+    expect(exportDefinition.States[EXPORT_STATES.FAILED]).toMatchObject({ Resource: fnArn, End: true });
+    template.hasResourceProperties("AWS::StepFunctions::StateMachine", {
+      LoggingConfiguration: Match.objectLike({ Level: "ALL", Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { "Fn::GetAtt": [logicalId(stack.exports.logGroup), "Arn"] } } }] }),
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it("lets the API start the jobs, presign only their files, and the web page POST /exports", () => {
+    const statements = statementsOfRole(logicalId(stack.api.apiFunction.role!));
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: "states:StartExecution", Resource: { Ref: logicalId(stack.exports.stateMachine) } }),
+        expect.objectContaining({ Action: "s3:GetObject", Resource: underExports() }),
+      ]),
+    );
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Description: "nianbao api",
+      Environment: { Variables: Match.objectLike({ EXPORT_STATE_MACHINE_ARN: { Ref: logicalId(stack.exports.stateMachine) }, ARTIFACTS_BUCKET: { Ref: logicalId(stack.buckets.artifacts) } }) },
+    });
+    const webStatements = statementsOfRole(logicalId(stack.signIn.authenticatedRole)).filter((st) => actionsOf([st]).includes("execute-api:Invoke"));
+    expect(JSON.stringify(webStatements)).toContain("/POST/exports");
   });
 });

@@ -299,6 +299,30 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     await page.screenshot({ path: join(ARTIFACTS, "agency-picker.png"), fullPage: true });
   });
 
+  it("exports the list as a file job (POST /exports), showing its progress, then the link to the file", async () => {
+    await web.open("#/");
+    await page.waitForSelector("#report-table tbody tr[data-id]");
+    // Every status line the page shows, as it happens (the test's own observer).
+    await page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      const seen: string[] = ((globalThis as any).seenExportStatus = []);
+      new (globalThis as any).MutationObserver(() => seen.push(doc.querySelector("#export-job-status").textContent)).observe(doc.querySelector("#export-job-status"), { childList: true, subtree: true, characterData: true });
+    });
+    await page.selectOption("#export-format", "jsonl");
+    await page.click("#export-job");
+    const link = page.locator("#export-job-download");
+    await link.waitFor({ timeout: 30_000 });
+    const status = (await page.locator("#export-job-status").textContent())!;
+    const written = Number(/导出完成：共 (\d+) 份报告/.exec(status)?.[1]);
+    expect(written).toBeGreaterThanOrEqual(5);
+    const seen = await page.evaluate(() => (globalThis as any).seenExportStatus as string[]);
+    expect(seen[0]).toBe("导出任务已排队…");
+    const file = await page.request.get((await link.getAttribute("href"))!);
+    expect(file.status()).toBe(200);
+    expect((await file.text()).trimEnd().split("\n")).toHaveLength(written);
+    await page.screenshot({ path: join(ARTIFACTS, "7-export-job.png"), fullPage: true });
+  });
+
   it("logs no script errors", () => {
     // The upload box polls GET /reports/{id}, which is 404 until the record exists.
     expect(web.scriptErrors(/Failed to load resource: .* 404/)).toEqual([]);

@@ -12,6 +12,8 @@ import { compilePath, MATCHED, type MatchedRoute, type Route } from "../route.ts
 function describeIssue(where: string, issue: z.core.$ZodIssue): { parameter: string; message: string } {
   if (issue.code === "unrecognized_keys") {
     const keys = issue.keys;
+    // A schema's own message (the export request's Chinese one) over the generic one.
+    if (!/^Unrecognized key/.test(issue.message)) return { parameter: [...issue.path.map(String), keys[0] ?? where].join("."), message: issue.message };
     return { parameter: keys[0] ?? where, message: `unknown ${where} parameter${keys.length > 1 ? "s" : ""} ${keys.map((k) => `'${k}'`).join(", ")}` };
   }
   const parameter = issue.path.length ? issue.path.map(String).join(".") : where;

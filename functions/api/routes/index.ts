@@ -4,6 +4,7 @@ import { defineRoute, json, type Route } from "../route.ts";
 import { createUploadRoute } from "./create-upload.ts";
 import { exportCsvRoute } from "./export-csv.ts";
 import { exportXlsxRoute } from "./export-xlsx.ts";
+import { createExportRoute, getExportRoute } from "./exports.ts";
 import { getReportSourceRoute } from "./get-report-source.ts";
 import { getReportSourceTableRoute } from "./get-report-source-table.ts";
 import { getReportRoute } from "./get-report.ts";
@@ -35,6 +36,8 @@ const DATA_ROUTES: readonly Route[] = [
   getStatsRoute,
   exportCsvRoute,
   exportXlsxRoute,
+  createExportRoute,
+  getExportRoute,
   createUploadRoute,
   getTemplateRoute,
   listAgenciesRoute,

@@ -134,7 +134,7 @@ describe("API router", () => {
     const doc = bodyOf(await request("GET", "/openapi.json")) as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string; in: string }[] }>> };
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ["/agencies", "/agencies/{id}", "/agencies/{id}/series", "/compare", "/coverage", "/export.csv", "/export.xlsx", "/openapi.json", "/regions", "/registry/imports", "/reports", "/reports/{id}", "/reports/{id}/progress", "/reports/{id}/reviews", "/reports/{id}/source", "/reports/{id}/source/tables/{table}", "/stats", "/template", "/uploads"].sort(),
+      ["/agencies", "/agencies/{id}", "/agencies/{id}/series", "/compare", "/coverage", "/export.csv", "/export.xlsx", "/exports", "/exports/{id}", "/openapi.json", "/regions", "/registry/imports", "/reports", "/reports/{id}", "/reports/{id}/progress", "/reports/{id}/reviews", "/reports/{id}/source", "/reports/{id}/source/tables/{table}", "/stats", "/template", "/uploads"].sort(),
     );
     const listParams = doc.paths["/reports"]!.get!.parameters.map((p) => p.name);
     expect(listParams).toEqual(expect.arrayContaining(["agency", "year", "status", "edition", "limit", "cursor"]));
@@ -147,6 +147,7 @@ describe("API router", () => {
     expect(doc.paths["/registry/imports"]!.post).toHaveProperty("requestBody");
     expect(doc.paths["/reports/{id}/reviews"]!.post).toHaveProperty("requestBody");
     expect(doc.paths["/reports/{id}/reviews"]!.get!.parameters).toEqual([expect.objectContaining({ name: "id", in: "path" })]);
+    expect(doc.paths["/exports"]!.post).toHaveProperty("requestBody");
   });
 
   it("answers coverage without a year or with a bad region by a 400 naming it", async () => {
