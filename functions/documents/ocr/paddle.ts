@@ -259,7 +259,9 @@ type RgbImage = InstanceType<Paddle["Image"]>;
 async function detectLines(models: Models, image: RgbImage, dpi: number, rulings: readonly Segment[]): Promise<Box[]> {
   const maxSideLength = Math.round((Math.max(image.width, image.height) * DET.dpi) / Math.max(DET.dpi, dpi));
   const boxes = await models.detection.run(image, { maxSideLength });
-  return boxes.flatMap((box) => cutAtRulings(box, rulings));
+  // Upright boxes: the page is deskewed, and an upright crop skips the library's bicubic
+  // perspective warp of each line's quadrilateral (~0.4 s a page).
+  return boxes.flatMap(({ x, y, width, height }) => cutAtRulings({ x, y, width, height }, rulings));
 }
 
 /** Reads each detected piece of a line. */
@@ -267,11 +269,29 @@ async function readLines(models: Models, image: RgbImage, pieces: readonly Box[]
   const words: OcrWord[] = [];
   for (const box of pieces) {
     // One box a run: a batch pads every crop to the widest line's width, which costs more than it saves here.
-    const [result] = await models.recognition.run(image, [box]);
+    const result = await readLine(models, image, box);
     if (!result || result.text.trim() === "") continue;
     words.push({ text: trimFigure(normaliseDigits(result.text.trim())), left: box.x, top: box.y, width: box.width, height: box.height, confidence: Math.round(result.confidence * 1000) / 10 });
   }
   return words;
+}
+
+/** Recognition input: PaddleOCR pads a line to 320 px wide (at 48 high); a short crop is padded only this far first. */
+export const SHORT_LINE = { width: 96, confidence: 0.95 };
+
+/**
+ * Reads one line. The model's cost grows with the padded width (320 px: 23 ms, 96 px: 8 ms on one
+ * thread), and about 85% of a table page's crops are lone figures or short labels no wider than
+ * 96 px at 48 px high. Those are read padded to 96 px; a reading below 0.95 confidence (about one in
+ * ten; a lone 3 can come out "-3" at 0.90) is read again as PaddleOCR pads it, to 320 px.
+ */
+async function readLine(models: Models, image: RgbImage, box: Box) {
+  if (48 * box.width <= SHORT_LINE.width * box.height) {
+    const [short] = await models.recognition.run(image, [box], { recognition: { imageWidth: SHORT_LINE.width } });
+    if (short && short.confidence >= SHORT_LINE.confidence) return short;
+  }
+  const [result] = await models.recognition.run(image, [box]);
+  return result;
 }
 
 /**
