@@ -15,7 +15,7 @@ import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
 import type { OcrEngine, OcrImage } from "../../functions/documents/ocr/engine.ts";
 import { parseReport } from "../../functions/report/index.ts";
-import { isPaddleOcrInstalled, PaddleOcrEngine } from "../../functions/documents/ocr/paddle.ts";
+import { isPaddleOcrInstalled, PaddleOcrEngine, type PaddleStageSeconds } from "../../functions/documents/ocr/paddle.ts";
 import { isTesseractInstalled, TesseractOcrEngine } from "../../functions/documents/ocr/tesseract.ts";
 import { loadSeeds, seedPdf } from "../fixtures/generate/index.ts";
 import { findChromium } from "../fixtures/generate/render-pdf.ts";
@@ -81,6 +81,15 @@ const ENGINES: Record<string, { installed: () => boolean; make: (threads: number
   tesseract: { installed: () => isTesseractInstalled(), make: () => new TesseractOcrEngine({ labels: TEMPLATE_LABELS, concurrency: 1 }) },
 };
 
+/** PaddleOCR's CPU seconds per page by stage, and its recognition crops per page; undefined for an engine that does not count them. */
+function stageBreakdown(engine: OcrEngine | undefined, pages: number): string | undefined {
+  const stages = (engine as { stageSeconds?: PaddleStageSeconds } | undefined)?.stageSeconds;
+  if (!stages || pages === 0) return undefined;
+  const { crops, ...seconds } = stages;
+  const perPage = Object.entries(seconds).map(([stage, s]) => `${stage} ${(s / pages).toFixed(2)}`);
+  return `${perPage.join(", ")}; ${Math.round(crops / pages)} crops`;
+}
+
 type Totals = { right: number; total: number; seconds: number; pages: number; files: number; exact: number; falseErrors: number };
 
 /** Both engines on every case's pages, one case at a time; a row per engine and case, then a total per engine. */
@@ -126,6 +135,7 @@ export async function benchOcrEngines(engineNames = Object.keys(ENGINES), filter
     }
   }
   for (const [name, t] of totals) {
+    const stages = stageBreakdown(engines.get(name), t.pages);
     const share = t.total ? t.right / t.total : 0;
     const perPage = t.seconds / Math.max(1, t.pages);
     const met = perPage <= OCR_GOAL.secondsPerPage && share >= OCR_GOAL.cellsRight;
@@ -137,6 +147,7 @@ export async function benchOcrEngines(engineNames = Object.keys(ENGINES), filter
       "pages OCR'd": t.pages,
       "CPU s/page": Number(perPage.toFixed(2)),
       [`goal ≤ ${OCR_GOAL.secondsPerPage} s/page at ≥ ${OCR_GOAL.cellsRight * 100}% of cells, ${threads} thread${threads > 1 ? "s" : ""}`]: met ? "met" : "not met",
+      ...(stages ? { "CPU s/page by stage": stages } : {}),
     });
   }
   return rows;
@@ -144,5 +155,7 @@ export async function benchOcrEngines(engineNames = Object.keys(ENGINES), filter
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const rows = await benchOcrEngines(process.argv[2]?.split(","), process.argv[3] ? new RegExp(process.argv[3]) : undefined, true);
-  console.table(rows.filter((r) => String(r.file).startsWith("TOTAL")));
+  const totalRows = rows.filter((r) => String(r.file).startsWith("TOTAL"));
+  console.table(totalRows);
+  for (const r of totalRows) if (r["CPU s/page by stage"]) console.log(`${r.engine} CPU s/page by stage: ${r["CPU s/page by stage"]}`);
 }

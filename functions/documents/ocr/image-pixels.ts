@@ -96,20 +96,32 @@ export function binarise(image: GreyImage, threshold = otsuThreshold(image)): Ui
 export function estimateSkew(ink: Uint8Array, width: number, height: number): number {
   // Every row, every fourth column: sampling rows too would put the points on a lattice that favours 0°.
   const step = 4;
-  const points: number[] = [];
-  for (let y = 0; y < height; y += 1) {
-    for (let x = 0; x < width; x += step) if (ink[y * width + x]) points.push(x, y);
+  let count = 0;
+  for (let y = 0; y < height; y += 1) for (let x = 0; x < width; x += step) count += ink[y * width + x]!;
+  if (count < 100) return 0;
+  const xs = new Int32Array(count);
+  const ys = new Int32Array(count);
+  for (let y = 0, n = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += step) {
+      if (!ink[y * width + x]) continue;
+      xs[n] = x;
+      ys[n] = y;
+      n += 1;
+    }
   }
-  if (points.length < 200) return 0;
+  // Rows of 2 px counted in a typed array (a Map per angle cost ~0.1 s a page): at ±3.2° a row
+  // index lies within width·tan(3.2°)/2 of y/2.
+  const offset = Math.ceil(width * 0.06) + 2;
+  const bins = new Int32Array(Math.ceil(height / 2) + 2 * offset + 2);
   const score = (degrees: number) => {
     const t = Math.tan((degrees * Math.PI) / 180);
-    const bins = new Map<number, number>();
-    for (let i = 0; i < points.length; i += 2) {
-      const row = Math.round((points[i + 1]! - points[i]! * t) / 2);
-      bins.set(row, (bins.get(row) ?? 0) + 1);
+    bins.fill(0);
+    for (let i = 0; i < count; i += 1) {
+      const row = Math.round((ys[i]! - xs[i]! * t) / 2) + offset;
+      bins[row] = bins[row]! + 1;
     }
     let s = 0;
-    for (const v of bins.values()) s += v * v;
+    for (let i = 0; i < bins.length; i += 1) s += bins[i]! * bins[i]!;
     return s;
   };
   let best = 0;
