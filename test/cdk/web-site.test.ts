@@ -248,7 +248,7 @@ describe("sign-in", () => {
     ]);
   });
 
-  it("lets signed-in users invoke only the API's GET routes, POST /uploads and POST /reports/{id}/reviews", () => {
+  it("lets signed-in users invoke only the API's GET routes, POST /uploads, POST /reports/{id}/reviews and POST /exports", () => {
     const roleId = logicalId(stack.signIn.authenticatedRole);
     const role = template.toJSON().Resources[roleId] as Resource;
     expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain('"cognito-identity.amazonaws.com:amr":"authenticated"');
@@ -274,7 +274,7 @@ describe("sign-in", () => {
         ],
       ],
     });
-    expect(statements).toEqual([{ Effect: "Allow", Action: "execute-api:Invoke", Resource: [routeArn("/GET/*"), routeArn("/POST/uploads"), routeArn("/POST/reports/*/reviews")] }]);
+    expect(statements).toEqual([{ Effect: "Allow", Action: "execute-api:Invoke", Resource: [routeArn("/GET/*"), routeArn("/POST/uploads"), routeArn("/POST/reports/*/reviews"), routeArn("/POST/exports")] }]);
   });
 });
 

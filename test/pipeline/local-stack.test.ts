@@ -238,8 +238,11 @@ describe("the local pipeline", { timeout: 120_000 }, () => {
   }, 120_000);
 
   it.skipIf(!findChromium() || !hasLocalOcr)("reads a scanned report with the local OCR engine", async () => {
-    // Prepare: seed 003 printed to PDF, then scanned (300 dpi JPEG pages, no text layer)
-    const seed = loadSeeds().find((s) => s.name.startsWith("003"))!;
+    // Prepare: seed 003 printed to PDF, then scanned (300 dpi JPEG pages, no text layer). It prints
+    // another year: the same body's report for the same year in other files is one report, whose
+    // figures come from the file read most directly (the text), not from OCR.
+    const printed = loadSeeds().find((s) => s.name.startsWith("003"))!;
+    const seed = { ...printed, record: { ...printed.record, year: printed.record.year - 1 } };
     const scannedPages = await scanPdf(await seedPdf(seed));
     const scan = imagesToPdf(scannedPages);
 

@@ -22,8 +22,18 @@ import { findChromium } from "../../../fixtures/generate/render-pdf.ts";
 import { imagesToPdf, scanPdf } from "../../../fixtures/generate/render-scan.ts";
 import { MemoryObjects, RecordingProgress } from "../../../support/fakes.ts";
 
-/** How many times the PDF reader read a page's text layer. */
+/** How many times the PDF reader read a page's text layer (PDFium by default, pdf.js where asked). */
 const textPass = vi.hoisted(() => ({ pages: 0 }));
+vi.mock("../../../../functions/documents/pdf/pdfium-page.ts", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../../../functions/documents/pdf/pdfium-page.ts")>();
+  return {
+    ...original,
+    readPdfiumPage: (...args: Parameters<typeof original.readPdfiumPage>) => {
+      textPass.pages += 1;
+      return original.readPdfiumPage(...args);
+    },
+  };
+});
 vi.mock("../../../../functions/documents/pdf/text-layer.ts", async (importOriginal) => {
   const original = await importOriginal<typeof import("../../../../functions/documents/pdf/text-layer.ts")>();
   return {
