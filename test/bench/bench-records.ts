@@ -9,6 +9,8 @@ import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 export const WRITERS = 8;
 
 /** Writes records [from, to) through the store, `WRITERS` at a time; mean ms per record. */
+const BODIES = 5_000;
+
 export async function writeBenchRecords(records: RecordStore, seeds: ReportRecord[], bucket: string, from: number, to: number): Promise<number> {
   const start = performance.now();
   let next = from;
@@ -20,7 +22,9 @@ export async function writeBenchRecords(records: RecordStore, seeds: ReportRecor
         reportId: i.toString(16).padStart(64, "0"),
         status: hasError ? "NEEDS_REVIEW" : "VALID",
         parserVersion: "bench",
-        record: { ...seed, agency: `机关${i % 100}`, agencyId: `bench-${i % 100}`, year: 2019 + (i % 4) },
+        // One body's report for one year is one report however many files (record-store-sources.ts), so
+        // every record is another body's or year's: 5,000 bodies × 4 years before any repeats.
+        record: { ...seed, agency: `机关${i % BODIES}`, agencyId: `bench-${i % BODIES}`, year: 2019 + (Math.floor(i / BODIES) % 4) },
         source: { bucket, key: `incoming/bench/${i}.txt` },
       });
     }
