@@ -124,25 +124,20 @@ export async function putLogicalSource(table: RecordTable, write: ParsedWrite, l
       continue;
     }
     if (group.primaryId === write.reportId && group.members.length === 1) return undefined;
+    const outcome = await tryMerge(table, write, group, logicalKey);
     // The primary was read again as another body's or year's report: this file starts the group afresh.
-    if (!(await primaryBelongs(table, group, logicalKey))) {
+    if (outcome === STALE_GROUP) {
       if (await restartGroup(table, logicalKey, group, write.reportId)) return undefined;
       continue;
     }
-    const outcome = await tryMerge(table, write, group);
     if (outcome) return outcome;
     if (attempt >= MAX_ATTEMPTS) throw new TransientError(`store ${write.reportId} into logical report ${logicalKey}: still contended after ${attempt} attempts`);
     await sleep(Math.random() * Math.min(1000, 10 * 2 ** attempt));
   }
 }
 
-/** Whether the group's primary still reads as the group's report (a re-parse may name another body or year). */
-async function primaryBelongs(table: RecordTable, group: Group, logicalKey: string): Promise<boolean> {
-  const primary = (await readItem(table, group.primaryId)) as MemberItem | undefined;
-  const own = primary && ownReading(primary);
-  // Not yet written (its Store created the group first): it belongs until it says otherwise.
-  return !own || logicalKeyOf(own.record) === logicalKey;
-}
+/** tryMerge's answer when the group's primary no longer reads as the group's report (a re-parse named another body or year). */
+const STALE_GROUP = "stale-group";
 
 /** Replaces a stale group by one with `reportId` as its only member; false when the group moved meanwhile. */
 async function restartGroup({ client, tableName }: RecordTable, logicalKey: string, group: Group, reportId: string): Promise<boolean> {
@@ -158,12 +153,13 @@ async function restartGroup({ client, tableName }: RecordTable, logicalKey: stri
 }
 
 /** One attempt at the merged write; undefined when something moved meanwhile (read again). */
-async function tryMerge(table: RecordTable, write: ParsedWrite, group: Group): Promise<WriteOutcome | undefined> {
+async function tryMerge(table: RecordTable, write: ParsedWrite, group: Group, logicalKey: string): Promise<WriteOutcome | typeof STALE_GROUP | undefined> {
   const self = write.reportId;
   const primaryId = group.primaryId;
   const primary = (await readItem(table, primaryId)) as MemberItem | undefined;
   // The primary's first Store has created the group but not yet its record: wait for it.
   if (!primary?.record) return undefined;
+  if (logicalKeyOf(ownReading(primary)!.record) !== logicalKey) return STALE_GROUP;
   const selfItem = self === primaryId ? primary : ((await readItem(table, self)) as MemberItem | undefined);
   // Members read again as another report since (mergedInto gone or moved) are members no more.
   const candidates = group.members.filter((id) => id !== primaryId && id !== self);
