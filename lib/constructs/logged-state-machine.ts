@@ -6,14 +6,15 @@ import type { Construct } from "constructs";
 /**
  * A STANDARD state machine named `<stack>-<suffix>` from an ASL definition (lib/*-workflow.ts),
  * logging every execution (level ALL, with data) to its own vended-logs group, traced by X-Ray.
- * The fixed name lets its role and others name its ARN without a reference cycle.
+ * The fixed name lets its role and others name its ARN without a reference cycle; `fixedName: false`
+ * leaves the name to CloudFormation (the report workflow, deployed so before the name was fixed).
  *
  * @example
  * const { stateMachine, logGroup } = loggedStateMachine(this, { suffix: "export", definition, timeout: Duration.hours(3) });
  */
 export function loggedStateMachine(
   scope: Construct,
-  options: { suffix: string; definition: object; timeout: Duration; logRetention?: logs.RetentionDays },
+  options: { suffix: string; definition: object; timeout: Duration; logRetention?: logs.RetentionDays; fixedName?: boolean },
 ): { stateMachineName: string; logGroup: logs.LogGroup; stateMachine: sfn.StateMachine } {
   const stack = Stack.of(scope);
   const stateMachineName = `${stack.stackName}-${options.suffix}`;
@@ -23,7 +24,7 @@ export function loggedStateMachine(
     removalPolicy: RemovalPolicy.DESTROY,
   });
   const stateMachine = new sfn.StateMachine(scope, "StateMachine", {
-    stateMachineName,
+    ...(options.fixedName === false ? {} : { stateMachineName }),
     stateMachineType: sfn.StateMachineType.STANDARD,
     // toJsonString keeps the function ARN tokens as CloudFormation references.
     definitionBody: sfn.DefinitionBody.fromString(stack.toJsonString(options.definition)),

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Duration } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as logs from "aws-cdk-lib/aws-logs";
@@ -7,6 +7,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { acknowledge, nagArn } from "../acknowledge.ts";
+import { loggedStateMachine } from "./logged-state-machine.ts";
 import { ENV, NianbaoFunction, bindBucket, bindTopic } from "./nianbao-function.ts";
 import { KEY_PREFIXES } from "../../functions/shared/table-schema.ts";
 import { OCR_LIMIT_DEFAULTS } from "../../functions/adapters/rate-limiter.ts";
@@ -181,21 +182,15 @@ export class ReportWorkflow extends Construct {
       ocrFunction: this.ocrFunction.functionArn,
     });
 
-    this.logGroup = new logs.LogGroup(this, "ExecutionLog", {
-      // The vended-logs prefix keeps the CloudWatch Logs resource policy short.
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-report-workflow`,
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-
-    this.stateMachine = new sfn.StateMachine(this, "StateMachine", {
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      // toJsonString keeps the function ARN tokens as CloudFormation references.
-      definitionBody: sfn.DefinitionBody.fromString(Stack.of(this).toJsonString(definition)),
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      tracingEnabled: true,
+    const machine = loggedStateMachine(this, {
+      suffix: "report-workflow",
+      definition,
       timeout: props.executionTimeout ?? Duration.hours(1),
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      fixedName: false,
     });
+    this.logGroup = machine.logGroup;
+    this.stateMachine = machine.stateMachine;
 
     const role = this.stateMachine.role;
     for (const fn of this.taskFunctions()) {
