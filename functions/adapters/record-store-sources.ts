@@ -15,10 +15,11 @@
  * group (guarded by its revision) and the aggregates' change from the primary's old contribution
  * to its new one, so a second source replaces the report's contribution and never adds to it.
  */
-import { GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { randomUUID } from "node:crypto";
 import { agencyKeyOf } from "../report/cross-year.ts";
 import type { ReportRecord } from "../report/record.ts";
+import { applyReviews, carryReviews, withoutCorrections, type CellReviews } from "../report/reviews.ts";
 import { carriedReading, logicalKeyOf, readingRank, recordOfSources, type SourceReading } from "../report/sources.ts";
 import { toVersionOrder } from "../shared/parser-version.ts";
 import { STATUS, type Status } from "../shared/status.ts";
@@ -80,12 +81,45 @@ async function createGroup({ client, tableName }: RecordTable, logicalKey: strin
   }
 }
 
-/** A member's own reading: the primary's `ownRecord` where it carries another file's, else its record. */
-function ownReading(item: MemberItem): { record: ReportRecord; status: Status; parserVersion: string } | undefined {
+/**
+ * A member's own reading: the primary's `ownRecord` where it carries another file's, else its
+ * record (a report's record without the reviewers' corrections: those are the report's, not the file's).
+ */
+export function ownReading(item: MemberItem): { record: ReportRecord; status: Status; parserVersion: string } | undefined {
   if (item.ownRecord) return { record: item.ownRecord, status: item.ownStatus!, parserVersion: item.ownParserVersion! };
   if (item.mergedInto) return item.record ? { record: item.record, status: item.ownStatus!, parserVersion: item.ownParserVersion! } : undefined;
-  return item.record ? { record: item.record, status: item.status, parserVersion: item.parserVersion } : undefined;
+  return item.record ? { record: withoutCorrections(item.record, item.reviews), status: item.status, parserVersion: item.parserVersion } : undefined;
 }
+
+type Reading = SourceReading & { status: Status; parserVersion: string };
+
+/** The file whose figures a report's record carries: the source marked so, else the primary's own. */
+const carriedIdOf = (primary: MemberItem) => primary.sources?.find((s) => s.carried)?.contentHash ?? primary.reportId;
+
+/**
+ * A logical report from its files' readings: the carried reading's record compared with the others
+ * (`sources.disagree`), and the report's reviews carried onto it, compared with another file's
+ * figures where the carried file changed (agreed or disputed, as a newer parser's reading is).
+ */
+function reportOfReadings(readings: Reading[], carriedBefore: string, reviews: CellReviews | undefined) {
+  const carried = carriedReading(readings);
+  const record = recordOfSources(
+    carried,
+    readings.filter((r) => r !== carried),
+  );
+  if (!reviews || Object.keys(reviews).length === 0) return { carried, record, status: carried.status };
+  const carriedReviews = carryReviews(carried.record, reviews, { anotherFile: carried.reportId !== carriedBefore });
+  const reviewed = applyReviews(record, carriedReviews);
+  return { carried, record: reviewed, status: reviewed.status as Status, reviews: carriedReviews };
+}
+
+/** Sources listed before their file's hash and name were kept: the primary's own, named by its key. */
+const completeSource = (primary: MemberItem) => (s: Source): Source => ({
+  ...s,
+  contentHash: s.contentHash ?? primary.reportId,
+  fileName: s.fileName ?? s.key.split("/").pop() ?? s.key,
+  ...(s.format === undefined && primary.format !== undefined && (s.contentHash ?? primary.reportId) === primary.reportId ? { format: primary.format } : {}),
+});
 
 /** Whether a parsed write replaces a member's own reading: none yet, a failure, or an older parser's. */
 function replacesReading(own: ReturnType<typeof ownReading>, write: ParsedWrite): boolean {
@@ -179,7 +213,7 @@ async function tryMerge(table: RecordTable, write: ParsedWrite, group: Group, lo
   if (!replaced && !sourceAdded && isMember) return { written: false, sourceAdded: false, status: primary.status, logicalReportId: primaryId };
 
   // Every member's own reading, this file's as written now.
-  const sources = [...listed.map((s) => ({ ...s, contentHash: s.contentHash ?? primaryId })), ...(sourceAdded ? [entry] : [])];
+  const sources = [...listed.map(completeSource(primary)), ...(sourceAdded ? [entry] : [])];
   const fileOf = (id: string) => sources.find((s) => s.contentHash === id);
   const readingOf = (id: string, own: ReturnType<typeof ownReading>) =>
     own && { reportId: id, fileName: fileOf(id)?.fileName ?? id.slice(0, 12), receivedAt: fileOf(id)?.receivedAt ?? now, ...own };
@@ -188,14 +222,11 @@ async function tryMerge(table: RecordTable, write: ParsedWrite, group: Group, lo
     readingOf(primaryId, self === primaryId ? newSelf : ownReading(primary)),
     ...otherIds.map((id, i) => readingOf(id, others[i] && ownReading(others[i]))),
     ...(self === primaryId ? [] : [readingOf(self, newSelf)]),
-  ].filter((r): r is SourceReading & { status: Status; parserVersion: string } => r !== undefined);
-  const carried = carriedReading(readings);
-  const record = recordOfSources(
-    carried,
-    readings.filter((r) => r !== carried),
-  );
+  ].filter((r): r is Reading => r !== undefined);
+  const report = reportOfReadings(readings, carriedIdOf(primary), primary.reviews);
+  const record = report.record;
 
-  const primaryAfter = primaryItemAfter(primary, { record, carried, primaryOwn: readings.find((r) => r.reportId === primaryId)!, sources, now });
+  const primaryAfter = primaryItemAfter(primary, { ...report, primaryOwn: readings.find((r) => r.reportId === primaryId)!, sources, now });
   // What the aggregates hold now: the primary, and this file if it was a report of its own (a failure before).
   const counted = [primary, ...(self !== primaryId && selfItem && !selfItem.mergedInto ? [selfItem] : [])].filter((item) => item.revision !== undefined);
   const items = [
@@ -224,27 +255,37 @@ async function tryMerge(table: RecordTable, write: ParsedWrite, group: Group, lo
 
 type PrimaryChange = {
   record: ReportRecord;
-  carried: SourceReading & { status: Status; parserVersion: string };
-  primaryOwn: SourceReading & { status: Status; parserVersion: string };
+  /** The carried reading's status, or the reviewed record's where the report has reviews. */
+  status: Status;
+  reviews?: CellReviews;
+  carried: Reading;
+  primaryOwn: Reading;
   sources: Source[];
   now: string;
 };
 
-/** The primary's item after a merge: the carried reading's record and status, every source, its own reading aside. */
-function primaryItemAfter(primary: MemberItem, { record, carried, primaryOwn, sources, now }: PrimaryChange): MemberItem {
+/**
+ * The primary's item after a merge: the carried reading's record and status, every source, its own
+ * reading aside. `primary` may be another member's item becoming the primary (its file's report left).
+ */
+function primaryItemAfter(primary: MemberItem, { record, status, reviews, carried, primaryOwn, sources, now }: PrimaryChange): MemberItem {
   const {
     ownRecord: _ownRecord,
     ownStatus: _ownStatus,
     ownParserVersion: _ownParserVersion,
+    mergedInto: _mergedInto,
     agency: _agency,
     agencyKey: _agencyKey,
     ...rest
   } = primary;
+  const format = sources.find((s) => s.contentHash === primary.reportId)?.format ?? primary.format;
   return {
     ...rest,
     record,
+    ...(reviews ? { reviews } : {}),
+    ...(format !== undefined ? { format } : {}),
     // sources.disagree is a warning: the carried reading's status stands.
-    status: carried.status,
+    status,
     parserVersion: carried.parserVersion,
     parserVersionOrder: toVersionOrder(carried.parserVersion),
     ...(record.agency ? { agency: record.agency, agencyKey: record.agencyId ?? agencyKeyOf(record.agency) } : {}),
@@ -281,4 +322,86 @@ function mergedItem(
     updatedAt: now,
     revision: (before?.revision ?? 0) + 1,
   };
+}
+
+/**
+ * A file read again as another report (another body or year, or none) leaves the logical report
+ * `logicalKey` it was a source of, before its new reading is stored: the report is made again from
+ * the files that remain (sources, the carried reading chosen again, `sources.disagree`, the reviews
+ * carried onto the new carried reading, the aggregates changed from the report's old contribution to
+ * its new one), with another file as its primary where the primary is the one leaving. Nothing when
+ * the file is no member of it; the group is removed when no file remains. Idempotent, so a retried
+ * Store may run it again.
+ */
+export async function leaveLogicalReport(table: RecordTable, leavingId: string, logicalKey: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const group = await readGroup(table, logicalKey);
+    if (!group?.members.includes(leavingId)) return;
+    if (await tryLeave(table, group, leavingId, logicalKey)) return;
+    if (attempt >= MAX_ATTEMPTS) throw new TransientError(`take ${leavingId} out of logical report ${logicalKey}: still contended after ${attempt} attempts`);
+    await sleep(Math.random() * Math.min(1000, 10 * 2 ** attempt));
+  }
+}
+
+/** One attempt at leaving; false when something moved meanwhile (read again). */
+async function tryLeave(table: RecordTable, group: Group, leavingId: string, logicalKey: string): Promise<boolean> {
+  const items = new Map<string, MemberItem | undefined>();
+  await Promise.all(group.members.map(async (id) => items.set(id, (await readItem(table, id)) as MemberItem | undefined)));
+  const primary = items.get(group.primaryId);
+  const belongs = (id: string) => {
+    const item = items.get(id);
+    const own = item && ownReading(item);
+    return Boolean(own && logicalKeyOf(own.record) === logicalKey && (id === group.primaryId || item!.mergedInto === group.primaryId));
+  };
+  const remaining = group.members.filter((id) => id !== leavingId && belongs(id));
+  if (!primary || remaining.length === 0) return deleteGroup(table, group, logicalKey);
+
+  const primaryId = remaining.includes(group.primaryId) ? group.primaryId : remaining[0]!;
+  const base = items.get(primaryId)!;
+  const now = table.now();
+  const kept = new Set(remaining);
+  const sources = (primary.sources ?? []).map(completeSource(primary)).filter((s) => kept.has(s.contentHash!));
+  const fileOf = (id: string) => sources.find((s) => s.contentHash === id);
+  const readings: Reading[] = remaining.map((id) => ({
+    reportId: id,
+    fileName: fileOf(id)?.fileName ?? id.slice(0, 12),
+    receivedAt: fileOf(id)?.receivedAt ?? now,
+    ...ownReading(items.get(id)!)!,
+  }));
+  const report = reportOfReadings(readings, carriedIdOf(primary), primary.reviews);
+  const primaryAfter = primaryItemAfter(base, { ...report, primaryOwn: readings.find((r) => r.reportId === primaryId)!, sources, now });
+  const promoted = primaryId !== group.primaryId;
+  const members = remaining.filter((id) => id !== primaryId);
+  const transact = [
+    { Put: { TableName: table.tableName, Item: primaryAfter, ...(promoted ? revisionGuard(base) : primaryGuard(primary)) } },
+    // Where the primary leaves, the others now belong to the promoted one.
+    ...(promoted
+      ? members.map((id) => {
+          const item = items.get(id)!;
+          return { Put: { TableName: table.tableName, Item: mergedItem(id, primaryId, ownReading(item)!, item, now), ...revisionGuard(item) } };
+        })
+      : []),
+    { Put: { TableName: table.tableName, Item: { ...group, primaryId, members: [primaryId, ...members], revision: group.revision + 1 }, ...revisionGuard(group) } },
+    ...(!promoted && primary.status && primary.updatedAt ? [{ Put: { TableName: table.tableName, Item: historyItem(table, primaryId, primary) } }] : []),
+    // The leaving primary's own write takes its old contribution out; the promoted one's is added here.
+    ...aggregateDeltas(promoted ? undefined : primary.revision !== undefined ? primary : undefined, primaryAfter).map((delta) => aggregateUpdate(table.tableName, delta)),
+  ];
+  try {
+    await table.client.send(new TransactWriteCommand({ TransactItems: transact, ClientRequestToken: randomUUID() }));
+    return true;
+  } catch (error) {
+    if ((error as { name?: string })?.name === "TransactionCanceledException") return false;
+    return rethrowClassified(error, `take ${leavingId} out of logical report ${logicalKey}`);
+  }
+}
+
+/** Removes a group no file belongs to any more; false when it moved meanwhile. */
+async function deleteGroup({ client, tableName }: RecordTable, group: Group, logicalKey: string): Promise<boolean> {
+  try {
+    await client.send(new DeleteCommand({ TableName: tableName, Key: groupKey(logicalKey), ...revisionGuard(group) }));
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    return rethrowClassified(error, `remove logical report ${logicalKey}`);
+  }
 }

@@ -16,7 +16,7 @@ import { applyReviews, carryReviews, ReviewError, reviewRecord, type ReviewReque
 import type { ReportRecord } from "../report/record.ts";
 import { fromItem, HISTORY_SK_PREFIX, isConditionFailed, keyOf, REVIEW_SK_PREFIX, toSourceUri, type Item } from "./record-store-items.ts";
 import { logicalKeyOf } from "../report/sources.ts";
-import { putLogicalSource, sourceEntry } from "./record-store-sources.ts";
+import { leaveLogicalReport, ownReading, putLogicalSource, sourceEntry } from "./record-store-sources.ts";
 import { getReport, type RecordTable } from "./record-store-reads.ts";
 import type { FailureWrite, HistoryEntry, ParsedWrite, ReviewEntry, Source, StoredReport, WriteOutcome } from "./record-store.ts";
 
@@ -193,8 +193,10 @@ export function createRecordWrites(table: RecordTable) {
   return {
     async putParsed(write: ParsedWrite): Promise<WriteOutcome> {
       const { record } = write;
-      // Another file of a report already stored (same body, year and edition) joins it.
       const logicalKey = logicalKeyOf(record);
+      // Read again as another body's or year's report: the file first leaves the report it was a source of.
+      await leaveOldReport(table, write, logicalKey);
+      // Another file of a report already stored (same body, year and edition) joins it.
       const merged = logicalKey ? await putLogicalSource(table, write, logicalKey) : undefined;
       if (merged) return merged;
       const set: Record<string, unknown> = {
@@ -207,8 +209,9 @@ export function createRecordWrites(table: RecordTable) {
         errorCount: countErrors(record),
         ...(write.format !== undefined ? { format: write.format } : {}),
       };
-      // "mergedInto": a file once merged into another report, now read as a report of its own (another body or year).
-      const remove: string[] = ["failure", "mergedInto"];
+      // "mergedInto" and the own reading aside: a file once merged into another report, or its primary,
+      // now read as a report of its own (another body or year).
+      const remove: string[] = ["failure", "mergedInto", "ownRecord", "ownStatus", "ownParserVersion"];
       // Index keys must be absent rather than null (a GSI key cannot be NULL).
       if (typeof record.agency === "string" && record.agency) {
         set.agency = record.agency;
@@ -223,10 +226,11 @@ export function createRecordWrites(table: RecordTable) {
       const written = await writeBody(
         table,
         write.reportId,
-        (old) => withReviewsCarried(set, remove, old),
-        // New, a failure to replace, or a record an older parser made (never a newer one's).
+        (old) => (old && hasOtherFiles(old) ? withoutOtherFiles(set, remove, old) : withReviewsCarried(set, remove, old)),
+        // New, a failure to replace, a record an older parser made (never a newer one's), or a file
+        // merged into a report it no longer belongs to (putLogicalSource compared its reading already).
         "attribute_not_exists(pk) OR #status = :failed OR #parserVersionOrder < :parserVersionOrder" +
-          " OR (attribute_not_exists(#parserVersionOrder) AND #parserVersion <> :parserVersion)",
+          " OR (attribute_not_exists(#parserVersionOrder) AND #parserVersion <> :parserVersion) OR attribute_exists(mergedInto)",
         { ":failed": REPORT_STATUS.FAILED },
       );
       const sourceAdded = await addSource(table, write.reportId, sourceEntry(write.reportId, write.source, record, table.now()));
@@ -280,6 +284,33 @@ export function createRecordWrites(table: RecordTable) {
       return written && entry ? { report: fromItem(written), entry } : undefined;
     },
   };
+}
+
+/**
+ * Takes a re-read file out of the logical report its stored reading belongs to, where its new
+ * reading (one that replaces the stored one) belongs to another report or to none.
+ */
+async function leaveOldReport(table: RecordTable, write: ParsedWrite, logicalKey: string | null): Promise<void> {
+  const item = await readItem(table, write.reportId);
+  const own = item && ownReading(item);
+  const oldKey = own && logicalKeyOf(own.record);
+  if (!own || !oldKey || oldKey === logicalKey) return;
+  if (own.status !== REPORT_STATUS.FAILED && toVersionOrder(own.parserVersion) >= toVersionOrder(write.parserVersion)) return;
+  await leaveLogicalReport(table, write.reportId, oldKey);
+}
+
+/** Whether a record item lists another file's source or carries another file's reading (a logical report's primary). */
+const hasOtherFiles = (item: CountedRecordItem) =>
+  (item as { ownRecord?: unknown }).ownRecord !== undefined || (item.sources ?? []).some((s) => (s.contentHash ?? item.reportId) !== item.reportId);
+
+/**
+ * The change of a primary that left its logical report (leaveOldReport): its own source only, and
+ * none of the report's reviews (they stay with the report the other files still make).
+ */
+function withoutOtherFiles(set: Record<string, unknown>, remove: string[], old: CountedRecordItem): BodyChange {
+  const own = (old.sources ?? []).filter((s) => (s.contentHash ?? old.reportId) === old.reportId);
+  const sources = own.length ? { sources: own, sourceKeys: new Set(own.map((s) => s.uri)), sourceCount: own.length } : { sources: [], sourceCount: 0 };
+  return { set: { ...set, ...sources }, remove: [...remove, "reviews", ...(own.length ? [] : ["sourceKeys"])] };
 }
 
 const countErrors = (record: ReportRecord) => record.findings.filter((f) => f.severity === "error").length;

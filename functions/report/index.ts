@@ -26,8 +26,12 @@ import { validateFigures } from "./validate.ts";
 export { ReportRecord, Finding, ReportStatus } from "./record.ts";
 export * as template from "./template.ts";
 
-/** Bumped whenever a change can alter a record; the batch reprocessing selects older ones. */
-export const PARSER_VERSION = "1.3.0";
+/**
+ * Bumped whenever a change can alter a record; the batch reprocessing selects older ones. 1.4.0: a
+ * report's files are one record (sources, `sources.disagree`), so the scheduled reprocessing merges
+ * the separate records stored before.
+ */
+export const PARSER_VERSION = "1.4.0";
 
 export type ParsedReport = { record: ReportRecord; status: ParsedStatus };
 

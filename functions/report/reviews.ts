@@ -189,13 +189,16 @@ function disputes(record: ReportRecord, reviews: CellReviews): Finding[] {
 /**
  * The reviews of a record carried onto a new reading of the same report (`record`, fresh from
  * the parser): a correction the new reading agrees with is no longer applied; one it disagrees
- * with stands against the new reading, disputed. Misprints are kept as they are.
+ * with stands against the new reading, disputed. Misprints are kept as they are. `anotherFile`: the
+ * reading is another file's of the same report (../report/sources.ts), compared even when the same
+ * parser version read it.
  */
-export function carryReviews(record: ReportRecord, reviews: CellReviews): CellReviews {
+export function carryReviews(record: ReportRecord, reviews: CellReviews, options: { anotherFile?: boolean } = {}): CellReviews {
   const carried: CellReviews = {};
   for (const [cell, review] of Object.entries(reviews)) {
     const figure = figureOf(record, cell);
-    if (!isActiveCorrection(review) || !figure || review.readBy === record.parserVersion) {
+    // Another file's reading (a logical report's carried file changed) is compared whatever parser read it.
+    if (!isActiveCorrection(review) || !figure || (review.readBy === record.parserVersion && !options.anotherFile)) {
       carried[cell] = review;
       continue;
     }
@@ -205,4 +208,19 @@ export function carryReviews(record: ReportRecord, reviews: CellReviews): CellRe
         : { ...review, read: figure.value, readBy: record.parserVersion, disputedBy: record.parserVersion };
   }
   return carried;
+}
+
+/**
+ * The reading under a record's active corrections: each corrected cell back to the figure read
+ * (`read`). Findings are left as they are: applyReviews checks the identities again.
+ */
+export function withoutCorrections(record: ReportRecord, reviews: CellReviews | undefined): ReportRecord {
+  const active = Object.entries(reviews ?? {}).filter(([cell, review]) => isActiveCorrection(review) && figureOf(record, cell));
+  if (active.length === 0) return record;
+  const figures = Object.fromEntries(SECTIONS.map((s) => [s, structuredClone(record[s]) as Figures])) as Record<SectionKey, Figures>;
+  for (const [cell, review] of active) {
+    const figure = figureOf(record, cell)!;
+    figures[figure.section][figure.row]![figure.column] = review.read;
+  }
+  return { ...record, ...figures } as ReportRecord;
 }

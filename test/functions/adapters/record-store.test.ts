@@ -58,7 +58,8 @@ describe("createDynamoRecordStore", () => {
     // The store's condition, guarded by what the write read: no record yet.
     expect(body?.ConditionExpression).toBe(
       "(attribute_not_exists(pk) OR #status = :failed OR #parserVersionOrder < :parserVersionOrder" +
-        " OR (attribute_not_exists(#parserVersionOrder) AND #parserVersion <> :parserVersion)) AND attribute_not_exists(pk)",
+        " OR (attribute_not_exists(#parserVersionOrder) AND #parserVersion <> :parserVersion) OR attribute_exists(mergedInto))" +
+        " AND attribute_not_exists(pk)",
     );
     // The same transaction counts the record in the aggregates of /stats.
     const aggregates = transactions(commands)[0]?.input.TransactItems?.slice(1).map((i) => i.Update?.Key?.pk);
