@@ -12,9 +12,10 @@ import { createCanvas } from "@napi-rs/canvas";
 import type { Page, Response } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
+import { layoutReport, loadSeeds, renderHtml } from "../fixtures/generate/index.ts";
 import { localOcrEngine } from "../../functions/documents/ocr/local.ts";
 import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
-import { ARTIFACTS, CHROMIUM, pageWidths, PHONE, startWebTest, uploadThroughBox, type WebTest } from "../support/web-page.ts";
+import { ARTIFACTS, CHROMIUM, dropFiles, pageWidths, PHONE, startWebTest, uploadThroughBox, type WebTest } from "../support/web-page.ts";
 
 const SEED_000 = join(SEEDS_DIR, "000_da3b4a7bec10951f.txt");
 const OTHER_SEEDS = ["001_4b9b066e761ef3f1", "002_732b3b243defc543", "003_d18ac2812112a4c0", "004_3c5ccc28fdec33c7"];
@@ -323,6 +324,35 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
     expect(file.status()).toBe(200);
     expect((await file.text()).trimEnd().split("\n")).toHaveLength(written);
     await page.screenshot({ path: join(ARTIFACTS, "7-export-job.png"), fullPage: true });
+  });
+
+  it("lists both files of a report of two files, the one whose figures it carries, and their disagreement in Chinese", async () => {
+    // Prepare: seed 001 (stored as text) again as a web page printing （一）予以公开·自然人 5 higher
+    const seed = OTHER_SEEDS[0]!;
+    const changed = structuredClone(loadSeeds().find((s) => s.name === seed)!.record);
+    const granted = changed.applications.granted as Record<string, number>;
+    const printed = granted.naturalPerson!;
+    granted.naturalPerson = printed + 5;
+    granted.total = granted.total! + 5;
+    await dropFiles(web.local, [{ key: "incoming/web-sources/hualong.html", bytes: renderHtml(layoutReport(changed)) }]);
+
+    // Act
+    await web.open(`#/reports/${seedIds.get(seed)}`);
+
+    // Assess: both files by name and format, the text's figures carried (stored first), the disagreement named
+    const sources = page.locator(".report-head .meta", { hasText: "来源" });
+    await sources.waitFor();
+    expect(await sources.textContent()).toBe(`来源 ${seed}.txt（text，本记录采用其数字）、hualong.html（html）`);
+    const finding = page.locator('.findings li[data-rule="sources.disagree"]');
+    expect(await finding.count()).toBe(1);
+    const message = (await finding.textContent())!;
+    expect(message).toMatch(/^警告 warning 同一报告的 2 个文件数字不一致/);
+    expect(message).toContain(`本记录采用 ${seed}.txt 的数字`);
+    expect(message).toContain(`表三（一）予以公开·自然人：${seed}.txt 为 ${printed}，hualong.html 为 ${printed + 5}`);
+    const cell = page.locator('#table-applications td[data-cell="granted.naturalPerson"]');
+    expect(await cell.getAttribute("class")).toContain("finding-warning");
+    expect(await cell.textContent()).toMatch(new RegExp(`^${printed}`));
+    await page.screenshot({ path: join(ARTIFACTS, "8-report-two-sources.png"), fullPage: true });
   });
 
   it("logs no script errors", () => {
