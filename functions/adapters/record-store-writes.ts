@@ -268,7 +268,9 @@ export function createRecordWrites(table: RecordTable) {
         reportId,
         (old, revision, now) => {
           if (!old?.record) throw new ReviewError(old ? "报告读取失败，没有可复核的数字" : `没有编号为 ${reportId} 的报告`, "id");
-          const reviewed = reviewRecord(old.record, old.reviews ?? {}, request, now, old.format ?? "unknown");
+          // A report of several files carries one file's figures: the verdict measures that file's format.
+          const format = old.sources?.find((s) => s.carried)?.format ?? old.format ?? "unknown";
+          const reviewed = reviewRecord(old.record, old.reviews ?? {}, request, now, format);
           entry = { ...reviewed.reviews[request.cell]!, cell: request.cell, revision };
           const history = { pk: toReportPk(reportId), sk: `${REVIEW_SK_PREFIX}${now}#${revision}`, reportId, kind: "REVIEW", entry };
           return {

@@ -339,5 +339,9 @@ describe("a report's files read again, stored before, and reviewed", { timeout: 
     expect(disagreement(report)[0]!.message).toContain(`000.txt 为 ${printed}，000-scan.pdf 为 ${printed + 5}`);
     expect((await statsOf(agency)).reportCount).toBe(1);
     await noDrift();
+    // A verdict given now measures the carried file's format (the report's first file was the scan).
+    const misprint = await review({ cell: "resultsTotal.total", verdict: "misprint", reason: "原文如此" });
+    expect(misprint.status).toBe(201);
+    expect(((await misprint.json()) as { review: { format: string } }).review.format).toBe("text");
   });
 });
