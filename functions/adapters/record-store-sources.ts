@@ -371,9 +371,16 @@ async function tryLeave(table: RecordTable, group: Group, leavingId: string, log
   const report = reportOfReadings(readings, carriedIdOf(primary), primary.reviews);
   const primaryAfter = primaryItemAfter(base, { ...report, primaryOwn: readings.find((r) => r.reportId === primaryId)!, sources, now });
   const promoted = primaryId !== group.primaryId;
+  const primaryLeaves = leavingId === group.primaryId;
   const members = remaining.filter((id) => id !== primaryId);
+  // The old primary's contribution moves to the new one, unless it was read as another report before (it counts as that).
+  const countedBefore = (!promoted || primaryLeaves) && primary.revision !== undefined ? primary : undefined;
   const transact = [
     { Put: { TableName: table.tableName, Item: primaryAfter, ...(promoted ? revisionGuard(base) : primaryGuard(primary)) } },
+    // A leaving primary counts nowhere until its own write: for now, a file of the report it leaves.
+    ...(primaryLeaves
+      ? [{ Put: { TableName: table.tableName, Item: mergedItem(leavingId, primaryId, ownReading(primary)!, primary, now), ...primaryGuard(primary) } }]
+      : []),
     // Where the primary leaves, the others now belong to the promoted one.
     ...(promoted
       ? members.map((id) => {
@@ -383,8 +390,7 @@ async function tryLeave(table: RecordTable, group: Group, leavingId: string, log
       : []),
     { Put: { TableName: table.tableName, Item: { ...group, primaryId, members: [primaryId, ...members], revision: group.revision + 1 }, ...revisionGuard(group) } },
     ...(!promoted && primary.status && primary.updatedAt ? [{ Put: { TableName: table.tableName, Item: historyItem(table, primaryId, primary) } }] : []),
-    // The leaving primary's own write takes its old contribution out; the promoted one's is added here.
-    ...aggregateDeltas(promoted ? undefined : primary.revision !== undefined ? primary : undefined, primaryAfter).map((delta) => aggregateUpdate(table.tableName, delta)),
+    ...aggregateDeltas(countedBefore, primaryAfter).map((delta) => aggregateUpdate(table.tableName, delta)),
   ];
   try {
     await table.client.send(new TransactWriteCommand({ TransactItems: transact, ClientRequestToken: randomUUID() }));
