@@ -29,9 +29,14 @@ export async function getReport(table: RecordTable, reportId: string): Promise<S
 }
 
 /** The `entry` of every item under a report whose sort key starts with `prefix`, in key order. */
-async function entriesUnder<T>({ client, tableName }: RecordTable, reportId: string, prefix: string, what: string): Promise<T[]> {
+async function entriesUnder<T>(table: RecordTable, reportId: string, prefix: string, what: string): Promise<T[]> {
+  return (await itemsUnder(table, reportId, prefix, what)).map((item) => (item as { entry: T }).entry);
+}
+
+/** Every item under a report whose sort key starts with `prefix`, in key order. */
+export async function itemsUnder({ client, tableName }: RecordTable, reportId: string, prefix: string, what: string): Promise<Record<string, unknown>[]> {
   try {
-    const entries: T[] = [];
+    const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await client.send(
@@ -43,10 +48,10 @@ async function entriesUnder<T>({ client, tableName }: RecordTable, reportId: str
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const item of page.Items ?? []) entries.push((item as { entry: T }).entry);
+      items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start);
-    return entries;
+    return items;
   } catch (error) {
     return rethrowClassified(error, `${what} of report ${reportId}`);
   }

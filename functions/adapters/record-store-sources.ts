@@ -23,12 +23,12 @@ import { applyReviews, carryReviews, withoutCorrections, type CellReviews } from
 import { carriedReading, logicalKeyOf, readingRank, recordOfSources, type SourceReading } from "../report/sources.ts";
 import { toVersionOrder } from "../shared/parser-version.ts";
 import { STATUS, type Status } from "../shared/status.ts";
-import { KEY_PREFIXES } from "../shared/table-schema.ts";
+import { KEY_PREFIXES, toReportPk } from "../shared/table-schema.ts";
 import { TransientError } from "../shared/errors.ts";
 import { rethrowClassified } from "../shared/transient.ts";
 import { aggregateDeltas, aggregateUpdate } from "./stats-aggregates.ts";
-import { isConditionFailed, keyOf, toSourceUri, type Item } from "./record-store-items.ts";
-import type { RecordTable } from "./record-store-reads.ts";
+import { isConditionFailed, keyOf, REVIEW_SK_PREFIX, toSourceUri, type Item } from "./record-store-items.ts";
+import { itemsUnder, type RecordTable } from "./record-store-reads.ts";
 import type { ParsedWrite, Source, SourceObject, WriteOutcome } from "./record-store.ts";
 import { historyItem, readItem } from "./record-store-writes.ts";
 
@@ -394,10 +394,22 @@ async function tryLeave(table: RecordTable, group: Group, leavingId: string, log
   ];
   try {
     await table.client.send(new TransactWriteCommand({ TransactItems: transact, ClientRequestToken: randomUUID() }));
-    return true;
   } catch (error) {
     if ((error as { name?: string })?.name === "TransactionCanceledException") return false;
     return rethrowClassified(error, `take ${leavingId} out of logical report ${logicalKey}`);
+  }
+  // The reviews moved with the report: so does their history (GET /reports/{id}/reviews).
+  if (promoted && primary.reviews && Object.keys(primary.reviews).length > 0) await copyReviewHistory(table, group.primaryId, primaryId);
+  return true;
+}
+
+/** Copies the `REVIEW#` items of one report id to another (the same keys: a retry copies nothing twice). */
+async function copyReviewHistory(table: RecordTable, fromId: string, toId: string): Promise<void> {
+  const items = await itemsUnder(table, fromId, REVIEW_SK_PREFIX, "review history");
+  try {
+    for (const item of items) await table.client.send(new PutCommand({ TableName: table.tableName, Item: { ...item, pk: toReportPk(toId), reportId: toId } }));
+  } catch (error) {
+    rethrowClassified(error, `copy the review history of ${fromId} to ${toId}`);
   }
 }
 

@@ -196,17 +196,24 @@ describe("a report's files read again, stored before, and reviewed", { timeout: 
     local.stack.adapters.records.putParsed({ reportId: sha256(bytes), status, parserVersion: record.parserVersion, record, source: { bucket: bucket(), key, format }, format });
 
   it("takes a file read again as another year out of its report (the carried one: another file's figures then) and into its new one", async () => {
-    // Prepare: seed 003 as text (stored first: its figures carried), then as a web page printing one figure 5 higher
-    const s003 = seed("003");
-    const agency = s003.record.agency!;
-    const year = s003.record.year!;
-    const text = await seedText(s003);
-    const html = renderHtml(layoutReport(grantedMore(s003.record, 5)));
+    // Prepare: seed 004 as text (stored first: its figures carried), then as a web page printing one figure 5
+    // higher; a reviewer confirms the report's misprinted （七）总计·自然人
+    const s004 = seed("004");
+    const agency = s004.record.agency!;
+    const year = s004.record.year!;
+    const text = await seedText(s004);
+    const html = renderHtml(layoutReport(grantedMore(s004.record, 5)));
     await drop("incoming/edges/report.txt", text);
     await local.stack.idle();
     await drop("incoming/edges/report.html", html);
     await local.stack.idle();
     expect(disagreement(await get<ReportBody>(`/reports/${sha256(text)}`))).toHaveLength(1);
+    const confirmed = await fetch(`${local.stack.apiUrl}/reports/${sha256(text)}/reviews`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ cell: "resultsTotal.naturalPerson", finding: "applications.resultsTotal", verdict: "misprint", reason: "原文如此", reviewer: "审核员丙" }),
+    });
+    expect(confirmed.status).toBe(201);
     const { record, status } = await parsed(text, "report.txt");
     const printed = record.applications.granted!.naturalPerson!;
 
@@ -223,10 +230,14 @@ describe("a report's files read again, stored before, and reviewed", { timeout: 
     expect(old.sources.map((s) => [s.fileName, s.carried])).toEqual([["report.html", true]]);
     expect(disagreement(old)).toEqual([]);
     expect(old.applications.granted!.naturalPerson).toBe(printed + 5);
+    // The review is the report's: it stays with it, history included.
+    expect(old.reviews!["resultsTotal.naturalPerson"]).toMatchObject({ verdict: "misprint", reviewer: "审核员丙" });
+    expect((await get<{ reviews: unknown[] }>(`/reports/${sha256(html)}/reviews`)).reviews).toHaveLength(1);
     const moved = await get<FullReport>(`/reports/${sha256(text)}`);
     expect(moved).toMatchObject({ id: sha256(text), year: year + 1 });
     expect(moved.sources.map((s) => s.fileName)).toEqual(["report.txt"]);
     expect(disagreement(moved)).toEqual([]);
+    expect(moved.reviews).toBeUndefined();
     const stats = await statsOf(agency);
     expect(stats.reportCount).toBe(2);
     expect(stats.applications.granted!.naturalPerson).toBe(2 * printed + 5);
@@ -247,13 +258,13 @@ describe("a report's files read again, stored before, and reviewed", { timeout: 
   });
 
   it("merges the separate records of one report stored before merging existed when the scheduled reprocessing reads them again", async () => {
-    // Prepare: seed 004 as text and as a web page, stored as parser 1.3.0 stored them (two records, no group
+    // Prepare: seed 003 as text and as a web page, stored as parser 1.3.0 stored them (two records, no group
     // item, sources with their first four keys; outside incoming/, so not ingested now), counted by a rebuild
-    const s004 = seed("004");
-    const agency = s004.record.agency!;
+    const s003 = seed("003");
+    const agency = s003.record.agency!;
     const files: [string, Uint8Array][] = [
-      ["legacy/004.txt", await seedText(s004)],
-      ["legacy/004.html", renderHtml(layoutReport(s004.record))],
+      ["legacy/003.txt", await seedText(s003)],
+      ["legacy/003.html", renderHtml(layoutReport(s003.record))],
     ];
     let agencyId = "";
     for (const [key, bytes] of files) {
@@ -289,7 +300,7 @@ describe("a report's files read again, stored before, and reviewed", { timeout: 
     expect(rows).toHaveLength(1);
     expect(rows[0]!.sourceCount).toBe(2);
     const report = await get<ReportBody>(`/reports/${rows[0]!.id}`);
-    expect(report.sources.map((s) => [s.fileName, s.format]).sort()).toEqual([["004.html", "html"], ["004.txt", "text"]]);
+    expect(report.sources.map((s) => [s.fileName, s.format]).sort()).toEqual([["003.html", "html"], ["003.txt", "text"]]);
     for (const [, bytes] of files) expect((await get<ReportBody>(`/reports/${sha256(bytes)}`)).id).toBe(report.id);
     expect((await statsOf(agencyId)).reportCount).toBe(1);
     await noDrift();
