@@ -13,7 +13,6 @@ import { decodeText } from "../../functions/documents/text.ts";
 import type { OcrEngine } from "../../functions/documents/ocr/engine.ts";
 import { parseReport, type ParsedReport } from "../../functions/report/index.ts";
 import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
-import { readConfig } from "../../functions/shared/config.ts";
 import { OcrRequiredError, UnreadableDocumentError } from "../../functions/shared/errors.ts";
 
 /** Refuse before reading a file into memory that no report comes near. */
@@ -37,7 +36,8 @@ export async function readReportFile(file: string, options: ReadOptions): Promis
   if (info.size > MAX_FILE_BYTES) throw new UnreadableDocumentError(`${file}: 文件过大 (${info.size} bytes; the limit is ${MAX_FILE_BYTES})`);
   const bytes = new Uint8Array(await readFile(file));
   const doc = await extractReadingScans(bytes, file, options);
-  return { ...parseReport(doc), reportId: sha256Hex(bytes), warnings: doc.warnings, ...(options.keepText && doc.format === DOCUMENT_FORMAT.TEXT ? { sourceText: decodeText(bytes) } : {}) };
+  const sourceText = options.keepText && doc.format === DOCUMENT_FORMAT.TEXT ? await decodeText(bytes) : undefined;
+  return { ...parseReport(doc), reportId: sha256Hex(bytes), warnings: doc.warnings, ...(sourceText === undefined ? {} : { sourceText }) };
 }
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
@@ -65,7 +65,8 @@ async function extractReadingScans(bytes: Uint8Array, file: string, options: Rea
 
 /** The local OCR engine, announcing each page it reads; undefined when none is installed. */
 async function localOcrEngine(onPage: ReadOptions["onOcrPage"]): Promise<OcrEngine | undefined> {
-  const config = readConfig();
+  // Imported here: its zod schema is built at import, and a text report needs no OCR settings.
+  const config = (await import("../../functions/shared/config.ts")).readConfig();
   const engine = (await import("../../functions/documents/ocr/local.ts")).localOcrEngine({
     labels: TEMPLATE_LABELS,
     ...(config.NIANBAO_OCR_ENGINE ? { choice: config.NIANBAO_OCR_ENGINE } : {}),
