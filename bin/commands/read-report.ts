@@ -5,7 +5,6 @@
  * installed; that takes seconds per page, so each page read is announced through `onOcrPage`.
  * Throws NianbaoError (one line, Chinese first) for a file that cannot be read or is not a report.
  */
-import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { DOCUMENT_FORMAT, type ExtractedDocument } from "../../functions/documents/model.ts";
@@ -26,10 +25,22 @@ export type ReadOptions = {
   onOcrPage?: (label: string, done: number) => void;
 };
 
-/** A file's record, its status, the reader's warnings and the report's id (SHA-256 of the bytes); a text report's text, for `--explain`. */
-export type ReadReport = ParsedReport & { reportId: string; warnings: string[]; sourceText?: string };
+/** A file's record, its status, the reader's warnings; a text report's text, for `--explain`. */
+export type ReadRecord = ParsedReport & { warnings: string[]; sourceText?: string };
+/** The same and the report's id (SHA-256 of the bytes). */
+export type ReadReport = ReadRecord & { reportId: string };
 
 export async function readReportFile(file: string, options: ReadOptions): Promise<ReadReport> {
+  const { bytes, read } = await readBytesAndRecord(file, options);
+  return { ...read, reportId: sha256Hex(bytes) };
+}
+
+/** The record without the report's id: `nianbao parse FILE` prints none, and hashing loads node:crypto (~8 ms of CPU at each start). */
+export async function readReportRecord(file: string, options: ReadOptions): Promise<ReadRecord> {
+  return (await readBytesAndRecord(file, options)).read;
+}
+
+async function readBytesAndRecord(file: string, options: ReadOptions): Promise<{ bytes: Uint8Array; read: ReadRecord }> {
   const info = await stat(file).catch(() => null);
   if (!info) throw new UnreadableDocumentError(`${file}: 文件不存在 (no such file)`);
   if (!info.isFile()) throw new UnreadableDocumentError(`${file}: 不是文件 (not a regular file)`);
@@ -37,10 +48,11 @@ export async function readReportFile(file: string, options: ReadOptions): Promis
   const bytes = new Uint8Array(await readFile(file));
   const doc = await extractReadingScans(bytes, file, options);
   const sourceText = options.keepText && doc.format === DOCUMENT_FORMAT.TEXT ? await decodeText(bytes) : undefined;
-  return { ...parseReport(doc), reportId: sha256Hex(bytes), warnings: doc.warnings, ...(sourceText === undefined ? {} : { sourceText }) };
+  return { bytes, read: { ...parseReport(doc), warnings: doc.warnings, ...(sourceText === undefined ? {} : { sourceText }) } };
 }
 
-export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
+/** node:crypto is taken when a hash is wanted, not at import (see readReportRecord). */
+export const sha256Hex = (bytes: Uint8Array): string => process.getBuiltinModule("node:crypto").createHash("sha256").update(bytes).digest("hex");
 
 /** Reads the text layer first; only what has none goes through the (slow) local OCR engine. */
 async function extractReadingScans(bytes: Uint8Array, file: string, options: ReadOptions): Promise<ExtractedDocument> {
