@@ -2,16 +2,18 @@
 // The `nianbao` command: runs the CLI built into dist/cli/ by bin/build/cli.mjs (npm's `prepare`
 // script, at install). No TypeScript is transpiled here; when a source is newer than the build
 // (an edited checkout), the build is made again first, so the command never runs stale code.
-import { existsSync } from "node:fs";
-import * as nodeModule from "node:module";
 import { ENTRY_JS, ROOT, isBuildFresh } from "./build/fresh.mjs";
+
+// Built-ins as CommonJS objects, without the ES module facade an import builds (see fresh.mjs).
+const { existsSync } = process.getBuiltinModule?.("node:fs") ?? (await import("node:fs"));
+const nodeModule = process.getBuiltinModule?.("node:module") ?? (await import("node:module"));
 
 // The process's one environment setting: silences the AWS SDK's notice about Node versions
 // (it reads this variable itself), before any client is built.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-// V8's code cache for the modules: later starts skip compiling them (Node 22.1+).
-// A namespace import, so an older Node (without it) still runs the command.
+// V8's code cache for the modules: later starts skip compiling them (Node 22.1+; an older Node
+// runs the command without it).
 nodeModule.enableCompileCache?.(`${ROOT}node_modules/.cache/nianbao/compile-cache`);
 
 if (!isBuildFresh()) {

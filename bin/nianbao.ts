@@ -2,12 +2,14 @@
  * The nianbao CLI: argv → the same functions the Lambda handlers call.
  * Data goes to stdout, messages to stderr.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import { NianbaoError } from "../functions/shared/errors.ts";
 
 // A command validates a few values once: zod's compiled fast path (built with new Function on
 // first use) costs more to build than it saves in one short process.
-z.config({ jitless: true });
+// English messages, as classic zod sets them when it loads (a text report's path loads zod/mini only).
+z.config({ jitless: true, ...en() });
 
 type Command = { summary: string; run: (argv: string[]) => Promise<number> };
 

@@ -61,8 +61,8 @@ function usageError(reason?: string): number {
 /** One file, as it always was: the tables (or --json the record) on stdout. */
 async function parseOne(file: string, json: boolean, allowOcr: boolean, explainCell?: string): Promise<number> {
   const started = Date.now();
-  const [{ readReportFile }, { formatRecord }] = await Promise.all([import("./read-report.ts"), import("../../functions/report/format.ts")]);
-  const read = await readReportFile(file, {
+  const [{ readReportRecord }, { formatRecord }] = await Promise.all([import("./read-report.ts"), import("../../functions/report/format.ts")]);
+  const read = await readReportRecord(file, {
     allowOcr,
     keepText: explainCell !== undefined,
     onOcrPage: (label, done) => process.stderr.write(`nianbao: ${file}: OCR ${label} done (${done} read, ${((Date.now() - started) / 1000).toFixed(1)} s)\n`),

@@ -5,7 +5,6 @@
  * installed; that takes seconds per page, so each page read is announced through `onOcrPage`.
  * Throws NianbaoError (one line, Chinese first) for a file that cannot be read or is not a report.
  */
-import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { DOCUMENT_FORMAT, type ExtractedDocument } from "../../functions/documents/model.ts";
@@ -13,7 +12,6 @@ import { decodeText } from "../../functions/documents/text.ts";
 import type { OcrEngine } from "../../functions/documents/ocr/engine.ts";
 import { parseReport, type ParsedReport } from "../../functions/report/index.ts";
 import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
-import { readConfig } from "../../functions/shared/config.ts";
 import { OcrRequiredError, UnreadableDocumentError } from "../../functions/shared/errors.ts";
 
 /** Refuse before reading a file into memory that no report comes near. */
@@ -27,20 +25,34 @@ export type ReadOptions = {
   onOcrPage?: (label: string, done: number) => void;
 };
 
-/** A file's record, its status, the reader's warnings and the report's id (SHA-256 of the bytes); a text report's text, for `--explain`. */
-export type ReadReport = ParsedReport & { reportId: string; warnings: string[]; sourceText?: string };
+/** A file's record, its status, the reader's warnings; a text report's text, for `--explain`. */
+export type ReadRecord = ParsedReport & { warnings: string[]; sourceText?: string };
+/** The same and the report's id (SHA-256 of the bytes). */
+export type ReadReport = ReadRecord & { reportId: string };
 
 export async function readReportFile(file: string, options: ReadOptions): Promise<ReadReport> {
+  const { bytes, read } = await readBytesAndRecord(file, options);
+  return { ...read, reportId: sha256Hex(bytes) };
+}
+
+/** The record without the report's id: `nianbao parse FILE` prints none, and hashing loads node:crypto (~8 ms of CPU at each start). */
+export async function readReportRecord(file: string, options: ReadOptions): Promise<ReadRecord> {
+  return (await readBytesAndRecord(file, options)).read;
+}
+
+async function readBytesAndRecord(file: string, options: ReadOptions): Promise<{ bytes: Uint8Array; read: ReadRecord }> {
   const info = await stat(file).catch(() => null);
   if (!info) throw new UnreadableDocumentError(`${file}: 文件不存在 (no such file)`);
   if (!info.isFile()) throw new UnreadableDocumentError(`${file}: 不是文件 (not a regular file)`);
   if (info.size > MAX_FILE_BYTES) throw new UnreadableDocumentError(`${file}: 文件过大 (${info.size} bytes; the limit is ${MAX_FILE_BYTES})`);
   const bytes = new Uint8Array(await readFile(file));
   const doc = await extractReadingScans(bytes, file, options);
-  return { ...parseReport(doc), reportId: sha256Hex(bytes), warnings: doc.warnings, ...(options.keepText && doc.format === DOCUMENT_FORMAT.TEXT ? { sourceText: decodeText(bytes) } : {}) };
+  const sourceText = options.keepText && doc.format === DOCUMENT_FORMAT.TEXT ? await decodeText(bytes) : undefined;
+  return { bytes, read: { ...parseReport(doc), warnings: doc.warnings, ...(sourceText === undefined ? {} : { sourceText }) } };
 }
 
-export const sha256Hex = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
+/** node:crypto is taken when a hash is wanted, not at import (see readReportRecord). */
+export const sha256Hex = (bytes: Uint8Array): string => process.getBuiltinModule("node:crypto").createHash("sha256").update(bytes).digest("hex");
 
 /** Reads the text layer first; only what has none goes through the (slow) local OCR engine. */
 async function extractReadingScans(bytes: Uint8Array, file: string, options: ReadOptions): Promise<ExtractedDocument> {
@@ -65,7 +77,8 @@ async function extractReadingScans(bytes: Uint8Array, file: string, options: Rea
 
 /** The local OCR engine, announcing each page it reads; undefined when none is installed. */
 async function localOcrEngine(onPage: ReadOptions["onOcrPage"]): Promise<OcrEngine | undefined> {
-  const config = readConfig();
+  // Imported here: its zod schema is built at import, and a text report needs no OCR settings.
+  const config = (await import("../../functions/shared/config.ts")).readConfig();
   const engine = (await import("../../functions/documents/ocr/local.ts")).localOcrEngine({
     labels: TEMPLATE_LABELS,
     ...(config.NIANBAO_OCR_ENGINE ? { choice: config.NIANBAO_OCR_ENGINE } : {}),

@@ -54,7 +54,7 @@ export const FailureReason = z.object({ error: z.string(), cause: z.string() });
 export type FailureReason = z.infer<typeof FailureReason>;
 
 /** A finding CrossYear wrote onto a record: a finding of the contract naming the other report. */
-export const CrossYearFinding = Finding.extend({ related: z.object({ reportId: z.string(), year: z.number() }) });
+export const CrossYearFinding = z.strictObject({ ...Finding.shape, related: z.object({ reportId: z.string(), year: z.number() }) });
 
 /**
  * A report as the records table holds it, defined once: the item's attributes without its keys
@@ -69,7 +69,7 @@ export const StoredReport = z.object({
   year: z.number().optional(),
   edition: z.string().optional(),
   /** The record of the contract (absent for FAILED). */
-  record: ReportRecord.optional(),
+  record: z.optional(ReportRecord),
   failure: FailureReason.optional(),
   /** Cross-year findings by the other report's id (written by CrossYear; [] = checked, none). */
   crossYear: z.record(z.string(), z.array(CrossYearFinding)).optional(),

@@ -138,7 +138,7 @@ export const AgencySummary = z.object({
   id: z.string().meta({ description: "agencyId: the region's code, a dash, a hash of the name without its division names" }),
   name: z.string().meta({ description: "The fullest of its names" }),
   names: z.array(z.string()),
-  region: RegionSchema.nullable(),
+  region: z.nullable(RegionSchema),
   level: z.enum(["province", "city", "county", "town"]).nullable(),
   kind: z.string().meta({ description: "人民政府, 办公厅（室） or 部门" }),
   years: z.array(z.number().int()),

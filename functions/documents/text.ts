@@ -8,13 +8,14 @@
  * and keeps everything else as paragraphs (a PDF text layer flattened onto one line stays
  * a paragraph; the template mapper reads its figures by order).
  */
-import chardet from "chardet";
-import iconv from "iconv-lite";
 import { UnreadableDocumentError } from "../shared/errors.ts";
 import { DOCUMENT_FORMAT, type Block, type Cell, type ExtractedDocument } from "./model.ts";
 
-/** Decodes text bytes: UTF-8 (with or without BOM) first, then the detected legacy encoding. */
-export function decodeText(bytes: Uint8Array): string {
+/**
+ * Decodes Unicode text: UTF-8 (with or without BOM) or UTF-16 with a BOM; undefined for bytes that
+ * are neither (a legacy encoding: ./legacy-text.ts). Throws for an empty or binary file.
+ */
+export function decodeUnicodeText(bytes: Uint8Array): string | undefined {
   if (bytes.length === 0) throw new UnreadableDocumentError("文件为空 (the file is empty)");
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder("utf-8").decode(bytes.subarray(3));
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
@@ -24,11 +25,16 @@ export function decodeText(bytes: Uint8Array): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    const sample = bytes.subarray(0, 64 * 1024);
-    const guess = (chardet.detect(sample) ?? "GB18030").toUpperCase();
-    const encoding = guess.startsWith("BIG5") ? "big5" : guess.startsWith("EUC-TW") ? "big5" : guess.startsWith("UTF-16") ? guess.toLowerCase() : "gb18030";
-    return iconv.decode(Buffer.from(bytes), encoding);
+    return undefined;
   }
+}
+
+/**
+ * Decodes text bytes: Unicode first, then the detected legacy encoding (GB18030, Big5), whose
+ * decoder (chardet and iconv-lite's tables, ~650 kB of the CLI's bundle) is imported only for such a file.
+ */
+export async function decodeText(bytes: Uint8Array): Promise<string> {
+  return decodeUnicodeText(bytes) ?? (await import("./legacy-text.ts")).decodeLegacyText(bytes);
 }
 
 /** NUL bytes or many control characters: not a text file. */
@@ -101,13 +107,16 @@ export function blocksOfText(text: string): Block[] {
 }
 
 /** Reads a plain-text report. */
-export function readTextDocument(bytes: Uint8Array): ExtractedDocument {
-  const text = decodeText(bytes);
-  if (text.trim() === "") throw new UnreadableDocumentError("文件没有任何文字 (the file contains no text)");
-  return { format: DOCUMENT_FORMAT.TEXT, pages: [{ number: 1, blocks: blocksOfText(text) }], warnings: [] };
+export async function readTextDocument(bytes: Uint8Array): Promise<ExtractedDocument> {
+  return documentOfText(await decodeText(bytes));
 }
 
-/** Wraps text already in memory (tests, the CLI's stdin). */
+/** Wraps text already in memory (tests, the CLI's stdin), checked as a file of its UTF-8 bytes is. */
 export function textDocument(text: string): ExtractedDocument {
-  return readTextDocument(new TextEncoder().encode(text));
+  return documentOfText(decodeUnicodeText(new TextEncoder().encode(text))!);
+}
+
+function documentOfText(text: string): ExtractedDocument {
+  if (text.trim() === "") throw new UnreadableDocumentError("文件没有任何文字 (the file contains no text)");
+  return { format: DOCUMENT_FORMAT.TEXT, pages: [{ number: 1, blocks: blocksOfText(text) }], warnings: [] };
 }

@@ -9,7 +9,8 @@
  * readBodyList(bytes) // { scope: "3208", bodies: [{ line: 2, agency: "淮安市人民政府", agencyId: "320800-…", region }] }
  */
 import { CsvError, parse } from "csv-parse/sync";
-import { decodeText } from "../documents/text.ts";
+import { decodeLegacyText } from "../documents/legacy-text.ts";
+import { decodeUnicodeText } from "../documents/text.ts";
 import { NianbaoError } from "../shared/errors.ts";
 import type { BodyRegion } from "./body.ts";
 import { codePrefix, divisionByCode } from "./division-tree.ts";
@@ -84,7 +85,7 @@ function commonScope(codes: string[]): string {
  * line (nothing of such a list is kept), or {@link UnreadableDocumentError} for bytes that are no text.
  */
 export function readBodyList(bytes: Uint8Array, scope?: string): BodyList {
-  const rows = csvRows(decodeText(bytes));
+  const rows = csvRows(decodeUnicodeText(bytes) ?? decodeLegacyText(bytes));
   // A header row: its code cell is no code and its name cell says what the column is.
   if (rows[0] && !/^\d+$/.test(rows[0].cells[1] ?? "") && HEADER_NAME.test(rows[0].cells[0] ?? "")) rows.shift();
   if (rows.length === 0) throw new BodyListError([{ line: 0, message: "清单中没有机关（每行：机关名称, 区划代码）" }]);

@@ -106,8 +106,25 @@ const BLANK = /^(?:|-+|—+|–+|―+|\/|无|空|\.{1,3}|…|_+)$/;
 const NUMBER = /^([-+]?\d+(?:\.\d+)?)(?:\(?(亿元|万元|元|亿|万)\)?|件|个|项|次|宗|条|人次|人)?$/;
 const MINUS = /^[\u2212\ufe63\u2013](?=\d)/;
 
+/**
+ * Cells read so far: the readers try each row for several sections, so one report reads its few
+ * distinct cell texts over and over (seed 002: 1,060 reads of 74 texts). Kept small; a copy is returned.
+ */
+const readCells = new Map<string, CellValue>();
+const MAX_READ_CELLS = 4096;
+
 /** Reads one table cell: a number (with a money unit if printed), a blank, or text. */
 export function readCell(text: string): CellValue {
+  let value = readCells.get(text);
+  if (value === undefined) {
+    if (readCells.size >= MAX_READ_CELLS) readCells.clear();
+    value = readCellAfresh(text);
+    readCells.set(text, value);
+  }
+  return { ...value };
+}
+
+function readCellAfresh(text: string): CellValue {
   const t = compact(text)
     .replace(/(?<=\d),(?=\d{3}(?:\D|$))/g, "")
     .replace(MINUS, "-");

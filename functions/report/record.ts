@@ -1,7 +1,9 @@
 /**
  * The record of the contract (../shared/spec/record.md) as a zod schema, derived from the template.
+ * zod/mini (the same core, functions in place of methods): its schemas cost less to build, and
+ * every `nianbao parse` builds them once.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import {
   APPLICANT_COLUMNS,
   disclosureRowsOf,
@@ -13,33 +15,34 @@ import {
 } from "./template.ts";
 import { ParsedStatus, Status } from "../shared/status.ts";
 
-const Figure = z.number().finite();
+// zod 4's number is finite (no Infinity, no NaN).
+const Figure = z.number();
 
 const columnsObject = (keys: readonly string[]) => z.strictObject(Object.fromEntries(keys.map((k) => [k, Figure])));
 
 function activeDisclosureSchema(edition: Edition) {
   return z.strictObject(
-    Object.fromEntries(disclosureRowsOf(edition).map(({ row, columns }) => [row.key, columnsObject(columns.map((c) => c.key)).optional()])),
+    Object.fromEntries(disclosureRowsOf(edition).map(({ row, columns }) => [row.key, z.optional(columnsObject(columns.map((c) => c.key)))])),
   );
 }
 
 function applicationsSchema(edition: Edition) {
-  const row = columnsObject(APPLICANT_COLUMNS.map((c) => c.key));
-  return z.strictObject(Object.fromEntries(recordedApplicationRowsOf(edition).map((r) => [r.key, row.optional()])));
+  const row = z.optional(columnsObject(APPLICANT_COLUMNS.map((c) => c.key)));
+  return z.strictObject(Object.fromEntries(recordedApplicationRowsOf(edition).map((r) => [r.key, row])));
 }
 
 const ReviewLitigation = z.strictObject(
-  Object.fromEntries(REVIEW_GROUPS.map((g) => [g.key, columnsObject(REVIEW_COLUMNS.map((c) => c.key)).optional()])),
+  Object.fromEntries(REVIEW_GROUPS.map((g) => [g.key, z.optional(columnsObject(REVIEW_COLUMNS.map((c) => c.key)))])),
 );
 
 export const Finding = z.strictObject({
-  rule: z.string().min(1),
+  rule: z.string().check(z.minLength(1)),
   severity: z.enum([SEVERITY.ERROR, SEVERITY.WARNING, SEVERITY.INFO]),
   message: z.string(),
   cells: z.array(z.string()),
-  expected: z.number().nullable(),
-  actual: z.number().nullable(),
-  sentence: z.string().optional(),
+  expected: z.nullable(z.number()),
+  actual: z.nullable(z.number()),
+  sentence: z.optional(z.string()),
 });
 export type Finding = z.infer<typeof Finding>;
 
@@ -50,33 +53,33 @@ const Layout = z.enum(["rows", "order", "grid", "missing"]);
 
 /** The body's division (GB/T 2260): see functions/report/region.ts. */
 export const RegionSchema = z.strictObject({
-  code: z.string().regex(/^\d{6}$/),
-  province: z.string().min(1),
-  city: z.string().min(1).nullable(),
-  county: z.string().min(1).nullable(),
+  code: z.string().check(z.regex(/^\d{6}$/)),
+  province: z.string().check(z.minLength(1)),
+  city: z.nullable(z.string().check(z.minLength(1))),
+  county: z.nullable(z.string().check(z.minLength(1))),
 });
 
 /** Where a figure was read (functions/report/cell-sources.ts): one compact entry per figure. */
 export const CellSourceSchema = z.strictObject({
   via: z.enum(["rows", "order", "grid", "ocr"]),
-  page: z.number().int().positive().optional(),
-  box: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
-  table: z.number().int().nonnegative().optional(),
-  row: z.number().int().nonnegative().optional(),
-  col: z.number().int().nonnegative().optional(),
-  line: z.number().int().positive().optional(),
-  span: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).optional(),
-  confidence: z.number().min(0).max(100).optional(),
-  inferred: z.literal(true).optional(),
+  page: z.optional(z.int().check(z.positive())),
+  box: z.optional(z.tuple([z.number(), z.number(), z.number(), z.number()])),
+  table: z.optional(z.int().check(z.nonnegative())),
+  row: z.optional(z.int().check(z.nonnegative())),
+  col: z.optional(z.int().check(z.nonnegative())),
+  line: z.optional(z.int().check(z.positive())),
+  span: z.optional(z.tuple([z.int().check(z.nonnegative()), z.int().check(z.nonnegative())])),
+  confidence: z.optional(z.number().check(z.gte(0), z.lte(100))),
+  inferred: z.optional(z.literal(true)),
 });
 
 const common = {
-  agency: z.string().min(1).nullable(),
+  agency: z.nullable(z.string().check(z.minLength(1))),
   /** Stable id of the body (region code + hash of its name without division names); optional so that older stored records parse. */
-  agencyId: z.string().min(1).nullable().optional(),
+  agencyId: z.optional(z.nullable(z.string().check(z.minLength(1)))),
   /** Null when no real division matches; optional so that older stored records parse. */
-  region: RegionSchema.nullable().optional(),
-  year: z.number().int().min(1990).max(2100),
+  region: z.optional(z.nullable(RegionSchema)),
+  year: z.int().check(z.gte(1990), z.lte(2100)),
   findings: z.array(Finding),
   status: ParsedStatus,
   parserVersion: z.string(),
@@ -85,16 +88,16 @@ const common = {
   /** Cells whose place was chosen by an identity rather than read from the layout. */
   inferredCells: z.array(z.string()),
   /** Set when the report says it speaks for its whole area (全市共受理…, 汇总): checked against its subordinates (hierarchy.ts). */
-  summarises: z.literal(true).optional(),
+  summarises: z.optional(z.literal(true)),
   /**
    * The prose of sections 一, 五 and 六 (at most MAX_SECTION_CHARS each; null where not found): the
    * next year's report is compared with it (text reuse). Optional so that older stored records parse.
    */
-  sectionTexts: z.strictObject({ overview: z.string().nullable(), problems: z.string().nullable(), other: z.string().nullable() }).optional(),
+  sectionTexts: z.optional(z.strictObject({ overview: z.nullable(z.string()), problems: z.nullable(z.string()), other: z.nullable(z.string()) })),
   /** Where each figure (`<row>.<column>`) was read in the source; optional so that older stored records parse. */
-  cellSources: z.record(z.string(), CellSourceSchema).optional(),
+  cellSources: z.optional(z.record(z.string(), CellSourceSchema)),
   /** Which pages were read by OCR, by which engine, and its mean confidence (0..100). */
-  ocr: z.strictObject({ engine: z.string(), pages: z.array(z.number().int().positive()), confidence: z.number().min(0).max(100).optional() }).optional(),
+  ocr: z.optional(z.strictObject({ engine: z.string(), pages: z.array(z.int().check(z.positive())), confidence: z.optional(z.number().check(z.gte(0), z.lte(100))) })),
 };
 
 const recordOf = <E extends Edition>(edition: E) =>

@@ -4,11 +4,13 @@
  * the next start build again instead of running stale code.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { promisify } from "node:util";
+import iconv from "iconv-lite";
 import { afterAll, describe, expect, it } from "vitest";
+import { readReportFile } from "../../bin/commands/read-report.ts";
 import { ENTRY_JS, INPUTS_FILE, isBuildFresh } from "../../bin/build/fresh.mjs";
 import { PROJECT_ROOT } from "../../lib/constructs/nianbao-function.ts";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
@@ -18,6 +20,8 @@ const work = mkdtempSync(join(tmpdir(), "nianbao-cli-build-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const seed = join(SEEDS_DIR, "002_732b3b243defc543.txt");
+/** A 2019-edition seed with error findings, beside 002 (2021 edition, valid). */
+const seed2019 = join(SEEDS_DIR, "000_da3b4a7bec10951f.txt");
 const expected = JSON.parse(readFileSync(join(SEEDS_DIR, "002_732b3b243defc543.expected.json"), "utf8")) as { agency: string; year: number };
 
 /** Runs `nianbao …` with the module recorder; its stdout and every module URL it loaded. */
@@ -51,7 +55,34 @@ describe("the built CLI", () => {
       /node_modules\/(tsx|esbuild|pdfjs-dist|onnxruntime-node|@napi-rs|paddleocr|@aws-sdk)\/|\/dist\/cli\/(read-(pdf|docx|html)|local|paddle|tesseract|up)-/.test(url),
     );
     expect(heavy).toEqual([]);
+    // Loading node:crypto costs ~8 ms of CPU, and `parse FILE` prints no hash.
+    expect(modules).not.toContain("node:crypto");
   });
+
+  it("prints byte for byte the record the sources give (--json), loading the legacy-encoding decoder only for a GB18030 file", async () => {
+    const gb18030 = join(work, "002-gb18030.txt");
+    writeFileSync(gb18030, iconv.encode(readFileSync(seed, "utf8"), "gb18030"));
+    for (const [file, legacy] of [[seed, false], [seed2019, false], [gb18030, true]] as const) {
+      const { stdout, modules } = await parseRecordingModules(file, basename(file));
+      const fromSources = `${JSON.stringify((await readReportFile(file, { allowOcr: false })).record, null, 2)}\n`;
+      expect(stdout, file).toBe(fromSources);
+      expect(modules.some((url) => /\/dist\/cli\/legacy-text-/.test(url)), file).toBe(legacy);
+    }
+  }, 60_000);
+
+  // Another user, or an install on a read-only disk: V8's compile cache cannot be written, and the CLI runs as well.
+  const asNobody = process.getuid?.() === 0 && existsSync("/usr/bin/setpriv");
+  if (!asNobody) console.warn("SKIPPED: the CLI with an unwritable compile cache needs root and /usr/bin/setpriv to run as nobody");
+  it.skipIf(!asNobody)("prints the same record when it may not write its compile cache", async () => {
+    const cache = join(PROJECT_ROOT, "node_modules/.cache/nianbao/compile-cache");
+    const { stdout: asOwner } = await run(process.execPath, ["bin/nianbao.mjs", "parse", seed, "--json"], { cwd: PROJECT_ROOT });
+    const owner = statSync(cache);
+    expect(owner.uid === 0 && (owner.mode & 0o002) === 0, "the cache is root's and not writable by others").toBe(true);
+    const nobody = ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "bin/nianbao.mjs", "parse", seed, "--json"];
+    const { stdout, stderr } = await run("/usr/bin/setpriv", nobody, { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 });
+    expect(stderr).toBe("");
+    expect(stdout).toBe(asOwner);
+  }, 60_000);
 
   it("loads the PDF reader when a file is a PDF", async () => {
     const pdf = join(PROJECT_ROOT, "..", "shared", "corpus", "real");
