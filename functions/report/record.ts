@@ -91,6 +91,13 @@ const common = {
    * next year's report is compared with it (text reuse). Optional so that older stored records parse.
    */
   sectionTexts: z.strictObject({ overview: z.string().nullable(), problems: z.string().nullable(), other: z.string().nullable() }).optional(),
+  /**
+   * The figures the prose states and the cells each is checked against (functions/report/narrative.ts),
+   * so that a reviewer's correction checks the prose again; optional so that older stored records parse.
+   */
+  statedFigures: z
+    .array(z.strictObject({ rule: z.string().min(1), quantity: z.string(), sentence: z.string(), stated: z.number(), cells: z.array(z.string()) }))
+    .optional(),
   /** Where each figure (`<row>.<column>`) was read in the source; optional so that older stored records parse. */
   cellSources: z.record(z.string(), CellSourceSchema).optional(),
   /** Which pages were read by OCR, by which engine, and its mean confidence (0..100). */
