@@ -98,6 +98,7 @@ describe("reviews", () => {
     const stillWrong = applyReviews(older as typeof record, corrected.reviews);
     const undone = reviewRecord(older as typeof record, corrected.reviews, { ...toFive, verdict: "misprint", value: undefined }, AT, "text");
     expect(stillWrong.findings).toEqual(corrected.record.findings);
+    expect(stillWrong.findings.filter((f) => f.rule === "narrative.mismatch")).toHaveLength(1);
     expect(undone.record.findings.filter((f) => f.rule === "narrative.mismatch")).toEqual([]);
   });
 });
