@@ -128,7 +128,11 @@ function ocrSummary(doc: ExtractedDocument): { ocr?: ReportRecord["ocr"] } {
   const engines = [...new Set(read.map((page) => page.ocr!.engine))];
   const confidences = read.map((page) => page.ocr!.confidence).filter((c): c is number => c !== undefined);
   const confidence = confidences.length > 0 ? Math.round((confidences.reduce((a, b) => a + b, 0) / confidences.length) * 10) / 10 : undefined;
-  return { ocr: { engine: engines.join("+"), pages: read.map((page) => page.number), ...(confidence === undefined ? {} : { confidence }) } };
+  const sized = read.filter((page) => page.ocr!.size !== undefined);
+  const pageSizes = Object.fromEntries(sized.map((page) => [String(page.number), [page.ocr!.size!.width, page.ocr!.size!.height] as [number, number]]));
+  return {
+    ocr: { engine: engines.join("+"), pages: read.map((page) => page.number), ...(confidence === undefined ? {} : { confidence }), ...(sized.length > 0 ? { pageSizes } : {}) },
+  };
 }
 
 /** Convenience for text already in memory. */

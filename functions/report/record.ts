@@ -101,7 +101,15 @@ const common = {
   /** Where each figure (`<row>.<column>`) was read in the source; optional so that older stored records parse. */
   cellSources: z.record(z.string(), CellSourceSchema).optional(),
   /** Which pages were read by OCR, by which engine, and its mean confidence (0..100). */
-  ocr: z.strictObject({ engine: z.string(), pages: z.array(z.number().int().positive()), confidence: z.number().min(0).max(100).optional() }).optional(),
+  ocr: z
+    .strictObject({
+      engine: z.string(),
+      pages: z.array(z.number().int().positive()),
+      confidence: z.number().min(0).max(100).optional(),
+      /** Each OCR'd page's size in points as the engine measured it, by page number: the frame of its cells' boxes. */
+      pageSizes: z.record(z.string(), z.tuple([z.number().positive(), z.number().positive()])).optional(),
+    })
+    .optional(),
 };
 
 const recordOf = <E extends Edition>(edition: E) =>
