@@ -225,15 +225,35 @@ async function showSource(body, record, source) {
   else await showImage(body, bytes, source, ocrFrame(record, source));
 }
 
-function newPane(anchor, id, heading) {
-  document.getElementById(id)?.remove();
+/**
+ * A new pane after `anchor`, replacing the one of the same id; `beside`: the anchor and the pane
+ * share a `.source-split`, side by side on a wide screen, one under the other on a narrow one (style.css).
+ */
+function newPane(anchor, id, heading, beside = false) {
+  const old = document.getElementById(id);
+  if (old) removePane(old);
   const pane = document.createElement("section");
   pane.className = "card source-pane";
   pane.id = id;
   pane.innerHTML = `<div class="source-head"><h2>${escapeHtml(heading)}</h2><button class="secondary close-source">关闭 close</button></div>`;
-  anchor.after(pane);
-  pane.querySelector(".close-source").addEventListener("click", () => pane.remove());
+  if (beside) {
+    const split = document.createElement("div");
+    split.className = "source-split";
+    anchor.before(split);
+    split.append(anchor, pane);
+  } else anchor.after(pane);
+  pane.querySelector(".close-source").addEventListener("click", () => removePane(pane));
   return pane;
+}
+
+/** Removes a pane, and the split it shared with its section (the section back in its place). */
+function removePane(pane) {
+  const split = pane.parentElement?.classList.contains("source-split") ? pane.parentElement : null;
+  pane.remove();
+  if (split) {
+    split.before(...split.childNodes);
+    split.remove();
+  }
 }
 
 /** A PDF original page by page, with buttons for the page before and after. */
@@ -301,7 +321,7 @@ function originalKind(bytes) {
  * (the section holding the table), replacing what it showed before.
  */
 export async function openSourcePane(anchor, record, cellKey, cellName) {
-  const pane = newPane(anchor, "source-pane", `原文 source · ${cellName}`);
+  const pane = newPane(anchor, "source-pane", `原文 source · ${cellName}`, true);
   pane.dataset.cell = cellKey;
   const source = record.cellSources?.[cellKey];
   pane.insertAdjacentHTML("beforeend", source ? `${placeLine(source)}<div class="source-body" aria-busy="true"></div>` : `<p class="muted">此记录没有原文位置（旧版解析器所存）。</p>`);

@@ -21,6 +21,7 @@ import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
 import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { PHONE, pageWidths } from "../support/web-page.ts";
 
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
 const REAL_DIR = join(import.meta.dirname, "..", "..", "..", "shared", "corpus", "real");
@@ -164,6 +165,51 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     await page.setViewportSize({ width: 1360, height: 1000 });
     expect(fit.right).toBeLessThanOrEqual(414);
     expect(fit.overhang).toBeLessThanOrEqual(0);
+  });
+
+  it("seed 000 (text): a figure is reached by Tab, shows its focus, opens its source with Enter or Space; the pane stands beside the table, under it at 414 px", async () => {
+    await openReport(ids.text!);
+    // Tab from the heading of table 三 reaches its first figure, then the next.
+    await page.locator("#table-applications").locator("xpath=ancestor::section[1]/h2").click();
+    await page.keyboard.press("Tab");
+    const focused = () =>
+      page.evaluate(() => {
+        const active = (globalThis as any).document.activeElement;
+        return { cell: active?.dataset?.cell as string | undefined, visible: active?.matches(":focus-visible") as boolean, outline: (globalThis as any).getComputedStyle(active).outlineStyle as string };
+      });
+    const first = await focused();
+    expect(first).toMatchObject({ visible: true, outline: "solid" });
+    expect(first.cell).toMatch(/^newReceived\./);
+    await page.keyboard.press("Enter");
+    const pane = page.locator('#source-pane[data-ready="true"]');
+    await pane.waitFor();
+    expect(await pane.getAttribute("data-cell")).toBe(first.cell);
+    await page.locator("#table-applications").locator("xpath=ancestor::section[1]/h2").click();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    const second = await focused();
+    expect(second.cell).not.toBe(first.cell);
+    const scrolled = await page.evaluate(() => (globalThis as any).scrollY as number);
+    await page.keyboard.press(" ");
+    await page.locator(`#source-pane[data-ready="true"][data-cell="${second.cell}"]`).waitFor();
+    // Space opened the pane, and did not scroll the page down a screen.
+    expect(Math.abs((await page.evaluate(() => (globalThis as any).scrollY as number)) - scrolled)).toBeLessThan(300);
+    const section = page.locator("#table-applications").locator("xpath=ancestor::section[1]");
+    const besideAt1360 = { table: (await section.boundingBox())!, pane: (await pane.boundingBox())! };
+    await page.screenshot({ path: join(ARTIFACTS, "25-source-beside.png") });
+    await page.setViewportSize(PHONE);
+    const underAt414 = { table: (await section.boundingBox())!, pane: (await pane.boundingBox())! };
+    const widths = await pageWidths(page);
+    await page.setViewportSize({ width: 1360, height: 1000 });
+    // Wide: side by side, tops together. Narrow: the pane under the table, nothing wider than the screen.
+    expect(besideAt1360.pane.x).toBeGreaterThanOrEqual(besideAt1360.table.x + besideAt1360.table.width);
+    expect(besideAt1360.pane.width).toBeGreaterThan(300);
+    expect(underAt414.pane.y).toBeGreaterThanOrEqual(underAt414.table.y + underAt414.table.height);
+    expect(widths.scrollWidth).toBeLessThanOrEqual(widths.innerWidth);
+    // Closed, the table is back where it was, outside any split.
+    await pane.locator(".close-source").click();
+    expect(await page.locator(".source-split").count()).toBe(0);
+    expect(await page.locator("#table-applications").count()).toBe(1);
   });
 
   it("seed 000 in Big5: the line is shown decoded as Big5, the printed 0 marked", async () => {
