@@ -4,8 +4,11 @@
  * it. Seed 000 as text: the line of （七）总计 with its printed 0 marked. Real p02 (a PDF with a
  * finding): its page drawn by pdf.js under the page's CSP, the cell's box outlined where
  * cellSources puts it, around the printed figure. Seed 000 as HTML with a script and an onerror
- * handler in it: the cell shown in its table, and nothing of the original ran. Screenshots go to
- * test-artifacts/web/.
+ * handler in it: the cell shown in its table, and nothing of the original ran. Seed 000's first
+ * page scanned (a PNG, and a scanned PDF narrower than A4), read by the local OCR: the red box
+ * around the figure's digits, scaled from the page size the record keeps. Cells reached by Tab
+ * open the pane with Enter or Space; the pane stands beside the table, under it at 414 px.
+ * Screenshots go to test-artifacts/web/.
  */
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -69,6 +72,12 @@ async function drop(key: string, bytes: Uint8Array): Promise<string> {
 
 async function report(id: string): Promise<ReportJson> {
   return (await (await fetch(`${local.stack.apiUrl}/reports/${id}`)).json()) as ReportJson;
+}
+
+/** The canvas rectangle the page outlines a box (points) with, at `scale` pixels a point (web/source-pane.js outlineBox). */
+function outlineOf(box: readonly number[], scale: number): [number, number, number, number] {
+  const [left, top, width, height] = box.map((v) => v * scale) as [number, number, number, number];
+  return [left - OUTLINE_PAD, top - OUTLINE_PAD, width + 2 * OUTLINE_PAD, height + 2 * OUTLINE_PAD].map(Math.round) as [number, number, number, number];
 }
 
 /** The figure of `<row>.<column>` in any of the record's tables. */
@@ -249,8 +258,7 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     expect(await pane.getAttribute("data-cell")).toBe(key);
     expect(await pane.locator("#source-place").textContent()).toContain(`第 ${source.page} 页`);
     const canvas = pane.locator('canvas.source-page[data-rendered="true"]');
-    const [left, top, width, height] = source.box!.map((v) => v * RENDER_SCALE) as [number, number, number, number];
-    const expected = [left - OUTLINE_PAD, top - OUTLINE_PAD, width + 2 * OUTLINE_PAD, height + 2 * OUTLINE_PAD].map(Math.round) as [number, number, number, number];
+    const expected = outlineOf(source.box!, RENDER_SCALE);
     expect((await canvas.getAttribute("data-box"))!.split(",").map(Number)).toEqual(expected);
     const pixels = await canvas.evaluate((element, rect) => {
       const c = element as unknown as PixelCanvas;
@@ -307,8 +315,7 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     const drawnWidth = Number(await canvas.getAttribute("width"));
     const scale = drawnWidth / frameWidth;
     expect(Number(await canvas.getAttribute("data-scale"))).toBeCloseTo(scale, 6);
-    const [left, top, width, height] = source.box!.map((v) => v * scale) as [number, number, number, number];
-    const expected = [left - OUTLINE_PAD, top - OUTLINE_PAD, width + 2 * OUTLINE_PAD, height + 2 * OUTLINE_PAD].map(Math.round) as [number, number, number, number];
+    const expected = outlineOf(source.box!, scale);
     expect((await canvas.getAttribute("data-box"))!.split(",").map(Number)).toEqual(expected);
     const seen = await canvas.evaluate((element, rect) => {
       const c = element as unknown as PixelCanvas;
