@@ -31,14 +31,14 @@ function findingsByCell(findings) {
 function cell(value, name, byCell) {
   if (value === undefined) return `<td class="num absent" data-cell="${escapeHtml(name)}">—</td>`;
   const found = byCell.get(name) ?? [];
-  if (found.length === 0) return `<td class="num" data-cell="${escapeHtml(name)}">${formatNumber(value)}</td>`;
+  if (found.length === 0) return `<td class="num" data-cell="${escapeHtml(name)}" tabindex="0">${formatNumber(value)}</td>`;
   const worst = found[0].severity;
   const title = found.map((f) => `[${severityLabel(f.severity)}] ${f.message}`).join("\n");
   const markers = found.map((f) => `#${f.index + 1}`).join(" ");
   const note = worst === "error" && found[0].expected !== null && found[0].expected !== undefined && found[0].cells.length === 1
     ? `应为 ${formatNumber(found[0].expected)} · ${markers}`
     : markers;
-  return `<td class="num finding-${worst}" data-cell="${escapeHtml(name)}" data-finding="${escapeHtml(found[0].rule)}" title="${escapeHtml(title)}">${formatNumber(value)}<span class="marker">⚠ ${escapeHtml(note)}</span></td>`;
+  return `<td class="num finding-${worst}" data-cell="${escapeHtml(name)}" tabindex="0" data-finding="${escapeHtml(found[0].rule)}" title="${escapeHtml(title)}">${formatNumber(value)}<span class="marker">⚠ ${escapeHtml(note)}</span></td>`;
 }
 
 /**
@@ -112,7 +112,7 @@ function crossYearFindings(findings, record) {
 
 /** A finding's cells, for opening the first one's source when the finding is clicked. */
 function cellsAttribute(finding) {
-  return finding.cells?.length ? ` data-cells="${escapeHtml(finding.cells.join(" "))}"` : "";
+  return finding.cells?.length ? ` data-cells="${escapeHtml(finding.cells.join(" "))}" tabindex="0"` : "";
 }
 
 function findingsList(findings, belongs) {
@@ -294,16 +294,29 @@ function cellLabel(template, edition, key) {
 }
 
 let sourceClicks;
-/** A figure cell, or a finding naming cells, opens the source pane below its section (one listener: the view is drawn again per report). */
+/**
+ * A figure cell, or a finding naming cells, opens the source pane beside its section: clicked, or
+ * focused (Tab) and Enter or Space pressed (one listener each: the view is drawn again per report).
+ */
 function openSourceOnClick(container, record, template) {
   sourceClicks?.abort();
   sourceClicks = new AbortController();
-  container.addEventListener("click", (event) => {
-    const target = event.target.closest?.("td[data-cell]:not(.absent), li[data-cells]");
-    if (!target || !container.contains(target)) return;
+  const open = (target) => {
     const key = target.dataset.cell ?? target.dataset.cells.split(" ").find((k) => record.cellSources?.[k]) ?? target.dataset.cells.split(" ")[0];
     void openSourcePane(target.closest("section"), record, key, cellLabel(template, record.edition, key));
+  };
+  container.addEventListener("click", (event) => {
+    const target = event.target.closest?.(SOURCE_TARGETS);
+    if (target && container.contains(target)) open(target);
+  }, { signal: sourceClicks.signal });
+  container.addEventListener("keydown", (event) => {
+    // Only on the cell or finding itself: Enter in a review form inside a finding submits the form.
+    if ((event.key !== "Enter" && event.key !== " ") || !event.target.matches?.(SOURCE_TARGETS)) return;
+    event.preventDefault(); // Space would scroll the page
+    open(event.target);
   }, { signal: sourceClicks.signal });
 }
+
+const SOURCE_TARGETS = "td[data-cell]:not(.absent), li[data-cells]";
 
 export { apiUrl };

@@ -150,27 +150,40 @@ async function pdfDocument(reportId, bytes) {
   return pdfDocuments.get(reportId);
 }
 
-/** Draws one page of a PDF original; `source.box`, when given, outlined. Returns the document. */
-async function showPdfPage(body, reportId, bytes, source) {
+/**
+ * Draws one page of a PDF original; `source.box`, when given, outlined. An OCR'd page's boxes are
+ * in the frame the engine measured (`frame`: [width, height] in points, the record's
+ * ocr.pageSizes), which is the page's own size only where the engine's resolution estimate was
+ * right: the box scales from that frame to the drawn page. Returns the document.
+ */
+async function showPdfPage(body, reportId, bytes, source, frame) {
   const doc = await pdfDocument(reportId, bytes);
   const page = await doc.getPage(source.page);
   const viewport = page.getViewport({ scale: RENDER_SCALE });
   const canvas = pageCanvas(body, viewport.width, viewport.height);
   await page.render({ canvas, canvasContext: canvas.getContext("2d"), viewport }).promise;
-  finishCanvas(canvas, source, RENDER_SCALE);
+  finishCanvas(canvas, source, frame ? viewport.width / frame[0] : RENDER_SCALE);
   return doc;
 }
 
 /**
- * A scan's picture: its boxes are in points of the page the OCR took it for, A4 paper 8.27
- * inches wide at the resolution its width gives (estimateDpi of functions/documents/ocr/image-prep.ts).
+ * A scan's picture: its boxes are in points of the page as the OCR measured it (`frame`, the
+ * record's ocr.pageSizes), so they scale by the picture's width over the frame's. A record read
+ * before the sizes were kept: A4 paper 8.27 inches wide at the resolution the picture's width
+ * gives, as the engine assumed (estimateDpi of functions/documents/ocr/image-prep.ts).
  */
-async function showImage(body, bytes, source = {}) {
+async function showImage(body, bytes, source = {}, frame) {
   const bitmap = await createImageBitmap(new Blob([bytes]));
   const dpi = Math.max(72, Math.min(600, Math.round(Math.min(bitmap.width, bitmap.height) / 8.27)));
   const canvas = pageCanvas(body, bitmap.width, bitmap.height);
   canvas.getContext("2d").drawImage(bitmap, 0, 0);
-  finishCanvas(canvas, source, dpi / 72);
+  finishCanvas(canvas, source, frame ? bitmap.width / frame[0] : dpi / 72);
+}
+
+/** The frame an OCR'd figure's box is in: its page's size in points as the engine measured it, where the record keeps it. */
+function ocrFrame(record, source) {
+  if (source.via !== "ocr") return undefined;
+  return record.ocr?.pageSizes?.[String(source.page ?? 1)];
 }
 
 function pageCanvas(body, width, height) {
@@ -208,19 +221,39 @@ async function showSource(body, record, source) {
   }
   const bytes = await originalBytes(record.id);
   if (source.line !== undefined) showTextLines(body, decodeText(bytes), source);
-  else if (isPdf(bytes)) await showPdfPage(body, record.id, bytes, source);
-  else await showImage(body, bytes, source);
+  else if (isPdf(bytes)) await showPdfPage(body, record.id, bytes, source, ocrFrame(record, source));
+  else await showImage(body, bytes, source, ocrFrame(record, source));
 }
 
-function newPane(anchor, id, heading) {
-  document.getElementById(id)?.remove();
+/**
+ * A new pane after `anchor`, replacing the one of the same id; `beside`: the anchor and the pane
+ * share a `.source-split`, side by side on a wide screen, one under the other on a narrow one (style.css).
+ */
+function newPane(anchor, id, heading, beside = false) {
+  const old = document.getElementById(id);
+  if (old) removePane(old);
   const pane = document.createElement("section");
   pane.className = "card source-pane";
   pane.id = id;
   pane.innerHTML = `<div class="source-head"><h2>${escapeHtml(heading)}</h2><button class="secondary close-source">关闭 close</button></div>`;
-  anchor.after(pane);
-  pane.querySelector(".close-source").addEventListener("click", () => pane.remove());
+  if (beside) {
+    const split = document.createElement("div");
+    split.className = "source-split";
+    anchor.before(split);
+    split.append(anchor, pane);
+  } else anchor.after(pane);
+  pane.querySelector(".close-source").addEventListener("click", () => removePane(pane));
   return pane;
+}
+
+/** Removes a pane, and the split it shared with its section (the section back in its place). */
+function removePane(pane) {
+  const split = pane.parentElement?.classList.contains("source-split") ? pane.parentElement : null;
+  pane.remove();
+  if (split) {
+    split.before(...split.childNodes);
+    split.remove();
+  }
 }
 
 /** A PDF original page by page, with buttons for the page before and after. */
@@ -288,7 +321,7 @@ function originalKind(bytes) {
  * (the section holding the table), replacing what it showed before.
  */
 export async function openSourcePane(anchor, record, cellKey, cellName) {
-  const pane = newPane(anchor, "source-pane", `原文 source · ${cellName}`);
+  const pane = newPane(anchor, "source-pane", `原文 source · ${cellName}`, true);
   pane.dataset.cell = cellKey;
   const source = record.cellSources?.[cellKey];
   pane.insertAdjacentHTML("beforeend", source ? `${placeLine(source)}<div class="source-body" aria-busy="true"></div>` : `<p class="muted">此记录没有原文位置（旧版解析器所存）。</p>`);

@@ -7,7 +7,7 @@ import { Year } from "./schemas.ts";
 
 const RegionPrefix = z
   .string()
-  .regex(/^\d{2}(?:\d{2}){0,2}$/, "expected a GB/T 2260 division code or its prefix of 2, 4 or 6 digits")
+  .regex(/^\d{2}(?:\d{2}){0,2}$/, "应为 GB/T 2260 区划代码或其 2、4、6 位前缀 (expected a GB/T 2260 division code or its prefix of 2, 4 or 6 digits)")
   // 320800 is the city 3208 and all it governs, as 3208 is.
   .transform((code) => (code.length === 6 ? codePrefix(code) : code));
 
@@ -39,9 +39,9 @@ export const CoverageBody = z.object({
 export const ImportBodyListRequest = z.strictObject({
   csvBase64: z
     .string()
-    .min(1, "expected the CSV file's bytes in base64")
-    .max(4_000_000, "expected a list of at most a few megabytes")
-    .regex(/^[A-Za-z0-9+/=\s]+$/, "expected base64")
+    .min(1, "须给出 base64 编码的 CSV 文件 (expected the CSV file's bytes in base64)")
+    .max(4_000_000, "名单最多几 MB (expected a list of at most a few megabytes)")
+    .regex(/^[A-Za-z0-9+/=\s]+$/, "应为 base64 编码 (expected base64)")
     .meta({ description: `The CSV (name, region code; UTF-8 or GB18030), base64; at most ${MAX_LISTED_BODIES} rows` }),
   region: RegionPrefix.optional().meta({ description: "The region the list is for (default: the deepest division holding every row)" }),
 });

@@ -4,7 +4,8 @@
  * local stack and tests pass their own.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
-import { buildAgencyRegistry, buildBodyListStore, buildProgressStore, buildRecordStore } from "../adapters/index.ts";
+import { buildAgencyRegistry, buildBodyListStore, buildCrossYearStore, buildProgressStore, buildRecordStore } from "../adapters/index.ts";
+import type { CrossYearStore } from "../adapters/cross-year-store.ts";
 import type { BodyListStore } from "../adapters/body-lists.ts";
 import type { AgencyRegistry } from "../adapters/agency-registry.ts";
 import { createDynamoUploadQuota, type UploadQuota } from "../adapters/upload-quota.ts";
@@ -21,6 +22,8 @@ import type { ApiConfig } from "./config.ts";
 export type ApiDeps = { records: RecordStore; query: RecordQuery; s3: S3Client; progress: ProgressStore; registry: AgencyRegistry; bodyLists: BodyListStore; quota: UploadQuota; config: ApiConfig;
   /** The sums `/stats` serves, kept on write; without them every `/stats` reads the records. */
   aggregates?: StatsAggregates;
+  /** The records as pairs of neighbouring years: a review's correction checks the report against them again. */
+  crossYear?: CrossYearStore;
   /** Export jobs (`POST /exports`): their items, the workflow that runs them, the bucket of their files; absent where not deployed. */
   exports?: ExportJobsDeps;
 };
@@ -55,6 +58,7 @@ export function buildApiDeps(config: Config, apiConfig: ApiConfig, given: Partia
     registry: given.registry ?? buildAgencyRegistry(config),
     bodyLists: given.bodyLists ?? buildBodyListStore(config),
     quota: given.quota ?? createDynamoUploadQuota(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
+    crossYear: given.crossYear ?? buildCrossYearStore(config),
     aggregates: given.aggregates ?? createDynamoStatsAggregates(createDocumentClient(config), requireConfig(config, "TABLE_NAME")),
     ...withExports(given.exports ?? buildExportJobsDeps(config)),
     config: apiConfig,

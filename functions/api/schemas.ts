@@ -14,22 +14,22 @@ export { STATUSES };
 
 export const ReportIdParam = z
   .string()
-  .regex(/^[0-9a-fA-F]{64}$/, "a report id is the SHA-256 hex digest (64 hex digits) of the report's bytes")
+  .regex(/^[0-9a-fA-F]{64}$/, "报告编号应为报告文件的 SHA-256 十六进制摘要（64 位十六进制数字） (a report id is the SHA-256 hex digest (64 hex digits) of the report's bytes)")
   .transform((s) => s.toLowerCase())
   .meta({ description: "SHA-256 hex digest of the report's bytes", example: "5c0f…" });
 
 export const Year = z.coerce
-  .number({ error: "expected a year such as 2021" })
-  .int("expected a whole year such as 2021")
-  .min(1990, "expected a year from 1990")
-  .max(2100, "expected a year up to 2100")
+  .number({ error: "应为年份，如 2021 (expected a year such as 2021)" })
+  .int("应为整数年份，如 2021 (expected a whole year such as 2021)")
+  .min(1990, "年份应不早于 1990 (expected a year from 1990)")
+  .max(2100, "年份应不晚于 2100 (expected a year up to 2100)")
   .meta({ description: "The year the statistics cover", example: 2021 });
-const Agency = z.string().trim().min(1, "expected a non-empty agency name").max(200).meta({
+const Agency = z.string().trim().min(1, "机关名称不能为空 (expected a non-empty agency name)").max(200).meta({
   description: "The publishing body, matched by agency key: simplified or traditional, with or without the city before a district (杭州市西湖区教育局 = 西湖区教育局)",
   example: "西湖区教育局",
 });
-const Status = z.enum(STATUSES, { error: `expected one of ${STATUSES.join(", ")}` });
-const Edition = z.enum(EDITIONS, { error: `expected one of ${EDITIONS.join(", ")}` });
+const Status = z.enum(STATUSES, { error: `应为 ${STATUSES.join("、")} 之一 (expected one of ${STATUSES.join(", ")})` });
+const Edition = z.enum(EDITIONS, { error: `应为 ${EDITIONS.join("、")} 之一 (expected one of ${EDITIONS.join(", ")})` });
 const ParserVersion = z.string().min(1).max(50).meta({ description: "Only records made by this parser version" });
 
 /** base64url of the JSON `{ p, k }` (functions/adapters/record-query.ts); opaque to clients. */
@@ -45,12 +45,12 @@ const PageCursorShape = z.strictObject({
 export const Cursor = z
   .string()
   .max(4096)
-  .regex(/^[A-Za-z0-9_-]+$/, "expected the nextCursor of a previous page")
+  .regex(/^[A-Za-z0-9_-]+$/, "应为上一页返回的 nextCursor (expected the nextCursor of a previous page)")
   .transform((text, ctx): PageCursor => {
     try {
       return PageCursorShape.parse(JSON.parse(Buffer.from(text, "base64url").toString("utf8"))) as PageCursor;
     } catch {
-      ctx.addIssue({ code: "custom", message: "expected the nextCursor of a previous page" });
+      ctx.addIssue({ code: "custom", message: "应为上一页返回的 nextCursor (expected the nextCursor of a previous page)" });
       return z.NEVER;
     }
   })
@@ -67,10 +67,10 @@ const Filter = {
 export const ListReportsQuery = z.strictObject({
   ...Filter,
   limit: z.coerce
-    .number({ error: "expected a number from 1 to 1000" })
-    .int("expected a whole number from 1 to 1000")
-    .min(1, "expected a number from 1 to 1000")
-    .max(1000, "expected a number from 1 to 1000")
+    .number({ error: "应为 1 至 1000 的数字 (expected a number from 1 to 1000)" })
+    .int("应为 1 至 1000 的整数 (expected a whole number from 1 to 1000)")
+    .min(1, "应为 1 至 1000 的数字 (expected a number from 1 to 1000)")
+    .max(1000, "应为 1 至 1000 的数字 (expected a number from 1 to 1000)")
     .default(100)
     .meta({ description: "Page size (1–1000, default 100)" }),
   cursor: Cursor.optional(),
@@ -86,7 +86,7 @@ export type ExportQuery = z.output<typeof ExportQuery>;
 export const ExportCsvQuery = z.strictObject({
   ...Filter,
   headers: z
-    .enum(["keys", "zh"], { error: "expected keys or zh" })
+    .enum(["keys", "zh"], { error: "应为 keys 或 zh (expected keys or zh)" })
     .default("keys")
     .meta({ description: "The header row: `keys` (`applications.granted.total`) or `zh`, the template's Chinese names (`表三（一）予以公开·总计`)" }),
 });
@@ -98,20 +98,20 @@ export const AgencyPathParams = z.strictObject({
   id: z
     .string()
     .trim()
-    .min(1, "expected an agency key")
-    .max(200, "expected an agency key of at most 200 characters")
+    .min(1, "须给出机关编号 (expected an agency key)")
+    .max(200, "机关编号最多 200 个字符 (expected an agency key of at most 200 characters)")
     .meta({ description: "The agencyId (GET /agencies), or any spelling of the body's name", example: "330106-1x2y3z4" }),
 });
 
 const AgencyCursor = z
   .string()
   .max(400)
-  .regex(/^[A-Za-z0-9_-]+$/, "expected the nextCursor of a previous page")
+  .regex(/^[A-Za-z0-9_-]+$/, "应为上一页返回的 nextCursor (expected the nextCursor of a previous page)")
   .transform((text, ctx) => {
     const key = Buffer.from(text, "base64url").toString("utf8");
     // A listing key: a region code, '#', an agencyId (functions/adapters/agency-registry.ts).
     if (/^\d{6}#\d{6}-[0-9a-z]{7}$/.test(key)) return key;
-    ctx.addIssue({ code: "custom", message: "expected the nextCursor of a previous page" });
+    ctx.addIssue({ code: "custom", message: "应为上一页返回的 nextCursor (expected the nextCursor of a previous page)" });
     return z.NEVER;
   })
   .meta({ description: "The `nextCursor` of the previous page (opaque)" });
@@ -124,10 +124,10 @@ export const ListAgenciesQuery = z.strictObject({
     .optional()
     .meta({ description: "Prefix of the region code", example: "3208" }),
   limit: z.coerce
-    .number({ error: "expected a number from 1 to 1000" })
-    .int("expected a whole number from 1 to 1000")
-    .min(1, "expected a number from 1 to 1000")
-    .max(1000, "expected a number from 1 to 1000")
+    .number({ error: "应为 1 至 1000 的数字 (expected a number from 1 to 1000)" })
+    .int("应为 1 至 1000 的整数 (expected a whole number from 1 to 1000)")
+    .min(1, "应为 1 至 1000 的数字 (expected a number from 1 to 1000)")
+    .max(1000, "应为 1 至 1000 的数字 (expected a number from 1 to 1000)")
     .default(100),
   cursor: AgencyCursor.optional(),
 });
@@ -162,45 +162,45 @@ export const RegionList = z.object({
 export const SeriesQuery = z.strictObject({});
 
 /** `a,b` (also `，` or `、`) → the trimmed, non-empty names. */
-const List = (what: string) =>
+const List = (what: { zh: string; en: string }) =>
   z
     .string()
     .max(2000)
     .transform((text) => [...new Set(text.split(/[,，、]/).map((s) => s.trim()).filter(Boolean))])
-    .refine((items) => items.length >= 2, `expected at least two ${what}, separated by commas`)
-    .refine((items) => items.length <= 10, `expected at most ten ${what}`);
+    .refine((items) => items.length >= 2, `至少须给出两个${what.zh}，以逗号分隔 (expected at least two ${what.en}, separated by commas)`)
+    .refine((items) => items.length <= 10, `最多给出十个${what.zh} (expected at most ten ${what.en})`);
 
 export const CompareQuery = z
   .strictObject({
-    agencies: List("agencies").optional().meta({ description: "Agencies to compare (any spelling), with `year`", example: "西湖区教育局,乌海市教育局" }),
+    agencies: List({ zh: "机关", en: "agencies" }).optional().meta({ description: "Agencies to compare (any spelling), with `year`", example: "西湖区教育局,乌海市教育局" }),
     year: Year.optional(),
-    reports: List("report ids")
-      .refine((ids) => ids.every((id) => /^[0-9a-fA-F]{64}$/.test(id)), "expected report ids (64 hex digits)")
+    reports: List({ zh: "报告编号", en: "report ids" })
+      .refine((ids) => ids.every((id) => /^[0-9a-fA-F]{64}$/.test(id)), "应为报告编号（64 位十六进制数字） (expected report ids (64 hex digits))")
       .transform((ids) => ids.map((id) => id.toLowerCase()))
       .optional()
       .meta({ description: "Or: report ids to compare (e.g. one agency's consecutive years)" }),
   })
   .superRefine((query, ctx) => {
     if (query.reports !== undefined) {
-      if (query.agencies !== undefined) ctx.addIssue({ code: "custom", path: ["agencies"], message: "give either reports or agencies with a year, not both" });
+      if (query.agencies !== undefined) ctx.addIssue({ code: "custom", path: ["agencies"], message: "reports 与 agencies（加 year）只能给出其一 (give either reports or agencies with a year, not both)" });
       return;
     }
-    if (query.agencies === undefined) ctx.addIssue({ code: "custom", path: ["agencies"], message: "expected agencies (with year) or reports" });
-    else if (query.year === undefined) ctx.addIssue({ code: "custom", path: ["year"], message: "expected the year to compare the agencies in" });
+    if (query.agencies === undefined) ctx.addIssue({ code: "custom", path: ["agencies"], message: "须给出 agencies（加 year）或 reports (expected agencies (with year) or reports)" });
+    else if (query.year === undefined) ctx.addIssue({ code: "custom", path: ["year"], message: "须给出比较各机关的年度 year (expected the year to compare the agencies in)" });
   });
 export type CompareQuery = z.output<typeof CompareQuery>;
 
 export const UploadRequest = z.strictObject({
   fileName: z
     .string()
-    .min(1, "expected the file's name")
-    .max(255, "expected a file name of at most 255 characters")
+    .min(1, "须给出文件名 (expected the file's name)")
+    .max(255, "文件名最多 255 个字符 (expected a file name of at most 255 characters)")
     .meta({ example: "2019年政府信息公开工作年度报告.docx" }),
   sha256: z
     .string()
-    .regex(/^[0-9a-fA-F]{64}$/, "expected the SHA-256 hex digest of the file (crypto.subtle.digest)")
+    .regex(/^[0-9a-fA-F]{64}$/, "应为文件的 SHA-256 十六进制摘要（crypto.subtle.digest） (expected the SHA-256 hex digest of the file (crypto.subtle.digest))")
     .transform((s) => s.toLowerCase()),
-  size: z.number({ error: "expected the file's size in bytes" }).int().min(1, "an empty file is not a report"),
+  size: z.number({ error: "应为文件大小（字节数） (expected the file's size in bytes)" }).int().min(1, "空文件不是报告 (an empty file is not a report)"),
   contentType: z.string().max(200).optional(),
 });
 export type UploadRequest = z.output<typeof UploadRequest>;
@@ -211,6 +211,7 @@ export type UploadRequest = z.output<typeof UploadRequest>;
 export const ErrorBody = z.object({
   message: z.string(),
   parameter: z.string().optional().meta({ description: "The request parameter that was rejected" }),
+  code: z.string().optional().meta({ description: "What went wrong, for programs: invalid_path, invalid_query, invalid_body, invalid_cursor, no_route, method_not_allowed, busy, internal" }),
 });
 
 const Nullable = <T extends z.ZodType>(schema: T) => schema.nullable();
@@ -323,10 +324,10 @@ export const Comparison = z.object({
 export const SourceTableParams = z.strictObject({
   id: ReportIdParam,
   table: z.coerce
-    .number({ error: "expected a table index" })
-    .int("expected a table index")
-    .min(0, "expected a table index of 0 or more")
-    .max(9999, "expected a table index below 10000")
+    .number({ error: "应为表格序号 (expected a table index)" })
+    .int("应为表格序号 (expected a table index)")
+    .min(0, "表格序号应不小于 0 (expected a table index of 0 or more)")
+    .max(9999, "表格序号应小于 10000 (expected a table index below 10000)")
     .meta({ description: "The table's index among the original's tables, as cellSources names it" }),
 });
 

@@ -10,7 +10,7 @@ import { NianbaoError, OcrRequiredError, UnreadableDocumentError } from "../shar
 import { CONTENT_KIND, CONTENT_KIND_LABEL, detectContentKind, extensionOf, kindsForExtension, type ContentKind } from "./detect.ts";
 import { formatBytes, resolveLimits, type ExtractLimits } from "./limits.ts";
 import { DOCUMENT_FORMAT, type ExtractedDocument } from "./model.ts";
-import { imageMediaType, type OcrEngine } from "./ocr/engine.ts";
+import { imageMediaType, pageOcrOf, type OcrEngine } from "./ocr/engine.ts";
 import type { OcrPageSelection } from "./pdf/read-pdf.ts";
 import { readTextDocument } from "./text.ts";
 
@@ -138,7 +138,7 @@ async function readImage(bytes: Uint8Array, ocr: OcrEngine | undefined): Promise
   const result = await ocr.recognizeImage({ bytes, mediaType, label: "image" });
   return {
     format: DOCUMENT_FORMAT.IMAGE,
-    pages: [{ number: 1, blocks: result.blocks, ocr: result.confidence === undefined ? { engine: ocr.name } : { engine: ocr.name, confidence: result.confidence } }],
+    pages: [{ number: 1, blocks: result.blocks, ocr: pageOcrOf(ocr.name, result) }],
     warnings: [],
   };
 }

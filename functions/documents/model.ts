@@ -32,9 +32,11 @@ export type Block = Paragraph | Table;
 export type Page = {
   number: number;
   blocks: Block[];
-  /** Set where the page's content came from OCR. */
-  ocr?: { engine: string; confidence?: number };
+  /** Set where the page's content came from OCR; `size`: the page in points as the engine measured it (its boxes' frame). */
+  ocr?: { engine: string; confidence?: number; size?: PageSize };
 };
+
+export type PageSize = { width: number; height: number };
 
 export const DOCUMENT_FORMAT = {
   TEXT: "text",

@@ -4,6 +4,7 @@
  * blank. Each finding is a `warning` or an `info`: it asks for a look and never changes a status.
  */
 import { columnName, rowName } from "./cell-names.ts";
+import { checkStatedFigures, type StatedFigure } from "./narrative.ts";
 import { compact } from "./normalise.ts";
 import { PROSE_SECTIONS, type Prose } from "./prose.ts";
 import type { FigureReading } from "./read-figures.ts";
@@ -26,20 +27,15 @@ const sentencesOf = (text: string): string[] => compact(text).split(/[。;!?]/).
 const OTHER_TIME = /上年|去年|上一年|同比|较上|环比|累计|结转/;
 const ALL_CONCLUDED = /(?:全部|均已|均|已全部|全部按时|均按时)办结/;
 
+/** The sentence saying this year's applications were all concluded (`全部办结`): carried forward should be 0. */
+export function allConcludedStatements(prose: Prose): StatedFigure[] {
+  const sentence = sentencesOf(prose.text).find((s) => ALL_CONCLUDED.test(s) && /申请/.test(s) && !OTHER_TIME.test(s));
+  return sentence ? [{ rule: RULE.NARRATIVE_ALL_CONCLUDED, quantity: "全部办结", sentence, stated: 0, cells: ["carriedForward.total"] }] : [];
+}
+
 /** `全部办结` said of this year's applications while some are carried into next year. */
 export function checkAllConcluded(prose: Prose, applications: FigureReading["applications"]): Finding[] {
-  const forward = applications.carriedForward?.total ?? 0;
-  if (forward <= 0) return [];
-  const sentence = sentencesOf(prose.text).find((s) => ALL_CONCLUDED.test(s) && /申请/.test(s) && !OTHER_TIME.test(s));
-  if (!sentence) return [];
-  return [
-    finding(RULE.NARRATIVE_ALL_CONCLUDED, SEVERITY.WARNING, `正文「${sentence}」称申请已全部办结，而表三「四、结转下年度继续办理」·总计为 ${forward}`, {
-      cells: ["carriedForward.total"],
-      expected: 0,
-      actual: forward,
-      sentence,
-    }),
-  ];
+  return checkStatedFigures(allConcludedStatements(prose), applications, {});
 }
 
 const NOTHING_TO_SAY = /^(?:无|暂无|没有|无其他需要报告的事项)$/;

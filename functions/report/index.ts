@@ -17,8 +17,8 @@ import { readGrid, yearFromFirstLines } from "./read-grid.ts";
 import { ReportRecord } from "./record.ts";
 import { agencyIdOf, resolveRegion } from "./region.ts";
 import { SEVERITY, STATUS } from "./template.ts";
-import { auditReport } from "./audits.ts";
-import { checkNarrative } from "./narrative.ts";
+import { allConcludedStatements, auditReport } from "./audits.ts";
+import { checkStatedFigures, statedFiguresOf } from "./narrative.ts";
 import { cellOrigins, type CellOrigin, cellSourcesOf } from "./cell-sources.ts";
 import { readProse, sectionTextsOf } from "./prose.ts";
 import { validateFigures } from "./validate.ts";
@@ -91,11 +91,12 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
   const identity = grid ? null : identifyAgency(lines, text, doc.metadata);
   const uncertain = identity ? agencyFinding(identity) : null;
   const prose = readProse(paragraphs);
+  const stated = statedFiguresOf(paragraphs, year, reading.applications, reading.reviewLitigation);
   const findings = [
     ...(grid ? grid.findings : []),
     ...(uncertain ? [uncertain] : []),
     ...validateFigures(reading, edition),
-    ...checkNarrative(paragraphs, year, reading.applications, reading.reviewLitigation),
+    ...checkStatedFigures(stated, reading.applications, reading.reviewLitigation),
     ...(grid ? [] : auditReport(prose, reading, year, edition)),
   ];
   const status = findings.some((f) => f.severity === SEVERITY.ERROR) ? STATUS.NEEDS_REVIEW : STATUS.VALID;
@@ -118,6 +119,7 @@ export function parseReport(doc: ExtractedDocument): ParsedReport {
     cellSources: cellSourcesOf(reading, origins),
     ...(claimsSummary(agency, text) ? { summarises: true } : {}),
     sectionTexts: sectionTextsOf(prose),
+    statedFigures: [...stated, ...(grid ? [] : allConcludedStatements(prose))],
     ...ocrSummary(doc),
   });
   return { record, status };
@@ -130,7 +132,11 @@ function ocrSummary(doc: ExtractedDocument): { ocr?: ReportRecord["ocr"] } {
   const engines = [...new Set(read.map((page) => page.ocr!.engine))];
   const confidences = read.map((page) => page.ocr!.confidence).filter((c): c is number => c !== undefined);
   const confidence = confidences.length > 0 ? Math.round((confidences.reduce((a, b) => a + b, 0) / confidences.length) * 10) / 10 : undefined;
-  return { ocr: { engine: engines.join("+"), pages: read.map((page) => page.number), ...(confidence === undefined ? {} : { confidence }) } };
+  const sized = read.filter((page) => page.ocr!.size !== undefined);
+  const pageSizes = Object.fromEntries(sized.map((page) => [String(page.number), [page.ocr!.size!.width, page.ocr!.size!.height] as [number, number]]));
+  return {
+    ocr: { engine: engines.join("+"), pages: read.map((page) => page.number), ...(confidence === undefined ? {} : { confidence }), ...(sized.length > 0 ? { pageSizes } : {}) },
+  };
 }
 
 /** Convenience for text already in memory. */

@@ -62,9 +62,16 @@ function sentencesOf(paragraphs: readonly string[]): string[] {
   return paragraphs.flatMap((p) => compact(p).split(/[。；;!！?？]/)).filter((s) => /\d/.test(s));
 }
 
-/** `narrative.mismatch` warnings for figures the prose states that the tables contradict. */
-export function checkNarrative(paragraphs: readonly string[], year: number, applications: FigureTable, review: FigureTable): Finding[] {
-  const findings: Finding[] = [];
+/**
+ * A figure the prose states and the cells it is checked against, kept with the record
+ * (`statedFigures`) so that a reviewer's correction of a cell checks the prose again without the
+ * original (functions/report/reviews.ts).
+ */
+export type StatedFigure = { rule: string; quantity: string; sentence: string; stated: number; cells: string[] };
+
+/** Every figure of this year the prose states that the tables hold, matching or not. */
+export function statedFiguresOf(paragraphs: readonly string[], year: number, applications: FigureTable, review: FigureTable): StatedFigure[] {
+  const stated: StatedFigure[] = [];
   for (const sentence of sentencesOf(paragraphs)) {
     if (OTHER_TIME.test(sentence)) continue;
     const years = [...sentence.matchAll(/((?:19|20)\d{2})年/g)].map((m) => Number(m[1]));
@@ -72,21 +79,54 @@ export function checkNarrative(paragraphs: readonly string[], year: number, appl
     for (const quantity of QUANTITIES) {
       const m = quantity.pattern.exec(sentence);
       if (!m) continue;
-      const stated = Number(m[1] ?? m[2]);
       const cells = quantity.cells(applications, review);
       if (cells.length === 0) continue;
-      const table = cells.reduce((s, c) => s + (c.section[c.row]?.[c.column] ?? 0), 0);
-      if (table === stated) continue;
-      findings.push({
-        rule: RULE.NARRATIVE_MISMATCH,
-        severity: "warning",
-        message: `正文「${sentence}」称${quantity.name} ${stated} 件，而表中为 ${table} 件`,
-        cells: cells.map((c) => `${c.row}.${c.column}`),
-        expected: table,
-        actual: stated,
-        sentence,
-      });
+      stated.push({ rule: RULE.NARRATIVE_MISMATCH, quantity: quantity.name, sentence, stated: Number(m[1] ?? m[2]), cells: cells.map((c) => `${c.row}.${c.column}`) });
     }
   }
-  return findings;
+  return stated;
+}
+
+type CellValues = Record<string, Record<string, number> | undefined>;
+const sumOf = (cells: readonly string[], tables: readonly CellValues[]) =>
+  cells.reduce((sum, cell) => {
+    const dot = cell.lastIndexOf(".");
+    const [row, column] = [cell.slice(0, dot), cell.slice(dot + 1)];
+    return sum + (tables.map((t) => t[row]?.[column]).find((v) => v !== undefined) ?? 0);
+  }, 0);
+
+/** The finding a stated figure gives against the tables' figures, or none where they agree. */
+function findingOf(s: StatedFigure, table: number): Finding | undefined {
+  if (s.rule === RULE.NARRATIVE_ALL_CONCLUDED) {
+    if (table <= 0) return undefined;
+    return {
+      rule: s.rule,
+      severity: "warning",
+      message: `正文「${s.sentence}」称申请已全部办结，而表三「四、结转下年度继续办理」·总计为 ${table}`,
+      cells: [...s.cells],
+      expected: s.stated,
+      actual: table,
+      sentence: s.sentence,
+    };
+  }
+  if (table === s.stated) return undefined;
+  return {
+    rule: s.rule,
+    severity: "warning",
+    message: `正文「${s.sentence}」称${s.quantity} ${s.stated} 件，而表中为 ${table} 件`,
+    cells: [...s.cells],
+    expected: table,
+    actual: s.stated,
+    sentence: s.sentence,
+  };
+}
+
+/** The warnings (`narrative.mismatch`, `narrative.allConcluded`) for the stated figures the tables contradict. */
+export function checkStatedFigures(stated: readonly StatedFigure[], applications: FigureTable, review: FigureTable): Finding[] {
+  return stated.flatMap((s) => findingOf(s, sumOf(s.cells, [applications as CellValues, review as CellValues])) ?? []);
+}
+
+/** `narrative.mismatch` warnings for figures the prose states that the tables contradict. */
+export function checkNarrative(paragraphs: readonly string[], year: number, applications: FigureTable, review: FigureTable): Finding[] {
+  return checkStatedFigures(statedFiguresOf(paragraphs, year, applications, review), applications, review);
 }

@@ -94,10 +94,25 @@ const common = {
    * next year's report is compared with it (text reuse). Optional so that older stored records parse.
    */
   sectionTexts: z.optional(z.strictObject({ overview: z.nullable(z.string()), problems: z.nullable(z.string()), other: z.nullable(z.string()) })),
+  /**
+   * The figures the prose states and the cells each is checked against (functions/report/narrative.ts),
+   * so that a reviewer's correction checks the prose again; optional so that older stored records parse.
+   */
+  statedFigures: z.optional(
+    z.array(z.strictObject({ rule: z.string().check(z.minLength(1)), quantity: z.string(), sentence: z.string(), stated: z.number(), cells: z.array(z.string()) })),
+  ),
   /** Where each figure (`<row>.<column>`) was read in the source; optional so that older stored records parse. */
   cellSources: z.optional(z.record(z.string(), CellSourceSchema)),
   /** Which pages were read by OCR, by which engine, and its mean confidence (0..100). */
-  ocr: z.optional(z.strictObject({ engine: z.string(), pages: z.array(z.int().check(z.positive())), confidence: z.optional(z.number().check(z.gte(0), z.lte(100))) })),
+  ocr: z.optional(
+    z.strictObject({
+      engine: z.string(),
+      pages: z.array(z.int().check(z.positive())),
+      confidence: z.optional(z.number().check(z.gte(0), z.lte(100))),
+      /** Each OCR'd page's size in points as the engine measured it, by page number: the frame of its cells' boxes. */
+      pageSizes: z.optional(z.record(z.string(), z.tuple([z.number().check(z.positive()), z.number().check(z.positive())]))),
+    }),
+  ),
 };
 
 const recordOf = <E extends Edition>(edition: E) =>

@@ -16,6 +16,7 @@ import { cellName, sectionOfCell } from "./cell-names.ts";
 import type { Finding, ReportRecord } from "./record.ts";
 import { RULE, SEVERITY, STATUS, type SectionKey } from "./template.ts";
 import { checkResults, checkReviewTotals, checkRowTotals } from "./validate.ts";
+import { checkStatedFigures, type StatedFigure } from "./narrative.ts";
 
 export const VERDICT = { MISPRINT: "misprint", MISREAD: "misread" } as const;
 export type Verdict = (typeof VERDICT)[keyof typeof VERDICT];
@@ -165,12 +166,37 @@ export function applyReviews(record: ReportRecord, reviews: CellReviews): Report
   const applications = figures.applications as Record<string, Record<string, number>>;
   const reviewLitigation = figures.reviewLitigation as Record<string, Record<string, number>>;
   const identities = [...checkRowTotals(applications), ...checkResults(applications, record.edition), ...checkReviewTotals(reviewLitigation)];
-  const kept = record.findings.filter((f) => !IDENTITY_RULES.has(f.rule) && f.rule !== RULE.REVIEW_DISPUTED);
-  const firstIdentity = record.findings.findIndex((f) => IDENTITY_RULES.has(f.rule));
-  const at = firstIdentity < 0 ? kept.length : record.findings.slice(0, firstIdentity).filter((f) => !IDENTITY_RULES.has(f.rule) && f.rule !== RULE.REVIEW_DISPUTED).length;
-  const findings = [...kept.slice(0, at), ...identities, ...kept.slice(at), ...disputes(record, reviews)];
+  const narrative = checkStatedFigures(statedFiguresOfRecord(record), applications, reviewLitigation);
+  const withoutDisputes = record.findings.filter((f) => f.rule !== RULE.REVIEW_DISPUTED);
+  const findings = [...replaceInPlace(replaceInPlace(withoutDisputes, IDENTITY_RULES, identities), NARRATIVE_RULES, narrative), ...disputes(record, reviews)];
   const status = findings.some((f) => f.severity === SEVERITY.ERROR) ? STATUS.NEEDS_REVIEW : STATUS.VALID;
   return { ...record, ...figures, findings, status } as ReportRecord;
+}
+
+/** The prose's checks, recomputed from the figures the prose states. */
+const NARRATIVE_RULES = new Set<string>([RULE.NARRATIVE_MISMATCH, RULE.NARRATIVE_ALL_CONCLUDED]);
+
+/** `findings` with those of `rules` replaced by `fresh`, where the first of them stood (so an unchanged check keeps its place). */
+function replaceInPlace(findings: Finding[], rules: ReadonlySet<string>, fresh: Finding[]): Finding[] {
+  const first = findings.findIndex((f) => rules.has(f.rule));
+  const kept = findings.filter((f) => !rules.has(f.rule));
+  const at = first < 0 ? kept.length : findings.slice(0, first).filter((f) => !rules.has(f.rule)).length;
+  return [...kept.slice(0, at), ...fresh, ...kept.slice(at)];
+}
+
+/**
+ * The figures the record's prose states: kept with it since parser 1.3.0 (`statedFigures`); for
+ * a record stored before, those its narrative findings name (a sentence that agreed with the
+ * tables then was not kept, so a correction cannot make it disagree).
+ */
+function statedFiguresOfRecord(record: ReportRecord): StatedFigure[] {
+  if (record.statedFigures) return record.statedFigures;
+  return record.findings.flatMap((f) => {
+    if (!NARRATIVE_RULES.has(f.rule) || f.sentence === undefined) return [];
+    if (f.rule === RULE.NARRATIVE_ALL_CONCLUDED) return [{ rule: f.rule, quantity: "全部办结", sentence: f.sentence, stated: 0, cells: f.cells }];
+    const quantity = /称(.+) \d+ 件，而表中为/.exec(f.message)?.[1];
+    return quantity === undefined || f.actual === null ? [] : [{ rule: f.rule, quantity, sentence: f.sentence, stated: f.actual, cells: f.cells }];
+  });
 }
 
 function disputes(record: ReportRecord, reviews: CellReviews): Finding[] {

@@ -5,7 +5,7 @@
  * and from the records alike), both in the history; `nianbao reprocess` with a newer parser keeps
  * the correction its reading disagrees with (reported) and ends the one it agrees with; bad
  * reviews are refused with a Chinese message; in chromium, the report view's control confirms a
- * misprint.
+ * misprint; a correction of last year's carried-forward figure clears this year's cross-year finding.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -23,6 +23,7 @@ import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
 import { reprocessCli } from "../support/reprocess-cli.ts";
 import { CHROMIUM, launchChromium } from "../support/chromium.ts";
+import { consistentPair, reportText } from "../support/cross-year-pair.ts";
 
 type Finding = { rule: string; severity: string; cells: string[]; expected: number | null; actual: number | null; confirmedMisprint?: true };
 type Body = Record<string, any> & { findings: Finding[]; applications: Record<string, Record<string, number>> };
@@ -239,5 +240,47 @@ describe("POST /reports/{id}/reviews", () => {
     } finally {
       await chromium.close();
     }
+  });
+
+  it("checks the neighbouring years again after a correction: last year's misread carried-forward figure no longer breaks this year's carry-over, and /stats stays the records' sum", async () => {
+    // Prepare: one body's 2021 and 2022; the 2021 text is read (as if misread) 3 too high in 结转下年度·自然人.
+    const agency = "丁县民政局";
+    const [first, second] = consistentPair(21, agency, 2021);
+    const printed = first.applications.carriedForward!.naturalPerson!;
+    const misread = structuredClone(first);
+    misread.applications.carriedForward!.naturalPerson = printed + 3;
+    const pair = new Map<number, string>();
+    for (const figures of [misread, second]) {
+      const bytes = new TextEncoder().encode(reportText(figures));
+      pair.set(figures.year, hashBytes(bytes));
+      await local.s3.send(new PutObjectCommand({ Bucket: local.stack.ingestBucket, Key: `incoming/reviews/${agency}-${figures.year}.txt`, Body: bytes }));
+    }
+    await local.stack.idle();
+    const carryOver = async (year: number) => ((await get(`/reports/${pair.get(year)}`)).body.findings as Finding[]).filter((f) => f.rule === "crossYear.carryOver");
+    expect(await carryOver(2022)).toEqual([expect.objectContaining({ cells: ["carriedOver.naturalPerson", "carriedForward.naturalPerson"], expected: printed + 3, actual: printed })]);
+    const balance = ((await get(`/reports/${pair.get(2021)}`)).body.findings as Finding[]).find((f) => f.severity === "error");
+    expect(balance).toBeDefined();
+
+    // Act
+    const reviewed = await post(`/reports/${pair.get(2021)}/reviews`, {
+      cell: "carriedForward.naturalPerson", finding: balance!.rule, verdict: "misread", value: printed, reason: "原文印的是这个数", reviewer: "审核员丙",
+    });
+
+    // Assess
+    expect(reviewed.status).toBe(201);
+    expect(await carryOver(2022)).toEqual([]);
+    expect(await carryOver(2021)).toEqual([]);
+    const after = (await get(`/reports/${pair.get(2021)}`)).body as Body;
+    expect(after.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(after.status).toBe("VALID");
+    const [fromAggregates, fromRecords] = await Promise.all([
+      get(`/stats?agency=${encodeURIComponent(agency)}&year=2021`),
+      get(`/stats?agency=${encodeURIComponent(agency)}&year=2021&parserVersion=${PARSER_VERSION}`),
+    ]);
+    expect([fromAggregates.body.computedFrom, fromRecords.body.computedFrom]).toEqual(["aggregates", "records"]);
+    const { computedFrom: _a, fallback: _f, ...summedOnWrite } = fromAggregates.body;
+    const { computedFrom: _b, fallback: _g, ...summedFromRecords } = fromRecords.body;
+    expect(summedOnWrite).toEqual(summedFromRecords);
+    expect(summedOnWrite.reportCount).toBe(1);
   });
 });

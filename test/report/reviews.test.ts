@@ -72,4 +72,33 @@ describe("reviews", () => {
     // The same version's reading is not a new reading.
     expect(carryReviews(record, reviews)).toEqual(reviews);
   });
+
+  it("checks the prose again after a correction: a stated figure the corrected cell now contradicts is a warning, one it agrees with again is not", () => {
+    // Seed 000 says 予以公开4件 and its table agrees: the sentence is kept with the record, no finding.
+    const stated = record.statedFigures!.find((s) => s.cells.includes("granted.total"))!;
+    expect(stated).toMatchObject({ rule: "narrative.mismatch", stated: 4 });
+    const narrative = (r: typeof record) => r.findings.filter((f) => f.rule === "narrative.mismatch");
+    expect(narrative(record)).toEqual([]);
+    const toFive: ReviewRequest = { cell: "granted.total", rule: "applications.resultsTotal", verdict: "misread", value: 5, reason: "原文印 5", reviewer: "甲" };
+
+    const corrected = reviewRecord(record, {}, toFive, AT, "text");
+    const undone = reviewRecord(corrected.record, corrected.reviews, { ...toFive, verdict: "misprint", value: undefined }, AT, "text");
+
+    expect(narrative(corrected.record)).toEqual([expect.objectContaining({ cells: ["granted.total"], expected: 5, actual: 4, sentence: stated.sentence, severity: "warning" })]);
+    expect(narrative(corrected.record)[0]!.message).toBe(`正文「${stated.sentence}」称予以公开 4 件，而表中为 5 件`);
+    expect(applyReviews(corrected.record, corrected.reviews)).toEqual(corrected.record);
+    expect(narrative(undone.record)).toEqual([]);
+    expect(undone.record.findings).toEqual(record.findings);
+  });
+
+  it("checks the prose again for a record stored before the stated figures were kept, from its narrative findings", () => {
+    const toFive: ReviewRequest = { cell: "granted.total", rule: "applications.resultsTotal", verdict: "misread", value: 5, reason: "原文印 5", reviewer: "甲" };
+    const corrected = reviewRecord(record, {}, toFive, AT, "text");
+    const { statedFigures: _, ...older } = corrected.record;
+    const stillWrong = applyReviews(older as typeof record, corrected.reviews);
+    const undone = reviewRecord(older as typeof record, corrected.reviews, { ...toFive, verdict: "misprint", value: undefined }, AT, "text");
+    expect(stillWrong.findings).toEqual(corrected.record.findings);
+    expect(stillWrong.findings.filter((f) => f.rule === "narrative.mismatch")).toHaveLength(1);
+    expect(undone.record.findings.filter((f) => f.rule === "narrative.mismatch")).toEqual([]);
+  });
 });

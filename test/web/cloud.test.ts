@@ -216,6 +216,9 @@ describe.skipIf(!CHROMIUM)("web page in the cloud, in chromium", () => {
     [fakes, fakeOrigin] = await listen(handleFake, "localhost");
     siteDir = await mkdtemp(join(tmpdir(), "nianbao-site-"));
     stageWeb(siteDir);
+    // The test's own module beside the staged page: the page's api.js for page.evaluate (a dynamic
+    // import inside the evaluated function would be rewritten by vitest; a string would be eval).
+    await writeFile(join(siteDir, "test-expose-api.js"), 'import * as api from "./api.js";\nglobalThis.nianbaoApi = api;\n');
     await writeFile(
       join(siteDir, "config.json"),
       JSON.stringify({
@@ -283,18 +286,24 @@ describe.skipIf(!CHROMIUM)("web page in the cloud, in chromium", () => {
 
   it("signs a POST with a JSON body (an upload ticket)", async () => {
     const before = apiCalls.length;
-    const ticket = await page.evaluate(`import("./api.js").then((api) =>
-      api.postJson("/uploads", { fileName: "年报.txt", contentType: "text/plain", size: 10, sha256: "${"a".repeat(64)}" }))`);
+    await page.addScriptTag({ url: `${siteOrigin}/test-expose-api.js`, type: "module" });
+    await page.waitForFunction(() => (globalThis as any).nianbaoApi !== undefined);
+    // A function, not a string: the page's CSP (script-src 'self') forbids eval.
+    const ticket = await page.evaluate(
+      (sha256) => (globalThis as any).nianbaoApi.postJson("/uploads", { fileName: "年报.txt", contentType: "text/plain", size: 10, sha256 }),
+      "a".repeat(64),
+    );
     expect(apiCalls.slice(before)).toEqual([{ method: "POST", path: "/uploads", verified: true, reason: undefined }]);
     expect(ticket).toHaveProperty("statusPath", `/reports/${"a".repeat(64)}`);
   });
 
   it("renews an expired ID token with the refresh token, without signing in again", async () => {
     // Prepare: the session's tokens expired.
-    await page.evaluate(`(() => {
+    await page.evaluate(() => {
+      const { sessionStorage } = globalThis as any;
       const tokens = JSON.parse(sessionStorage.getItem("nianbao.tokens"));
       sessionStorage.setItem("nianbao.tokens", JSON.stringify({ ...tokens, expiresAt: 0 }));
-    })()`);
+    });
     const identityBefore = identityCalls.length;
     // Act
     await page.reload();

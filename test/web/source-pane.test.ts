@@ -4,8 +4,11 @@
  * it. Seed 000 as text: the line of （七）总计 with its printed 0 marked. Real p02 (a PDF with a
  * finding): its page drawn by pdf.js under the page's CSP, the cell's box outlined where
  * cellSources puts it, around the printed figure. Seed 000 as HTML with a script and an onerror
- * handler in it: the cell shown in its table, and nothing of the original ran. Screenshots go to
- * test-artifacts/web/.
+ * handler in it: the cell shown in its table, and nothing of the original ran. Seed 000's first
+ * page scanned (a PNG, and a scanned PDF narrower than A4), read by the local OCR: the red box
+ * around the figure's digits, scaled from the page size the record keeps. Cells reached by Tab
+ * open the pane with Enter or Space; the pane stands beside the table, under it at 414 px.
+ * Screenshots go to test-artifacts/web/.
  */
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -14,10 +17,14 @@ import iconv from "iconv-lite";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashBytes } from "../../functions/shared/hash.ts";
-import { loadSeeds, seedDocx, seedHtml } from "../fixtures/generate/index.ts";
+import { loadSeeds, seedDocx, seedHtml, seedPdf } from "../fixtures/generate/index.ts";
+import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
+import { localOcrEngine } from "../../functions/documents/ocr/local.ts";
+import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 import { SEEDS_DIR } from "../fixtures/seeds.ts";
 import { CHROMIUM, launchChromium, type TestBrowser } from "../support/chromium.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
+import { PHONE, pageWidths } from "../support/web-page.ts";
 
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "web");
 const REAL_DIR = join(import.meta.dirname, "..", "..", "..", "shared", "corpus", "real");
@@ -29,9 +36,10 @@ const OUTLINE_PAD = 4;
 /** An original's script, had it run anywhere in the page, would leave this mark. */
 const HOSTILE = `<script>window.__originalRan = "script"; document.title = "pwned";</script><img src="x" onerror="window.__originalRan = 'onerror'">`;
 
-type CellSource = { page?: number; box?: [number, number, number, number]; line?: number; span?: [number, number]; table?: number; row?: number; col?: number };
+type CellSource = { via?: string; page?: number; box?: [number, number, number, number]; line?: number; span?: [number, number]; table?: number; row?: number; col?: number };
 type ReportJson = {
   id: string;
+  ocr?: { pages: number[]; pageSizes?: Record<string, [number, number]> };
   findings: { severity: string; cells?: string[] }[];
   cellSources: Record<string, CellSource>;
   applications: Record<string, Record<string, number>>;
@@ -66,12 +74,46 @@ async function report(id: string): Promise<ReportJson> {
   return (await (await fetch(`${local.stack.apiUrl}/reports/${id}`)).json()) as ReportJson;
 }
 
+/** The canvas rectangle the page outlines a box (points) with, at `scale` pixels a point (web/source-pane.js outlineBox). */
+function outlineOf(box: readonly number[], scale: number): [number, number, number, number] {
+  const [left, top, width, height] = box.map((v) => v * scale) as [number, number, number, number];
+  return [left - OUTLINE_PAD, top - OUTLINE_PAD, width + 2 * OUTLINE_PAD, height + 2 * OUTLINE_PAD].map(Math.round) as [number, number, number, number];
+}
+
+/** The figure of `<row>.<column>` in any of the record's tables. */
+function figureOf(record: ReportJson & Record<string, any>, key: string): number | undefined {
+  const dot = key.lastIndexOf(".");
+  for (const section of ["activeDisclosure", "applications", "reviewLitigation"]) {
+    const value = record[section]?.[key.slice(0, dot)]?.[key.slice(dot + 1)];
+    if (typeof value === "number") return value;
+  }
+  return undefined;
+}
+
 async function openReport(id: string): Promise<void> {
   await page.goto(`${local.stack.apiUrl}/web/#/reports/${id}`);
   await page.locator("#table-applications").waitFor();
 }
 
 if (!CHROMIUM) console.warn("SKIPPED: test/web/source-pane.test.ts needs /usr/bin/chromium");
+const HAS_OCR = localOcrEngine({ labels: TEMPLATE_LABELS }) !== undefined;
+if (!HAS_OCR) console.warn("SKIPPED: the scans of test/web/source-pane.test.ts need a local OCR engine (PaddleOCR or Tesseract)");
+
+/**
+ * The first page of a seed (title, table 二, the start of 三) scanned at 150 dpi, another year so
+ * it is a report of its own: as a PNG picture, and as a scanned PDF whose page claims 180 dpi, so it
+ * is narrower than A4 (496 pt) while the OCR, estimating the resolution from A4, measures its boxes
+ * in an A4-wide frame: only the page size the record keeps puts the box on the figure.
+ */
+async function firstPageScans(name: string, year: number): Promise<{ png: Uint8Array; pdf: Uint8Array }> {
+  const { createCanvas, loadImage } = await import("@napi-rs/canvas");
+  const seed = loadSeeds().find((s) => s.name === name)!;
+  const [first] = await scanPdf(await seedPdf({ ...seed, record: { ...seed.record, year } }), { dpi: 150, rotateDegrees: 0 });
+  const image = await loadImage(Buffer.from(first!.jpeg));
+  const canvas = createCanvas(image.width, image.height);
+  canvas.getContext("2d").drawImage(image, 0, 0);
+  return { png: new Uint8Array(await canvas.encode("png")), pdf: imagesToPdf([{ ...first!, dpi: 180 }]) };
+}
 
 describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
   beforeAll(async () => {
@@ -93,6 +135,11 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     // The same text in Big5, which almost always decodes as GB18030 too (as nonsense).
     big5Text = iconv.encode(seedText, "big5");
     ids.big5 = await drop(`incoming/${SEED}-big5.txt`, big5Text);
+    if (HAS_OCR) {
+      const seed = loadSeeds().find((s) => s.name === SEED)!;
+      ids.png = await drop(`incoming/${SEED}-scan.png`, (await firstPageScans(SEED, seed.record.year - 3)).png);
+      ids.scanPdf = await drop(`incoming/${SEED}-scan.pdf`, (await firstPageScans(SEED, seed.record.year - 4)).pdf);
+    }
     await local.stack.idle();
     chromium = await launchChromium({ viewport: { width: 1360, height: 1000 } });
     page = chromium.page;
@@ -127,6 +174,51 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     await page.setViewportSize({ width: 1360, height: 1000 });
     expect(fit.right).toBeLessThanOrEqual(414);
     expect(fit.overhang).toBeLessThanOrEqual(0);
+  });
+
+  it("seed 000 (text): a figure is reached by Tab, shows its focus, opens its source with Enter or Space; the pane stands beside the table, under it at 414 px", async () => {
+    await openReport(ids.text!);
+    // Tab from the heading of table 三 reaches its first figure, then the next.
+    await page.locator("#table-applications").locator("xpath=ancestor::section[1]/h2").click();
+    await page.keyboard.press("Tab");
+    const focused = () =>
+      page.evaluate(() => {
+        const active = (globalThis as any).document.activeElement;
+        return { cell: active?.dataset?.cell as string | undefined, visible: active?.matches(":focus-visible") as boolean, outline: (globalThis as any).getComputedStyle(active).outlineStyle as string };
+      });
+    const first = await focused();
+    expect(first).toMatchObject({ visible: true, outline: "solid" });
+    expect(first.cell).toMatch(/^newReceived\./);
+    await page.keyboard.press("Enter");
+    const pane = page.locator('#source-pane[data-ready="true"]');
+    await pane.waitFor();
+    expect(await pane.getAttribute("data-cell")).toBe(first.cell);
+    await page.locator("#table-applications").locator("xpath=ancestor::section[1]/h2").click();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    const second = await focused();
+    expect(second.cell).not.toBe(first.cell);
+    const scrolled = await page.evaluate(() => (globalThis as any).scrollY as number);
+    await page.keyboard.press(" ");
+    await page.locator(`#source-pane[data-ready="true"][data-cell="${second.cell}"]`).waitFor();
+    // Space opened the pane, and did not scroll the page down a screen.
+    expect(Math.abs((await page.evaluate(() => (globalThis as any).scrollY as number)) - scrolled)).toBeLessThan(300);
+    const section = page.locator("#table-applications").locator("xpath=ancestor::section[1]");
+    const besideAt1360 = { table: (await section.boundingBox())!, pane: (await pane.boundingBox())! };
+    await page.screenshot({ path: join(ARTIFACTS, "25-source-beside.png") });
+    await page.setViewportSize(PHONE);
+    const underAt414 = { table: (await section.boundingBox())!, pane: (await pane.boundingBox())! };
+    const widths = await pageWidths(page);
+    await page.setViewportSize({ width: 1360, height: 1000 });
+    // Wide: side by side, tops together. Narrow: the pane under the table, nothing wider than the screen.
+    expect(besideAt1360.pane.x).toBeGreaterThanOrEqual(besideAt1360.table.x + besideAt1360.table.width);
+    expect(besideAt1360.pane.width).toBeGreaterThan(300);
+    expect(underAt414.pane.y).toBeGreaterThanOrEqual(underAt414.table.y + underAt414.table.height);
+    expect(widths.scrollWidth).toBeLessThanOrEqual(widths.innerWidth);
+    // Closed, the table is back where it was, outside any split.
+    await pane.locator(".close-source").click();
+    expect(await page.locator(".source-split").count()).toBe(0);
+    expect(await page.locator("#table-applications").count()).toBe(1);
   });
 
   it("seed 000 in Big5: the line is shown decoded as Big5, the printed 0 marked", async () => {
@@ -166,8 +258,7 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     expect(await pane.getAttribute("data-cell")).toBe(key);
     expect(await pane.locator("#source-place").textContent()).toContain(`第 ${source.page} 页`);
     const canvas = pane.locator('canvas.source-page[data-rendered="true"]');
-    const [left, top, width, height] = source.box!.map((v) => v * RENDER_SCALE) as [number, number, number, number];
-    const expected = [left - OUTLINE_PAD, top - OUTLINE_PAD, width + 2 * OUTLINE_PAD, height + 2 * OUTLINE_PAD].map(Math.round) as [number, number, number, number];
+    const expected = outlineOf(source.box!, RENDER_SCALE);
     expect((await canvas.getAttribute("data-box"))!.split(",").map(Number)).toEqual(expected);
     const pixels = await canvas.evaluate((element, rect) => {
       const c = element as unknown as PixelCanvas;
@@ -203,6 +294,61 @@ describe.skipIf(!CHROMIUM)("web page: the source beside the table", () => {
     await original.getByText("下一页").click();
     await original.locator('canvas.source-page[data-rendered="true"][data-page="2"]').waitFor();
     expect(await original.locator(".source-pager .meta").textContent()).toMatch(/^第 2 \/ \d+ 页$/);
+  });
+
+  it.skipIf(!HAS_OCR).each([
+    ["png", "a PNG scan", "23-source-png.png"],
+    ["scanPdf", "a scanned PDF narrower than A4", "24-source-scan-pdf.png"],
+  ])("%s (%s): the OCR'd page is drawn with the red box around the figure's digits, scaled from the page size OCR measured", async (kind, _what, screenshot) => {
+    const record = await report(ids[kind]!);
+    const [frameWidth] = record.ocr!.pageSizes!["1"]!;
+    // The widest figure of table 二 read on the page: the most digits to find inside the box.
+    const [key, source] = Object.entries(record.cellSources)
+      .filter(([, s]) => s.via === "ocr" && s.box && s.page === 1)
+      .filter(([k]) => figureOf(record, k) !== undefined && figureOf(record, k)! >= 10)
+      .sort(([a], [b]) => String(figureOf(record, b)).length - String(figureOf(record, a)).length)[0]!;
+    await openReport(ids[kind]!);
+    await page.locator(`td[data-cell="${key}"]`).first().click();
+    const pane = page.locator('#source-pane[data-ready="true"]');
+    await pane.waitFor({ timeout: 30_000 });
+    const canvas = pane.locator('canvas.source-page[data-rendered="true"]');
+    const drawnWidth = Number(await canvas.getAttribute("width"));
+    const scale = drawnWidth / frameWidth;
+    expect(Number(await canvas.getAttribute("data-scale"))).toBeCloseTo(scale, 6);
+    const expected = outlineOf(source.box!, scale);
+    expect((await canvas.getAttribute("data-box"))!.split(",").map(Number)).toEqual(expected);
+    const seen = await canvas.evaluate((element, rect) => {
+      const c = element as unknown as PixelCanvas;
+      const context = c.getContext("2d")!;
+      const [x, y, w, h] = rect;
+      const red = (px: number, py: number) => {
+        const [r, g, b] = context.getImageData(px, py, 1, 1).data;
+        return r! > 200 && g! < 60 && b! < 60;
+      };
+      // The figure's ink inside the box, its rulings left out: how much, and where its middle lies
+      // (a figure printed in the middle of its cell, so a box off the cell finds its ink at a side, or none).
+      const margin = 8;
+      const data = context.getImageData(x + margin, y + margin, w - 2 * margin, h - 2 * margin).data;
+      let ink = 0;
+      let sumX = 0;
+      let sumY = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i]! >= 110 || data[i + 1]! >= 110 || data[i + 2]! >= 110) continue;
+        const p = i / 4;
+        ink += 1;
+        sumX += p % (w - 2 * margin);
+        sumY += Math.floor(p / (w - 2 * margin));
+      }
+      const middle = ink ? [(margin + sumX / ink) / w, (margin + sumY / ink) / h] : [0, 0];
+      return { sides: [red(x + w / 2, y), red(x + w / 2, y + h), red(x, y + h / 2), red(x + w, y + h / 2)], ink, middle };
+    }, expected);
+    await canvas.scrollIntoViewIfNeeded();
+    await pane.screenshot({ path: join(ARTIFACTS, screenshot) });
+    expect(seen.sides).toEqual([true, true, true, true]);
+    expect(seen.ink, `the digits of ${key} are inside the box`).toBeGreaterThan(20);
+    for (const share of seen.middle) expect(share, `the digits of ${key} stand in the middle of the box`).toBeGreaterThan(0.3);
+    for (const share of seen.middle) expect(share, `the digits of ${key} stand in the middle of the box`).toBeLessThan(0.7);
+    expect(chromium.consoleErrors).toEqual([]);
   });
 
   it("seed 000 as HTML with a script: the pane shows the cell in its table, and nothing of the original ran", async () => {

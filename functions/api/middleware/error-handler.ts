@@ -21,22 +21,22 @@ export function errorHandler(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayPr
       if (error instanceof HttpError) {
         request.response = json(
           error.statusCode,
-          { message: error.message, ...(error.parameter !== undefined ? { parameter: error.parameter } : {}) },
+          { message: error.message, ...(error.parameter !== undefined ? { parameter: error.parameter } : {}), ...(error.code !== undefined ? { code: error.code } : {}) },
           error.headers,
         );
         return;
       }
       if (error instanceof InvalidCursorError) {
-        request.response = json(400, { message: error.message, parameter: "cursor" });
+        request.response = json(400, { message: `分页游标 cursor 无效：应为此查询上一页返回的 nextCursor (${error.message})`, parameter: "cursor", code: "invalid_cursor" });
         return;
       }
       if (error instanceof TransientError) {
         logger.warn("dependency busy", { error });
-        request.response = json(503, { message: "the service is busy, try again shortly" }, { "retry-after": "2" });
+        request.response = json(503, { message: "服务繁忙，请稍后再试 (the service is busy, try again shortly)", code: "busy" }, { "retry-after": "2" });
         return;
       }
       logger.error("request failed", { error: error as Error, path: request.event?.path });
-      request.response = json(500, { message: "internal error" });
+      request.response = json(500, { message: "服务内部出错 (internal error)", code: "internal" });
     },
   };
 }

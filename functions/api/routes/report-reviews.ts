@@ -4,7 +4,9 @@
  * `GET /reports/{id}/reviews`: that history.
  */
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { checkStoredReport } from "../../steps/06-cross-year/cross-year.ts";
 import { ReviewError } from "../../report/reviews.ts";
+import { logger } from "../../shared/logger.ts";
 import { STATUS } from "../../shared/status.ts";
 import { HttpError } from "../errors.ts";
 import { markConfirmed } from "../report-views.ts";
@@ -28,6 +30,21 @@ async function recordOf(deps: ApiDeps, id: string) {
   if (!report) throw new HttpError(404, `没有编号为 ${id} 的报告`, { parameter: "id" });
   if (!report.record || report.status === STATUS.FAILED) throw new HttpError(409, "报告读取失败，没有可复核的数字", { parameter: "id" });
   return report;
+}
+
+/**
+ * A corrected figure changes the cross-year findings of the report and of its neighbouring years
+ * (last year's report reads this one's carry-over, next year's its carried-forward and documents in
+ * force): CrossYear's own check, run again on the corrected record. The review is stored by then;
+ * a check that fails is logged, and the next store of either report checks again.
+ */
+async function recheckNeighbours(deps: ApiDeps, reportId: string): Promise<void> {
+  if (!deps.crossYear) return;
+  try {
+    await checkStoredReport(deps.crossYear, reportId);
+  } catch (error) {
+    logger.warn("cross-year check after a review failed", { reportId, error: String(error) });
+  }
 }
 
 export const createReviewRoute = defineRoute({
@@ -59,6 +76,8 @@ export const createReviewRoute = defineRoute({
       throw error;
     }
     if (!outcome) throw new HttpError(404, `没有编号为 ${params.id} 的报告`, { parameter: "id" });
+    // Every verdict: a misprint after a correction gives the printed reading back.
+    await recheckNeighbours(deps, outcome.report.reportId);
     return json(201, { review: outcome.entry, status: outcome.report.status, findings: markConfirmed(outcome.report.record?.findings ?? [], outcome.report.reviews) });
   },
 });

@@ -8,7 +8,7 @@ import { posix } from "node:path";
 import { OcrRequiredError, UnreadableDocumentError } from "../../shared/errors.ts";
 import type { ExtractLimits } from "../limits.ts";
 import { DOCUMENT_FORMAT, type Block, type ExtractedDocument, type Page } from "../model.ts";
-import { imageMediaType, mapConcurrent, type OcrEngine, type OcrImage } from "../ocr/engine.ts";
+import { imageMediaType, mapConcurrent, pageOcrOf, type OcrEngine, type OcrImage } from "../ocr/engine.ts";
 import { readDocxBody, type BodyImage, type BodyItem } from "./body.ts";
 import { attr, decodeXml, parseXml } from "./xml.ts";
 import { SafeZip } from "./zip.ts";
@@ -170,7 +170,7 @@ async function ocrPages(
     return {
       number: i + 1,
       blocks: result.blocks,
-      ocr: result.confidence === undefined ? { engine: ocr.name } : { engine: ocr.name, confidence: result.confidence },
+      ocr: pageOcrOf(ocr.name, result),
     };
   });
 }

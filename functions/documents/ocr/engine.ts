@@ -3,7 +3,7 @@
  * a whole PDF) to an `OcrEngine` and receive blocks in the intermediate form: paragraphs for
  * text lines and tables as cell grids, with confidences and boxes where the engine gives them.
  */
-import type { Block } from "../model.ts";
+import type { Block, Page, PageSize } from "../model.ts";
 
 export const OCR_MEDIA_TYPE = {
   PNG: "image/png",
@@ -23,7 +23,20 @@ export type OcrResult = {
   blocks: Block[];
   /** Mean word confidence, 0..100, where the engine reports one. */
   confidence?: number;
+  /** The page as the engine measured it, in points: the frame its boxes are in (an image's resolution is estimated). */
+  size?: PageSize;
 };
+
+/** The page's marks for what OCR read: the engine, its confidence and the page's size where it gives them. */
+export function pageOcrOf(engine: string, result: OcrResult): NonNullable<Page["ocr"]> {
+  return { engine, ...(result.confidence === undefined ? {} : { confidence: result.confidence }), ...(result.size === undefined ? {} : { size: result.size }) };
+}
+
+/** A page image's size in points, at the resolution the engine took it for. */
+export const sizeInPoints = (page: { width: number; height: number; dpi: number }): PageSize => ({
+  width: Math.round(((page.width * 72) / page.dpi) * 10) / 10,
+  height: Math.round(((page.height * 72) / page.dpi) * 10) / 10,
+});
 
 export interface OcrEngine {
   /** Short name recorded on the pages it read ("tesseract", "textract"). */

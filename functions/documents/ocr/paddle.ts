@@ -14,7 +14,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { availableParallelism } from "node:os";
 import { NianbaoError } from "../../shared/errors.ts";
-import type { OcrEngine, OcrImage, OcrResult } from "./engine.ts";
+import { sizeInPoints, type OcrEngine, type OcrImage, type OcrResult } from "./engine.ts";
 import { preparePage, type GreyImage, type PreparedPage } from "./image-prep.ts";
 import type { Block } from "../model.ts";
 import { blocksFromOcr, type OcrWord } from "./ocr-layout.ts";
@@ -249,7 +249,7 @@ export class PaddleOcrEngine implements OcrEngine {
     lap("layout");
     await rereadBlankCells(models, blocks, rgb, page);
     lap("reread");
-    return { blocks, confidence: meanConfidence(words) };
+    return { blocks, confidence: meanConfidence(words), size: sizeInPoints(page) };
   }
 }
 

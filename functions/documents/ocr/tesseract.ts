@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { NianbaoError, TransientError } from "../../shared/errors.ts";
-import type { OcrEngine, OcrImage, OcrResult } from "./engine.ts";
+import { sizeInPoints, type OcrEngine, type OcrImage, type OcrResult } from "./engine.ts";
 import { cropSheet, preparePage, toPgm, type PreparedPage } from "./image-prep.ts";
 import { createLabelCorrector } from "./lexicon.ts";
 import { blocksFromOcr, mergeReadings, parseTesseractTsv } from "./ocr-layout.ts";
@@ -62,7 +62,7 @@ export class TesseractOcrEngine implements OcrEngine {
       blocksFromOcr(blockWords, page.rulings, page.dpi, page, this.correctLabel),
       blocksFromOcr(parseTesseractTsv(sparse), page.rulings, page.dpi, page, this.correctLabel),
     );
-    return { blocks: await this.rereadFigures(merged, page), confidence: meanConfidence(blockWords) };
+    return { blocks: await this.rereadFigures(merged, page), confidence: meanConfidence(blockWords), size: sizeInPoints(page) };
   }
 
   /**

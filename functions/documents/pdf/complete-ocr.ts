@@ -7,7 +7,7 @@
 import { UnreadableDocumentError } from "../../shared/errors.ts";
 import type { ExtractLimits } from "../limits.ts";
 import { DOCUMENT_FORMAT, type ExtractedDocument, type Page } from "../model.ts";
-import type { OcrEngine, OcrResult } from "../ocr/engine.ts";
+import { pageOcrOf, type OcrEngine, type OcrResult } from "../ocr/engine.ts";
 import { loadPdfJs, openPdf, type PdfDocument } from "./open-pdf.ts";
 import { OCR_PAGES, type OcrPageSelection } from "./pdf-options.ts";
 
@@ -47,7 +47,7 @@ export function ocrPage(number: number, result: OcrResult, engine: OcrEngine): P
   return {
     number,
     blocks: result.blocks,
-    ocr: result.confidence === undefined ? { engine: engine.name } : { engine: engine.name, confidence: result.confidence },
+    ocr: pageOcrOf(engine.name, result),
   };
 }
 

@@ -105,6 +105,32 @@ describe("API router", () => {
     expect((await request("GET", "/reports/xyz/progress")).statusCode).toBe(400);
   });
 
+  it("words every refusal in Chinese for the reader, with an English code for programs", async () => {
+    const refusals = {
+      invalid_query: await request("GET", "/reports", { year: "twenty" }),
+      unknownParameter: await request("GET", "/reports", { agnecy: "x" }),
+      invalid_path: await request("GET", "/reports/xyz"),
+      invalid_body: await request("POST", "/uploads", {}, {}, JSON.stringify({ fileName: "a.txt", size: 3 })),
+      notJson: await request("POST", "/uploads", {}, {}, "{not json"),
+      wrongType: await request("POST", "/uploads", {}, {}, JSON.stringify({ fileName: 7, sha256: "a".repeat(64), size: 3 })),
+      no_route: await request("GET", "/nothing"),
+      method_not_allowed: await request("DELETE", "/reports"),
+    };
+    const bodies = Object.fromEntries(Object.entries(refusals).map(([name, res]) => [name, bodyOf(res) as { message: string; code?: string }]));
+    for (const [name, body] of Object.entries(bodies)) {
+      expect(body.message, name).toMatch(/^[\u4e00-\u9fff]/);
+      expect(body.message, name).not.toMatch(/^invalid /);
+    }
+    expect(Object.fromEntries(Object.entries(bodies).map(([name, body]) => [name, body.code]))).toEqual({
+      invalid_query: "invalid_query", unknownParameter: "invalid_query", invalid_path: "invalid_path", invalid_body: "invalid_body",
+      notJson: "invalid_body", wrongType: "invalid_body", no_route: "no_route", method_not_allowed: "method_not_allowed",
+    });
+    expect(bodies.invalid_query!.message).toBe("查询参数有误：year: 应为年份，如 2021 (expected a year such as 2021)");
+    expect(bodies.unknownParameter!.message).toBe("查询参数有误：未知的查询参数：'agnecy'");
+    // zod's own wording, in its Chinese locale.
+    expect(bodies.wrongType!.message).toMatch(/^请求体有误：fileName: .*[\u4e00-\u9fff]/);
+  });
+
   it("answers unknown paths with 404 and wrong methods with 405", async () => {
     expect((await request("GET", "/nothing")).statusCode).toBe(404);
     const res = await request("DELETE", "/reports");
