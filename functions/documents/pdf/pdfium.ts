@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { UnreadableDocumentError } from "../../shared/errors.ts";
+import { ReaderUnavailableError, UnreadableDocumentError } from "../../shared/errors.ts";
 
 export type Pdfium = Awaited<ReturnType<(typeof import("@embedpdf/pdfium"))["init"]>>;
 
@@ -19,13 +19,31 @@ let pdfiumPromise: Promise<Pdfium> | undefined;
 
 /** Loads and starts PDFium once: instantiating its 4.5 MB of WebAssembly costs ~25 ms that non-PDF inputs should not pay. */
 export function loadPdfium(): Promise<Pdfium> {
-  pdfiumPromise ??= (async () => {
-    const [{ init }, wasm] = await Promise.all([import("@embedpdf/pdfium"), readFile(require.resolve("@embedpdf/pdfium/pdfium.wasm"))]);
+  pdfiumPromise ??= startPdfium(require.resolve("@embedpdf/pdfium/pdfium.wasm")).catch((error: unknown) => {
+    // Not kept: a later PDF tries again (the file may be restored, memory freed).
+    pdfiumPromise = undefined;
+    throw error;
+  });
+  return pdfiumPromise;
+}
+
+/**
+ * A new PDFium from the WebAssembly at `wasmPath`. A file that is missing or does not load is
+ * a ReaderUnavailableError: the reader could not start, which says nothing about the PDF.
+ */
+export async function startPdfium(wasmPath: string): Promise<Pdfium> {
+  try {
+    const [{ init }, wasm] = await Promise.all([import("@embedpdf/pdfium"), readFile(wasmPath)]);
     const pdfium = await init({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer });
     pdfium.PDFiumExt_Init();
     return pdfium;
-  })();
-  return pdfiumPromise;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? `缺少 ${wasmPath}` : String((error as Error).message ?? error).slice(0, 300);
+    throw new ReaderUnavailableError(
+      `PDF 阅读器（PDFium）无法启动，文件未被读取（不是文件的问题）：${reason}；请重新安装（npm ci）后再处理 (the PDF reader could not start, so the file was not read; reinstall and process it again)`,
+      { cause: error },
+    );
+  }
 }
 
 /** PDFium's memory (the package types it through @types/emscripten, which is not installed); read anew each time, as it moves when memory grows. */
