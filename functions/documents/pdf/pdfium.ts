@@ -67,7 +67,59 @@ export async function withPdfium<T>(read: (pdfium: Pdfium) => T | Promise<T>): P
   }
 }
 
-export type PdfiumDocument = { pdfium: Pdfium; handle: number; pageCount: number; close: () => void };
+/** The C functions the page reader calls per character and per path point: numbers in, a number out. */
+const DIRECT_CALLS = [
+  "FPDF_LoadPage",
+  "FPDF_ClosePage",
+  "FPDF_GetPageWidthF",
+  "FPDF_GetPageHeightF",
+  "FPDF_PageToDevice",
+  "FPDFText_LoadPage",
+  "FPDFText_ClosePage",
+  "FPDFText_CountChars",
+  "FPDFText_IsGenerated",
+  "FPDFText_GetUnicode",
+  "FPDFText_GetTextObject",
+  "FPDFText_GetMatrix",
+  "FPDFText_GetCharOrigin",
+  "FPDFText_GetLooseCharBox",
+  "FPDFText_GetCharBox",
+  "FPDFTextObj_GetFontSize",
+  "FPDFTextObj_GetFont",
+  "FPDFPage_CountObjects",
+  "FPDFPage_GetObject",
+  "FPDFPageObj_GetType",
+  "FPDFPageObj_GetMatrix",
+  "FPDFPageObj_GetBounds",
+  "FPDFFormObj_CountObjects",
+  "FPDFFormObj_GetObject",
+  "FPDFPath_GetDrawMode",
+  "FPDFPath_CountSegments",
+  "FPDFPath_GetPathSegment",
+  "FPDFPathSegment_GetPoint",
+  "FPDFPathSegment_GetType",
+  "FPDFPathSegment_GetClose",
+] as const;
+export type PdfiumCalls = { readonly [N in (typeof DIRECT_CALLS)[number]]: (...args: Parameters<Pdfium[N]>) => number };
+
+const directCallsOf = new WeakMap<Pdfium, PdfiumCalls>();
+/**
+ * Those functions straight from the WebAssembly exports. The package wraps every export in
+ * emscripten's cwrap/ccall (argument conversion, assertions, a closure per call), which cost a
+ * sixth of a Chromium page's reading; a function the build does not export keeps its wrapper.
+ */
+function directCalls(pdfium: Pdfium): PdfiumCalls {
+  let calls = directCallsOf.get(pdfium);
+  if (!calls) {
+    const exported = pdfium.pdfium.wasmExports as unknown as Record<string, ((...args: number[]) => number) | undefined>;
+    const wrapped = pdfium as unknown as Record<string, (...args: number[]) => number | boolean>;
+    calls = Object.fromEntries(DIRECT_CALLS.map((name) => [name, exported[name] ?? ((...args: number[]) => Number(wrapped[name]!(...args)))])) as unknown as PdfiumCalls;
+    directCallsOf.set(pdfium, calls);
+  }
+  return calls;
+}
+
+export type PdfiumDocument = { pdfium: Pdfium; calls: PdfiumCalls; handle: number; pageCount: number; close: () => void };
 
 /** Opens a PDF in PDFium's memory; `close` frees it. Throws UnreadableDocumentError for encrypted or damaged files. */
 export function openPdfium(pdfium: Pdfium, bytes: Uint8Array): PdfiumDocument {
@@ -85,6 +137,7 @@ export function openPdfium(pdfium: Pdfium, bytes: Uint8Array): PdfiumDocument {
   }
   return {
     pdfium,
+    calls: directCalls(pdfium),
     handle,
     pageCount: pdfium.FPDF_GetPageCount(handle),
     close: () => {
