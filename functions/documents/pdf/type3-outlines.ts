@@ -22,7 +22,7 @@ function d1Line(head: string): string | undefined {
   return llx < urx && lly < ury ? m[0] : undefined;
 }
 
-/** The object numbers of every Type 3 font's glyph procedures (/CharProcs written out, as Chromium writes them). */
+/** The object numbers of every Type 3 font's glyph procedures (a /CharProcs dictionary written out, as Chromium writes it; in an object stream it is not seen, and nothing is cut). */
 function glyphProcedures(text: string): Set<number> {
   const numbers = new Set<number>();
   for (const procs of text.matchAll(/\/CharProcs\s*<<([^>]*)>>/g)) for (const ref of procs[1]!.matchAll(/(\d+)\s+0\s+R/g)) numbers.add(Number(ref[1]));
@@ -32,7 +32,7 @@ function glyphProcedures(text: string): Set<number> {
 /** `bytes` with its Type 3 glyph outlines cut to their `d1` lines (the same bytes when there are none), and how many were cut. */
 export function withoutType3Outlines(bytes: Uint8Array): { bytes: Uint8Array; cut: number } {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (!buffer.includes("/Type3") && !buffer.includes("/Type /Type3")) return { bytes, cut: 0 };
+  if (!buffer.includes("/Type3")) return { bytes, cut: 0 };
   const text = buffer.toString("latin1");
   const procedures = glyphProcedures(text);
   if (procedures.size === 0) return { bytes, cut: 0 };
