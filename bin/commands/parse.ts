@@ -5,7 +5,7 @@
  * `nianbao parse DIR|FILE... [--out records.csv|.jsonl|.xlsx] [--jobs N] [--headers keys|zh]`:
  * reads every file (directories recursively, whatever the extension: the reader is chosen by
  * content) in worker threads, progress on stderr, going on past bad files (each a FAILED row with
- * its reason), a summary at the end.
+ * its reason), a summary at the end; `--timings` adds each thread's CPU (start-up against files).
  * Exit codes: one file: 0 when a record was produced (with or without findings), 2 when the file
  * cannot be read or is not an annual report. Many: 0 when every file gave a record, 1 when some
  * did not, 2 for a usage error.
@@ -15,7 +15,7 @@ import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { ReportRecord } from "../../functions/report/index.ts";
 
-const USAGE = "usage: nianbao parse FILE [--json] [--no-ocr] [--explain CELL]\n       nianbao parse DIR|FILE... [--out records.csv|records.jsonl|records.xlsx] [--jobs N] [--headers keys|zh] [--no-ocr]";
+const USAGE = "usage: nianbao parse FILE [--json] [--no-ocr] [--explain CELL]\n       nianbao parse DIR|FILE... [--out records.csv|records.jsonl|records.xlsx] [--jobs N] [--headers keys|zh] [--no-ocr] [--timings]";
 
 /** The formats `--out` writes, by the file's extension. */
 export const OUT_FORMATS = [".csv", ".jsonl", ".xlsx"] as const;
@@ -32,6 +32,7 @@ export async function run(argv: string[]): Promise<number> {
       jobs: { type: "string" },
       headers: { type: "string", default: "keys" },
       explain: { type: "string" },
+      timings: { type: "boolean", default: false },
     },
   });
   if (positionals.length === 0) return usageError();
@@ -49,6 +50,7 @@ export async function run(argv: string[]): Promise<number> {
     jobs,
     allowOcr: !values["no-ocr"],
     headers: values.headers,
+    timings: values.timings,
     ...(values.out !== undefined && format ? { out: { path: values.out, format } } : {}),
   });
 }

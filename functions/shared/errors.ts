@@ -59,3 +59,14 @@ export class InvalidEventError extends NianbaoError {
     this.name = "InvalidEventError";
   }
 }
+
+/**
+ * A reader of this installation could not start (PDFium's WebAssembly missing or failing to
+ * load): the fault is the installation's, not the file's, which was not read at all.
+ */
+export class ReaderUnavailableError extends NianbaoError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ReaderUnavailableError";
+  }
+}

@@ -9,7 +9,7 @@
 import { UnreadableDocumentError } from "../../shared/errors.ts";
 import type { Segment, TextItem } from "./geometry.ts";
 import { segmentsOfPath } from "./page-drawing.ts";
-import { heapOf, type Pdfium, type PdfiumDocument } from "./pdfium.ts";
+import { heapOf, type Pdfium, type PdfiumCalls, type PdfiumDocument } from "./pdfium.ts";
 import { classifyPage, type PdfPageReading } from "./text-layer.ts";
 
 type Point = [number, number];
@@ -23,20 +23,28 @@ const JOIN_GAP = 0.102;
 const SPACE_GAP = 0.6;
 const STEP_BACK = -0.2;
 
-/** A scratch buffer in PDFium's memory for out-parameters, and typed views onto it. */
+/** A scratch buffer in PDFium's memory for out-parameters, and typed views onto it (made anew only when that memory grows). */
 class Scratch {
   readonly ptr: number;
+  private views?: { buffer: ArrayBufferLike; f32: Float32Array; f64: Float64Array; i32: Int32Array };
   constructor(private readonly pdfium: Pdfium) {
     this.ptr = pdfium.pdfium.wasmExports.malloc(64);
   }
+  private view() {
+    const { buffer } = heapOf(this.pdfium);
+    if (this.views?.buffer !== buffer) {
+      this.views = { buffer, f32: new Float32Array(buffer, this.ptr, 16), f64: new Float64Array(buffer, this.ptr, 8), i32: new Int32Array(buffer, this.ptr, 16) };
+    }
+    return this.views;
+  }
   f32(i: number): number {
-    return new Float32Array(heapOf(this.pdfium).buffer, this.ptr, 16)[i]!;
+    return this.view().f32[i]!;
   }
   f64(i: number): number {
-    return new Float64Array(heapOf(this.pdfium).buffer, this.ptr, 8)[i]!;
+    return this.view().f64[i]!;
   }
   i32(i: number): number {
-    return new Int32Array(heapOf(this.pdfium).buffer, this.ptr, 16)[i]!;
+    return this.view().i32[i]!;
   }
   matrix(): Matrix {
     return [this.f32(0), this.f32(1), this.f32(2), this.f32(3), this.f32(4), this.f32(5)];
@@ -61,7 +69,7 @@ function compose(m: Matrix, n: Matrix): Matrix {
 const apply = (m: Matrix, x: number, y: number): Point => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 
 /** Page space -> top-down view points, as pdf.js's viewport at scale 1 (crop box and /Rotate applied by PDFium). */
-function viewTransform(pdfium: Pdfium, page: number, width: number, height: number, scratch: Scratch): Matrix {
+function viewTransform(pdfium: PdfiumCalls, page: number, width: number, height: number, scratch: Scratch): Matrix {
   // FPDF_PageToDevice answers in whole device pixels: a device 1,000 times the page keeps 0.001 pt.
   const SCALE = 1000;
   const device = (x: number, y: number): Point => {
@@ -80,7 +88,7 @@ type Run = { text: string; x: number; baseline: number; right: number; size: num
 const VERTICAL_ADVANCE = 2.5;
 
 /** The page's characters joined into runs the way pdf.js joins glyphs into text items. */
-function readRuns(pdfium: Pdfium, textPage: number, scratch: Scratch): Run[] {
+function readRuns(pdfium: PdfiumCalls, textPage: number, scratch: Scratch): Run[] {
   const runs: Run[] = [];
   const objects = new Map<number, { matrix: Matrix; size: number; font: number }>();
   let run: Run | undefined;
@@ -145,7 +153,7 @@ function itemOfRun(run: Run, view: Matrix): TextItem {
 }
 
 /** A path object's segments in pdf.js's operator form (MOVE x y, LINE x y, CURVE 6 numbers, CLOSE). */
-function pathOf(pdfium: Pdfium, object: number, scratch: Scratch): number[] {
+function pathOf(pdfium: PdfiumCalls, object: number, scratch: Scratch): number[] {
   const path: number[] = [];
   let curvePointsLeft = 0;
   const count = pdfium.FPDFPath_CountSegments(object);
@@ -173,7 +181,7 @@ function pathOf(pdfium: Pdfium, object: number, scratch: Scratch): number[] {
 type Drawing = { segments: Segment[]; imageArea: number };
 
 /** Rulings and image area of a list of page objects (a page's, or a form XObject's under its matrix). */
-function readObjects(pdfium: Pdfium, objects: { count: number; get: (i: number) => number }, toView: Matrix, scratch: Scratch, out: Drawing): void {
+function readObjects(pdfium: PdfiumCalls, objects: { count: number; get: (i: number) => number }, toView: Matrix, scratch: Scratch, out: Drawing): void {
   for (let i = 0; i < objects.count; i += 1) {
     const object = objects.get(i);
     const type = pdfium.FPDFPageObj_GetType(object);
@@ -201,10 +209,10 @@ function readObjects(pdfium: Pdfium, objects: { count: number; get: (i: number) 
 
 /** Reads page `number` (1-based) of an open document: text items, rulings, image coverage, whether it needs OCR. */
 export function readPdfiumPage(doc: PdfiumDocument, number: number): PdfPageReading {
-  const { pdfium } = doc;
+  const pdfium = doc.calls;
   const page = pdfium.FPDF_LoadPage(doc.handle, number - 1);
   if (!page) throw new UnreadableDocumentError(`PDF 第 ${number} 页已损坏，文件可能不完整 (page ${number} of the PDF is damaged; the file may be truncated)`);
-  const scratch = new Scratch(pdfium);
+  const scratch = new Scratch(doc.pdfium);
   const textPage = pdfium.FPDFText_LoadPage(page);
   try {
     const width = pdfium.FPDF_GetPageWidthF(page);

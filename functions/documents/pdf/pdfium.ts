@@ -6,7 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { UnreadableDocumentError } from "../../shared/errors.ts";
+import { ReaderUnavailableError, UnreadableDocumentError } from "../../shared/errors.ts";
 
 export type Pdfium = Awaited<ReturnType<(typeof import("@embedpdf/pdfium"))["init"]>>;
 
@@ -19,13 +19,31 @@ let pdfiumPromise: Promise<Pdfium> | undefined;
 
 /** Loads and starts PDFium once: instantiating its 4.5 MB of WebAssembly costs ~25 ms that non-PDF inputs should not pay. */
 export function loadPdfium(): Promise<Pdfium> {
-  pdfiumPromise ??= (async () => {
-    const [{ init }, wasm] = await Promise.all([import("@embedpdf/pdfium"), readFile(require.resolve("@embedpdf/pdfium/pdfium.wasm"))]);
+  pdfiumPromise ??= startPdfium(require.resolve("@embedpdf/pdfium/pdfium.wasm")).catch((error: unknown) => {
+    // Not kept: a later PDF tries again (the file may be restored, memory freed).
+    pdfiumPromise = undefined;
+    throw error;
+  });
+  return pdfiumPromise;
+}
+
+/**
+ * A new PDFium from the WebAssembly at `wasmPath`. A file that is missing or does not load is
+ * a ReaderUnavailableError: the reader could not start, which says nothing about the PDF.
+ */
+export async function startPdfium(wasmPath: string): Promise<Pdfium> {
+  try {
+    const [{ init }, wasm] = await Promise.all([import("@embedpdf/pdfium"), readFile(wasmPath)]);
     const pdfium = await init({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer });
     pdfium.PDFiumExt_Init();
     return pdfium;
-  })();
-  return pdfiumPromise;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? `缺少 ${wasmPath}` : String((error as Error).message ?? error).slice(0, 300);
+    throw new ReaderUnavailableError(
+      `PDF 阅读器（PDFium）无法启动，文件未被读取（不是文件的问题）：${reason}；请重新安装（npm ci）后再处理 (the PDF reader could not start, so the file was not read; reinstall and process it again)`,
+      { cause: error },
+    );
+  }
 }
 
 /** PDFium's memory (the package types it through @types/emscripten, which is not installed); read anew each time, as it moves when memory grows. */
@@ -49,7 +67,59 @@ export async function withPdfium<T>(read: (pdfium: Pdfium) => T | Promise<T>): P
   }
 }
 
-export type PdfiumDocument = { pdfium: Pdfium; handle: number; pageCount: number; close: () => void };
+/** The C functions the page reader calls per character and per path point: numbers in, a number out. */
+const DIRECT_CALLS = [
+  "FPDF_LoadPage",
+  "FPDF_ClosePage",
+  "FPDF_GetPageWidthF",
+  "FPDF_GetPageHeightF",
+  "FPDF_PageToDevice",
+  "FPDFText_LoadPage",
+  "FPDFText_ClosePage",
+  "FPDFText_CountChars",
+  "FPDFText_IsGenerated",
+  "FPDFText_GetUnicode",
+  "FPDFText_GetTextObject",
+  "FPDFText_GetMatrix",
+  "FPDFText_GetCharOrigin",
+  "FPDFText_GetLooseCharBox",
+  "FPDFText_GetCharBox",
+  "FPDFTextObj_GetFontSize",
+  "FPDFTextObj_GetFont",
+  "FPDFPage_CountObjects",
+  "FPDFPage_GetObject",
+  "FPDFPageObj_GetType",
+  "FPDFPageObj_GetMatrix",
+  "FPDFPageObj_GetBounds",
+  "FPDFFormObj_CountObjects",
+  "FPDFFormObj_GetObject",
+  "FPDFPath_GetDrawMode",
+  "FPDFPath_CountSegments",
+  "FPDFPath_GetPathSegment",
+  "FPDFPathSegment_GetPoint",
+  "FPDFPathSegment_GetType",
+  "FPDFPathSegment_GetClose",
+] as const;
+export type PdfiumCalls = { readonly [N in (typeof DIRECT_CALLS)[number]]: (...args: Parameters<Pdfium[N]>) => number };
+
+const directCallsOf = new WeakMap<Pdfium, PdfiumCalls>();
+/**
+ * Those functions straight from the WebAssembly exports. The package wraps every export in
+ * emscripten's cwrap/ccall (argument conversion, assertions, a closure per call), which cost a
+ * sixth of a Chromium page's reading; a function the build does not export keeps its wrapper.
+ */
+function directCalls(pdfium: Pdfium): PdfiumCalls {
+  let calls = directCallsOf.get(pdfium);
+  if (!calls) {
+    const exported = pdfium.pdfium.wasmExports as unknown as Record<string, ((...args: number[]) => number) | undefined>;
+    const wrapped = pdfium as unknown as Record<string, (...args: number[]) => number | boolean>;
+    calls = Object.fromEntries(DIRECT_CALLS.map((name) => [name, exported[name] ?? ((...args: number[]) => Number(wrapped[name]!(...args)))])) as unknown as PdfiumCalls;
+    directCallsOf.set(pdfium, calls);
+  }
+  return calls;
+}
+
+export type PdfiumDocument = { pdfium: Pdfium; calls: PdfiumCalls; handle: number; pageCount: number; close: () => void };
 
 /** Opens a PDF in PDFium's memory; `close` frees it. Throws UnreadableDocumentError for encrypted or damaged files. */
 export function openPdfium(pdfium: Pdfium, bytes: Uint8Array): PdfiumDocument {
@@ -67,6 +137,7 @@ export function openPdfium(pdfium: Pdfium, bytes: Uint8Array): PdfiumDocument {
   }
   return {
     pdfium,
+    calls: directCalls(pdfium),
     handle,
     pageCount: pdfium.FPDF_GetPageCount(handle),
     close: () => {

@@ -16,6 +16,7 @@ import { PDF_TEXT_READER, type PdfTextReader, type ReadPdfOptions } from "./pdf-
 import { openPdfium, withPdfium } from "./pdfium.ts";
 import { readPdfiumPage } from "./pdfium-page.ts";
 import { readPage, type PdfPageReading } from "./text-layer.ts";
+import { withoutType3Outlines } from "./type3-outlines.ts";
 
 export { OCR_PAGES, PDF_TEXT_READER, type OcrPageSelection, type PdfTextReader, type ReadPdfOptions } from "./pdf-options.ts";
 export type { PdfPageReading } from "./text-layer.ts";
@@ -37,8 +38,10 @@ function checkPageCount(count: number, options: ReadPdfOptions): void {
 }
 
 async function readWithPdfium(bytes: Uint8Array, options: ReadPdfOptions): Promise<ExtractedDocument> {
+  // PDFium reads text and rulings only: glyph outlines of Type 3 fonts (Chromium's) it need not parse.
+  const forPdfium = withoutType3Outlines(bytes).bytes;
   const readings = await withPdfium((pdfium) => {
-    const doc = openPdfium(pdfium, bytes);
+    const doc = openPdfium(pdfium, forPdfium);
     try {
       checkPageCount(doc.pageCount, options);
       const pages: PdfPageReading[] = [];

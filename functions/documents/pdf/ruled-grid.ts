@@ -63,16 +63,13 @@ export function gridOfRuledTable(table: RuledTable): Cell[][] | undefined {
     const rb = find(b);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
+  // The rulings on each grid line, found once per line rather than once per cell.
+  const onColumnLine = xs.map((x) => vs.filter((v) => near(v.x, x)).map((v): [number, number] => [v.y1, v.y2]));
+  const onRowLine = ys.map((y) => hs.filter((h) => near(h.y, y)).map((h): [number, number] => [h.x1, h.x2]));
   for (let r = 0; r < rows; r += 1) {
     for (let c = 0; c < cols; c += 1) {
-      if (c + 1 < cols) {
-        const spans = vs.filter((v) => near(v.x, xs[c + 1]!)).map((v): [number, number] => [v.y1, v.y2]);
-        if (coverage(ys[r]!, ys[r + 1]!, spans) < COVER) union(r * cols + c, r * cols + c + 1);
-      }
-      if (r + 1 < rows) {
-        const spans = hs.filter((h) => near(h.y, ys[r + 1]!)).map((h): [number, number] => [h.x1, h.x2]);
-        if (coverage(xs[c]!, xs[c + 1]!, spans) < COVER) union(r * cols + c, (r + 1) * cols + c);
-      }
+      if (c + 1 < cols && coverage(ys[r]!, ys[r + 1]!, onColumnLine[c + 1]!) < COVER) union(r * cols + c, r * cols + c + 1);
+      if (r + 1 < rows && coverage(xs[c]!, xs[c + 1]!, onRowLine[r + 1]!) < COVER) union(r * cols + c, (r + 1) * cols + c);
     }
   }
   type Merged = { r0: number; c0: number; r1: number; c1: number; items: TextItem[] };

@@ -10,7 +10,10 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_EXTRACT_LIMITS } from "../../../functions/documents/limits.ts";
 import type { Block, ExtractedDocument } from "../../../functions/documents/model.ts";
-import { PDF_TEXT_READER, readPdf, type PdfTextReader } from "../../../functions/documents/pdf/read-pdf.ts";
+import { PDF_TEXT_READER, readPdf, type PdfPageReading, type PdfTextReader } from "../../../functions/documents/pdf/read-pdf.ts";
+import { openPdfium, withPdfium } from "../../../functions/documents/pdf/pdfium.ts";
+import { readPdfiumPage } from "../../../functions/documents/pdf/pdfium-page.ts";
+import { withoutType3Outlines } from "../../../functions/documents/pdf/type3-outlines.ts";
 import { parseReport } from "../../../functions/report/index.ts";
 import { loadSeeds, seedPdf } from "../../fixtures/generate/index.ts";
 import { findChromium } from "../../fixtures/generate/render-pdf.ts";
@@ -53,6 +56,18 @@ function expectSameRecord(pdfjs: ExtractedDocument, pdfium: ExtractedDocument): 
   }
 }
 
+/** Every page as PDFium reads it (text items, rulings, image coverage), from exactly these bytes. */
+function pdfiumPages(bytes: Uint8Array): Promise<PdfPageReading[]> {
+  return withPdfium((pdfium) => {
+    const doc = openPdfium(pdfium, bytes);
+    try {
+      return Array.from({ length: doc.pageCount }, (_, i) => readPdfiumPage(doc, i + 1));
+    } finally {
+      doc.close();
+    }
+  });
+}
+
 type Readings = { pdfjs: ExtractedDocument; pdfium: ExtractedDocument };
 /** The real PDFs' readings, kept for the stacked-label test below. */
 const realReadings = new Map<string, Readings>();
@@ -74,7 +89,24 @@ describe("PDFium reads every test PDF as pdf.js does", () => {
     // Printed side by side: each print is its own chromium process, most of this test's time.
     const pdfs = await Promise.all(loadSeeds().map((seed) => seedPdf(seed)));
     for (const pdf of pdfs) await expectSameReading(pdf);
+    // PDFium reads them with their Type 3 glyph outlines cut to the glyphs' d1 boxes: every page reads the same as from the whole file.
+    for (const pdf of pdfs) {
+      const { bytes: cut, cut: count } = withoutType3Outlines(pdf);
+      expect(count).toBeGreaterThan(100);
+      expect(cut.length).toBe(pdf.length);
+      // As JSON: vitest's deep equality of some thousand text items and rulings is slower than the reading.
+      expect(JSON.stringify(await pdfiumPages(cut))).toBe(JSON.stringify(await pdfiumPages(pdf)));
+    }
   }, 180_000);
+
+  it("the real WPS PDFs have no Type 3 glyph outlines to cut", () => {
+    for (const name of ["p02", "p03", "p04"]) {
+      const pdf = new Uint8Array(readFileSync(`${REAL_DIR}${name}.pdf`));
+      const result = withoutType3Outlines(pdf);
+      expect(result.cut).toBe(0);
+      expect(result.bytes).toBe(pdf);
+    }
+  });
 
   it("the stacked label is where pdf.js and PDFium differ, and PDFium reads it whole", async () => {
     const bytes = new Uint8Array(readFileSync(`${REAL_DIR}p03.pdf`));

@@ -1,9 +1,11 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { UnreadableDocumentError } from "../../../functions/shared/errors.ts";
+import { ReaderUnavailableError, UnreadableDocumentError } from "../../../functions/shared/errors.ts";
 import { DEFAULT_EXTRACT_LIMITS } from "../../../functions/documents/limits.ts";
-import { loadPdfium, withPdfium } from "../../../functions/documents/pdf/pdfium.ts";
+import { loadPdfium, startPdfium, withPdfium } from "../../../functions/documents/pdf/pdfium.ts";
 import { readPdf } from "../../../functions/documents/pdf/read-pdf.ts";
 
 const REAL_PDF = fileURLToPath(new URL("../../../../shared/corpus/real/p04.pdf", import.meta.url));
@@ -19,5 +21,37 @@ describe("PDFium in a long-lived process", () => {
     const doc = await readPdf(new Uint8Array(readFileSync(REAL_PDF)), { limits: DEFAULT_EXTRACT_LIMITS });
     expect(doc.pages.length).toBe(6);
     expect(JSON.stringify(doc.pages)).toContain("淮安市");
+  });
+});
+
+describe("PDFium that cannot start", () => {
+  /** The error of a start that fails: the reader's fault, said so, never the file's. */
+  async function expectReaderFault(start: Promise<unknown>, detail: RegExp): Promise<void> {
+    const error = await start.then(
+      () => expect.fail("PDFium started"),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ReaderUnavailableError);
+    expect(error).not.toBeInstanceOf(UnreadableDocumentError);
+    expect((error as Error).name).toBe("ReaderUnavailableError");
+    expect((error as Error).message).toMatch(/PDF 阅读器（PDFium）无法启动，文件未被读取/);
+    expect((error as Error).message).not.toMatch(/损坏/);
+    expect((error as Error).message).toMatch(detail);
+  }
+
+  it("says the reader could not start when its WebAssembly file is missing", async () => {
+    await expectReaderFault(startPdfium("/nonexistent/pdfium.wasm"), /缺少 \/nonexistent\/pdfium\.wasm/);
+  });
+
+  it("says the reader could not start when its WebAssembly file does not load", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nianbao-pdfium-"));
+    try {
+      const broken = join(dir, "pdfium.wasm");
+      // A WebAssembly header followed by a section that runs past the end of the file.
+      writeFileSync(broken, new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 2, 3]));
+      await expectReaderFault(startPdfium(broken), /CompileError/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
