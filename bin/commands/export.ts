@@ -129,9 +129,15 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`nianbao: 请用 --format 指定导出格式（csv、xlsx 或 jsonl）\n${USAGE}\n`);
     return 2;
   }
+  const timeout = Number(values.timeout);
+  const pollMs = Number(values["poll-ms"]);
+  if (!(timeout > 0) || !(pollMs > 0)) {
+    process.stderr.write(`nianbao: --timeout 与 --poll-ms 应为正数\n${USAGE}\n`);
+    return 2;
+  }
   const api = createApiRequester(resolveEndpoint(values.endpoint));
   const started = (await answerOf(await api.request("POST", "/exports", exportRequestOf(values)), "导出任务未能创建")) as ExportJobView;
-  const job = await followJob(api, started, { pollMs: Number(values["poll-ms"]), timeoutMs: Number(values.timeout) * 1000, progress: progressWriter() });
+  const job = await followJob(api, started, { pollMs, timeoutMs: timeout * 1000, progress: progressWriter() });
   if (!job) {
     process.stderr.write(`nianbao: 导出任务 ${started.jobId} 在 ${values.timeout} 秒内未完成，可稍后查询 ${api.endpoint}${started.statusPath}\n`);
     return 1;

@@ -4,9 +4,12 @@
  * jsonl to stdout; xlsx read back with exceljs; a job whose reading fails → exit 1 with the
  * job's Chinese reason and no file; a refused request and an API that is not there → exit 2 in
  * Chinese. Records are written straight through the store (no parsing needed for an export).
+ * What the stack cannot be made to do on demand (a job that never ends, a link that no longer
+ * works) is answered by a small stand-in API on the loopback.
  */
 import { createHash } from "node:crypto";
 import { access, mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -103,7 +106,7 @@ describe("nianbao export", () => {
     for (const line of lines) expect(line.applications).toEqual(byId(line.id)!.record!.applications);
   });
 
-  it("xlsx under the API's file name: every figure on its section's sheet", async () => {
+  it("xlsx to --out: every figure on its section's sheet", async () => {
     const run = await exportCli("--format", "xlsx", "--parser-version", VERSION, "--out", join(dir, "records.xlsx"));
     expect(run.code, run.stderr).toBe(0);
     expectFiguresOf(await readWorkbook(await readFile(join(dir, "records.xlsx"))), stored);
@@ -134,5 +137,46 @@ describe("nianbao export", () => {
     const run = await nianbao("export", "--format", "csv", "--endpoint", endpoint);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`无法连接 API：${endpoint}`);
+  });
+
+  describe("against a stand-in API", () => {
+    const jobId = "00000000-0000-4000-8000-000000000000";
+    let server: Server;
+    let endpoint: string;
+    let state = "QUEUED";
+    beforeAll(async () => {
+      server = createHttpServer((req, res) => {
+        const job = { jobId, state, written: 3, statusPath: `/exports/${jobId}`, ...(state === "DONE" ? { download: { url: `${endpoint}/gone`, bytes: 10, fileName: "x.csv" } } : {}) };
+        if (req.url === "/gone") return res.writeHead(403).end("expired");
+        res.writeHead(req.method === "POST" ? 202 : 200, { "content-type": "application/json" }).end(JSON.stringify(job));
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      endpoint = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    });
+    afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+    it("a job that does not finish within --timeout: exit 1, saying where to look", async () => {
+      state = "RUNNING";
+      const run = await nianbao("export", "--format", "csv", "--endpoint", endpoint, "--timeout", "0.3", "--poll-ms", "50");
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("正在导出：已写入 3 份报告");
+      expect(run.stderr).toContain(`导出任务 ${jobId} 在 0.3 秒内未完成，可稍后查询 ${endpoint}/exports/${jobId}`);
+    });
+
+    it("a link that no longer works: exit 2 in Chinese, no file and no partial file", async () => {
+      state = "DONE";
+      const out = join(dir, "gone.csv");
+      const run = await nianbao("export", "--format", "csv", "--endpoint", endpoint, "--out", out);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("无法下载导出文件：HTTP 403");
+      await expect(access(out)).rejects.toMatchObject({ code: "ENOENT" });
+      await expect(access(`${out}.part`)).rejects.toMatchObject({ code: "ENOENT" });
+    });
+
+    it("a --timeout that is not a number: exit 2", async () => {
+      const run = await nianbao("export", "--format", "csv", "--endpoint", endpoint, "--timeout", "soon");
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain("--timeout 与 --poll-ms 应为正数");
+    });
   });
 });
