@@ -7,20 +7,17 @@
  * What the stack cannot be made to do on demand (a job that never ends, a link that no longer
  * works) is answered by a small stand-in API on the loopback.
  */
-import { createHash } from "node:crypto";
 import { access, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RecordQuery } from "../../../functions/adapters/record-query.ts";
 import type { StoredReport } from "../../../functions/adapters/record-store.ts";
-import { parseCsv } from "../../../functions/api/csv.ts";
-import { FIGURE_COLUMNS, readFigure } from "../../../functions/api/figures.ts";
 import type { ReportRecord } from "../../../functions/report/record.ts";
-import { SEEDS, SEEDS_DIR } from "../../fixtures/seeds.ts";
+import { SEEDS } from "../../fixtures/seeds.ts";
 import { nianbao } from "../../support/cli.ts";
+import { expectCsvFiguresOf, failingOn, storeSeedRecords } from "../../support/export-records.ts";
 import { startTestStack, type TestStack } from "../../support/local-stack.ts";
 import { expectFiguresOf, readWorkbook } from "../../support/xlsx.ts";
 
@@ -32,19 +29,6 @@ const READ_FAULT = "模拟的读取故障 (simulated read failure)";
 let local: TestStack;
 let dir: string;
 const stored: StoredReport[] = [];
-
-/** The stack's query, except that a filter on FAULTY yields one report and then throws. */
-function failingOn(query: RecordQuery): RecordQuery {
-  return {
-    ...query,
-    async *each(filter, shape) {
-      for await (const report of query.each(filter, shape)) {
-        yield report;
-        if (filter.parserVersion === FAULTY) throw new Error(READ_FAULT);
-      }
-    },
-  };
-}
 
 const exportCli = (...args: string[]) => nianbao("export", "--endpoint", local.stack.apiUrl, "--poll-ms", "50", ...args);
 const byId = (id: string) => stored.find((r) => r.reportId === id);
@@ -59,17 +43,9 @@ async function closedPort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  local = await startTestStack("nianbao-cli-export-", { exportDeps: (built) => ({ ...built, query: failingOn(built.query) }) });
+  local = await startTestStack("nianbao-cli-export-", { exportDeps: (built) => ({ ...built, query: failingOn(built.query, FAULTY, READ_FAULT) }) });
   dir = await mkdtemp(join(tmpdir(), "nianbao-cli-export-out-"));
-  const records = local.stack.adapters.records;
-  for (const [i, seed] of SEEDS.entries()) {
-    const record = JSON.parse(await readFile(join(SEEDS_DIR, `${seed}.expected.json`), "utf8")) as ReportRecord;
-    for (const parserVersion of [VERSION, FAULTY]) {
-      const reportId = createHash("sha256").update(`${parserVersion}-${seed}`).digest("hex");
-      await records.putParsed({ reportId, status: "VALID", parserVersion, record, source: { bucket: local.stack.ingestBucket, key: `incoming/${parserVersion}/${i}.txt` } });
-      if (parserVersion === VERSION) stored.push((await records.get(reportId))!);
-    }
-  }
+  stored.push(...(await storeSeedRecords(local.stack.adapters.records, local.stack.ingestBucket, VERSION, FAULTY)));
 }, 120_000);
 
 afterAll(async () => {
@@ -85,17 +61,7 @@ describe("nianbao export", () => {
     expect(run.stdout.trim()).toBe(out);
     expect(run.stderr).toMatch(/^已排队$/m);
     expect(run.stderr).toContain(`导出完成：${SEEDS.length} 份报告`);
-    const [header, ...rows] = parseCsv(await readFile(out, "utf8"));
-    const col = new Map(header!.map((name, i) => [name, i]));
-    expect(rows).toHaveLength(SEEDS.length);
-    for (const row of rows) {
-      const report = byId(row[col.get("id")!]!);
-      expect(report, "a row of a record of the filter").toBeDefined();
-      for (const column of FIGURE_COLUMNS) {
-        const figure = readFigure(report!.record, column);
-        expect(row[col.get(column.name)!], column.name).toBe(figure === undefined ? "" : String(figure));
-      }
-    }
+    expectCsvFiguresOf(await readFile(out, "utf8"), stored);
   });
 
   it("jsonl to stdout (--out -): one record per line, as stored", async () => {
