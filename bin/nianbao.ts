@@ -38,6 +38,11 @@ const COMMANDS: Record<string, Command> = {
     summary: "registry import FILE [--region CODE] [--endpoint URL]\n      import the list of bodies a region expects to publish (CSV: name, region code; UTF-8 or GB18030)",
     run: load(() => import("./commands/registry.ts")),
   },
+  export: {
+    summary:
+      "export --format csv|xlsx|jsonl [--year Y] [--status S] [--edition E] [--agency A] [--parser-version V] [--out FILE|-] [--endpoint URL]\n      an export job of any size through the API (local or deployed): progress on stderr, then the file",
+    run: load(() => import("./commands/export.ts")),
+  },
   stats: {
     summary: "stats rebuild [--dry-run] [--json] [--endpoint URL | --table NAME]\n      recompute the aggregates of /stats from the records, report any drift and repair it",
     run: load(() => import("./commands/stats.ts")),

@@ -11,9 +11,16 @@
  * grown by `ADD` with the difference between a record's old and new contribution, and `writes`,
  * the number of updates it has seen (what a rebuild's repair is conditioned on).
  *
+ * The scope and region items of a year are hot: a batch of one year's reports updates the same
+ * few at once, and DynamoDB cancels a transaction that touches an item another one is writing
+ * (TransactionConflict, retried). So they are split into `AGGREGATE_SHARDS` items, one per
+ * shard of the report id (`sk = Y#<year>#<shard>`), and a read sums every item of the year (an
+ * unsharded `Y#<year>` written before counts too). A body's items are not hot and stay whole.
+ * test/bench/aggregate-contention.bench.ts measures the difference.
+ *
  * Pure parts (buckets, deltas, the update of one item) are exported for unit tests.
  */
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
+import { QueryCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from "@aws-sdk/lib-dynamodb";
 import { addCounters, contributionOf, countedYear, statsFromCounters, type CountedReport, type Counters, type ReportStats } from "../report/stats-counters.ts";
 import { agencyKeyOf } from "../report/cross-year.ts";
 import { EDITIONS } from "../report/template.ts";
@@ -29,6 +36,9 @@ const NONE = "-";
 
 /** What a record item holds that decides where it counts (a projection of the record item). */
 export type CountedItem = CountedReport & {
+  /** The report's id (or its key `REPORT#<id>`): which shard of a hot item it counts in. */
+  reportId?: string;
+  pk?: string;
   edition?: string;
   agencyKey?: string;
   record?: CountedReport["record"] & { region?: { code: string; city: string | null; county: string | null } | null };
@@ -43,6 +53,26 @@ export const agencyPk = (agencyKey: string) => `${KEY_PREFIXES.STATS}A=${agencyK
 export const regionPk = (codePrefix: string) => `${KEY_PREFIXES.STATS}R=${codePrefix}`;
 export const yearSk = (year?: number) => `Y#${year ?? NONE}`;
 
+/** Into how many items a scope's or region's year is split. */
+export const AGGREGATE_SHARDS = 8;
+
+/** The shard a report counts in (FNV-1a of its id): the same for every revision of it. */
+export function shardOf(item: Pick<CountedItem, "reportId" | "pk">): number {
+  const id = item.reportId ?? (item.pk?.startsWith(KEY_PREFIXES.REPORT) ? item.pk.slice(KEY_PREFIXES.REPORT.length) : "");
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % AGGREGATE_SHARDS;
+}
+
+/** The sort key of one shard of a year's item. */
+export const shardSk = (year: number | undefined, shard: number) => `${yearSk(year)}#${shard}`;
+
+/** The year an aggregate item's sort key names (`Y#2021`, `Y#2021#3`), undefined for `Y#-`. */
+export function yearOfSk(sk: string): number | undefined {
+  const year = sk.split("#")[1];
+  return year === NONE || year === undefined ? undefined : Number(year);
+}
+
 /** The region code prefixes a record counts under: province, city and county where named. */
 function regionPrefixes(region: NonNullable<CountedItem["record"]>["region"]): string[] {
   if (!region || !/^\d{6}$/.test(region.code)) return [];
@@ -51,12 +81,13 @@ function regionPrefixes(region: NonNullable<CountedItem["record"]>["region"]): s
 
 /** Every aggregate item `item` counts in. */
 export function bucketsOf(item: CountedItem): BucketKey[] {
-  const sk = yearSk(countedYear(item));
-  const pks = [scopePk(item.edition, item.status)];
+  const year = countedYear(item);
+  const hot = shardSk(year, shardOf(item));
+  const keys = [{ pk: scopePk(item.edition, item.status), sk: hot }];
   // As the byAgencyYear index holds them: a record of no year is in no body's listing or sums.
-  if (item.agencyKey && typeof item.year === "number") pks.push(agencyPk(item.agencyKey));
-  for (const prefix of regionPrefixes(item.record?.region)) pks.push(regionPk(prefix));
-  return pks.map((pk) => ({ pk, sk }));
+  if (item.agencyKey && typeof item.year === "number") keys.push({ pk: agencyPk(item.agencyKey), sk: yearSk(year) });
+  for (const prefix of regionPrefixes(item.record?.region)) keys.push({ pk: regionPk(prefix), sk: hot });
+  return keys;
 }
 
 const bucketId = ({ pk, sk }: BucketKey) => `${pk}\n${sk}`;
@@ -135,8 +166,8 @@ export function statsFromItems(items: Record<string, unknown>[]): ReportStats {
   for (const item of items) {
     const counters = countersOf(item);
     addCounters(total, counters);
-    const year = Number(String(item.sk).slice(2));
-    if (String(item.sk) !== yearSk() && Number.isInteger(year)) years.set(year, addCounters(years.get(year) ?? {}, counters));
+    const year = yearOfSk(String(item.sk));
+    if (year !== undefined && Number.isInteger(year)) years.set(year, addCounters(years.get(year) ?? {}, counters));
   }
   return statsFromCounters(total, years);
 }
@@ -148,31 +179,29 @@ export interface StatsAggregates {
 
 /**
  * The aggregates of the records table: for each partition the filter sums (at most the 9
- * edition × status scopes), one GetItem for a filter with a year, else one Query of its year
- * items; in parallel, whatever the number of records.
+ * edition × status scopes), one Query of its items (of the year's items and their shards, for a
+ * filter with a year); in parallel, whatever the number of records.
  *
  * @example
  * const answer = await createDynamoStatsAggregates(client, "nianbao-records").stats({ year: 2021 });
  */
 export function createDynamoStatsAggregates(client: DynamoDBDocumentClient, tableName: string): StatsAggregates {
-  async function getYear(pk: string, year: number): Promise<Record<string, unknown>[]> {
-    const out = await client.send(new GetCommand({ TableName: tableName, Key: { pk, sk: yearSk(year) }, ConsistentRead: true }));
-    return out.Item ? [out.Item] : [];
-  }
-  async function queryPartition(pk: string): Promise<Record<string, unknown>[]> {
+  /** The partition's items, or those of one year (its shards, and an unsharded item). */
+  async function queryPartition(pk: string, year?: number): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const out = await client.send(
         new QueryCommand({
           TableName: tableName,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": pk },
+          KeyConditionExpression: year === undefined ? "pk = :pk" : "pk = :pk AND begins_with(sk, :year)",
+          ExpressionAttributeValues: { ":pk": pk, ...(year === undefined ? {} : { ":year": yearSk(year) }) },
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      items.push(...(out.Items ?? []));
+      // begins_with(Y#2021) would also take a Y#20210: only the year's own items.
+      items.push(...(out.Items ?? []).filter((item) => year === undefined || yearOfSk(String(item.sk)) === year));
       start = out.LastEvaluatedKey;
     } while (start);
     return items;
@@ -182,7 +211,7 @@ export function createDynamoStatsAggregates(client: DynamoDBDocumentClient, tabl
       const partitions = aggregatePartitionsFor(filter);
       if ("uncovered" in partitions) return partitions;
       try {
-        const items = await Promise.all(partitions.pks.map((pk) => (filter.year !== undefined ? getYear(pk, filter.year) : queryPartition(pk))));
+        const items = await Promise.all(partitions.pks.map((pk) => queryPartition(pk, filter.year)));
         return { stats: statsFromItems(items.flat()) };
       } catch (error) {
         return rethrowClassified(error, "read stats aggregates");

@@ -14,15 +14,13 @@ import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDocumentClient } from "../../functions/adapters/clients.ts";
 import { createDynamoExportJobStore, type ExportJobStore } from "../../functions/adapters/export-jobs.ts";
-import type { RecordQuery } from "../../functions/adapters/record-query.ts";
 import type { StoredReport } from "../../functions/adapters/record-store.ts";
-import { parseCsv } from "../../functions/api/csv.ts";
-import { FIGURE_COLUMNS, readFigure } from "../../functions/api/figures.ts";
 import type { ReportRecord } from "../../functions/report/record.ts";
 import { Config } from "../../functions/shared/config.ts";
 import { runExport, type ExportDeps } from "../../functions/steps/10-export/export.ts";
 import { ingestRecordsOf, LOCAL_NAMES } from "../../local/stack.ts";
 import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
+import { expectCsvFiguresOf, failingOn, storeSeedRecords } from "../support/export-records.ts";
 import { startTestStack, type TestStack } from "../support/local-stack.ts";
 import { expectFiguresOf, readWorkbook } from "../support/xlsx.ts";
 
@@ -36,19 +34,6 @@ let jobs: ExportJobStore;
 let exportDeps: ExportDeps;
 const progressMarks: number[] = [];
 const stored: StoredReport[] = [];
-
-/** The stack's query, except that a filter on FAULTY yields one report and then throws. */
-function failingOn(query: RecordQuery): RecordQuery {
-  return {
-    ...query,
-    async *each(filter, shape) {
-      for await (const report of query.each(filter, shape)) {
-        yield report;
-        if (filter.parserVersion === FAULTY) throw new Error(READ_FAULT);
-      }
-    },
-  };
-}
 
 async function api(method: string, path: string, body?: unknown) {
   const res = await fetch(`${local.stack.apiUrl}${path}`, {
@@ -85,7 +70,7 @@ beforeAll(async () => {
     exportDeps: (built) => {
       exportDeps = {
         ...built,
-        query: failingOn(built.query),
+        query: failingOn(built.query, FAULTY, READ_FAULT),
         progressEvery: 2,
         jobs: { ...built.jobs, progress: (id, n) => (progressMarks.push(n), built.jobs.progress(id, n)) },
       };
@@ -94,15 +79,7 @@ beforeAll(async () => {
   });
   const client = createDocumentClient(Config.parse({ DYNAMODB_ENDPOINT: local.stack.dynamoDbEndpoint }));
   jobs = createDynamoExportJobStore(client, LOCAL_NAMES.TABLE);
-  const records = local.stack.adapters.records;
-  for (const [i, seed] of SEEDS.entries()) {
-    const record = JSON.parse(await readFile(join(SEEDS_DIR, `${seed}.expected.json`), "utf8")) as ReportRecord;
-    for (const parserVersion of [VERSION, FAULTY]) {
-      const reportId = createHash("sha256").update(`${parserVersion}-${seed}`).digest("hex");
-      await records.putParsed({ reportId, status: "VALID", parserVersion, record, source: { bucket: local.stack.ingestBucket, key: `incoming/${parserVersion}/${i}.txt` } });
-      if (parserVersion === VERSION) stored.push((await records.get(reportId))!);
-    }
-  }
+  stored.push(...(await storeSeedRecords(local.stack.adapters.records, local.stack.ingestBucket, VERSION, FAULTY)));
 }, 120_000);
 
 afterAll(async () => {
@@ -114,17 +91,7 @@ describe("POST /exports → GET /exports/{id} → the file", () => {
     const job = await exportJob("csv", { parserVersion: VERSION });
     expect(job).toMatchObject({ written: SEEDS.length, download: { fileName: expect.stringMatching(/\.csv$/) } });
     expect(progressMarks).toEqual([2, 4]);
-    const [header, ...rows] = parseCsv((await download(job)).toString("utf8"));
-    const col = new Map(header!.map((name, i) => [name, i]));
-    expect(rows).toHaveLength(SEEDS.length);
-    for (const row of rows) {
-      const report = byId(row[col.get("id")!]!);
-      expect(report, "a row of a record of the filter").toBeDefined();
-      for (const column of FIGURE_COLUMNS) {
-        const figure = readFigure(report.record, column);
-        expect(row[col.get(column.name)!], column.name).toBe(figure === undefined ? "" : String(figure));
-      }
-    }
+    expectCsvFiguresOf((await download(job)).toString("utf8"), stored);
   });
 
   it("xlsx: read back with exceljs, every figure on its section's sheet as a number", async () => {

@@ -8,10 +8,10 @@ import { SEEDS, SEEDS_DIR } from "../fixtures/seeds.ts";
 /** Records written at once. */
 export const WRITERS = 8;
 
-/** Writes records [from, to) through the store, `WRITERS` at a time; mean ms per record. */
 const BODIES = 5_000;
 
-export async function writeBenchRecords(records: RecordStore, seeds: ReportRecord[], bucket: string, from: number, to: number): Promise<number> {
+/** Writes records [from, to) through the store, `writers` at a time; mean ms per record. */
+export async function writeBenchRecords(records: RecordStore, seeds: ReportRecord[], bucket: string, from: number, to: number, writers = WRITERS): Promise<number> {
   const start = performance.now();
   let next = from;
   const writer = async () => {
@@ -29,7 +29,7 @@ export async function writeBenchRecords(records: RecordStore, seeds: ReportRecor
       });
     }
   };
-  await Promise.all(Array.from({ length: WRITERS }, writer));
+  await Promise.all(Array.from({ length: writers }, writer));
   return (performance.now() - start) / (to - from);
 }
 

@@ -19,6 +19,7 @@ const OPTIONAL: { title: string; module: string; fn: string }[] = [
   { title: "PDF text reading on one core, CPU time (baseline: pdftotext -bbox in the same run)", module: "./pdf-reader.bench.ts", fn: "benchPdfReader" },
   { title: "Local pipeline", module: "./pipeline.bench.ts", fn: "benchPipeline" },
   { title: "Local API latency", module: "./api.bench.ts", fn: "benchApi" },
+  { title: "Aggregates of /stats under concurrent Stores: TransactionConflicts, retries and drift (DynamoDB Local, and DynamoDB's conflict rule modelled)", module: "./aggregate-contention.bench.ts", fn: "benchAggregateContention" },
   { title: "nianbao parse DIR: --jobs 2 against --jobs 1 (40 files)", module: "./parse-folder.bench.ts", fn: "benchParseFolder" },
   { title: "Local OCR engines on the same pages: cells right and CPU seconds per page at one thread (goal: ≤ 3 s/page at ≥ 99.5% of cells)", module: "./ocr-engines.ts", fn: "benchOcrEngines" },
 ];

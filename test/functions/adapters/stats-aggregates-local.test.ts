@@ -6,11 +6,11 @@
  * Then a deliberately drifted table: the rebuild reports the drift and repairs it.
  */
 import fc from "fast-check";
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDynamoRecordQuery, READ_SHAPE, type ReportFilter } from "../../../functions/adapters/record-query.ts";
 import { createDynamoRecordStore, type RecordStore } from "../../../functions/adapters/record-store.ts";
-import { createDynamoStatsAggregates, scopePk, yearSk } from "../../../functions/adapters/stats-aggregates.ts";
+import { AGGREGATE_SHARDS, createDynamoStatsAggregates, scopePk, shardOf, shardSk, yearSk } from "../../../functions/adapters/stats-aggregates.ts";
 import { rebuildStatsAggregates } from "../../../functions/adapters/stats-rebuild.ts";
 import { summariseReports } from "../../../functions/api/stats.ts";
 import type { StoredReport } from "../../../functions/adapters/record-store.ts";
@@ -143,6 +143,31 @@ describe("stats aggregates on DynamoDB Local", () => {
     expect(await aggregates.stats({ agency: "西湖区教育局", status: "VALID" })).toEqual({ uncovered: "agency with status or edition" });
   });
 
+  it("spread one year's reports over the shards of their scope, and /stats sums the shards and an unsharded item alike", async () => {
+    const table = await freshTable();
+    const store = createDynamoRecordStore(dynamo.client, table);
+    const reports = 24;
+    const one = (report: number): Write => ({
+      kind: "parsed", report: 100 + report, version: "1.0.0", review: false,
+      record: { agency: null, year: 2021, edition: "2021", region: REGIONS[1]!, error: false, granted: { naturalPerson: 1, total: 2 }, denied: { total: 0 }, notHeld: { total: 0, otherOrganization: 0 }, review: { upheld: 0, total: 0 } },
+    });
+    await Promise.all(Array.from({ length: reports }, (_, i) => send(store, one(i), i)));
+    const items = await dynamo.client.send(new QueryCommand({ TableName: table, KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": scopePk("2021", "VALID") } }));
+    const shards = (items.Items ?? []).map((item) => String(item.sk));
+    expect(new Set(shards).size).toBeGreaterThanOrEqual(AGGREGATE_SHARDS / 2);
+    for (const sk of shards) expect(sk).toMatch(new RegExp(`^${yearSk(2021)}#[0-${AGGREGATE_SHARDS - 1}]$`));
+    const aggregates = createDynamoStatsAggregates(dynamo.client, table);
+    for (const filter of [{ year: 2021 }, {}, { status: "VALID" }] as ReportFilter[]) {
+      const answer = await aggregates.stats(filter);
+      expect("stats" in answer && answer.stats.reportCount, JSON.stringify(filter)).toBe(reports);
+      expect("stats" in answer && answer.stats).toEqual(summariseReports(await readAll(table, filter)));
+    }
+    // An item of the year as written before the shards (one whole item) is summed with them.
+    await dynamo.client.send(new PutCommand({ TableName: table, Item: { pk: scopePk("2021", "VALID"), sk: yearSk(2021), writes: 1, reports: 5 } }));
+    const withOld = await aggregates.stats({ year: 2021 });
+    expect("stats" in withOld && withOld.stats.reportCount).toBe(reports + 5);
+  }, 60_000);
+
   it("rebuild reports a drifted table's drift and repairs it", async () => {
     const table = await freshTable();
     const store = createDynamoRecordStore(dynamo.client, table);
@@ -155,15 +180,18 @@ describe("stats aggregates on DynamoDB Local", () => {
     });
     await send(store, known(50, "2019", 2020, false), 50);
     await send(store, known(51, "2021", 2021, true), 51);
-    const counted = await dynamo.client.send(new GetCommand({ TableName: table, Key: { pk: scopePk("2019", "VALID"), sk: yearSk(2020) } }));
+    // The items they count in: their shard of their scope's year.
+    const sk50 = shardSk(2020, shardOf({ reportId: id(50) }));
+    const sk51 = shardSk(2021, shardOf({ reportId: id(51) }));
+    const counted = await dynamo.client.send(new GetCommand({ TableName: table, Key: { pk: scopePk("2019", "VALID"), sk: sk50 } }));
     const reports = counted.Item?.reports as number;
 
     // Drift: a counter off by 7, a phantom item, an item lost, and a record written before the aggregates.
     await dynamo.client.send(
-      new UpdateCommand({ TableName: table, Key: { pk: scopePk("2019", "VALID"), sk: yearSk(2020) }, UpdateExpression: "ADD #c :d", ExpressionAttributeNames: { "#c": "reports" }, ExpressionAttributeValues: { ":d": 7 } }),
+      new UpdateCommand({ TableName: table, Key: { pk: scopePk("2019", "VALID"), sk: sk50 }, UpdateExpression: "ADD #c :d", ExpressionAttributeNames: { "#c": "reports" }, ExpressionAttributeValues: { ":d": 7 } }),
     );
     await dynamo.client.send(new PutCommand({ TableName: table, Item: { pk: scopePk("2021", "FAILED"), sk: yearSk(1999), writes: 1, reports: 3 } }));
-    await dynamo.client.send(new DeleteCommand({ TableName: table, Key: { pk: scopePk("2021", "NEEDS_REVIEW"), sk: yearSk(2021) } }));
+    await dynamo.client.send(new DeleteCommand({ TableName: table, Key: { pk: scopePk("2021", "NEEDS_REVIEW"), sk: sk51 } }));
     await dynamo.client.send(
       new PutCommand({
         TableName: table,
@@ -172,10 +200,10 @@ describe("stats aggregates on DynamoDB Local", () => {
     );
 
     const dry = await rebuildStatsAggregates(dynamo.client, table, { repair: false });
-    expect(dry.drift).toContainEqual({ pk: scopePk("2019", "VALID"), sk: yearSk(2020), counter: "reports", stored: reports + 7, expected: reports });
+    expect(dry.drift).toContainEqual({ pk: scopePk("2019", "VALID"), sk: sk50, counter: "reports", stored: reports + 7, expected: reports });
     expect(dry.drift).toContainEqual({ pk: scopePk("2021", "FAILED"), sk: yearSk(1999), counter: "reports", stored: 3, expected: 0 });
-    expect(dry.drift.some((d) => d.pk === scopePk("2021", "NEEDS_REVIEW") && d.sk === yearSk(2021) && d.counter === "reports" && d.stored === 0 && d.expected > 0)).toBe(true);
-    expect(dry.drift.some((d) => d.pk === scopePk(undefined, "FAILED") && d.sk === yearSk() && d.counter === "reports" && d.expected === d.stored + 1)).toBe(true);
+    expect(dry.drift.some((d) => d.pk === scopePk("2021", "NEEDS_REVIEW") && d.sk === sk51 && d.counter === "reports" && d.stored === 0 && d.expected > 0)).toBe(true);
+    expect(dry.drift.some((d) => d.pk === scopePk(undefined, "FAILED") && d.sk === shardSk(undefined, shardOf({ reportId: id(99) })) && d.counter === "reports" && d.expected === d.stored + 1)).toBe(true);
     expect(dry.repaired).toBe(0);
 
     const repair = await rebuildStatsAggregates(dynamo.client, table, { repair: true });
