@@ -10,7 +10,7 @@
  */
 import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 import { describe, expect, it } from "vitest";
-import { cutAtRulings, detectionInput, PaddleOcrEngine, paddleOcrUnavailable } from "../../functions/documents/ocr/paddle.ts";
+import { cutAtRulings, detectionInput, PaddleOcrEngine, paddleOcrUnavailable, rowCropImages } from "../../functions/documents/ocr/paddle.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { parseReport } from "../../functions/report/index.ts";
 import { loadSeeds, seedPdf } from "../fixtures/generate/index.ts";
@@ -81,5 +81,18 @@ describe.skipIf(missing !== undefined)("PaddleOCR detection input", () => {
     const rgb = normalizeInputToRgb({ width, height, data: pixels });
     const expected = rgb.resize({ width: 128, height: 192 }).tensor({ mean_values: options.mean, norm_values: options.stdDeviation, channel_order: "bgr" });
     expect(tensor).toEqual(expected);
+  });
+
+  it("crops lines from the page's RGB copy as the library does", async () => {
+    const paddle = await import("paddleocr");
+    const [width, height] = [61, 37];
+    const pixels = Uint8Array.from({ length: width * height }, (_, i) => (i * 37) % 251);
+    const page = rowCropImages(paddle)({ width, height, pixels });
+    const library = paddle.normalizeInputToRgb({ width, height, data: pixels });
+    expect(page.data).toEqual(library.data);
+    const box = { x: 5, y: 9, width: 40, height: 13 };
+    expect(page.crop(box).data).toEqual(library.crop(box).data);
+    expect([page.crop(box).width, page.crop(box).height]).toEqual([40, 13]);
+    expect(() => page.crop({ x: 30, y: 0, width: 40, height: 5 })).toThrow(/out of bounds/);
   });
 });

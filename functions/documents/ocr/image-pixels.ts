@@ -19,20 +19,32 @@ function canvas(): CanvasAddon {
 export type GreyImage = { width: number; height: number; pixels: Uint8Array };
 
 /** A page image's grey levels, a photographed sheet cut out of its background and its lighting flattened (./image-paper.ts). */
-export async function decodePage(bytes: Uint8Array): Promise<GreyImage> {
-  return cutOutPaper(await decodeGrey(bytes));
+export async function decodePage(bytes: Uint8Array, maxDpi?: number): Promise<GreyImage> {
+  return cutOutPaper(await decodeGrey(bytes, maxDpi));
 }
 
-/** Decodes PNG/JPEG bytes into grey levels (0 black .. 255 white). */
-export async function decodeGrey(bytes: Uint8Array): Promise<GreyImage> {
+/**
+ * Decodes PNG/JPEG bytes into grey levels (0 black .. 255 white). With `maxDpi`, a page image finer
+ * than that (its resolution judged from the width of A4, as ./image-prep.ts's estimateDpi does) is
+ * drawn scaled down to it in the same step: every later step costs by the pixel.
+ */
+export async function decodeGrey(bytes: Uint8Array, maxDpi?: number): Promise<GreyImage> {
   checkImageBudget(bytes, "page");
   const image = await canvas().loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  const surface = canvas().createCanvas(image.width, image.height);
+  const dpi = Math.min(image.width, image.height) / 8.27;
+  const scale = maxDpi && dpi > maxDpi * 1.05 ? maxDpi / dpi : 1;
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  const surface = canvas().createCanvas(width, height);
   const context = surface.getContext("2d");
   context.fillStyle = "#ffffff";
-  context.fillRect(0, 0, image.width, image.height);
-  context.drawImage(image, 0, 0);
-  return toGrey(context.getImageData(0, 0, image.width, image.height).data, image.width, image.height);
+  context.fillRect(0, 0, width, height);
+  if (scale === 1) context.drawImage(image, 0, 0);
+  else {
+    context.imageSmoothingQuality = "high";
+    context.drawImage(image, 0, 0, width, height);
+  }
+  return toGrey(context.getImageData(0, 0, width, height).data, width, height);
 }
 
 /**

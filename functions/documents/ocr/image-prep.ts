@@ -33,9 +33,9 @@ export type PreparedPage = {
  * longer than 12 pt (at `dpi`) that belongs to a grid of crossing lines; long strokes of large
  * characters (a title's 一) cross nothing and are left for the OCR engine.
  */
-export async function preparePage(bytes: Uint8Array, givenDpi?: number): Promise<PreparedPage> {
-  let grey = await decodePage(bytes);
-  const dpi = givenDpi ?? estimateDpi(grey.width, grey.height);
+export async function preparePage(bytes: Uint8Array, options: { dpi?: number; maxDpi?: number } = {}): Promise<PreparedPage> {
+  let grey = await decodePage(bytes, options.dpi ? undefined : options.maxDpi);
+  const dpi = options.dpi ?? estimateDpi(grey.width, grey.height);
   let ink = binarise(grey);
   const skew = estimateSkew(ink, grey.width, grey.height);
   // An upright page keeps its mask: binarising the same grey levels again gives the same one.
