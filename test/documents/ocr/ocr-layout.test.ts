@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { binarise, despeckle, estimateSkew, findRulings, rotateGrey } from "../../../functions/documents/ocr/image-prep.ts";
+import { binarise, decodeGrey, despeckle, estimateSkew, findRulings, rotateGrey } from "../../../functions/documents/ocr/image-prep.ts";
+import { createCanvas } from "@napi-rs/canvas";
 import { createLabelCorrector } from "../../../functions/documents/ocr/lexicon.ts";
 import { TEMPLATE_LABELS } from "../../../functions/report/ocr-labels.ts";
 import { blocksFromOcr, mergeReadings, parseTesseractTsv, repairNumberCell } from "../../../functions/documents/ocr/ocr-layout.ts";
@@ -160,5 +161,24 @@ describe("page image preparation", () => {
     expect(upright.pixels[0]).toBe(255);
     expect(upright.pixels[width * height - 1]).toBe(255);
     expect(rotateGrey(grey, 0)).toBe(grey);
+  });
+
+  it("scales a page image finer than maxDpi down to it as it decodes", async () => {
+    // A4 at 30 dpi (248 px wide), one black bar across its middle.
+    const canvas = createCanvas(248, 351);
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, 248, 351);
+    context.fillStyle = "#000000";
+    context.fillRect(0, 170, 248, 12);
+    const png = new Uint8Array(await canvas.encode("png"));
+    const full = await decodeGrey(png);
+    expect([full.width, full.height]).toEqual([248, 351]);
+    const scaled = await decodeGrey(png, 20);
+    expect([scaled.width, scaled.height]).toEqual([165, 234]);
+    expect(scaled.pixels[Math.round(176 * (2 / 3)) * 165 + 80]).toBeLessThan(64);
+    expect(scaled.pixels[20 * 165 + 80]).toBeGreaterThan(240);
+    // Within 5% of the limit a page is left as it is.
+    expect((await decodeGrey(png, 29)).width).toBe(248);
   });
 });
