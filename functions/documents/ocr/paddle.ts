@@ -313,37 +313,19 @@ export function detectionInput(grey: GreyImage, maxSideLength: number, mean: rea
   const dstHeight = to32(srcHeight * ratio);
   const plane = dstWidth * dstHeight;
   const tensor = new Float32Array(3 * plane);
-  const scaleX = srcWidth / dstWidth;
-  const scaleY = srcHeight / dstHeight;
-  // Source columns and weights of each target column, once (the library's bilinear rule).
-  const xs = new Int32Array(dstWidth);
-  const x2s = new Int32Array(dstWidth);
-  const wx = new Float64Array(dstWidth);
-  for (let x = 0; x < dstWidth; x += 1) {
-    const sx = (x + 0.5) * scaleX - 0.5;
-    let x1 = Math.floor(sx);
-    let w = sx - x1;
-    if (x1 < 0) [x1, w] = [0, 0];
-    else if (x1 >= srcWidth - 1) [x1, w] = [srcWidth - 1, 0];
-    xs[x] = x1;
-    x2s[x] = Math.min(srcWidth - 1, x1 + 1);
-    wx[x] = w;
-  }
+  const cols = bilinearTaps(srcWidth, dstWidth);
+  const rows = bilinearTaps(srcHeight, dstHeight);
   const scale = [norm[0]!, norm[1]!, norm[2]!];
   const offset = [mean[0]! * norm[0]!, mean[1]! * norm[1]!, mean[2]! * norm[2]!];
   for (let y = 0; y < dstHeight; y += 1) {
-    const sy = (y + 0.5) * scaleY - 0.5;
-    let y1 = Math.floor(sy);
-    let wy = sy - y1;
-    if (y1 < 0) [y1, wy] = [0, 0];
-    else if (y1 >= srcHeight - 1) [y1, wy] = [srcHeight - 1, 0];
-    const top = y1 * srcWidth;
-    const bottom = Math.min(srcHeight - 1, y1 + 1) * srcWidth;
+    const wy = rows.weight[y]!;
+    const top = rows.first[y]! * srcWidth;
+    const bottom = rows.second[y]! * srcWidth;
     const row = y * dstWidth;
     for (let x = 0; x < dstWidth; x += 1) {
-      const a = xs[x]!;
-      const b = x2s[x]!;
-      const w = wx[x]!;
+      const a = cols.first[x]!;
+      const b = cols.second[x]!;
+      const w = cols.weight[x]!;
       const t = pixels[top + a]! * (1 - w) + pixels[top + b]! * w;
       const u = pixels[bottom + a]! * (1 - w) + pixels[bottom + b]! * w;
       const v = Math.round(Math.max(0, Math.min(255, t * (1 - wy) + u * wy)));
@@ -355,6 +337,25 @@ export function detectionInput(grey: GreyImage, maxSideLength: number, mean: rea
   }
   const resizeParams = { srcWidth, srcHeight, resizeSourceWidth: srcWidth, resizeSourceHeight: srcHeight, dstWidth, dstHeight, scaleWidth: dstWidth / srcWidth, scaleHeight: dstHeight / srcHeight };
   return { tensor, resizeParams };
+}
+
+/** The two source indices and the second's weight for each target index of a bilinear resize (the library's rule). */
+function bilinearTaps(source: number, target: number) {
+  const first = new Int32Array(target);
+  const second = new Int32Array(target);
+  const weight = new Float64Array(target);
+  const scale = source / target;
+  for (let i = 0; i < target; i += 1) {
+    const at = (i + 0.5) * scale - 0.5;
+    let lower = Math.floor(at);
+    let w = at - lower;
+    if (lower < 0) [lower, w] = [0, 0];
+    else if (lower >= source - 1) [lower, w] = [source - 1, 0];
+    first[i] = lower;
+    second[i] = Math.min(source - 1, lower + 1);
+    weight[i] = w;
+  }
+  return { first, second, weight };
 }
 
 /** Detects the text lines of a page (its grey levels) and cuts them at vertical rulings. */
