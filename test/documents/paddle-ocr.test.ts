@@ -10,7 +10,7 @@
  */
 import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 import { describe, expect, it } from "vitest";
-import { cutAtRulings, PaddleOcrEngine, paddleOcrUnavailable } from "../../functions/documents/ocr/paddle.ts";
+import { cutAtRulings, detectionInput, PaddleOcrEngine, paddleOcrUnavailable, rowCropImages } from "../../functions/documents/ocr/paddle.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { parseReport } from "../../functions/report/index.ts";
 import { loadSeeds, seedPdf } from "../fixtures/generate/index.ts";
@@ -67,5 +67,32 @@ describe("PaddleOCR line cutting", () => {
       { x: 252, y: 100, width: 148, height: 40 },
     ]);
     expect(cutAtRulings(box, [stroke])).toEqual([box]);
+  });
+});
+
+describe.skipIf(missing !== undefined)("PaddleOCR detection input", () => {
+  it("is the tensor the library makes from the page's RGB copy, made from its grey levels", async () => {
+    const { DEFAULT_DETECTION_OPTIONS: options, normalizeInputToRgb } = await import("paddleocr");
+    const [width, height] = [301, 427];
+    let state = 7;
+    const pixels = Uint8Array.from({ length: width * height }, () => (state = (state * 1103515245 + 12345) % 2 ** 31) % 256);
+    const { tensor, resizeParams } = detectionInput({ width, height, pixels }, 200, options.mean, options.stdDeviation);
+    expect([resizeParams.dstWidth, resizeParams.dstHeight]).toEqual([128, 192]);
+    const rgb = normalizeInputToRgb({ width, height, data: pixels });
+    const expected = rgb.resize({ width: 128, height: 192 }).tensor({ mean_values: options.mean, norm_values: options.stdDeviation, channel_order: "bgr" });
+    expect(tensor).toEqual(expected);
+  });
+
+  it("crops lines from the page's RGB copy as the library does", async () => {
+    const paddle = await import("paddleocr");
+    const [width, height] = [61, 37];
+    const pixels = Uint8Array.from({ length: width * height }, (_, i) => (i * 37) % 251);
+    const page = rowCropImages(paddle)({ width, height, pixels });
+    const library = paddle.normalizeInputToRgb({ width, height, data: pixels });
+    expect(page.data).toEqual(library.data);
+    const box = { x: 5, y: 9, width: 40, height: 13 };
+    expect(page.crop(box).data).toEqual(library.crop(box).data);
+    expect([page.crop(box).width, page.crop(box).height]).toEqual([40, 13]);
+    expect(() => page.crop({ x: 30, y: 0, width: 40, height: 5 })).toThrow(/out of bounds/);
   });
 });

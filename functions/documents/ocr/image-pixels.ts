@@ -19,20 +19,32 @@ function canvas(): CanvasAddon {
 export type GreyImage = { width: number; height: number; pixels: Uint8Array };
 
 /** A page image's grey levels, a photographed sheet cut out of its background and its lighting flattened (./image-paper.ts). */
-export async function decodePage(bytes: Uint8Array): Promise<GreyImage> {
-  return cutOutPaper(await decodeGrey(bytes));
+export async function decodePage(bytes: Uint8Array, maxDpi?: number): Promise<GreyImage> {
+  return cutOutPaper(await decodeGrey(bytes, maxDpi));
 }
 
-/** Decodes PNG/JPEG bytes into grey levels (0 black .. 255 white). */
-export async function decodeGrey(bytes: Uint8Array): Promise<GreyImage> {
+/**
+ * Decodes PNG/JPEG bytes into grey levels (0 black .. 255 white). With `maxDpi`, a page image finer
+ * than that (its resolution judged from the width of A4, as ./image-prep.ts's estimateDpi does) is
+ * drawn scaled down to it in the same step: every later step costs by the pixel.
+ */
+export async function decodeGrey(bytes: Uint8Array, maxDpi?: number): Promise<GreyImage> {
   checkImageBudget(bytes, "page");
   const image = await canvas().loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  const surface = canvas().createCanvas(image.width, image.height);
+  const dpi = Math.min(image.width, image.height) / 8.27;
+  const scale = maxDpi && dpi > maxDpi * 1.05 ? maxDpi / dpi : 1;
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  const surface = canvas().createCanvas(width, height);
   const context = surface.getContext("2d");
   context.fillStyle = "#ffffff";
-  context.fillRect(0, 0, image.width, image.height);
-  context.drawImage(image, 0, 0);
-  return toGrey(context.getImageData(0, 0, image.width, image.height).data, image.width, image.height);
+  context.fillRect(0, 0, width, height);
+  if (scale === 1) context.drawImage(image, 0, 0);
+  else {
+    context.imageSmoothingQuality = "high";
+    context.drawImage(image, 0, 0, width, height);
+  }
+  return toGrey(context.getImageData(0, 0, width, height).data, width, height);
 }
 
 /**
@@ -138,29 +150,46 @@ export function estimateSkew(ink: Uint8Array, width: number, height: number): nu
   return Math.abs(best) < 0.05 ? 0 : best;
 }
 
-/** Rotates the grey image by -`degrees` about its centre (paper white fills the corners). */
+/**
+ * Rotates the grey image by -`degrees` about its centre (paper white fills the corners), bilinear.
+ * Done on the grey levels themselves: through a canvas it took ~0.45 CPU s a 300 dpi page, most of
+ * it copying grey into RGBA and back.
+ */
 export function rotateGrey(image: GreyImage, degrees: number): GreyImage {
   if (degrees === 0) return image;
-  const { width, height } = image;
-  const source = canvas().createCanvas(width, height);
-  const sctx = source.getContext("2d");
-  const data = sctx.createImageData(width, height);
-  for (let j = 0, i = 0; j < image.pixels.length; j += 1, i += 4) {
-    const v = image.pixels[j]!;
-    data.data[i] = v;
-    data.data[i + 1] = v;
-    data.data[i + 2] = v;
-    data.data[i + 3] = 255;
+  const { width, height, pixels } = image;
+  const out = new Uint8Array(width * height);
+  const angle = (degrees * Math.PI) / 180;
+  // Fixed point (integer arithmetic is ~3× faster than floats here): 16 fractional bits, fewer for a
+  // side past 32k pixels so coordinates stay within 31 bits.
+  const bits = Math.max(width, height) < 32_000 ? 16 : 12;
+  const ONE = 1 << bits;
+  const cos = Math.round(Math.cos(angle) * ONE);
+  const sin = Math.round(Math.sin(angle) * ONE);
+  const cx = width / 2;
+  const cy = height / 2;
+  for (let y = 0; y < height; y += 1) {
+    // The source point of each target pixel's centre, in pixel-centre coordinates, stepped along the row.
+    const dy = y + 0.5 - cy;
+    let sx = Math.round((cx + ((0.5 - cx) * cos - dy * sin) / ONE - 0.5) * ONE);
+    let sy = Math.round((cy + ((0.5 - cx) * sin + dy * cos) / ONE - 0.5) * ONE);
+    const row = y * width;
+    for (let x = 0; x < width; x += 1, sx += cos, sy += sin) {
+      const x0 = sx >> bits;
+      const y0 = sy >> bits;
+      if (sx < 0 || sy < 0 || x0 + 1 >= width || y0 + 1 >= height) {
+        out[row + x] = 255;
+        continue;
+      }
+      const fx = (sx >> (bits - 8)) & 255;
+      const fy = (sy >> (bits - 8)) & 255;
+      const i = y0 * width + x0;
+      const top = pixels[i]! * (256 - fx) + pixels[i + 1]! * fx;
+      const bottom = pixels[i + width]! * (256 - fx) + pixels[i + width + 1]! * fx;
+      out[row + x] = (top * (256 - fy) + bottom * fy + 32768) >> 16;
+    }
   }
-  sctx.putImageData(data, 0, 0);
-  const target = canvas().createCanvas(width, height);
-  const tctx = target.getContext("2d");
-  tctx.fillStyle = "#ffffff";
-  tctx.fillRect(0, 0, width, height);
-  tctx.translate(width / 2, height / 2);
-  tctx.rotate((-degrees * Math.PI) / 180);
-  tctx.drawImage(source, -width / 2, -height / 2);
-  return toGrey(tctx.getImageData(0, 0, width, height).data, width, height);
+  return { width, height, pixels: out };
 }
 
 /** Removes specks: connected blots of ink smaller than `maxArea` pixels (a full stop is larger). */

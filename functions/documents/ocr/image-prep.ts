@@ -33,17 +33,35 @@ export type PreparedPage = {
  * longer than 12 pt (at `dpi`) that belongs to a grid of crossing lines; long strokes of large
  * characters (a title's 一) cross nothing and are left for the OCR engine.
  */
-export async function preparePage(bytes: Uint8Array, givenDpi?: number): Promise<PreparedPage> {
-  let grey = await decodePage(bytes);
-  const dpi = givenDpi ?? estimateDpi(grey.width, grey.height);
-  const skew = estimateSkew(binarise(grey), grey.width, grey.height);
-  grey = rotateGrey(grey, skew);
-  const ink = binarise(grey);
+export async function preparePage(bytes: Uint8Array, options: { dpi?: number; maxDpi?: number } = {}): Promise<PreparedPage> {
+  let grey = await decodePage(bytes, options.dpi ? undefined : options.maxDpi);
+  const dpi = options.dpi ?? estimateDpi(grey.width, grey.height);
+  let ink = binarise(grey);
+  const skew = estimateSkew(ink, grey.width, grey.height);
+  // An upright page keeps its mask: binarising the same grey levels again gives the same one.
+  if (skew !== 0) {
+    grey = rotateGrey(grey, skew);
+    ink = binarise(grey);
+  }
   despeckle(ink, grey.width, grey.height, Math.max(2, Math.round(8 * (dpi / 300) ** 2)));
   const candidates = findRulings(ink, grey.width, grey.height, Math.round((12 * dpi) / 72));
   const rulings = tableRulings(candidates, dpi);
   eraseRulings(ink, grey.width, grey.height, rulings);
-  return { dpi, width: grey.width, height: grey.height, skewDegrees: skew, grey, rulings, cleaned: toPgm(ink, grey.width, grey.height), ink };
+  const { width, height } = grey;
+  let cleaned: Uint8Array | undefined;
+  return {
+    dpi,
+    width,
+    height,
+    skewDegrees: skew,
+    grey,
+    rulings,
+    ink,
+    // Only Tesseract reads the PGM: made when first asked for.
+    get cleaned() {
+      return (cleaned ??= toPgm(ink, width, height));
+    },
+  };
 }
 
 /** A4 paper is 8.27 inches wide: a page image's resolution follows from its width. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { despeckle, estimateSkew, findRulings } from "../../../functions/documents/ocr/image-prep.ts";
+import { binarise, decodeGrey, despeckle, estimateSkew, findRulings, rotateGrey } from "../../../functions/documents/ocr/image-prep.ts";
+import { createCanvas } from "@napi-rs/canvas";
 import { createLabelCorrector } from "../../../functions/documents/ocr/lexicon.ts";
 import { TEMPLATE_LABELS } from "../../../functions/report/ocr-labels.ts";
 import { blocksFromOcr, mergeReadings, parseTesseractTsv, repairNumberCell } from "../../../functions/documents/ocr/ocr-layout.ts";
@@ -140,5 +141,44 @@ describe("page image preparation", () => {
     const tan = Math.tan((0.6 * Math.PI) / 180);
     for (const y0 of [100, 200, 300]) for (let x = 0; x < width; x += 1) ink[Math.round(y0 + x * tan) * width + x] = 1;
     expect(estimateSkew(ink, width, height)).toBeCloseTo(0.6, 1);
+  });
+
+  it("turns a skewed page upright, paper white in the corners", () => {
+    const width = 800;
+    const height = 400;
+    const pixels = new Uint8Array(width * height).fill(250);
+    const tan = Math.tan((0.8 * Math.PI) / 180);
+    for (const y0 of [100, 200, 300]) for (let x = 0; x < width; x += 1) for (let d = 0; d < 3; d += 1) pixels[(Math.round(y0 + x * tan) + d) * width + x] = 20;
+    const grey = { width, height, pixels };
+    expect(estimateSkew(binarise(grey, 128), width, height)).toBeCloseTo(0.8, 1);
+    const upright = rotateGrey(grey, 0.8);
+    expect(estimateSkew(binarise(upright, 128), width, height)).toBe(0);
+    // Each line now lies along one row band: its ink at both ends within a pixel of the same rows.
+    const inkRows = (x: number) => Array.from({ length: height }, (_, y) => y).filter((y) => upright.pixels[y * width + x]! < 128);
+    const [left, right] = [inkRows(40), inkRows(760)];
+    expect(left.length).toBeGreaterThanOrEqual(6);
+    expect(Math.abs(left[0]! - right[0]!)).toBeLessThanOrEqual(1);
+    expect(upright.pixels[0]).toBe(255);
+    expect(upright.pixels[width * height - 1]).toBe(255);
+    expect(rotateGrey(grey, 0)).toBe(grey);
+  });
+
+  it("scales a page image finer than maxDpi down to it as it decodes", async () => {
+    // A4 at 30 dpi (248 px wide), one black bar across its middle.
+    const canvas = createCanvas(248, 351);
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, 248, 351);
+    context.fillStyle = "#000000";
+    context.fillRect(0, 170, 248, 12);
+    const png = new Uint8Array(await canvas.encode("png"));
+    const full = await decodeGrey(png);
+    expect([full.width, full.height]).toEqual([248, 351]);
+    const scaled = await decodeGrey(png, 20);
+    expect([scaled.width, scaled.height]).toEqual([165, 234]);
+    expect(scaled.pixels[Math.round(176 * (2 / 3)) * 165 + 80]).toBeLessThan(64);
+    expect(scaled.pixels[20 * 165 + 80]).toBeGreaterThan(240);
+    // Within 5% of the limit a page is left as it is.
+    expect((await decodeGrey(png, 29)).width).toBe(248);
   });
 });
