@@ -24,8 +24,12 @@ if (missing) console.warn(`\n!!! SKIPPING the PaddleOCR tests: ${missing}. Run n
 const haveReal = existsSync(`${REAL_DIR}p02.pdf`) && canRasterise();
 if (!missing && !haveReal) console.warn("\n!!! SKIPPING the real-report PaddleOCR test: needs ../shared/corpus/real, pdftoppm (poppler-utils) and ImageMagick's convert\n");
 
-/** Cells read right when the engine went in (see README, "Local OCR"); a change that reads fewer fails. */
-const MEASURED = { realP02At200Dpi: 179, seed002: 200 };
+/**
+ * Cells read right (see README, "Local OCR"); a change that reads fewer fails. p02 at 200 dpi read
+ * 179 until faint strokes were kept in the ink mask (the seven cells of （一）予以公开, whose 一 and
+ * the top of 予 were too light for the global threshold).
+ */
+const MEASURED = { realP02At200Dpi: 186, seed002: 200 };
 
 const ocr = new PaddleOcrEngine({ labels: TEMPLATE_LABELS });
 

@@ -5,8 +5,8 @@
  * The pieces live by concern in ./image-pixels.ts, ./image-rulings.ts and ./crop-sheet.ts.
  */
 import type { Segment } from "../pdf/layout.ts";
-import { binarise, decodePage, despeckle, estimateSkew, rotateGrey, toPgm, type GreyImage } from "./image-pixels.ts";
-import { eraseRulings, findRulings, tableRulings } from "./image-rulings.ts";
+import { addFaintStrokes, binarise, decodePage, despeckle, estimateSkew, otsuThreshold, rotateGrey, toPgm, type GreyImage } from "./image-pixels.ts";
+import { eraseRulings, findRulings, paintRulings, tableRulings } from "./image-rulings.ts";
 
 export { binarise, decodeGrey, decodePage, despeckle, estimateSkew, otsuThreshold, rotateGrey, toPgm, type GreyImage } from "./image-pixels.ts";
 export { eraseRulings, findRulings, pageHasTable } from "./image-rulings.ts";
@@ -38,13 +38,23 @@ export async function preparePage(bytes: Uint8Array, givenDpi?: number): Promise
   const dpi = givenDpi ?? estimateDpi(grey.width, grey.height);
   const skew = estimateSkew(binarise(grey), grey.width, grey.height);
   grey = rotateGrey(grey, skew);
-  const ink = binarise(grey);
-  despeckle(ink, grey.width, grey.height, Math.max(2, Math.round(8 * (dpi / 300) ** 2)));
+  const threshold = otsuThreshold(grey);
+  const raw = binarise(grey, threshold);
+  const ink = raw.slice();
+  const speck = Math.max(2, Math.round(8 * (dpi / 300) ** 2));
+  despeckle(ink, grey.width, grey.height, speck);
   const candidates = findRulings(ink, grey.width, grey.height, Math.round((12 * dpi) / 72));
   const rulings = tableRulings(candidates, dpi);
   eraseRulings(ink, grey.width, grey.height, rulings);
+  // After the rulings are found and erased, so a ruling's faint edge is neither ink nor grown into.
+  const besideRulings = new Uint8Array(ink.length);
+  paintRulings(besideRulings, grey.width, grey.height, rulings, rulingEdge(dpi), 1);
+  addFaintStrokes(grey, ink, { raw, threshold, blocked: besideRulings, minLoneArea: 4 * speck });
   return { dpi, width: grey.width, height: grey.height, skewDegrees: skew, grey, rulings, cleaned: toPgm(ink, grey.width, grey.height), ink };
 }
+
+/** Pixels either side of a ruling where no faint stroke is added: its anti-aliased, JPEG-blurred edge (3 at 200 dpi). */
+const rulingEdge = (dpi: number) => Math.max(2, Math.round(dpi / 70));
 
 /** A4 paper is 8.27 inches wide: a page image's resolution follows from its width. */
 export function estimateDpi(width: number, height: number): number {

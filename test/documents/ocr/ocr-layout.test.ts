@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { despeckle, estimateSkew, findRulings } from "../../../functions/documents/ocr/image-prep.ts";
+import { binarise, despeckle, estimateSkew, findRulings } from "../../../functions/documents/ocr/image-prep.ts";
+import { addFaintStrokes } from "../../../functions/documents/ocr/image-pixels.ts";
 import { createLabelCorrector } from "../../../functions/documents/ocr/lexicon.ts";
 import { TEMPLATE_LABELS } from "../../../functions/report/ocr-labels.ts";
 import { blocksFromOcr, mergeReadings, parseTesseractTsv, repairNumberCell } from "../../../functions/documents/ocr/ocr-layout.ts";
@@ -140,5 +141,63 @@ describe("page image preparation", () => {
     const tan = Math.tan((0.6 * Math.PI) / 180);
     for (const y0 of [100, 200, 300]) for (let x = 0; x < width; x += 1) ink[Math.round(y0 + x * tan) * width + x] = 1;
     expect(estimateSkew(ink, width, height)).toBeCloseTo(0.6, 1);
+  });
+});
+
+describe("faint strokes (a Song face's thin horizontals at 200 dpi)", () => {
+  // Paper 250, threshold 158: a pixel under 204 (halfway) is faint; faint pixels here are 185.
+  const threshold = 158;
+  function page(width: number, height: number, paper = 250) {
+    const pixels = new Uint8Array(width * height).fill(paper);
+    const paint = (x0: number, x1: number, y0: number, y1: number, level: number) => {
+      for (let y = y0; y < y1; y += 1) for (let x = x0; x < x1; x += 1) pixels[y * width + x] = level;
+    };
+    const count = (mask: Uint8Array, x0: number, x1: number, y0: number, y1: number) => {
+      let n = 0;
+      for (let y = y0; y < y1; y += 1) for (let x = x0; x < x1; x += 1) n += mask[y * width + x]!;
+      return n;
+    };
+    return { grey: { width, height, pixels }, paint, count };
+  }
+
+  it("adds faint pixels connected to ink, a speck-sized core with a long faint rest, and nothing else", () => {
+    const [width, height] = [96, 40];
+    const { grey, paint, count } = page(width, height);
+    paint(10, 14, 10, 30, 60); // a dark stem (a 4's)
+    paint(2, 24, 20, 22, 185); // the 4's faint bar across it
+    paint(30, 58, 8, 10, 185); // a faint stroke...
+    paint(40, 44, 8, 10, 60); // ...whose dark core is no bigger than a speck (8 px)
+    paint(69, 73, 29, 30, 185); // a dark speck's faint halo...
+    paint(70, 72, 30, 32, 60); // ...and the speck
+    paint(62, 90, 2, 6, 185); // faint shading touching no ink
+    paint(12, 13, 30, 36, 60); // the stem reaches a ruling erased at y 35...
+    paint(13, 40, 35, 36, 185); // ...whose faint edge touches it
+    const raw = binarise(grey, threshold);
+    const ink = raw.slice();
+    despeckle(ink, width, height, 8);
+    expect(count(ink, 40, 44, 8, 10)).toBe(0); // the stroke's core went with the specks
+    const blocked = new Uint8Array(width * height);
+    blocked.fill(1, 35 * width, 36 * width);
+    addFaintStrokes(grey, ink, { raw, threshold, blocked, minLoneArea: 32 });
+    expect(count(ink, 2, 24, 20, 22)).toBe(44); // the bar, whole
+    expect(count(ink, 30, 58, 8, 10)).toBe(56); // the stroke, core and faint rest
+    expect(count(ink, 69, 73, 29, 32)).toBe(0); // the speck stays out with its halo
+    expect(count(ink, 62, 90, 2, 6)).toBe(0);
+    expect(count(ink, 13, 40, 35, 36)).toBe(0); // nothing grows along a ruling's edge
+  });
+
+  it("judges faintness against the paper around it, so a darker corner is not flooded", () => {
+    const [width, height] = [96, 32]; // three blocks of 32 × 32
+    const { grey, paint, count } = page(width, height);
+    paint(64, 96, 0, 32, 200); // the right block lit at 200: paper there is under the bright blocks' limit
+    for (const x of [4, 70]) {
+      paint(x - 3, x + 8, 14, 16, 185); // a faint bar: faint on white paper, no darker than the grey paper
+      paint(x, x + 4, 4, 28, 60); // across a dark stem
+    }
+    const raw = binarise(grey, threshold);
+    const ink = raw.slice();
+    addFaintStrokes(grey, ink, { raw, threshold, blocked: new Uint8Array(width * height), minLoneArea: 32 });
+    expect(count(ink, 0, 32, 0, 32)).toBe(4 * 24 + 7 * 2); // the stem and its bar (3 + 4 px beside the stem, 2 rows)
+    expect(count(ink, 64, 96, 0, 32)).toBe(4 * 24); // the stem only, no flood into the grey paper
   });
 });
