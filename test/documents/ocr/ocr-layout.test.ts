@@ -3,7 +3,7 @@ import { binarise, despeckle, estimateSkew, findRulings } from "../../../functio
 import { addFaintStrokes } from "../../../functions/documents/ocr/image-pixels.ts";
 import { createLabelCorrector } from "../../../functions/documents/ocr/lexicon.ts";
 import { TEMPLATE_LABELS } from "../../../functions/report/ocr-labels.ts";
-import { blocksFromOcr, mergeReadings, parseTesseractTsv, repairNumberCell } from "../../../functions/documents/ocr/ocr-layout.ts";
+import { blocksFromOcr, mergeReadings, parseTesseractTsv, readsAsValue, repairNumberCell, valueCells } from "../../../functions/documents/ocr/ocr-layout.ts";
 
 const correctLabel = createLabelCorrector(TEMPLATE_LABELS);
 
@@ -85,6 +85,26 @@ describe("OCR clean-up", () => {
       [["（三）不予公开", 2], ["1.属于国家秘密", 1], ["0", 1]],
       [["2.其他法律行政法规禁止公开", 1], ["3", 1]],
     ]);
+  });
+
+  it("tells value cells from labels by the grid: right of a row's last label, in a row of figures", () => {
+    const cells = (...texts: string[]) => texts.map((text) => ({ text }));
+    const table = {
+      kind: "table" as const,
+      rows: [
+        cells("申请人情况", "自然人", "商业企业", "总"), // a header, its last label misread as one character
+        cells("三、本年度办理结果", "（一）予以公开", "1O", "0", "〇", "12"),
+        cells("规章", "l", "0", "5"),
+        cells("行政事业性收费", "7730.28万元"),
+        cells("1", "2"), // no label: no row of the template
+        cells("（二）部分公开", "规", "章", "0"), // more characters than figures: not read as figures
+      ],
+    };
+    expect(valueCells(table).map((c) => c.text)).toEqual(["1O", "0", "〇", "12", "l", "0", "5", "7730.28万元"]);
+    expect(readsAsValue(" 1,234 ")).toBe(true);
+    expect(readsAsValue("550件")).toBe(true);
+    expect(readsAsValue("—")).toBe(true);
+    expect(readsAsValue("1O")).toBe(false);
   });
 
   it("merges two readings cell by cell, preferring figures to noise and labels to fragments", () => {
