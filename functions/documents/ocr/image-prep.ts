@@ -31,9 +31,12 @@ export type PreparedPage = {
 /**
  * Deskews a page image, finds the rulings of its tables and erases them. A ruling is a run of ink
  * longer than 12 pt (at `dpi`) that belongs to a grid of crossing lines; long strokes of large
- * characters (a title's 一) cross nothing and are left for the OCR engine.
+ * characters (a title's 一) cross nothing and are left for the OCR engine. `faintStrokes` adds the
+ * faint pixels connected to ink (./image-pixels.ts addFaintStrokes): for an engine that sees the grey
+ * page through the mask (PaddleOCR). Tesseract reads the mask itself as black on white, where the
+ * faint edges made bold would change what it was measured on (the round-trip scans), so it goes without.
  */
-export async function preparePage(bytes: Uint8Array, givenDpi?: number): Promise<PreparedPage> {
+export async function preparePage(bytes: Uint8Array, givenDpi?: number, options: { faintStrokes?: boolean } = {}): Promise<PreparedPage> {
   let grey = await decodePage(bytes);
   const dpi = givenDpi ?? estimateDpi(grey.width, grey.height);
   const skew = estimateSkew(binarise(grey), grey.width, grey.height);
@@ -46,10 +49,12 @@ export async function preparePage(bytes: Uint8Array, givenDpi?: number): Promise
   const candidates = findRulings(ink, grey.width, grey.height, Math.round((12 * dpi) / 72));
   const rulings = tableRulings(candidates, dpi);
   eraseRulings(ink, grey.width, grey.height, rulings);
-  // After the rulings are found and erased, so a ruling's faint edge is neither ink nor grown into.
-  const besideRulings = new Uint8Array(ink.length);
-  paintRulings(besideRulings, grey.width, grey.height, rulings, rulingEdge(dpi), 1);
-  addFaintStrokes(grey, ink, { raw, threshold, blocked: besideRulings, minLoneArea: 4 * speck });
+  if (options.faintStrokes) {
+    // After the rulings are found and erased, so a ruling's faint edge is neither ink nor grown into.
+    const besideRulings = new Uint8Array(ink.length);
+    paintRulings(besideRulings, grey.width, grey.height, rulings, rulingEdge(dpi), 1);
+    addFaintStrokes(grey, ink, { raw, threshold, blocked: besideRulings, minLoneArea: 4 * speck });
+  }
   return { dpi, width: grey.width, height: grey.height, skewDegrees: skew, grey, rulings, cleaned: toPgm(ink, grey.width, grey.height), ink };
 }
 

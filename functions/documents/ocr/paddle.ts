@@ -234,7 +234,7 @@ export class PaddleOcrEngine implements OcrEngine {
       stages[stage] += now - mark;
       mark = now;
     };
-    const page = await preparePage(image.bytes);
+    const page = await preparePage(image.bytes, undefined, { faintStrokes: true });
     const { grey } = page;
     const input = DET.input;
     const seen = input === "grey" ? grey : inkOnly(grey, page.ink, input === "cleaned" ? 0 : Math.max(1, Math.round(page.dpi / 150)));
