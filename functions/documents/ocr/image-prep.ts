@@ -5,8 +5,8 @@
  * The pieces live by concern in ./image-pixels.ts, ./image-rulings.ts and ./crop-sheet.ts.
  */
 import type { Segment } from "../pdf/layout.ts";
-import { binarise, decodePage, despeckle, estimateSkew, rotateGrey, toPgm, type GreyImage } from "./image-pixels.ts";
-import { eraseRulings, findRulings, tableRulings } from "./image-rulings.ts";
+import { addFaintStrokes, binarise, decodePage, despeckle, estimateSkew, otsuThreshold, rotateGrey, toPgm, type GreyImage } from "./image-pixels.ts";
+import { eraseRulings, findRulings, paintRulings, tableRulings } from "./image-rulings.ts";
 
 export { binarise, decodeGrey, decodePage, despeckle, estimateSkew, otsuThreshold, rotateGrey, toPgm, type GreyImage } from "./image-pixels.ts";
 export { eraseRulings, findRulings, pageHasTable } from "./image-rulings.ts";
@@ -31,22 +31,38 @@ export type PreparedPage = {
 /**
  * Deskews a page image, finds the rulings of its tables and erases them. A ruling is a run of ink
  * longer than 12 pt (at `dpi`) that belongs to a grid of crossing lines; long strokes of large
- * characters (a title's 一) cross nothing and are left for the OCR engine.
+ * characters (a title's 一) cross nothing and are left for the OCR engine. `faintStrokes` adds the
+ * faint pixels connected to ink (./image-pixels.ts addFaintStrokes): for an engine that sees the grey
+ * page through the mask (PaddleOCR). Tesseract reads the mask itself as black on white, where the
+ * faint edges made bold would change what it was measured on (the round-trip scans), so it goes without.
  */
-export async function preparePage(bytes: Uint8Array, options: { dpi?: number; maxDpi?: number } = {}): Promise<PreparedPage> {
+export async function preparePage(
+  bytes: Uint8Array,
+  options: { dpi?: number; maxDpi?: number; faintStrokes?: boolean } = {},
+): Promise<PreparedPage> {
   let grey = await decodePage(bytes, options.dpi ? undefined : options.maxDpi);
   const dpi = options.dpi ?? estimateDpi(grey.width, grey.height);
-  let ink = binarise(grey);
-  const skew = estimateSkew(ink, grey.width, grey.height);
+  let threshold = otsuThreshold(grey);
+  let raw = binarise(grey, threshold);
+  const skew = estimateSkew(raw, grey.width, grey.height);
   // An upright page keeps its mask: binarising the same grey levels again gives the same one.
   if (skew !== 0) {
     grey = rotateGrey(grey, skew);
-    ink = binarise(grey);
+    threshold = otsuThreshold(grey);
+    raw = binarise(grey, threshold);
   }
-  despeckle(ink, grey.width, grey.height, Math.max(2, Math.round(8 * (dpi / 300) ** 2)));
+  const ink = options.faintStrokes ? raw.slice() : raw;
+  const speck = Math.max(2, Math.round(8 * (dpi / 300) ** 2));
+  despeckle(ink, grey.width, grey.height, speck);
   const candidates = findRulings(ink, grey.width, grey.height, Math.round((12 * dpi) / 72));
   const rulings = tableRulings(candidates, dpi);
   eraseRulings(ink, grey.width, grey.height, rulings);
+  if (options.faintStrokes) {
+    // After the rulings are found and erased, so a ruling's faint edge is neither ink nor grown into.
+    const besideRulings = new Uint8Array(ink.length);
+    paintRulings(besideRulings, grey.width, grey.height, rulings, rulingEdge(dpi), 1);
+    addFaintStrokes(grey, ink, { raw, threshold, blocked: besideRulings, minLoneArea: 4 * speck });
+  }
   const { width, height } = grey;
   let cleaned: Uint8Array | undefined;
   return {
@@ -63,6 +79,9 @@ export async function preparePage(bytes: Uint8Array, options: { dpi?: number; ma
     },
   };
 }
+
+/** Pixels either side of a ruling where no faint stroke is added: its anti-aliased, JPEG-blurred edge (3 at 200 dpi). */
+const rulingEdge = (dpi: number) => Math.max(2, Math.round(dpi / 70));
 
 /** A4 paper is 8.27 inches wide: a page image's resolution follows from its width. */
 export function estimateDpi(width: number, height: number): number {

@@ -35,12 +35,19 @@ export function findRulings(ink: Uint8Array, width: number, height: number, minL
 
 /** Erases rulings from the ink mask (with a pixel of margin, for anti-aliased edges). */
 export function eraseRulings(ink: Uint8Array, width: number, height: number, rulings: readonly Segment[]): void {
+  paintRulings(ink, width, height, rulings, 1, 0);
+}
+
+/** Sets `value` on every pixel within `margin` pixels across each ruling. */
+export function paintRulings(mask: Uint8Array, width: number, height: number, rulings: readonly Segment[], margin: number, value: 0 | 1): void {
   for (const s of rulings) {
     if (s.y1 === s.y2) {
-      for (let y = Math.max(0, s.y1 - 1); y <= Math.min(height - 1, s.y1 + 1); y += 1) ink.fill(0, y * width + s.x1, y * width + s.x2 + 1);
+      const [x1, x2] = [Math.max(0, s.x1 - margin + 1), Math.min(width - 1, s.x2 + margin - 1)];
+      for (let y = Math.max(0, s.y1 - margin); y <= Math.min(height - 1, s.y1 + margin); y += 1) mask.fill(value, y * width + x1, y * width + x2 + 1);
     } else {
-      for (let x = Math.max(0, s.x1 - 1); x <= Math.min(width - 1, s.x1 + 1); x += 1) {
-        for (let y = s.y1; y <= s.y2; y += 1) ink[y * width + x] = 0;
+      const [y1, y2] = [Math.max(0, s.y1 - margin + 1), Math.min(height - 1, s.y2 + margin - 1)];
+      for (let x = Math.max(0, s.x1 - margin); x <= Math.min(width - 1, s.x1 + margin); x += 1) {
+        for (let y = y1; y <= y2; y += 1) mask[y * width + x] = value;
       }
     }
   }

@@ -3,7 +3,7 @@
  * (ruled grids, lines, borderless tables). Coordinates are converted from pixels to points, so
  * the layout's tolerances mean the same on a scan as on a born-digital page.
  */
-import type { Block, Cell } from "../model.ts";
+import type { Block, Cell, Table } from "../model.ts";
 import { blocksOf, layoutPage, type Segment, type TextItem } from "../pdf/layout.ts";
 
 export type OcrWord = { text: string; left: number; top: number; width: number; height: number; confidence: number };
@@ -43,7 +43,7 @@ function isNoise(word: OcrWord, medianHeight: number): boolean {
   return word.confidence < 60 || word.height < medianHeight * 0.35;
 }
 
-/** Builds blocks from OCR words and rulings measured in pixels of a `dpi` image. */
+/** Builds blocks from OCR words and rulings measured in pixels of a `dpi` image, table cells repaired. */
 export function blocksFromOcr(
   words: readonly OcrWord[],
   rulings: readonly Segment[],
@@ -51,6 +51,11 @@ export function blocksFromOcr(
   size: { width: number; height: number },
   correctLabel: (text: string) => string,
 ): Block[] {
+  return repairTables(layoutOcr(words, rulings, dpi, size), correctLabel);
+}
+
+/** Lays OCR words out on the rulings (pixels of a `dpi` image) as blocks, cells as read. */
+export function layoutOcr(words: readonly OcrWord[], rulings: readonly Segment[], dpi: number, size: { width: number; height: number }): Block[] {
   const k = 72 / dpi;
   const heights = words.map((w) => w.height).sort((a, b) => a - b);
   const medianHeight = heights[Math.floor(heights.length / 2)] ?? 0;
@@ -58,8 +63,38 @@ export function blocksFromOcr(
     .filter((w) => !isNoise(w, medianHeight))
     .map((w) => ({ text: w.text, x: w.left * k, y: w.top * k, width: w.width * k, height: w.height * k, confidence: w.confidence }));
   const segments = rulings.map((s) => ({ x1: s.x1 * k, y1: s.y1 * k, x2: s.x2 * k, y2: s.y2 * k }));
-  const blocks = blocksOf(layoutPage({ width: size.width * k, height: size.height * k, items, segments }));
+  return blocksOf(layoutPage({ width: size.width * k, height: size.height * k, items, segments }));
+}
+
+/** Table cells repaired: look-alike letters in figures, labels corrected to the template's, lone specks dropped. */
+export function repairTables(blocks: readonly Block[], correctLabel: (text: string) => string): Block[] {
   return blocks.map((b) => (b.kind === "table" ? { ...b, rows: b.rows.map((row) => row.map((cell) => repairCell(cell, correctLabel))) } : b));
+}
+
+/** A label has at least two CJK characters (a lone one, or 〇, may be a misread figure; 万元 follows a figure). */
+const LABEL = /[\u3400-\u9fff].*[\u3400-\u9fff]/;
+/** A figure or nothing, as a value cell holds it (a money unit or count word may follow). */
+const VALUE = /^(?:[-+]?\d[\d,]*(?:\.\d+)?(?:\(?(?:亿元|万元|元|亿|万)\)?|件|个|项|次|宗|条|人次|人)?|-+|—+|–+|\/|无|)$/;
+
+/** Whether a cell's reading is a figure (with a money unit or count word) or nothing printed. */
+export function readsAsValue(text: string): boolean {
+  return VALUE.test(text.replace(/\s+/g, ""));
+}
+
+/**
+ * The value cells of a table as its grid shows them: in each row, the cells right of its last
+ * label, where the row has a label and at least half of those cells already read as a figure or
+ * blank (a header row's cells are all labels; a header misread as one character is not a row of
+ * figures). The template's tables print every figure this way, right of its row's labels.
+ */
+export function valueCells(table: Table): Cell[] {
+  return table.rows.flatMap((row) => {
+    const lastLabel = row.findLastIndex((cell) => LABEL.test(cell.text) && !readsAsValue(cell.text));
+    if (lastLabel < 0) return [];
+    const values = row.slice(lastLabel + 1);
+    const read = values.filter((cell) => readsAsValue(cell.text)).length;
+    return values.length > 0 && read * 2 >= values.length ? values : [];
+  });
 }
 
 /** No template label is a single character: a lone character in a cell is a speck read as text. */

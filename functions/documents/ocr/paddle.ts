@@ -7,7 +7,9 @@
  * Each page is deskewed and its table rulings found first (../documents/ocr/image-prep.ts). The
  * detector reads the deskewed grey page; a detected line that crosses a vertical ruling is cut
  * there, so each piece is read (and placed) in its own cell. The text lines then go through the
- * same layout as Tesseract's words (../documents/ocr/ocr-layout.ts): rulings give the grid.
+ * same layout as Tesseract's words (../documents/ocr/ocr-layout.ts): rulings give the grid. A value
+ * cell the grid shows whose reading is no figure is read again with the decoding held to a figure's
+ * characters (./ctc-decode.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -15,9 +17,10 @@ import { dirname, join } from "node:path";
 import { availableParallelism } from "node:os";
 import { NianbaoError } from "../../shared/errors.ts";
 import { sizeInPoints, type OcrEngine, type OcrImage, type OcrResult } from "./engine.ts";
-import { preparePage, type GreyImage, type PreparedPage } from "./image-prep.ts";
+import { decodeGrey, preparePage, type GreyImage, type PreparedPage } from "./image-prep.ts";
 import type { Block } from "../model.ts";
-import { blocksFromOcr, type OcrWord } from "./ocr-layout.ts";
+import { layoutOcr, readsAsValue, repairTables, valueCells, type OcrWord } from "./ocr-layout.ts";
+import { decodeCtc, figureClasses, type Reading } from "./ctc-decode.ts";
 import { createLabelCorrector } from "./lexicon.ts";
 import type { Segment } from "../pdf/layout.ts";
 
@@ -92,7 +95,9 @@ type Models = {
   recognition: InstanceType<Paddle["RecognitionService"]>;
   /** The recognition session itself, for reading a figure with the decoder held to digits. */
   rec: import("onnxruntime-node").InferenceSession;
-  /** CTC class of each character a figure may hold ("0"–"9", ".", "-"). */
+  /** The recognition model's characters (class k is characters[k - 1]; class 0 is CTC's blank). */
+  characters: string[];
+  /** CTC class of each character a figure may hold ("0"–"9", ".", ",", "-"). */
   figureClasses: Map<number, string>;
   /** The page as the library's RGB image, whose crops copy rows (rowCropImages). */
   rgbPage: (grey: GreyImage) => RgbImage;
@@ -153,11 +158,7 @@ async function loadModels(modelDir: string, threads: number): Promise<Models> {
     imageWidth: 320,
     charactersDictionary: characters,
   });
-  const figureClasses = new Map<number, string>();
-  characters.forEach((ch, i) => {
-    if (/^[0-9.\-]$/.test(ch)) figureClasses.set(i + 1, ch);
-  });
-  return { paddle, ort, detection, recognition, rec, figureClasses, rgbPage: rowCropImages(paddle) };
+  return { paddle, ort, detection, recognition, rec, characters, figureClasses: figureClasses(characters), rgbPage: rowCropImages(paddle) };
 }
 
 /**
@@ -266,7 +267,7 @@ export class PaddleOcrEngine implements OcrEngine {
       stages[stage] += now - mark;
       mark = now;
     };
-    const page = await preparePage(image.bytes, { maxDpi: PAGE_IMAGE.maxDpi });
+    const page = await preparePage(image.bytes, { maxDpi: PAGE_IMAGE.maxDpi, faintStrokes: true });
     const { grey } = page;
     const input = DET.input;
     const seen = input === "grey" ? grey : inkOnly(grey, page.ink, input === "cleaned" ? 0 : Math.max(1, Math.round(page.dpi / 150)));
@@ -278,11 +279,26 @@ export class PaddleOcrEngine implements OcrEngine {
     const words = await readLines(models, rgb, boxes);
     stages.crops += boxes.length;
     lap("recognise");
-    const blocks = blocksFromOcr(words, page.rulings, page.dpi, page, this.correctLabel);
+    const laidOut = layoutOcr(words, page.rulings, page.dpi, page);
     lap("layout");
+    await rereadValueCells(models, laidOut, rgb, page);
+    const blocks = repairTables(laidOut, this.correctLabel);
     await rereadBlankCells(models, blocks, rgb, page);
     lap("reread");
     return { blocks, confidence: meanConfidence(words), size: sizeInPoints(page) };
+  }
+
+  /**
+   * Reads an image of one line (a cell's crop, PNG or JPEG) as a whole, decoded freely and held to
+   * a figure's characters, as a value cell is read again: both readings with their confidences.
+   */
+  async readLineImage(image: OcrImage): Promise<{ free: Reading; figure: Reading }> {
+    const models = await this.models();
+    const grey = await decodeGrey(image.bytes);
+    const rgb = models.paddle.normalizeInputToRgb({ width: grey.width, height: grey.height, data: grey.pixels });
+    const reading = await readCrop(models, rgb, { x: 0, y: 0, width: grey.width, height: grey.height });
+    if (!reading) throw new NianbaoError("图像过小，无法识别 (the line image is too small to read)");
+    return reading;
   }
 }
 
@@ -430,35 +446,14 @@ export function cutAtRulings(box: Box, rulings: readonly Segment[]): Box[] {
  * mask (specks and borders gone) is read as one line; only a figure read with some confidence is kept.
  */
 async function rereadBlankCells(models: Models, blocks: Block[], image: RgbImage, page: PreparedPage): Promise<void> {
-  const px = page.dpi / 72;
-  const minInk = Math.max(6, Math.round((page.dpi / 100) ** 2 * 4));
   for (const block of blocks) {
     if (block.kind !== "table") continue;
     for (const cell of block.rows.flat()) {
       const current = cell.text.replace(/\s+/g, "");
       // Blank, or a short reading that is no figure and no label (">" for a 7): a figure cell read wrong.
       if (!cell.box || !(current === "" || (current.length <= 3 && !FIGURE.test(current) && !/[\u3400-\u9fff]/.test(current)))) continue;
-      const inset = Math.max(3, Math.round(px * 1.5));
-      const x0 = Math.max(0, Math.round(cell.box.left * px) + inset);
-      const y0 = Math.max(0, Math.round(cell.box.top * px) + inset);
-      const x1 = Math.min(page.width - 1, Math.round((cell.box.left + cell.box.width) * px) - inset);
-      const y1 = Math.min(page.height - 1, Math.round((cell.box.top + cell.box.height) * px) - inset);
-      if (x1 - x0 < 4 || y1 - y0 < 4) continue;
-      let count = 0;
-      let [left, top, right, bottom] = [x1, y1, x0, y0];
-      for (let y = y0; y <= y1; y += 1) {
-        for (let x = x0; x <= x1; x += 1) {
-          if (!page.ink[y * page.width + x]) continue;
-          count += 1;
-          if (x < left) left = x;
-          if (x > right) right = x;
-          if (y < top) top = y;
-          if (y > bottom) bottom = y;
-        }
-      }
-      if (count < minInk) continue;
-      const pad = Math.max(4, Math.round((bottom - top + 1) * 0.4));
-      const box = { x: Math.max(0, left - pad), y: Math.max(0, top - pad), width: Math.min(page.width - 1, right + pad) - Math.max(0, left - pad), height: Math.min(page.height - 1, bottom + pad) - Math.max(0, top - pad) };
+      const box = inkBox(page, cell.box);
+      if (!box) continue;
       const [result] = current === "" ? await models.recognition.run(image, [box]) : [undefined];
       const text = result ? trimFigure(normaliseDigits(result.text.trim())) : "";
       if (result && result.confidence >= 0.5 && FIGURE.test(text)) {
@@ -466,7 +461,7 @@ async function rereadBlankCells(models: Models, blocks: Block[], image: RgbImage
         cell.confidence = Math.round(result.confidence * 1000) / 10;
         continue;
       }
-      const figure = await readFigure(models, image, box);
+      const figure = (await readCrop(models, image, box))?.figure;
       if (figure && figure.confidence >= 0.3 && FIGURE.test(figure.text)) {
         cell.text = figure.text;
         cell.confidence = Math.round(figure.confidence * 1000) / 10;
@@ -475,15 +470,70 @@ async function rereadBlankCells(models: Models, blocks: Block[], image: RgbImage
   }
 }
 
+/**
+ * The least mean probability of a figure reading held to a figure's characters: a 〇, o or [ read
+ * for 0 or 1 keeps 0.1–0.3 on its digit, a label's characters keep under 0.001 (left as read).
+ */
+const FIGURE_EVIDENCE = 0.05;
+/** A figure as a value cell prints it: digits with a point, thousands commas or a sign. */
+const VALUE_FIGURE = /^-?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/;
+
+/**
+ * Value cells (./ocr-layout.ts valueCells) whose reading is neither a figure nor blank ("1O",
+ * "〇", "l", "4 47") are read again from their ink, decoded with the model's output held to a
+ * figure's characters (./ctc-decode.ts). The cell keeps the free reading's confidence of the same
+ * crop: how sure the model was of what it saw is the evidence a reviewer needs. A cell already read
+ * as a figure would decode the same either way (each step's best class is already allowed), so
+ * only these few crops are run again.
+ */
+async function rereadValueCells(models: Models, blocks: Block[], image: RgbImage, page: PreparedPage): Promise<void> {
+  for (const block of blocks) {
+    if (block.kind !== "table") continue;
+    for (const cell of valueCells(block)) {
+      if (!cell.box || readsAsValue(cell.text)) continue;
+      const box = inkBox(page, cell.box);
+      const reading = box && (await readCrop(models, image, box));
+      if (!reading || reading.figure.confidence < FIGURE_EVIDENCE || !VALUE_FIGURE.test(reading.figure.text)) continue;
+      cell.text = reading.figure.text;
+      cell.confidence = Math.round(reading.free.confidence * 1000) / 10;
+    }
+  }
+}
+
+/** The bounding box (pixels, padded) of a cell's ink inside its borders, or undefined when it holds less ink than a figure. */
+function inkBox(page: PreparedPage, cellBox: { left: number; top: number; width: number; height: number }): Box | undefined {
+  const px = page.dpi / 72;
+  const minInk = Math.max(6, Math.round((page.dpi / 100) ** 2 * 4));
+  const inset = Math.max(3, Math.round(px * 1.5));
+  const x0 = Math.max(0, Math.round(cellBox.left * px) + inset);
+  const y0 = Math.max(0, Math.round(cellBox.top * px) + inset);
+  const x1 = Math.min(page.width - 1, Math.round((cellBox.left + cellBox.width) * px) - inset);
+  const y1 = Math.min(page.height - 1, Math.round((cellBox.top + cellBox.height) * px) - inset);
+  if (x1 - x0 < 4 || y1 - y0 < 4) return undefined;
+  let count = 0;
+  let [left, top, right, bottom] = [x1, y1, x0, y0];
+  for (let y = y0; y <= y1; y += 1) {
+    for (let x = x0; x <= x1; x += 1) {
+      if (!page.ink[y * page.width + x]) continue;
+      count += 1;
+      if (x < left) left = x;
+      if (x > right) right = x;
+      if (y < top) top = y;
+      if (y > bottom) bottom = y;
+    }
+  }
+  if (count < minInk) return undefined;
+  const pad = Math.max(4, Math.round((bottom - top + 1) * 0.4));
+  return { x: Math.max(0, left - pad), y: Math.max(0, top - pad), width: Math.min(page.width - 1, right + pad) - Math.max(0, left - pad), height: Math.min(page.height - 1, bottom + pad) - Math.max(0, top - pad) };
+}
+
 const FIGURE = /^-?\d+(?:\.\d+)?$/;
 
 /**
- * Reads a crop as a figure: the recognition model run as PaddleOCR prepares a line (48 px high,
- * padded to 320 wide), then CTC greedy decoding where each step that is not blank takes the best
- * digit, point or minus instead of the best of all 6,600 characters (a 7 read as ">" becomes 7).
- * The confidence is the mean probability of the characters kept.
+ * Reads a crop with the recognition model run as PaddleOCR prepares a line (48 px high, padded to
+ * 320 wide), decoded both freely and held to a figure's characters (./ctc-decode.ts).
  */
-async function readFigure(models: Models, image: RgbImage, box: Box): Promise<{ text: string; confidence: number } | undefined> {
+async function readCrop(models: Models, image: RgbImage, box: Box): Promise<{ free: Reading; figure: Reading } | undefined> {
   const crop = image.crop({ x: box.x, y: box.y, width: box.width, height: box.height } as never);
   if (crop.width < 2 || crop.height < 2) return undefined;
   const height = 48;
@@ -496,26 +546,8 @@ async function readFigure(models: Models, image: RgbImage, box: Box): Promise<{ 
   const feeds = { [models.rec.inputNames[0]!]: new models.ort.Tensor("float32", input, [1, 3, height, target]) };
   const output = Object.values(await models.rec.run(feeds)).find((t) => t.dims.length === 3)!;
   const [, steps, classes] = output.dims as [number, number, number];
-  const probs = output.data as Float32Array;
-  let text = "";
-  const kept: number[] = [];
-  let last = 0;
-  for (let t = 0; t < steps; t += 1) {
-    const row = t * classes;
-    let best = 0;
-    for (let k = 1; k < classes; k += 1) if (probs[row + k]! > probs[row + best]!) best = k;
-    let pick = 0;
-    if (best !== 0) {
-      let score = -1;
-      for (const k of models.figureClasses.keys()) if (probs[row + k]! > score) [pick, score] = [k, probs[row + k]!];
-    }
-    if (pick !== 0 && pick !== last) {
-      text += models.figureClasses.get(pick)!;
-      kept.push(probs[row + pick]!);
-    }
-    last = pick;
-  }
-  return kept.length ? { text, confidence: kept.reduce((a, b) => a + b, 0) / kept.length } : undefined;
+  const { free, figure } = decodeCtc({ probs: output.data as Float32Array, steps, classes }, models.characters, models.figureClasses);
+  return { free: { ...free, text: normaliseDigits(free.text) }, figure };
 }
 
 /** Full-width digits (０–９) as ASCII. */

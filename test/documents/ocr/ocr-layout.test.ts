@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { binarise, decodeGrey, despeckle, estimateSkew, findRulings, rotateGrey } from "../../../functions/documents/ocr/image-prep.ts";
 import { createCanvas } from "@napi-rs/canvas";
+import { addFaintStrokes } from "../../../functions/documents/ocr/image-pixels.ts";
 import { createLabelCorrector } from "../../../functions/documents/ocr/lexicon.ts";
 import { TEMPLATE_LABELS } from "../../../functions/report/ocr-labels.ts";
-import { blocksFromOcr, mergeReadings, parseTesseractTsv, repairNumberCell } from "../../../functions/documents/ocr/ocr-layout.ts";
+import { blocksFromOcr, mergeReadings, parseTesseractTsv, readsAsValue, repairNumberCell, valueCells } from "../../../functions/documents/ocr/ocr-layout.ts";
 
 const correctLabel = createLabelCorrector(TEMPLATE_LABELS);
 
@@ -85,6 +86,26 @@ describe("OCR clean-up", () => {
       [["（三）不予公开", 2], ["1.属于国家秘密", 1], ["0", 1]],
       [["2.其他法律行政法规禁止公开", 1], ["3", 1]],
     ]);
+  });
+
+  it("tells value cells from labels by the grid: right of a row's last label, in a row of figures", () => {
+    const cells = (...texts: string[]) => texts.map((text) => ({ text }));
+    const table = {
+      kind: "table" as const,
+      rows: [
+        cells("申请人情况", "自然人", "商业企业", "总"), // a header, its last label misread as one character
+        cells("三、本年度办理结果", "（一）予以公开", "1O", "0", "〇", "12"),
+        cells("规章", "l", "0", "5"),
+        cells("行政事业性收费", "7730.28万元"),
+        cells("1", "2"), // no label: no row of the template
+        cells("（二）部分公开", "规", "章", "0"), // more characters than figures: not read as figures
+      ],
+    };
+    expect(valueCells(table).map((c) => c.text)).toEqual(["1O", "0", "〇", "12", "l", "0", "5", "7730.28万元"]);
+    expect(readsAsValue(" 1,234 ")).toBe(true);
+    expect(readsAsValue("550件")).toBe(true);
+    expect(readsAsValue("—")).toBe(true);
+    expect(readsAsValue("1O")).toBe(false);
   });
 
   it("merges two readings cell by cell, preferring figures to noise and labels to fragments", () => {
@@ -180,5 +201,63 @@ describe("page image preparation", () => {
     expect(scaled.pixels[20 * 165 + 80]).toBeGreaterThan(240);
     // Within 5% of the limit a page is left as it is.
     expect((await decodeGrey(png, 29)).width).toBe(248);
+  });
+});
+
+describe("faint strokes (a Song face's thin horizontals at 200 dpi)", () => {
+  // Paper 250, threshold 158: a pixel under 204 (halfway) is faint; faint pixels here are 185.
+  const threshold = 158;
+  function page(width: number, height: number, paper = 250) {
+    const pixels = new Uint8Array(width * height).fill(paper);
+    const paint = (x0: number, x1: number, y0: number, y1: number, level: number) => {
+      for (let y = y0; y < y1; y += 1) for (let x = x0; x < x1; x += 1) pixels[y * width + x] = level;
+    };
+    const count = (mask: Uint8Array, x0: number, x1: number, y0: number, y1: number) => {
+      let n = 0;
+      for (let y = y0; y < y1; y += 1) for (let x = x0; x < x1; x += 1) n += mask[y * width + x]!;
+      return n;
+    };
+    return { grey: { width, height, pixels }, paint, count };
+  }
+
+  it("adds faint pixels connected to ink, a speck-sized core with a long faint rest, and nothing else", () => {
+    const [width, height] = [96, 40];
+    const { grey, paint, count } = page(width, height);
+    paint(10, 14, 10, 30, 60); // a dark stem (a 4's)
+    paint(2, 24, 20, 22, 185); // the 4's faint bar across it
+    paint(30, 58, 8, 10, 185); // a faint stroke...
+    paint(40, 44, 8, 10, 60); // ...whose dark core is no bigger than a speck (8 px)
+    paint(69, 73, 29, 30, 185); // a dark speck's faint halo...
+    paint(70, 72, 30, 32, 60); // ...and the speck
+    paint(62, 90, 2, 6, 185); // faint shading touching no ink
+    paint(12, 13, 30, 36, 60); // the stem reaches a ruling erased at y 35...
+    paint(13, 40, 35, 36, 185); // ...whose faint edge touches it
+    const raw = binarise(grey, threshold);
+    const ink = raw.slice();
+    despeckle(ink, width, height, 8);
+    expect(count(ink, 40, 44, 8, 10)).toBe(0); // the stroke's core went with the specks
+    const blocked = new Uint8Array(width * height);
+    blocked.fill(1, 35 * width, 36 * width);
+    addFaintStrokes(grey, ink, { raw, threshold, blocked, minLoneArea: 32 });
+    expect(count(ink, 2, 24, 20, 22)).toBe(44); // the bar, whole
+    expect(count(ink, 30, 58, 8, 10)).toBe(56); // the stroke, core and faint rest
+    expect(count(ink, 69, 73, 29, 32)).toBe(0); // the speck stays out with its halo
+    expect(count(ink, 62, 90, 2, 6)).toBe(0);
+    expect(count(ink, 13, 40, 35, 36)).toBe(0); // nothing grows along a ruling's edge
+  });
+
+  it("judges faintness against the paper around it, so a darker corner is not flooded", () => {
+    const [width, height] = [96, 32]; // three blocks of 32 × 32
+    const { grey, paint, count } = page(width, height);
+    paint(64, 96, 0, 32, 200); // the right block lit at 200: paper there is under the bright blocks' limit
+    for (const x of [4, 70]) {
+      paint(x - 3, x + 8, 14, 16, 185); // a faint bar: faint on white paper, no darker than the grey paper
+      paint(x, x + 4, 4, 28, 60); // across a dark stem
+    }
+    const raw = binarise(grey, threshold);
+    const ink = raw.slice();
+    addFaintStrokes(grey, ink, { raw, threshold, blocked: new Uint8Array(width * height), minLoneArea: 32 });
+    expect(count(ink, 0, 32, 0, 32)).toBe(4 * 24 + 7 * 2); // the stem and its bar (3 + 4 px beside the stem, 2 rows)
+    expect(count(ink, 64, 96, 0, 32)).toBe(4 * 24); // the stem only, no flood into the grey paper
   });
 });
