@@ -21,7 +21,7 @@ const COMMANDS: Record<string, Command> = {
   parse: {
     summary:
       "parse FILE [--json] [--no-ocr] [--explain CELL]\n      read one report (text, HTML, DOCX, PDF, image or scan) and print its record, or where one figure came from\n" +
-      "  nianbao parse DIR|FILE... [--out records.csv|.jsonl|.xlsx] [--jobs N] [--headers keys|zh] [--no-ocr]\n      read many reports in worker threads, without the stack; exit 1 when some gave no record",
+      "  nianbao parse DIR|FILE... [--out records.csv|.jsonl|.xlsx] [--jobs N] [--headers keys|zh] [--no-ocr] [--timings]\n      read many reports in worker threads, without the stack (--timings: each thread's CPU); exit 1 when some gave no record",
     run: load(() => import("./commands/parse.ts")),
   },
   up: { summary: "up [--port N] [--data DIR]\n      start the local stack, process the sample reports, serve the API and web page", run: load(() => import("./commands/up.ts")) },

@@ -27,6 +27,9 @@ export function loadPdfium(): Promise<Pdfium> {
   return pdfiumPromise;
 }
 
+/** The last line PDFium's runtime wrote to stderr (an abort's reason), kept for the error it belongs to. */
+let lastPdfiumMessage = "";
+
 /**
  * A new PDFium from the WebAssembly at `wasmPath`. A file that is missing or does not load is
  * a ReaderUnavailableError: the reader could not start, which says nothing about the PDF.
@@ -34,11 +37,19 @@ export function loadPdfium(): Promise<Pdfium> {
 export async function startPdfium(wasmPath: string): Promise<Pdfium> {
   try {
     const [{ init }, wasm] = await Promise.all([import("@embedpdf/pdfium"), readFile(wasmPath)]);
-    const pdfium = await init({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer });
+    // Emscripten's own "Aborted(…)" lines would reach stderr beside our message; the last one is kept for the error instead.
+    const pdfium = await init({
+      wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer,
+      printErr: (line: string) => {
+        lastPdfiumMessage = line;
+      },
+    });
     pdfium.PDFiumExt_Init();
     return pdfium;
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? `缺少 ${wasmPath}` : String((error as Error).message ?? error).slice(0, 300);
+    const message = String((error as Error).message ?? error);
+    const said = lastPdfiumMessage && !message.includes(lastPdfiumMessage) ? `（${lastPdfiumMessage.slice(0, 200)}）` : "";
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? `缺少 ${wasmPath}` : `${message.slice(0, 300)}${said}`;
     throw new ReaderUnavailableError(
       `PDF 阅读器（PDFium）无法启动，文件未被读取（不是文件的问题）：${reason}；请重新安装（npm ci）后再处理 (the PDF reader could not start, so the file was not read; reinstall and process it again)`,
       { cause: error },

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ReaderUnavailableError, UnreadableDocumentError } from "../../../functions/shared/errors.ts";
 import { DEFAULT_EXTRACT_LIMITS } from "../../../functions/documents/limits.ts";
 import { loadPdfium, startPdfium, withPdfium } from "../../../functions/documents/pdf/pdfium.ts";
@@ -49,7 +49,22 @@ describe("PDFium that cannot start", () => {
       const broken = join(dir, "pdfium.wasm");
       // A WebAssembly header followed by a section that runs past the end of the file.
       writeFileSync(broken, new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 2, 3]));
-      await expectReaderFault(startPdfium(broken), /CompileError/);
+      // Emscripten's own lines ("Aborted(…)", its warnings) go into the error, not onto stderr beside it.
+      const written: string[] = [];
+      const spies = [
+        vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+          written.push(String(chunk));
+          return true;
+        }),
+        vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void written.push(args.join(" "))),
+        vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void written.push(args.join(" "))),
+      ];
+      try {
+        await expectReaderFault(startPdfium(broken), /CompileError/);
+      } finally {
+        for (const spy of spies) spy.mockRestore();
+      }
+      expect(written).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
