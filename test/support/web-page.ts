@@ -87,7 +87,17 @@ export const PHONE = { width: 414, height: 896 };
 export async function pageWidths(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
   return page.evaluate(() => {
     const window = globalThis as any;
-    return { scrollWidth: window.document.scrollingElement.scrollWidth as number, innerWidth: window.innerWidth as number };
+    const widths = { scrollWidth: window.document.scrollingElement.scrollWidth as number, innerWidth: window.innerWidth as number };
+    // On overflow, name the elements that reach past the screen, so a failure says what is too wide.
+    if (widths.scrollWidth > widths.innerWidth) {
+      const wide: string[] = [];
+      for (const el of window.document.querySelectorAll("body *")) {
+        const r = el.getBoundingClientRect();
+        if (r.right > widths.innerWidth + 1) wide.push(`${el.tagName.toLowerCase()}#${el.id}.${el.className} right=${Math.round(r.right)} w=${Math.round(r.width)} text=${(el.textContent || "").slice(0, 40)}`);
+      }
+      return { ...widths, wide: wide.slice(-8) };
+    }
+    return widths;
   });
 }
 

@@ -198,8 +198,30 @@ describe.skipIf(!CHROMIUM)("web page in chromium", () => {
   });
 
   it("fits a 414-px screen on every view: list, report, compare and coverage", async () => {
+    // The charts were drawn for the desktop; a phone-sized window must not be widened by them before they redraw.
+    await web.open("#/");
+    await page.waitForFunction(() => ((globalThis as any).document.querySelector("#outcomes-chart")?.clientWidth ?? 0) > 500);
+    await web.open(`#/reports/${seedIds.get("002_732b3b243defc543")}`);
+    await page.locator("#table-reviewLitigation").waitFor();
     await page.setViewportSize(PHONE);
     try {
+      const widthsBeforeRedraw = await page.evaluate(
+        () =>
+          new Promise<{ scrollWidth: number; innerWidth: number; chartWidth: number }>((resolve) => {
+            const window = globalThis as any;
+            const list = window.document.querySelector("#list-view");
+            // Measured as soon as the list is shown, before the charts' resize observers run.
+            new window.MutationObserver((_: unknown, observer: any) => {
+              if (list.hidden) return;
+              observer.disconnect();
+              const chartWidth = Math.round(window.document.querySelector("#outcomes-chart").getBoundingClientRect().width);
+              resolve({ scrollWidth: window.document.scrollingElement.scrollWidth, innerWidth: window.innerWidth, chartWidth });
+            }).observe(list, { attributes: true, attributeFilter: ["hidden"] });
+            window.location.hash = "#/";
+          }),
+      );
+      expect(widthsBeforeRedraw).toEqual({ scrollWidth: PHONE.width, innerWidth: PHONE.width, chartWidth: expect.any(Number) });
+      expect(widthsBeforeRedraw.chartWidth).toBeLessThan(PHONE.width);
       const views: [string, string][] = [
         ["#/", "#report-table tbody tr[data-id]"],
         [`#/reports/${seedIds.get("004_3c5ccc28fdec33c7")}`, "#table-applications td.finding-error"],
