@@ -20,6 +20,7 @@ import { findChromium } from "../fixtures/generate/render-pdf.ts";
 import { imagesToPdf } from "../fixtures/generate/render-scan.ts";
 import { drawSetting, MEASURE, TUNING, WRAPPED_LABELS, type ScanSetting } from "../fixtures/generate/scan-settings.ts";
 import { cellAccuracy, pagesToScan, pdfTextPages, REAL_DIR } from "./helpers/scans.ts";
+import { TEST_OCR_THREADS } from "../support/ocr-threads.ts";
 
 /** The issue's bar: each file at least 99.5% of its cells right. */
 const ACCURACY_FLOOR = 0.995;
@@ -27,7 +28,7 @@ const ACCURACY_FLOOR = 0.995;
 const missing = paddleOcrUnavailable() ?? (canGenerateScans() ? undefined : "pdftoppm/pdftotext (poppler-utils) or ImageMagick's convert is missing") ?? (findChromium() ? undefined : "chromium is missing") ?? (existsSync(join(REAL_DIR, "p02.pdf")) ? undefined : "../shared/corpus/real is missing");
 if (missing) console.warn(`\n!!! SKIPPING the hard-scan OCR accuracy tests: ${missing}. CI installs all of it (.ci/run).\n`);
 
-const ocr = new PaddleOcrEngine({ labels: TEMPLATE_LABELS });
+const ocr = new PaddleOcrEngine({ labels: TEMPLATE_LABELS, threads: TEST_OCR_THREADS });
 /** The figures come from MEASURE; NIANBAO_SCAN_SET=tuning runs the tuning set instead, for working on the reader. */
 const SET = process.env.NIANBAO_SCAN_SET === "tuning" ? TUNING : MEASURE;
 

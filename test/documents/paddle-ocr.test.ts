@@ -19,6 +19,7 @@ import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
 import { canRasterise, cellAccuracy, DEGRADED_200, realExpected, realScan, REAL_DIR } from "./helpers/scans.ts";
 import { existsSync } from "node:fs";
 import { createCanvas } from "@napi-rs/canvas";
+import { TEST_OCR_THREADS } from "../support/ocr-threads.ts";
 
 const missing = paddleOcrUnavailable();
 if (missing) console.warn(`\n!!! SKIPPING the PaddleOCR tests: ${missing}. Run npm ci (CI does) to install the local OCR engine.\n`);
@@ -32,7 +33,7 @@ if (!missing && !haveReal) console.warn("\n!!! SKIPPING the real-report PaddleOC
  */
 const MEASURED = { realP02At200Dpi: 186, seed002: 200 };
 
-const ocr = new PaddleOcrEngine({ labels: TEMPLATE_LABELS });
+const ocr = new PaddleOcrEngine({ labels: TEMPLATE_LABELS, threads: TEST_OCR_THREADS });
 
 describe.skipIf(missing !== undefined)("PaddleOCR engine", () => {
   it.skipIf(!haveReal)("reads a real report rasterised at 200 dpi, turned, noised and JPEG-compressed (p02)", async () => {

@@ -23,6 +23,7 @@ import { findChromium } from "../fixtures/generate/render-pdf.ts";
 import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
 import { localOcrEngine } from "../../functions/documents/ocr/local.ts";
 import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
+import { TEST_OCR_THREADS } from "../support/ocr-threads.ts";
 
 type Source = NonNullable<ReportRecord["cellSources"]>[string];
 type Figures = Record<string, Record<string, number>>;
@@ -216,7 +217,7 @@ describe("cellSources of born-digital PDFs: the PDF's text in the box is the fig
   }, 120_000);
 });
 
-const ocrEngine = localOcrEngine({ labels: TEMPLATE_LABELS });
+const ocrEngine = localOcrEngine({ labels: TEMPLATE_LABELS, threads: TEST_OCR_THREADS });
 const scanReady = ocrEngine !== undefined && findChromium() !== undefined;
 if (!scanReady) console.warn("[cell-sources] SKIPPED the scan test: no local OCR engine (PaddleOCR or Tesseract) or no chromium");
 
