@@ -8,7 +8,7 @@
 import { relative } from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
-/** Wall seconds of the slowest files in CI's run of fe7ade0 (one file at a time, vitest's default on 2 cores then). */
+/** Wall seconds of the slowest files in CI's last run before this list (one file at a time: vitest's default on 2 cores then). */
 export const SLOW_FILES: Readonly<Record<string, number>> = {
   "test/documents/ocr-hard-scans.test.ts": 287,
   "test/documents/ocr-round-trip.test.ts": 62,
