@@ -11,9 +11,9 @@
  * did not, 2 for a usage error.
  */
 import { availableParallelism } from "node:os";
-import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { ReportRecord } from "../../functions/report/index.ts";
+import { statOrNull } from "./files.ts";
 
 const USAGE = "usage: nianbao parse FILE [--json] [--no-ocr] [--explain CELL]\n       nianbao parse DIR|FILE... [--out records.csv|records.jsonl|records.xlsx] [--jobs N] [--headers keys|zh] [--no-ocr] [--timings]";
 
@@ -36,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   if (positionals.length === 0) return usageError();
-  const single = positionals.length === 1 && values.out === undefined && values.jobs === undefined && (await stat(positionals[0]!).catch(() => null))?.isDirectory() !== true;
+  const single = positionals.length === 1 && values.out === undefined && values.jobs === undefined && statOrNull(positionals[0]!)?.isDirectory() !== true;
   if (single) return parseOne(positionals[0]!, values.json, !values["no-ocr"], values.explain);
   if (values.explain !== undefined) return usageError("--explain reads one file");
   if (values.json) return usageError("--json reads one file; for many, write --out records.jsonl");
