@@ -15,7 +15,11 @@ export type FileOutcome =
   | { file: string; ok: true; reportId: string; status: "VALID" | "NEEDS_REVIEW"; record: ReportRecord; warnings: string[] }
   | { file: string; ok: false; error: string; reason: string };
 
-export type WorkerSettings = { allowOcr: boolean };
+export type WorkerSettings = {
+  allowOcr: boolean;
+  /** The main thread's V8 compile cache (bin/nianbao.mjs): a worker thread does not share it unless it enables it too. */
+  compileCacheDir?: string;
+};
 export type WorkerRequest = { index: number; file: string };
 export type WorkerReply =
   | { type: "ready"; startupCpuMs: number }
@@ -37,6 +41,10 @@ export function threadCpuMs(): number {
  * modules) and reading its files (PDFium's start included in its first PDF's).
  */
 export type ThreadCpu = { startupMs: number; filesMs: number; files: number };
+
+/** node:module's compile cache (Node 22.1+; the @types/node of this install does not declare it yet). */
+type CompileCache = { enableCompileCache?: (dir: string) => unknown; getCompileCacheDir?: () => string | undefined };
+export const compileCache = (): CompileCache => process.getBuiltinModule("node:module") as unknown as CompileCache;
 
 /** What a pool run gives: the outcomes in the order of the files, and each thread's CPU. */
 export type PoolResult = { outcomes: FileOutcome[]; threads: ThreadCpu[] };
@@ -116,7 +124,9 @@ export async function parseFiles(files: readonly string[], options: PoolOptions)
   const order = await largestFirst(files);
   let next = 0;
   let done = 0;
-  const workers = Array.from({ length: threadCount(options.jobs, files.length) }, () => startWorker({ allowOcr: options.allowOcr }));
+  const compileCacheDir = compileCache().getCompileCacheDir?.();
+  const settings: WorkerSettings = { allowOcr: options.allowOcr, ...(compileCacheDir ? { compileCacheDir } : {}) };
+  const workers = Array.from({ length: threadCount(options.jobs, files.length) }, () => startWorker(settings));
   const threads = workers.map((): ThreadCpu => ({ startupMs: 0, filesMs: 0, files: 0 }));
   try {
     await Promise.all(

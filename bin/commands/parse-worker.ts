@@ -5,10 +5,14 @@
  * and the CPU it took.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { fileOutcome, threadCpuMs, type WorkerReply, type WorkerRequest, type WorkerSettings } from "./parse-files.ts";
+import { compileCache, fileOutcome, threadCpuMs, type WorkerReply, type WorkerRequest, type WorkerSettings } from "./parse-files.ts";
 
 const settings = workerData as WorkerSettings;
 const port = parentPort!;
+
+// The compile cache is enabled per thread: without it each worker compiles the readers (and
+// PDFium's glue) afresh, on V8's background threads, at every run.
+if (settings.compileCacheDir) compileCache().enableCompileCache?.(settings.compileCacheDir);
 
 await import("./read-report.ts");
 port.postMessage({ type: "ready", startupCpuMs: threadCpuMs() } satisfies WorkerReply);

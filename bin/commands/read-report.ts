@@ -5,7 +5,7 @@
  * installed; that takes seconds per page, so each page read is announced through `onOcrPage`.
  * Throws NianbaoError (one line, Chinese first) for a file that cannot be read or is not a report.
  */
-import { readFile, stat } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { DOCUMENT_FORMAT, type ExtractedDocument } from "../../functions/documents/model.ts";
 import { decodeText } from "../../functions/documents/text.ts";
@@ -13,6 +13,7 @@ import type { OcrEngine } from "../../functions/documents/ocr/engine.ts";
 import { parseReport, type ParsedReport } from "../../functions/report/index.ts";
 import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 import { OcrRequiredError, UnreadableDocumentError } from "../../functions/shared/errors.ts";
+import { statOrNull } from "./files.ts";
 
 /** Refuse before reading a file into memory that no report comes near. */
 const MAX_FILE_BYTES = 200 * 1024 * 1024;
@@ -41,11 +42,11 @@ export async function readReportRecord(file: string, options: ReadOptions): Prom
 }
 
 async function readBytesAndRecord(file: string, options: ReadOptions): Promise<{ bytes: Uint8Array; read: ReadRecord }> {
-  const info = await stat(file).catch(() => null);
+  const info = statOrNull(file);
   if (!info) throw new UnreadableDocumentError(`${file}: 文件不存在 (no such file)`);
   if (!info.isFile()) throw new UnreadableDocumentError(`${file}: 不是文件 (not a regular file)`);
   if (info.size > MAX_FILE_BYTES) throw new UnreadableDocumentError(`${file}: 文件过大 (${info.size} bytes; the limit is ${MAX_FILE_BYTES})`);
-  const bytes = new Uint8Array(await readFile(file));
+  const bytes = new Uint8Array(readFileSync(file)); // synchronous, as statOrNull
   const doc = await extractReadingScans(bytes, file, options);
   const sourceText = options.keepText && doc.format === DOCUMENT_FORMAT.TEXT ? await decodeText(bytes) : undefined;
   return { bytes, read: { ...parseReport(doc), warnings: doc.warnings, ...(sourceText === undefined ? {} : { sourceText }) } };

@@ -4,7 +4,7 @@
  * the next start build again instead of running stale code.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
@@ -57,6 +57,29 @@ describe("the built CLI", () => {
     expect(heavy).toEqual([]);
     // Loading node:crypto costs ~8 ms of CPU, and `parse FILE` prints no hash.
     expect(modules).not.toContain("node:crypto");
+  });
+
+  it("parses a text report without node:fs/promises or the stream modules, its output piped", async () => {
+    const log = join(work, "text.builtins");
+    const args = ["--require", join(PROJECT_ROOT, "test/support/record-builtins.cjs"), "bin/nianbao.mjs", "parse", seed, "--json"];
+    const { stdout } = await run(process.execPath, args, { cwd: PROJECT_ROOT, env: { ...process.env, NIANBAO_BUILTINS_LOG: log }, maxBuffer: 16 * 1024 * 1024 });
+    expect(JSON.parse(stdout)).toMatchObject({ agency: expected.agency, year: expected.year });
+    const builtins = readFileSync(log, "utf8").split("\n");
+    expect(builtins).toContain("node:fs");
+    // The file is read synchronously (node:fs/promises costs ~2.7 ms to load and run) and the
+    // record written to fd 1 (process.stdout's first use loads the stream modules, ~2 ms).
+    expect(builtins).not.toContain("node:fs/promises");
+    expect(builtins).not.toContain("node:stream");
+  });
+
+  it("reads a folder in worker threads that use the compile cache too (each compiled the readers afresh before)", async () => {
+    const folder = join(work, "folder");
+    mkdirSync(folder);
+    copyFileSync(seed, join(folder, basename(seed)));
+    const args = ["bin/nianbao.mjs", "parse", folder, "--jobs", "1", "--out", join(work, "folder.csv")];
+    // Node's own log of its compile cache: only a worker thread loads the readers' chunk (read-report) for a folder.
+    const { stderr } = await run(process.execPath, args, { cwd: PROJECT_ROOT, env: { ...process.env, NODE_DEBUG_NATIVE: "COMPILE_CACHE" } });
+    expect(stderr).toMatch(/\[compile cache\] (reading cache from \S+ for ESM \S+\/dist\/cli\/read-report-|writing cache for ESM \S+\/dist\/cli\/read-report-)/);
   });
 
   it("prints byte for byte the record the sources give (--json), loading the legacy-encoding decoder only for a GB18030 file", async () => {
