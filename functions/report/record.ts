@@ -4,7 +4,6 @@
  * every `nianbao parse` builds them once.
  */
 import * as z from "zod/mini";
-import { withParser } from "zod/v4/core";
 import {
   APPLICANT_COLUMNS,
   disclosureRowsOf,
@@ -15,7 +14,6 @@ import {
   SEVERITY,
 } from "./template.ts";
 import { ParsedStatus, Status } from "../shared/status.ts";
-import { parseReportRecord } from "./record-parser.generated.ts";
 
 // zod 4's number is finite (no Infinity, no NaN).
 const Figure = z.number();
@@ -127,12 +125,5 @@ const recordOf = <E extends Edition>(edition: E) =>
   });
 
 /** A record of either edition. Unknown keys are bugs (strict objects). */
-export const ReportRecordSchema = z.discriminatedUnion("edition", [recordOf("2019"), recordOf("2021")]);
-export type ReportRecord = z.infer<typeof ReportRecordSchema>;
-
-/**
- * The same schema parsing through the code zod's compiler generated from it
- * (record-parser.generated.ts; a record's first parse ~9 ms of CPU less at each start of the
- * CLI); what that code refuses zod's runtime parser parses again, with its messages.
- */
-export const ReportRecord = withParser(ReportRecordSchema, parseReportRecord as (input: unknown) => ReportRecord);
+export const ReportRecord = z.discriminatedUnion("edition", [recordOf("2019"), recordOf("2021")]);
+export type ReportRecord = z.infer<typeof ReportRecord>;
