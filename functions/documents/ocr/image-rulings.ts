@@ -4,7 +4,7 @@
  * text only. ./image-prep.ts puts them together.
  */
 import { findRuledTables, mergeRulings, type Segment } from "../pdf/layout.ts";
-import { binarise, decodePage } from "./image-pixels.ts";
+import { binarise, decodePage, type PageSource } from "./image-pixels.ts";
 
 /**
  * Ruling lines: runs of ink at least `minLength` pixels long (gaps of up to `maxGap` bridged),
@@ -80,8 +80,8 @@ export function tableRulings(candidates: readonly Segment[], dpi: number): Segme
  * Whether a page image holds a ruled table (a grid of at least two rows and two columns), judged
  * cheaply at low resolution: used to OCR only the pages that hold the statistics tables.
  */
-export async function pageHasTable(bytes: Uint8Array, dpi: number): Promise<boolean> {
-  const grey = await decodePage(bytes);
+export async function pageHasTable(source: PageSource, dpi: number): Promise<boolean> {
+  const grey = await decodePage(source);
   const ink = binarise(grey);
   const k = 72 / dpi;
   const runs = findRulings(ink, grey.width, grey.height, Math.max(8, Math.round((12 * dpi) / 72)), 2);
