@@ -34,13 +34,15 @@ export async function decodePage(source: PageSource, maxDpi?: number): Promise<G
  * costs by the pixel.
  */
 export async function decodeGrey(source: PageSource, maxDpi?: number): Promise<GreyImage> {
-  const image = source instanceof Uint8Array ? await loadImage(source) : pixelsCanvas(source);
-  const dpi = Math.min(image.width, image.height) / 8.27;
+  const encoded = source instanceof Uint8Array ? await loadImage(source) : undefined;
+  const { width: fullWidth, height: fullHeight } = encoded ?? (source as PagePixels);
+  const dpi = Math.min(fullWidth, fullHeight) / 8.27;
   const scale = maxDpi && dpi > maxDpi * 1.05 ? maxDpi / dpi : 1;
   // Pixels at their own size are the page already.
-  if (scale === 1 && !(source instanceof Uint8Array)) return toGrey(source.rgba, source.width, source.height);
-  const width = Math.max(1, Math.round(image.width * scale));
-  const height = Math.max(1, Math.round(image.height * scale));
+  if (!(source instanceof Uint8Array) && scale === 1) return toGrey(source.rgba, fullWidth, fullHeight);
+  const image = encoded ?? pixelsCanvas(source as PagePixels);
+  const width = Math.max(1, Math.round(fullWidth * scale));
+  const height = Math.max(1, Math.round(fullHeight * scale));
   const surface = canvas().createCanvas(width, height);
   const context = surface.getContext("2d");
   context.fillStyle = "#ffffff";
