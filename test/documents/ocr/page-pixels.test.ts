@@ -3,7 +3,7 @@
  * engine makes of it is the one it made of the PNG, engines that send files (Textract) still get a
  * PNG, and the OCR cache keys the page by its pixels.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createCanvas } from "@napi-rs/canvas";
 import { cacheOcrResults, imageDigest, type ResultBucket } from "../../../functions/documents/ocr/cache.ts";
 import { encodedImage, type OcrEngine, type OcrImage, type PagePixels } from "../../../functions/documents/ocr/engine.ts";
@@ -59,7 +59,15 @@ class RecordingOcr implements OcrEngine {
   }
 }
 
+/** pdf.js's first load and a 300 dpi render take seconds on a loaded machine: the default 30 s is too tight there. */
+const SLOW = 120_000;
+
 describe("OCR of rendered pages as pixels", () => {
+  // The scan and pdf.js made once, in a hook (hookTimeout 120 s), for both tests that render it.
+  beforeAll(async () => {
+    await Promise.all([scannedPdf(), loadPdfJs()]);
+  });
+
   it("prepares the pixels exactly as it prepared their PNG: grey levels, skew, ink and rulings", async () => {
     const pixels = await renderedPage();
     const png = await encodePng(pixels);
@@ -69,7 +77,7 @@ describe("OCR of rendered pages as pixels", () => {
     expect({ ...fromPixels, grey: undefined, ink: undefined }).toEqual({ ...fromPng, grey: undefined, ink: undefined });
     expect(Buffer.compare(fromPixels.grey.pixels, fromPng.grey.pixels)).toBe(0);
     expect(Buffer.compare(fromPixels.ink, fromPng.ink)).toBe(0);
-  });
+  }, SLOW);
 
   it("hands the engine the rendered pixels, and an engine that sends files a PNG of them", async () => {
     const doc = await openPdf(await loadPdfJs(), await scannedPdf());
@@ -88,7 +96,7 @@ describe("OCR of rendered pages as pixels", () => {
     expect([...file.bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     const [again, rendered] = await Promise.all([decodeGrey(file.bytes), decodeGrey(image!.pixels!)]);
     expect(Buffer.compare(again.pixels, rendered.pixels)).toBe(0);
-  });
+  }, SLOW);
 
   it("keys the OCR cache by the pixels (one changed pixel is another page) and a file by its bytes, as before", async () => {
     const pixels: PagePixels = { width: 4, height: 2, rgba: new Uint8ClampedArray(32).fill(255) };
