@@ -7,7 +7,7 @@
  */
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { OcrEngine, OcrImage, OcrResult } from "./engine.ts";
-import { hashBytes } from "../../shared/hash.ts";
+import { hashBytes, hashChunks } from "../../shared/hash.ts";
 
 export const OCR_CACHE_PREFIX = "ocr-cache/";
 const OCR_CACHE_VERSION = "v1";
@@ -21,9 +21,19 @@ export type ResultBucket = {
   putJson(bucket: string, key: string, value: unknown): Promise<void>;
 };
 
+/**
+ * SHA-256 of an image's content: its file bytes, or for a decoded page its size and RGBA pixels
+ * (a rendered PDF page is no file; the same page renders to the same pixels).
+ */
+export function imageDigest(image: OcrImage): string {
+  if (!image.pixels) return hashBytes(image.bytes);
+  const { width, height, rgba } = image.pixels;
+  return hashChunks([`rgba ${width}x${height}\n`, new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength)]);
+}
+
 /** Wraps an engine so that each image or PDF job is read once and then answered from the bucket. */
 export function cacheOcrResults(engine: OcrEngine, objects: ResultBucket, bucket: string, log?: Log): OcrEngine {
-  const keyOf = (bytes: Uint8Array, suffix = "") => `${OCR_CACHE_PREFIX}${OCR_CACHE_VERSION}/${engine.name}/${hashBytes(bytes)}${suffix}.json`;
+  const keyOf = (digest: string, suffix = "") => `${OCR_CACHE_PREFIX}${OCR_CACHE_VERSION}/${engine.name}/${digest}${suffix}.json`;
 
   async function cached<T>(key: string, read: () => Promise<T>): Promise<T> {
     if (await objects.head(bucket, key)) {
@@ -39,12 +49,12 @@ export function cacheOcrResults(engine: OcrEngine, objects: ResultBucket, bucket
   const wrapped: OcrEngine = {
     name: engine.name,
     ...(engine.concurrency === undefined ? {} : { concurrency: engine.concurrency }),
-    recognizeImage: (image: OcrImage) => cached(keyOf(image.bytes), () => engine.recognizeImage(image)),
+    recognizeImage: (image: OcrImage) => cached(keyOf(imageDigest(image)), () => engine.recognizeImage(image)),
   };
   if (engine.recognizePdf) {
     const recognizePdf = engine.recognizePdf.bind(engine);
     wrapped.recognizePdf = async (bytes, pageNumbers) => {
-      const entries = await cached(keyOf(bytes, `.pages-${pageNumbers.join("_")}`), async () => [...(await recognizePdf(bytes, pageNumbers)).entries()]);
+      const entries = await cached(keyOf(hashBytes(bytes), `.pages-${pageNumbers.join("_")}`), async () => [...(await recognizePdf(bytes, pageNumbers)).entries()]);
       return new Map<number, OcrResult>(entries);
     };
   }

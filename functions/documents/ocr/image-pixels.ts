@@ -6,6 +6,7 @@
 import { checkImageBudget } from "../image-budget.ts";
 import { createRequire } from "node:module";
 import { cutOutPaper } from "./image-paper.ts";
+import type { PagePixels } from "./engine.ts";
 
 type CanvasAddon = typeof import("@napi-rs/canvas");
 
@@ -18,23 +19,30 @@ function canvas(): CanvasAddon {
 
 export type GreyImage = { width: number; height: number; pixels: Uint8Array };
 
+/** A page image as the engines are handed it: PNG or JPEG bytes, or pixels already decoded (a rendered PDF page). */
+export type PageSource = Uint8Array | PagePixels;
+
 /** A page image's grey levels, a photographed sheet cut out of its background and its lighting flattened (./image-paper.ts). */
-export async function decodePage(bytes: Uint8Array, maxDpi?: number): Promise<GreyImage> {
-  return cutOutPaper(await decodeGrey(bytes, maxDpi));
+export async function decodePage(source: PageSource, maxDpi?: number): Promise<GreyImage> {
+  return cutOutPaper(await decodeGrey(source, maxDpi));
 }
 
 /**
- * Decodes PNG/JPEG bytes into grey levels (0 black .. 255 white). With `maxDpi`, a page image finer
- * than that (its resolution judged from the width of A4, as ./image-prep.ts's estimateDpi does) is
- * drawn scaled down to it in the same step: every later step costs by the pixel.
+ * Decodes PNG/JPEG bytes (or takes decoded pixels) into grey levels (0 black .. 255 white). With
+ * `maxDpi`, a page image finer than that (its resolution judged from the width of A4, as
+ * ./image-prep.ts's estimateDpi does) is drawn scaled down to it in the same step: every later step
+ * costs by the pixel.
  */
-export async function decodeGrey(bytes: Uint8Array, maxDpi?: number): Promise<GreyImage> {
-  checkImageBudget(bytes, "page");
-  const image = await canvas().loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  const dpi = Math.min(image.width, image.height) / 8.27;
+export async function decodeGrey(source: PageSource, maxDpi?: number): Promise<GreyImage> {
+  const encoded = source instanceof Uint8Array ? await loadImage(source) : undefined;
+  const { width: fullWidth, height: fullHeight } = encoded ?? (source as PagePixels);
+  const dpi = Math.min(fullWidth, fullHeight) / 8.27;
   const scale = maxDpi && dpi > maxDpi * 1.05 ? maxDpi / dpi : 1;
-  const width = Math.max(1, Math.round(image.width * scale));
-  const height = Math.max(1, Math.round(image.height * scale));
+  // Pixels at their own size are the page already.
+  if (!(source instanceof Uint8Array) && scale === 1) return toGrey(source.rgba, fullWidth, fullHeight);
+  const image = encoded ?? pixelsCanvas(source as PagePixels);
+  const width = Math.max(1, Math.round(fullWidth * scale));
+  const height = Math.max(1, Math.round(fullHeight * scale));
   const surface = canvas().createCanvas(width, height);
   const context = surface.getContext("2d");
   context.fillStyle = "#ffffff";
@@ -45,6 +53,27 @@ export async function decodeGrey(bytes: Uint8Array, maxDpi?: number): Promise<Gr
     context.drawImage(image, 0, 0, width, height);
   }
   return toGrey(context.getImageData(0, 0, width, height).data, width, height);
+}
+
+/** Decodes image bytes within the pixel budget. */
+function loadImage(bytes: Uint8Array) {
+  checkImageBudget(bytes, "page");
+  return canvas().loadImage(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+/** Decoded pixels on a canvas of their own (to be drawn scaled, or encoded). */
+function pixelsCanvas({ width, height, rgba }: PagePixels) {
+  const surface = canvas().createCanvas(width, height);
+  const context = surface.getContext("2d");
+  const data = context.createImageData(width, height);
+  data.data.set(rgba);
+  context.putImageData(data, 0, 0);
+  return surface;
+}
+
+/** Decoded pixels as PNG bytes. */
+export async function encodePng(pixels: PagePixels): Promise<Uint8Array> {
+  return new Uint8Array(await pixelsCanvas(pixels).encode("png"));
 }
 
 /**

@@ -5,10 +5,10 @@
  * The pieces live by concern in ./image-pixels.ts, ./image-rulings.ts and ./crop-sheet.ts.
  */
 import type { Segment } from "../pdf/layout.ts";
-import { addFaintStrokes, binarise, decodePage, despeckle, estimateSkew, otsuThreshold, rotateGrey, toPgm, type GreyImage } from "./image-pixels.ts";
+import { addFaintStrokes, binarise, decodePage, despeckle, estimateSkew, otsuThreshold, rotateGrey, toPgm, type GreyImage, type PageSource } from "./image-pixels.ts";
 import { eraseRulings, findRulings, paintRulings, tableRulings } from "./image-rulings.ts";
 
-export { binarise, decodeGrey, decodePage, despeckle, estimateSkew, otsuThreshold, rotateGrey, toPgm, type GreyImage } from "./image-pixels.ts";
+export { binarise, decodeGrey, decodePage, despeckle, estimateSkew, otsuThreshold, rotateGrey, toPgm, type GreyImage, type PageSource } from "./image-pixels.ts";
 export { eraseRulings, findRulings, pageHasTable } from "./image-rulings.ts";
 export { cropSheet, type Crop, type CropSheet } from "./crop-sheet.ts";
 
@@ -37,10 +37,10 @@ export type PreparedPage = {
  * faint edges made bold would change what it was measured on (the round-trip scans), so it goes without.
  */
 export async function preparePage(
-  bytes: Uint8Array,
+  source: PageSource,
   options: { dpi?: number; maxDpi?: number; faintStrokes?: boolean } = {},
 ): Promise<PreparedPage> {
-  let grey = await decodePage(bytes, options.dpi ? undefined : options.maxDpi);
+  let grey = await decodePage(source, options.dpi ? undefined : options.maxDpi);
   const dpi = options.dpi ?? estimateDpi(grey.width, grey.height);
   let threshold = otsuThreshold(grey);
   let raw = binarise(grey, threshold);

@@ -4,33 +4,58 @@
  * text only. ./image-prep.ts puts them together.
  */
 import { findRuledTables, mergeRulings, type Segment } from "../pdf/layout.ts";
-import { binarise, decodePage } from "./image-pixels.ts";
+import { binarise, decodePage, type PageSource } from "./image-pixels.ts";
 
 /**
  * Ruling lines: runs of ink at least `minLength` pixels long (gaps of up to `maxGap` bridged),
  * horizontal by rows and vertical by columns. Strokes of characters are shorter than a ruling.
  */
 export function findRulings(ink: Uint8Array, width: number, height: number, minLength: number, maxGap = 3): Segment[] {
+  return [...horizontalRuns(ink, width, height, minLength, maxGap), ...verticalRuns(ink, width, height, minLength, maxGap)];
+}
+
+/** Horizontal runs, row by row, left to right. */
+function horizontalRuns(ink: Uint8Array, width: number, height: number, minLength: number, maxGap: number): Segment[] {
   const segments: Segment[] = [];
-  const scan = (length: number, lines: number, at: (line: number, i: number) => number, emit: (line: number, from: number, to: number) => void) => {
-    for (let line = 0; line < lines; line += 1) {
-      let start = -1;
-      let last = -1;
-      for (let i = 0; i < length; i += 1) {
-        if (ink[at(line, i)]) {
-          if (start < 0 || i - last > maxGap + 1) {
-            if (start >= 0 && last - start + 1 >= minLength) emit(line, start, last);
-            start = i;
-          }
-          last = i;
-        }
+  for (let y = 0; y < height; y += 1) {
+    const row = y * width;
+    let start = -1;
+    let last = -1;
+    for (let x = 0; x < width; x += 1) {
+      if (!ink[row + x]) continue;
+      if (start < 0 || x - last > maxGap + 1) {
+        if (start >= 0 && last - start + 1 >= minLength) segments.push({ x1: start, y1: y, x2: last, y2: y });
+        start = x;
       }
-      if (start >= 0 && last - start + 1 >= minLength) emit(line, start, last);
+      last = x;
     }
-  };
-  scan(width, height, (y, x) => y * width + x, (y, x1, x2) => segments.push({ x1, y1: y, x2, y2: y }));
-  scan(height, width, (x, y) => y * width + x, (x, y1, y2) => segments.push({ x1: x, y1, x2: x, y2 }));
+    if (start >= 0 && last - start + 1 >= minLength) segments.push({ x1: start, y1: y, x2: last, y2: y });
+  }
   return segments;
+}
+
+/**
+ * Vertical runs, column by column, top to bottom: the same runs as a scan down each column, found
+ * in one pass over the rows with each column's open run kept (a column scan reads the page against
+ * its memory order, ~0.1 CPU s a 300 dpi page).
+ */
+function verticalRuns(ink: Uint8Array, width: number, height: number, minLength: number, maxGap: number): Segment[] {
+  const start = new Int32Array(width).fill(-1);
+  const last = new Int32Array(width).fill(-1);
+  const byColumn: Segment[][] = Array.from({ length: width }, () => []);
+  for (let y = 0; y < height; y += 1) {
+    const row = y * width;
+    for (let x = 0; x < width; x += 1) {
+      if (!ink[row + x]) continue;
+      if (start[x]! < 0 || y - last[x]! > maxGap + 1) {
+        if (start[x]! >= 0 && last[x]! - start[x]! + 1 >= minLength) byColumn[x]!.push({ x1: x, y1: start[x]!, x2: x, y2: last[x]! });
+        start[x] = y;
+      }
+      last[x] = y;
+    }
+  }
+  for (let x = 0; x < width; x += 1) if (start[x]! >= 0 && last[x]! - start[x]! + 1 >= minLength) byColumn[x]!.push({ x1: x, y1: start[x]!, x2: x, y2: last[x]! });
+  return byColumn.flat();
 }
 
 /** Erases rulings from the ink mask (with a pixel of margin, for anti-aliased edges). */
@@ -80,8 +105,8 @@ export function tableRulings(candidates: readonly Segment[], dpi: number): Segme
  * Whether a page image holds a ruled table (a grid of at least two rows and two columns), judged
  * cheaply at low resolution: used to OCR only the pages that hold the statistics tables.
  */
-export async function pageHasTable(bytes: Uint8Array, dpi: number): Promise<boolean> {
-  const grey = await decodePage(bytes);
+export async function pageHasTable(source: PageSource, dpi: number): Promise<boolean> {
+  const grey = await decodePage(source);
   const ink = binarise(grey);
   const k = 72 / dpi;
   const runs = findRulings(ink, grey.width, grey.height, Math.max(8, Math.round((12 * dpi) / 72)), 2);

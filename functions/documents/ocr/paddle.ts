@@ -267,7 +267,7 @@ export class PaddleOcrEngine implements OcrEngine {
       stages[stage] += now - mark;
       mark = now;
     };
-    const page = await preparePage(image.bytes, { maxDpi: PAGE_IMAGE.maxDpi, faintStrokes: true });
+    const page = await preparePage(image.pixels ?? image.bytes, { maxDpi: PAGE_IMAGE.maxDpi, faintStrokes: true });
     const { grey } = page;
     const input = DET.input;
     const seen = input === "grey" ? grey : inkOnly(grey, page.ink, input === "cleaned" ? 0 : Math.max(1, Math.round(page.dpi / 150)));
@@ -294,7 +294,7 @@ export class PaddleOcrEngine implements OcrEngine {
    */
   async readLineImage(image: OcrImage): Promise<{ free: Reading; figure: Reading }> {
     const models = await this.models();
-    const grey = await decodeGrey(image.bytes);
+    const grey = await decodeGrey(image.pixels ?? image.bytes);
     const rgb = models.paddle.normalizeInputToRgb({ width: grey.width, height: grey.height, data: grey.pixels });
     const reading = await readCrop(models, rgb, { x: 0, y: 0, width: grey.width, height: grey.height });
     if (!reading) throw new NianbaoError("图像过小，无法识别 (the line image is too small to read)");

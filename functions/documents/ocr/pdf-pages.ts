@@ -1,9 +1,9 @@
 /**
  * OCR of PDF pages: the whole file to an engine that takes PDFs (Textract), or each page rendered
- * by pdf.js at 300 dpi to PNG and read as an image (the local engine).
+ * by pdf.js at 300 dpi and handed to the engine as pixels (the local engine; no PNG in between).
  */
 import { renderScale } from "../image-budget.ts";
-import { mapConcurrent, type OcrEngine, type OcrResult } from "./engine.ts";
+import { mapConcurrent, type OcrEngine, type OcrResult, type PagePixels } from "./engine.ts";
 
 /** Rendering resolution: Tesseract reads Chinese best at about 300 dpi. */
 export const OCR_DPI = 300;
@@ -17,6 +17,12 @@ type RenderableDocument = { getPage(n: number): Promise<unknown> };
 
 /** Renders one page to PNG bytes. */
 export async function renderPdfPage(doc: RenderableDocument, number: number, dpi = OCR_DPI): Promise<Uint8Array> {
+  const { encodePng } = await import("./image-pixels.ts");
+  return encodePng(await renderPdfPixels(doc, number, dpi));
+}
+
+/** Renders one page on white to RGBA pixels. */
+export async function renderPdfPixels(doc: RenderableDocument, number: number, dpi = OCR_DPI): Promise<PagePixels> {
   const { createCanvas } = await import("@napi-rs/canvas");
   const page = (await doc.getPage(number)) as RenderablePage;
   try {
@@ -28,7 +34,7 @@ export async function renderPdfPage(doc: RenderableDocument, number: number, dpi
     context.fillStyle = "#ffffff";
     context.fillRect(0, 0, canvas.width, canvas.height);
     await page.render({ canvas: canvas as unknown, canvasContext: context as unknown, viewport, background: "#ffffff" }).promise;
-    return new Uint8Array(await canvas.encode("png"));
+    return { width: canvas.width, height: canvas.height, rgba: context.getImageData(0, 0, canvas.width, canvas.height).data };
   } finally {
     page.cleanup();
   }
@@ -38,8 +44,8 @@ export async function renderPdfPage(doc: RenderableDocument, number: number, dpi
 export async function ocrPdfPages(doc: RenderableDocument, bytes: Uint8Array, pageNumbers: readonly number[], ocr: OcrEngine): Promise<Map<number, OcrResult>> {
   if (ocr.recognizePdf) return ocr.recognizePdf(bytes, pageNumbers);
   const results = await mapConcurrent(pageNumbers, ocr.concurrency ?? 1, async (n) => {
-    const png = await renderPdfPage(doc, n);
-    return ocr.recognizeImage({ bytes: png, mediaType: "image/png", label: `page ${n}` });
+    const pixels = await renderPdfPixels(doc, n);
+    return ocr.recognizeImage({ pixels, label: `page ${n}` });
   });
   return new Map(pageNumbers.map((n, i) => [n, results[i]!]));
 }
@@ -58,7 +64,7 @@ export async function selectTablePages(doc: RenderableDocument, pageNumbers: rea
   const first = pageNumbers[0]!;
   const last = pageNumbers[pageNumbers.length - 1]!;
   const withTables: number[] = [];
-  for (const n of pageNumbers) if (await pageHasTable(await renderPdfPage(doc, n, SURVEY_DPI), SURVEY_DPI)) withTables.push(n);
+  for (const n of pageNumbers) if (await pageHasTable(await renderPdfPixels(doc, n, SURVEY_DPI), SURVEY_DPI)) withTables.push(n);
   if (withTables.length === 0) return [...pageNumbers];
   // A table begun in the last lines of a page shows the survey too few rulings: the page before the first table page goes too.
   const before = pageNumbers[pageNumbers.indexOf(withTables[0]!) - 1];

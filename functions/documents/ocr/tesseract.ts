@@ -53,7 +53,7 @@ export class TesseractOcrEngine implements OcrEngine {
       const words = parseTesseractTsv(await this.run(image.bytes, 300, 6));
       return { blocks: blocksFromOcr(words, [], 300, { width: 2480, height: 3508 }, this.correctLabel), confidence: meanConfidence(words) };
     }
-    const page = await preparePage(image.bytes);
+    const page = await preparePage(image.pixels ?? image.bytes);
     // Two page segmentations: as one block (6) Tesseract reads lone digits best, as sparse text (11)
     // it reads wrapped labels best. Both are laid on the same rulings, so their grids match cell for cell.
     const [block, sparse] = await Promise.all([this.run(page.cleaned, page.dpi, 6), this.run(page.cleaned, page.dpi, 11)]);

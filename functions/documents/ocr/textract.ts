@@ -13,7 +13,7 @@ import {
   type GetDocumentAnalysisCommandOutput,
 } from "@aws-sdk/client-textract";
 import type { Block, Cell } from "../model.ts";
-import type { OcrEngine, OcrImage, OcrResult } from "./engine.ts";
+import { encodedImage, type OcrEngine, type OcrImage, type OcrResult } from "./engine.ts";
 import { NianbaoError, TransientError, UnreadableDocumentError } from "../../shared/errors.ts";
 import { isTransient } from "../../shared/transient.ts";
 
@@ -62,10 +62,11 @@ export class TextractOcrEngine implements OcrEngine {
   }
 
   async recognizeImage(image: OcrImage): Promise<OcrResult> {
+    const { bytes } = await encodedImage(image);
     let output: { Blocks?: TextractBlock[] };
     try {
       output = (await this.options.client.send(
-        new AnalyzeDocumentCommand({ Document: { Bytes: image.bytes }, FeatureTypes: ["TABLES"] }),
+        new AnalyzeDocumentCommand({ Document: { Bytes: bytes }, FeatureTypes: ["TABLES"] }),
       )) as { Blocks?: TextractBlock[] };
     } catch (error) {
       classify(error, `AnalyzeDocument ${image.label ?? ""}`.trim());

@@ -261,3 +261,37 @@ describe("faint strokes (a Song face's thin horizontals at 200 dpi)", () => {
     expect(count(ink, 64, 96, 0, 32)).toBe(4 * 24); // the stem only, no flood into the grey paper
   });
 });
+
+describe("ruling runs", () => {
+  /** Vertical runs as a scan down each column finds them: the order and bridging findRulings keeps. */
+  function columnRuns(ink: Uint8Array, width: number, height: number, minLength: number, maxGap: number) {
+    const runs: { x1: number; y1: number; x2: number; y2: number }[] = [];
+    for (let x = 0; x < width; x += 1) {
+      let [start, last] = [-1, -1];
+      for (let y = 0; y < height; y += 1) {
+        if (!ink[y * width + x]) continue;
+        if (start < 0 || y - last > maxGap + 1) {
+          if (start >= 0 && last - start + 1 >= minLength) runs.push({ x1: x, y1: start, x2: x, y2: last });
+          start = y;
+        }
+        last = y;
+      }
+      if (start >= 0 && last - start + 1 >= minLength) runs.push({ x1: x, y1: start, x2: x, y2: last });
+    }
+    return runs;
+  }
+
+  it("finds the vertical runs a column scan finds, gaps bridged, in the same order, reading the page by rows", () => {
+    const [width, height] = [61, 83];
+    let state = 12345;
+    const rand = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const ink = new Uint8Array(width * height);
+    // Columns of ink broken by gaps of 1-6 pixels, and scattered specks.
+    for (let x = 0; x < width; x += 3) for (let y = 0; y < height; y += 1) ink[y * width + x] = rand() < 0.85 ? 1 : 0;
+    for (let i = 0; i < 400; i += 1) ink[Math.floor(rand() * ink.length)] = 1;
+    const vertical = findRulings(ink, width, height, 12, 3).filter((s) => s.x1 === s.x2 && s.y1 !== s.y2);
+    const expected = columnRuns(ink, width, height, 12, 3);
+    expect(expected.length).toBeGreaterThan(20);
+    expect(vertical).toEqual(expected);
+  });
+});

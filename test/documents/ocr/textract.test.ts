@@ -2,6 +2,7 @@ import { AnalyzeDocumentCommand, GetDocumentAnalysisCommand, StartDocumentAnalys
 import { describe, expect, it } from "vitest";
 import { blocksFromTextract, TextractOcrEngine } from "../../../functions/documents/ocr/textract.ts";
 import { TransientError, UnreadableDocumentError } from "../../../functions/shared/errors.ts";
+import { declaredDimensions } from "../../../functions/documents/image-budget.ts";
 import { RecordedTextract, textractFixture } from "../../support/recorded-textract.ts";
 
 const fixture = textractFixture;
@@ -34,6 +35,16 @@ describe("TextractOcrEngine", () => {
     expect(command.input.Document?.Bytes).toBe(PNG);
     expect(result.blocks.filter((b) => b.kind === "table")).toHaveLength(1);
     expect(result.confidence).toBeGreaterThan(0);
+  });
+
+  it("sends a rendered page handed as pixels as PNG bytes", async () => {
+    const client = new RecordedTextract(new Map([["AnalyzeDocumentCommand", [fixture("analyze-document-table.json")]]]));
+    const pixels = { width: 3, height: 2, rgba: new Uint8ClampedArray(24).fill(255) };
+    const result = await new TextractOcrEngine({ client }).recognizeImage({ pixels, label: "page 1" });
+    const sent = (client.sent[0] as AnalyzeDocumentCommand).input.Document?.Bytes;
+    expect([...sent!.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect(declaredDimensions(sent!)).toEqual({ width: 3, height: 2 });
+    expect(result.blocks.filter((b) => b.kind === "table")).toHaveLength(1);
   });
 
   it("reads every result page of a PDF job through NextToken, after polling past IN_PROGRESS", async () => {
