@@ -10,14 +10,16 @@
  */
 import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 import { describe, expect, it } from "vitest";
-import { cutAtRulings, detectionInput, PaddleOcrEngine, paddleOcrUnavailable, rowCropImages } from "../../functions/documents/ocr/paddle.ts";
+import { cutAtRulings, defaultModelDir, detectionInput, PaddleOcrEngine, paddleOcrUnavailable, RECOGNITION_INPUT, rowCropImages } from "../../functions/documents/ocr/paddle.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
+import { decodeGrey } from "../../functions/documents/ocr/image-prep.ts";
 import { parseReport } from "../../functions/report/index.ts";
 import { loadSeeds, seedPdf } from "../fixtures/generate/index.ts";
 import { findChromium } from "../fixtures/generate/render-pdf.ts";
 import { imagesToPdf, scanPdf } from "../fixtures/generate/render-scan.ts";
 import { canRasterise, cellAccuracy, DEGRADED_200, realExpected, realScan, REAL_DIR } from "./helpers/scans.ts";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createCanvas } from "@napi-rs/canvas";
 import { TEST_OCR_THREADS } from "../support/ocr-threads.ts";
 
@@ -136,6 +138,51 @@ describe.skipIf(missing !== undefined)("PaddleOCR value cells read as figures", 
     expect(reading.free.text).toBe("总计");
     expect(reading.figure.confidence).toBeLessThan(0.001);
   }, 60_000);
+});
+
+describe.skipIf(missing !== undefined)("PaddleOCR line recognition", () => {
+  // A lone figure, a short label, a row label, and prose lines with repeated digits (CTC needs a blank between two 0s).
+  const lines = ["0", "12", "总计", "（三）不予公开", "申请人情况", "五、存在的主要问题及改进情况", "2024年，全年收取政府信息公开信息处理费0元，办结申请1100件。", "本年新收政府信息公开申请数量为2000件，较上年增长100%。"];
+
+  /** The library's own reading of a whole line image (its RecognitionService: padded to 320 px, its CTC decoding). */
+  let service: Promise<InstanceType<typeof import("paddleocr").RecognitionService>> | undefined;
+  async function libraryService() {
+    const [paddle, ort] = await Promise.all([import("paddleocr"), import("onnxruntime-node")]);
+    const session = await ort.InferenceSession.create(join(defaultModelDir()!, "ch_PP-OCRv4_rec_infer.onnx"), { intraOpNumThreads: 1 });
+    const characters = readFileSync(join(defaultModelDir()!, "ppocr_keys_v1.txt"), "utf8").split(/\r?\n/).filter((c, i, all) => i < all.length - 1 || c !== "");
+    return new paddle.RecognitionService(ort as never, session as never, { channelOrder: "bgr", outputSelectionStrategy: "ctc-logits", imageHeight: 48, imageWidth: 320, charactersDictionary: [...characters, " "] });
+  }
+  async function libraryReading(image: { bytes: Uint8Array }) {
+    const paddle = await import("paddleocr");
+    const grey = await decodeGrey(image.bytes);
+    service ??= libraryService();
+    const [result] = await (await service).run(paddle.normalizeInputToRgb({ width: grey.width, height: grey.height, data: grey.pixels }), [{ x: 0, y: 0, width: grey.width, height: grey.height }]);
+    return result!;
+  }
+
+  it("prepares and decodes a line as the library does, when padded as the library pads it", async () => {
+    const chosen = { ...RECOGNITION_INPUT };
+    Object.assign(RECOGNITION_INPUT, { shortWidth: 0, padStep: 320, longScale: 1 });
+    try {
+      for (const text of lines) {
+        const image = await lineImage(text, "Noto Serif CJK SC");
+        const [ours, library] = [(await ocr.readLineImage(image)).line, await libraryReading(image)];
+        expect(ours.text, text).toBe(library.text);
+        expect(ours.confidence, text).toBeCloseTo(library.confidence, 6);
+      }
+    } finally {
+      Object.assign(RECOGNITION_INPUT, chosen);
+    }
+  }, 120_000);
+
+  it("reads lone figures, labels and prose lines with less padding (and long lines squeezed) as the library reads them", async () => {
+    for (const text of lines) {
+      const image = await lineImage(text, "Noto Serif CJK SC");
+      const [ours, library] = [(await ocr.readLineImage(image)).line, await libraryReading(image)];
+      expect(ours.text, text).toBe(library.text);
+      expect(library.text.replace(/[，,]/g, "")).toBe(text.replace(/[，,]/g, ""));
+    }
+  }, 120_000);
 });
 
 describe("PaddleOCR line cutting", () => {
