@@ -6,6 +6,7 @@
 import { checkImageBudget } from "../image-budget.ts";
 import { createRequire } from "node:module";
 import { cutOutPaper } from "./image-paper.ts";
+import { greyWithoutSeal } from "./red-seal.ts";
 
 type CanvasAddon = typeof import("@napi-rs/canvas");
 
@@ -26,7 +27,8 @@ export async function decodePage(bytes: Uint8Array, maxDpi?: number): Promise<Gr
 /**
  * Decodes PNG/JPEG bytes into grey levels (0 black .. 255 white). With `maxDpi`, a page image finer
  * than that (its resolution judged from the width of A4, as ./image-prep.ts's estimateDpi does) is
- * drawn scaled down to it in the same step: every later step costs by the pixel.
+ * drawn scaled down to it in the same step: every later step costs by the pixel. A red seal is
+ * taken out as the colours become grey (./red-seal.ts), for every engine and every page.
  */
 export async function decodeGrey(bytes: Uint8Array, maxDpi?: number): Promise<GreyImage> {
   checkImageBudget(bytes, "page");
@@ -44,25 +46,7 @@ export async function decodeGrey(bytes: Uint8Array, maxDpi?: number): Promise<Gr
     context.imageSmoothingQuality = "high";
     context.drawImage(image, 0, 0, width, height);
   }
-  return toGrey(context.getImageData(0, 0, width, height).data, width, height);
-}
-
-/**
- * Grey levels with red ink dropped: a red seal stamped over a table would otherwise be read as
- * black strokes across cells. A pixel's grey level moves from its luminance towards its red level
- * (paper-light for seal ink) as red outweighs green and blue; black text under the seal stays black.
- */
-function toGrey(rgba: Uint8ClampedArray, width: number, height: number): GreyImage {
-  const pixels = new Uint8Array(width * height);
-  for (let i = 0, j = 0; j < pixels.length; i += 4, j += 1) {
-    const r = rgba[i]!;
-    const g = rgba[i + 1]!;
-    const b = rgba[i + 2]!;
-    const luminance = (r * 77 + g * 150 + b * 29) >> 8;
-    const redness = r - Math.max(g, b);
-    pixels[j] = redness <= 30 ? luminance : luminance + (((r - luminance) * Math.min(60, redness - 30)) / 60) | 0;
-  }
-  return { width, height, pixels };
+  return greyWithoutSeal(context.getImageData(0, 0, width, height).data, width, height);
 }
 
 /** Otsu's threshold: the grey level that best separates ink from paper. */
