@@ -17,6 +17,8 @@ import type { GreyImage } from "./image-pixels.ts";
 const RED_SHARE = 0.3;
 /** ...and its red level is at least this: black print, whatever its JPEG colour noise, is darker. */
 const MIN_RED = 120;
+/** At or below this share of the seal's ink level (its denser quarter's luminance) a pixel is print and is not lightened; from the ink's level on, fully. */
+const PRINT_SHARE = 0.5;
 /** Fewer seal pixels than this per 200-dpi page is colour noise or a red mark, not a seal: nothing is changed. */
 const MIN_SEAL_PIXELS = 1500;
 
@@ -36,15 +38,20 @@ export function greyWithoutSeal(rgba: Uint8ClampedArray | Uint8Array, width: num
   const dpi = Math.min(width, height) / 8.27;
   if (sealPixels < MIN_SEAL_PIXELS * (dpi / 200) ** 2) return { width, height, pixels };
   const { paper, transmission } = sealLevels(pixels, near);
+  const sealInk = transmission * paper;
   grow(near, width, height, Math.max(1, Math.round(dpi / 100)));
   for (let i = 0, j = 0; j < count; i += 4, j += 1) {
     if (!near[j]) continue;
     // Near the seal, each pixel by its own redness: seal ink (and its edges) lightened back to paper,
-    // grey print beside the seal left as it is, black print under it still dark.
+    // grey print beside the seal left as it is, black print under it still dark. A pixel much darker
+    // than the seal's ink is print, whatever colour the JPEG smeared over it: lightened less, down to
+    // not at all, or a ruling beside the seal thins, breaks and its pieces are left as strokes.
     const seal = Math.min(1, Math.max(0, redShare(rgba, i)) / RED_SHARE);
     if (seal === 0) continue;
-    const lightened = Math.min(paper, Math.round(pixels[j]! / (1 - seal * (1 - transmission))));
-    if (lightened > pixels[j]!) pixels[j] = lightened;
+    const v = pixels[j]!;
+    const lightened = Math.min(paper, v / (1 - seal * (1 - transmission)));
+    const share = Math.min(1, Math.max(0, (v - PRINT_SHARE * sealInk) / ((1 - PRINT_SHARE) * sealInk)));
+    pixels[j] = Math.max(v, Math.round(v + (lightened - v) * share));
   }
   return { width, height, pixels };
 }

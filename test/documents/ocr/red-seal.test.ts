@@ -107,9 +107,10 @@ describe("a red seal over black figures (decodeGrey)", () => {
     expect(count(inkOf(luminance(stamped.rgba)), sealArea) / area).toBeGreaterThan(0.9);
     const grey = await decodeGrey(stamped.jpeg);
     expect(count(inkOf(grey), sealArea) / area).toBeLessThan(0.005);
-    // Paper-light, not just above the threshold: PaddleOCR's mask keeps faint strokes touching ink,
-    // and the seal only moved towards its red level came out at ~210, a ghost the mask took in (14% paper-like, 3% ink).
-    expect(grey.pixels.filter((v, i) => sealArea[i] && v >= 215).length / area).toBeGreaterThan(0.95);
+    // Paper-light, not just above the threshold: PaddleOCR's mask keeps faint strokes touching ink
+    // (here darker than ~197), and the seal only moved towards its red level (the step before this
+    // one) left a ghost the mask took in: 58% of it at 200 or lighter, 3% of it ink in the mask.
+    expect(grey.pixels.filter((v, i) => sealArea[i] && v >= 200).length / area).toBeGreaterThan(0.9);
     const prepared = await preparePage(stamped.jpeg, { faintStrokes: true });
     expect(count(prepared.ink, sealArea) / area).toBeLessThan(0.005);
   });
