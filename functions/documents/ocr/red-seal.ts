@@ -8,8 +8,9 @@
  * black. So where a pixel is seal (strongly red, bright enough to be ink and not black print), its
  * luminance is divided by the seal's transmission, measured on the page. The seal's coverage is
  * grown by a few pixels, because a JPEG's colour is coarser than its brightness: the edge of a
- * seal's stroke keeps the seal's darkness with only half its redness. A pixel with no red near it
- * keeps its luminance, so a grey page, or a colour page without a seal, is the plain luminance.
+ * seal's stroke keeps the seal's darkness with only half its redness. A pixel much darker than the
+ * seal's ink is print and is lightened less. A pixel with no red near it keeps its luminance, so a
+ * grey page, or a colour page without a seal, is the plain luminance.
  */
 import type { GreyImage } from "./image-pixels.ts";
 
