@@ -7,6 +7,7 @@ import { checkImageBudget } from "../image-budget.ts";
 import { createRequire } from "node:module";
 import { cutOutPaper } from "./image-paper.ts";
 import type { PagePixels } from "./engine.ts";
+import { greyWithoutSeal } from "./red-seal.ts";
 
 type CanvasAddon = typeof import("@napi-rs/canvas");
 
@@ -31,7 +32,8 @@ export async function decodePage(source: PageSource, maxDpi?: number): Promise<G
  * Decodes PNG/JPEG bytes (or takes decoded pixels) into grey levels (0 black .. 255 white). With
  * `maxDpi`, a page image finer than that (its resolution judged from the width of A4, as
  * ./image-prep.ts's estimateDpi does) is drawn scaled down to it in the same step: every later step
- * costs by the pixel.
+ * costs by the pixel. A red seal is taken out as the colours become grey (./red-seal.ts), for every
+ * engine and every page.
  */
 export async function decodeGrey(source: PageSource, maxDpi?: number): Promise<GreyImage> {
   const encoded = source instanceof Uint8Array ? await loadImage(source) : undefined;
@@ -39,7 +41,7 @@ export async function decodeGrey(source: PageSource, maxDpi?: number): Promise<G
   const dpi = Math.min(fullWidth, fullHeight) / 8.27;
   const scale = maxDpi && dpi > maxDpi * 1.05 ? maxDpi / dpi : 1;
   // Pixels at their own size are the page already.
-  if (!(source instanceof Uint8Array) && scale === 1) return toGrey(source.rgba, fullWidth, fullHeight);
+  if (!(source instanceof Uint8Array) && scale === 1) return greyWithoutSeal(source.rgba, fullWidth, fullHeight);
   const image = encoded ?? pixelsCanvas(source as PagePixels);
   const width = Math.max(1, Math.round(fullWidth * scale));
   const height = Math.max(1, Math.round(fullHeight * scale));
@@ -52,7 +54,7 @@ export async function decodeGrey(source: PageSource, maxDpi?: number): Promise<G
     context.imageSmoothingQuality = "high";
     context.drawImage(image, 0, 0, width, height);
   }
-  return toGrey(context.getImageData(0, 0, width, height).data, width, height);
+  return greyWithoutSeal(context.getImageData(0, 0, width, height).data, width, height);
 }
 
 /** Decodes image bytes within the pixel budget. */
@@ -74,24 +76,6 @@ function pixelsCanvas({ width, height, rgba }: PagePixels) {
 /** Decoded pixels as PNG bytes. */
 export async function encodePng(pixels: PagePixels): Promise<Uint8Array> {
   return new Uint8Array(await pixelsCanvas(pixels).encode("png"));
-}
-
-/**
- * Grey levels with red ink dropped: a red seal stamped over a table would otherwise be read as
- * black strokes across cells. A pixel's grey level moves from its luminance towards its red level
- * (paper-light for seal ink) as red outweighs green and blue; black text under the seal stays black.
- */
-function toGrey(rgba: Uint8ClampedArray, width: number, height: number): GreyImage {
-  const pixels = new Uint8Array(width * height);
-  for (let i = 0, j = 0; j < pixels.length; i += 4, j += 1) {
-    const r = rgba[i]!;
-    const g = rgba[i + 1]!;
-    const b = rgba[i + 2]!;
-    const luminance = (r * 77 + g * 150 + b * 29) >> 8;
-    const redness = r - Math.max(g, b);
-    pixels[j] = redness <= 30 ? luminance : luminance + (((r - luminance) * Math.min(60, redness - 30)) / 60) | 0;
-  }
-  return { width, height, pixels };
 }
 
 /** Otsu's threshold: the grey level that best separates ink from paper. */
