@@ -23,6 +23,7 @@ import type { Block } from "../model.ts";
 import { layoutOcr, readsAsValue, repairTables, valueCells, type OcrWord } from "./ocr-layout.ts";
 import { decodeCtc, figureClasses, type Reading } from "./ctc-decode.ts";
 import { createLabelCorrector } from "./lexicon.ts";
+import { dbBoxes, type DbOptions, type DbResize } from "./db-boxes.ts";
 import type { Segment } from "../pdf/layout.ts";
 
 type Paddle = typeof import("paddleocr");
@@ -151,6 +152,7 @@ async function loadModels(modelDir: string, threads: number): Promise<Models> {
     maxCandidates: 3000,
   });
   readGreyPages(detection);
+  boxesByTypedArrays(detection);
   return { paddle, ort, detection, rec, characters, figureClasses: figureClasses(characters), rgbPage: rowCropImages(paddle) };
 }
 
@@ -260,10 +262,7 @@ export class PaddleOcrEngine implements OcrEngine {
       stages[stage] += now - mark;
       mark = now;
     };
-    const page = await preparePage(image.pixels ?? image.bytes, { maxDpi: PAGE_IMAGE.maxDpi, faintStrokes: true });
-    const { grey } = page;
-    const input = DET.input;
-    const seen = input === "grey" ? grey : inkOnly(grey, page.ink, input === "cleaned" ? 0 : Math.max(1, Math.round(page.dpi / 150)));
+    const { page, seen } = await seenPage(image);
     // One RGB copy of the page for detection, recognition and the second look at blank cells.
     const rgb = models.rgbPage(seen);
     lap("prepare");
@@ -279,6 +278,19 @@ export class PaddleOcrEngine implements OcrEngine {
     await rereadBlankCells(models, blocks, rgb, page);
     lap("reread");
     return { blocks, confidence: meanConfidence(words), size: sizeInPoints(page) };
+  }
+
+  /**
+   * The detector's probability map of a page, as the detection service hands it to its
+   * post-processing, with the service's options: for comparing ./db-boxes.ts with the library's.
+   */
+  async detectionMap(image: OcrImage): Promise<{ map: Float32Array; resizeParams: DbResize; options: DbRuntimeOptions }> {
+    const models = await this.models();
+    const { page, seen } = await seenPage(image);
+    const service = models.detection as unknown as DetectionInternals;
+    const options = service.resolveRuntimeOptions({ maxSideLength: detectionSide(seen, page.dpi) });
+    const input = await service.preprocessDetection(seen, options);
+    return { map: await service.runInference(input.tensor, input.resizeParams), resizeParams: input.resizeParams, options };
   }
 
   /**
@@ -300,6 +312,27 @@ export class PaddleOcrEngine implements OcrEngine {
 
 type RgbImage = InstanceType<Paddle["Image"]>;
 
+/** The detection service's steps that its `run` calls (not part of its typed interface; paddleocr is pinned). */
+type DetectionInternals = {
+  resolveRuntimeOptions(overrides: { maxSideLength: number }): DbRuntimeOptions;
+  preprocessDetection(image: GreyImage, options: DbRuntimeOptions): Promise<{ tensor: Float32Array; resizeParams: DbResize }>;
+  runInference(tensor: Float32Array, resizeParams: DbResize): Promise<Float32Array>;
+};
+
+/** A page prepared (./image-prep.ts) and the grey page the models see (DET.input). */
+async function seenPage(image: OcrImage): Promise<{ page: PreparedPage; seen: GreyImage }> {
+  const page = await preparePage(image.pixels ?? image.bytes, { maxDpi: PAGE_IMAGE.maxDpi, faintStrokes: true });
+  const { grey } = page;
+  const input = DET.input;
+  const seen = input === "grey" ? grey : inkOnly(grey, page.ink, input === "cleaned" ? 0 : Math.max(1, Math.round(page.dpi / 150)));
+  return { page, seen };
+}
+
+/** The longest side the detector reads a page at (DET.dpi). */
+function detectionSide(image: GreyImage, dpi: number): number {
+  return Math.round((Math.max(image.width, image.height) * DET.dpi) / Math.max(DET.dpi, dpi));
+}
+
 /**
  * Makes the detection service read a grey page: its preprocessing step (a method the library's
  * `run` calls, not part of its typed interface; paddleocr is pinned) is replaced by `detectionInput`.
@@ -309,6 +342,22 @@ function readGreyPages(detection: object): void {
   if (typeof service.preprocessDetection !== "function") throw new Error("paddleocr's DetectionService has no preprocessDetection step to replace (was the package upgraded?)");
   service.preprocessDetection = async (image: GreyImage, options: { maxSideLength: number; mean: number[]; stdDeviation: number[] }) =>
     detectionInput(image, options.maxSideLength, options.mean, options.stdDeviation);
+}
+
+/** The detection service's options that ./db-boxes.ts reproduces the library's post-processing for. */
+type DbRuntimeOptions = DbOptions & { boxType: string; scoreMode: string; dilationKernelSize: number };
+
+/**
+ * Makes the detection service turn its probability map into boxes with ./db-boxes.ts: the
+ * library's boxes, without its generic contour finder (0.10–0.13 → 0.02–0.03 CPU s a page). Other
+ * settings than the engine's (polygons, "slow" scores, dilation) stay with the library.
+ */
+function boxesByTypedArrays(detection: object): void {
+  const service = detection as { postprocessDetection?: (map: Float32Array, input: { resizeParams: DbResize }, options: DbRuntimeOptions) => unknown };
+  const library = service.postprocessDetection?.bind(service);
+  if (!library) throw new Error("paddleocr's DetectionService has no postprocessDetection step to replace (was the package upgraded?)");
+  service.postprocessDetection = (map, input, options) =>
+    options.boxType === "quad" && options.scoreMode === "fast" && options.dilationKernelSize === 0 ? dbBoxes(map, input.resizeParams, options) : library(map, input, options);
 }
 
 /**
@@ -372,9 +421,8 @@ function bilinearTaps(source: number, target: number) {
 
 /** Detects the text lines of a page (its grey levels) and cuts them at vertical rulings. */
 async function detectLines(models: Models, image: GreyImage, dpi: number, rulings: readonly Segment[]): Promise<Box[]> {
-  const maxSideLength = Math.round((Math.max(image.width, image.height) * DET.dpi) / Math.max(DET.dpi, dpi));
   // The service reads the grey page itself (readGreyPages).
-  const boxes = await models.detection.run(image as never, { maxSideLength });
+  const boxes = await models.detection.run(image as never, { maxSideLength: detectionSide(image, dpi) });
   // Upright boxes: the page is deskewed, and an upright crop skips the library's bicubic
   // perspective warp of each line's quadrilateral (~0.4 s a page).
   return boxes.flatMap(({ x, y, width, height }) => cutAtRulings({ x, y, width, height }, rulings));
