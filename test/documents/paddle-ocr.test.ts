@@ -10,7 +10,7 @@
  */
 import { TEMPLATE_LABELS } from "../../functions/report/ocr-labels.ts";
 import { describe, expect, it } from "vitest";
-import { cutAtRulings, defaultModelDir, detectionInput, PaddleOcrEngine, paddleOcrUnavailable, RECOGNITION_INPUT, rowCropImages } from "../../functions/documents/ocr/paddle.ts";
+import { cutAtRulings, defaultModelDir, detectionInput, PaddleOcrEngine, paddleOcrUnavailable, RECOGNITION_INPUT, resizedTensor } from "../../functions/documents/ocr/paddle.ts";
 import { extractDocument } from "../../functions/documents/index.ts";
 import { decodeGrey } from "../../functions/documents/ocr/image-prep.ts";
 import { parseReport } from "../../functions/report/index.ts";
@@ -212,16 +212,19 @@ describe.skipIf(missing !== undefined)("PaddleOCR detection input", () => {
     expect(tensor).toEqual(expected);
   });
 
-  it("crops lines from the page's RGB copy as the library does", async () => {
+  it("makes a line's recognition input from the grey page as the library does from its RGB copy (crop, resize, normalise, pad)", async () => {
     const paddle = await import("paddleocr");
     const [width, height] = [61, 37];
     const pixels = Uint8Array.from({ length: width * height }, (_, i) => (i * 37) % 251);
-    const page = rowCropImages(paddle)({ width, height, pixels });
-    const library = paddle.normalizeInputToRgb({ width, height, data: pixels });
-    expect(page.data).toEqual(library.data);
     const box = { x: 5, y: 9, width: 40, height: 13 };
-    expect(page.crop(box).data).toEqual(library.crop(box).data);
-    expect([page.crop(box).width, page.crop(box).height]).toEqual([40, 13]);
-    expect(() => page.crop({ x: 30, y: 0, width: 40, height: 5 })).toThrow(/out of bounds/);
+    const mean: [number, number, number] = [127.5, 127.5, 127.5];
+    const norm: [number, number, number] = [1 / 127.5, 1 / 127.5, 1 / 127.5];
+    const library = paddle.normalizeInputToRgb({ width, height, data: pixels }).crop(box).resize({ width: 148, height: 48 }).tensor({ mean_values: mean, norm_values: norm, channel_order: "bgr" });
+    const ours = resizedTensor({ width, height, pixels }, box, 148, 48, 160, mean, norm);
+    // Each of the 3 × 48 rows holds the library's 148 values, then 12 columns of padding at 0 (mid grey).
+    for (let row = 0; row < 3 * 48; row += 1) {
+      expect(ours.subarray(row * 160, row * 160 + 148)).toEqual(library.subarray(row * 148, (row + 1) * 148));
+      expect(ours.subarray(row * 160 + 148, (row + 1) * 160).every((v) => v === 0)).toBe(true);
+    }
   });
 });

