@@ -83,7 +83,8 @@ async function parseOne(file: string, json: boolean, allowOcr: boolean, explainC
 /**
  * Writes to file descriptor 1 directly: process.stdout is a stream whose first use loads Node's
  * stream modules (~2 ms of CPU at each start) for one write. A non-blocking pipe that is full
- * (EAGAIN) gets the rest through process.stdout, which waits for it.
+ * (EAGAIN) gets the rest through process.stdout, which waits for it. A reader that has gone
+ * (`nianbao parse … | head`, EPIPE) wanted no more: the rest is dropped without a word.
  */
 function writeStdout(text: string): void {
   const bytes = Buffer.from(text);
@@ -91,7 +92,12 @@ function writeStdout(text: string): void {
   try {
     while (written < bytes.length) written += writeSync(1, bytes, written);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EPIPE") return;
+    if (code !== "EAGAIN") throw error;
+    process.stdout.on("error", (late: NodeJS.ErrnoException) => {
+      if (late.code !== "EPIPE") throw late;
+    });
     process.stdout.write(bytes.subarray(written));
   }
 }

@@ -3,7 +3,7 @@
  * is loaded at run time, a text report loads none of the heavy readers, and an edited source makes
  * the next start build again instead of running stale code.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -131,4 +131,15 @@ describe("the built CLI", () => {
     expect(statSync(ENTRY_JS).mtimeMs).toBeGreaterThan(before);
     expect(second).toBe(first);
   }, 60_000);
+  it("stops quietly, exit 0, when the reader of its output has gone (`nianbao parse FILE | head`)", async () => {
+    for (const args of [["--json"], []]) {
+      const child = spawn(process.execPath, ["bin/nianbao.mjs", "parse", seed, ...args], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      // The pipe's reading end closed before the CLI has started, so its first write meets EPIPE.
+      child.stdout.destroy();
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect({ args, code, stderr }).toEqual({ args, code: 0, stderr: "" });
+    }
+  });
 });
