@@ -357,7 +357,7 @@ class FaintFlood {
 }
 
 /** The faint-pixel limit of each block (larger than a line of text): between the threshold and the block's paper, its brightest pixel. */
-function faintLimits(grey: GreyImage, threshold: number): { block: number; columns: number; at: Float32Array } {
+export function faintLimits(grey: GreyImage, threshold: number): { block: number; columns: number; at: Float32Array } {
   const { width, height, pixels } = grey;
   const block = Math.max(32, Math.round(Math.min(width, height) / 40));
   const columns = Math.ceil(width / block);

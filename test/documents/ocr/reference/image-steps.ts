@@ -1,10 +1,11 @@
 /**
  * The image-preparation steps as they were before they were rewritten on typed-array stacks with
  * inline neighbour checks (functions/documents/ocr/image-pixels.ts), kept verbatim so
- * test/documents/ocr/prep-exact.test.ts can hold the new ones to exactly their output.
+ * test/documents/ocr/prep-exact.test.ts can hold the new ones to exactly their output. The blocks'
+ * faint-pixel limits (faintLimits), which the rewrite left as they were, are the product's own.
  */
 import type { FaintStrokeOptions, GreyImage } from "../../../../functions/documents/ocr/image-pixels.ts";
-import { FAINT_INK_SHARE } from "../../../../functions/documents/ocr/image-pixels.ts";
+import { faintLimits } from "../../../../functions/documents/ocr/image-pixels.ts";
 
 /** Otsu's threshold: the grey level that best separates ink from paper. */
 export function referenceOtsuThreshold(image: GreyImage): number {
@@ -118,22 +119,4 @@ function floodNeighbours(stack: number[], width: number, height: number, visit: 
       }
     }
   }
-}
-
-/** The faint-pixel limit of each block (larger than a line of text): between the threshold and the block's paper, its brightest pixel. */
-function faintLimits(grey: GreyImage, threshold: number): { block: number; columns: number; at: Float32Array } {
-  const { width, height, pixels } = grey;
-  const block = Math.max(32, Math.round(Math.min(width, height) / 40));
-  const columns = Math.ceil(width / block);
-  const at = new Float32Array(columns * Math.ceil(height / block));
-  for (let y = 0; y < height; y += 1) {
-    const row = ((y / block) | 0) * columns;
-    for (let x0 = 0, b = row; x0 < width; x0 += block, b += 1) {
-      let max = at[b]!;
-      for (let i = y * width + x0, end = y * width + Math.min(width, x0 + block); i < end; i += 1) if (pixels[i]! > max) max = pixels[i]!;
-      at[b] = max;
-    }
-  }
-  for (let b = 0; b < at.length; b += 1) at[b] = at[b]! - (at[b]! - threshold) * FAINT_INK_SHARE;
-  return { block, columns, at };
 }
